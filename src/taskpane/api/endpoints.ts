@@ -1,0 +1,34 @@
+// Every path the pane calls, in one table (CONTRACT.md: "keep every path in one table of
+// endpoints in the client, never spread as string literals"). The local server imports the
+// same table so the two cannot drift apart.
+
+export type Service = "auth" | "documents" | "chat" | "batch";
+
+export interface Endpoint {
+  service: Service;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  /** Sent without a bearer token (login). */
+  anonymous?: boolean;
+}
+
+export const endpoints = {
+  login: { service: "auth", method: "POST", path: "/auth-service/api/v2/login/access-token", anonymous: true },
+  refresh: { service: "auth", method: "POST", path: "/auth-service/api/v2/users/refresh-access-token" },
+  logout: { service: "auth", method: "POST", path: "/auth-service/api/v2/users/logout" },
+  me: { service: "auth", method: "GET", path: "/auth-service/api/v2/users/me" },
+
+  uploadLocalDocument: { service: "documents", method: "POST", path: "/api/v1/documents/local" },
+  listDocuments: { service: "documents", method: "GET", path: "/api/v1/documents/" },
+} as const satisfies Record<string, Endpoint>;
+
+export type EndpointName = keyof typeof endpoints;
+
+/** Fills `{name}` placeholders in a path, encoding each value. */
+export function fillPath(path: string, params: Record<string, string> = {}): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`Missing path parameter "${name}" for ${path}`);
+    return encodeURIComponent(value);
+  });
+}
