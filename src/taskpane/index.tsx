@@ -1,6 +1,26 @@
-// Entry point of the task pane (and of the browser-tab page). Owned by the lead; the app shell
-// lives in app/. Replaced as the shell grows.
+// Entry point of the task pane and of the browser-tab page: find the host (Word or a plain
+// browser tab), build the client, render.
 import { createRoot } from "react-dom/client";
+import { HttpClient } from "./api/http-client";
+import { ConnectionSettingsStore } from "./api/connection-settings";
+import { createQueryClient } from "./api/query-client";
+import { SessionStore } from "./api/session-store";
+import { App } from "./app/app";
+import { Providers } from "./app/providers";
+import { isBrowserHost } from "./office/browser-host";
+import { connectToHost } from "./office/connect-host";
 
-const root = document.getElementById("root");
-if (root) createRoot(root).render(<p>Sidecar is starting…</p>);
+async function main() {
+  const rootElement = document.getElementById("root");
+  if (!rootElement) return;
+  const host = await connectToHost();
+  if (isBrowserHost(host)) void host.restore();
+  const client = new HttpClient({ settings: new ConnectionSettingsStore(), session: new SessionStore() });
+  createRoot(rootElement).render(
+    <Providers host={host} client={client} queryClient={createQueryClient()}>
+      <App />
+    </Providers>,
+  );
+}
+
+void main();

@@ -1,0 +1,91 @@
+// One error type for every server call, with a kind the UI can switch on and a message a
+// person can act on (CONTRACT.md "Transport rules").
+
+export type ApiErrorKind =
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "invalid"
+  | "too_large"
+  | "conflict"
+  | "rate_limited"
+  | "server"
+  | "network"
+  | "aborted";
+
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind;
+  readonly status: number | undefined;
+  /** Endpoint name from the endpoint table, for logs and messages. */
+  readonly endpoint: string;
+  /** What the server said, when it said something readable. */
+  readonly detail: string | undefined;
+
+  constructor(init: { kind: ApiErrorKind; message: string; endpoint: string; status?: number; detail?: string; cause?: unknown }) {
+    super(init.message, { cause: init.cause });
+    this.name = "ApiError";
+    this.kind = init.kind;
+    this.status = init.status;
+    this.endpoint = init.endpoint;
+    this.detail = init.detail;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+export function kindForStatus(status: number): ApiErrorKind {
+  if (status === 401) return "unauthorized";
+  if (status === 403 || status === 410) return "forbidden";
+  if (status === 404) return "not_found";
+  if (status === 409) return "conflict";
+  if (status === 413) return "too_large";
+  if (status === 429) return "rate_limited";
+  if (status >= 500) return "server";
+  return "invalid";
+}
+
+/**
+ * Reads the message out of an error body in either vendor shape:
+ * FastAPI `{detail: string | [{loc, msg}]}` or Ejento `{success: false, message}`.
+ */
+export function messageFromBody(body: unknown): string | undefined {
+  if (!body || typeof body !== "object") return undefined;
+  const record = body as Record<string, unknown>;
+  const detail = record.detail;
+  if (typeof detail === "string" && detail.trim()) return detail.trim();
+  if (Array.isArray(detail)) {
+    const parts = detail
+      .map((item) => {
+        if (!item || typeof item !== "object") return typeof item === "string" ? item : "";
+        const { msg, loc } = item as { msg?: unknown; loc?: unknown };
+        const field = Array.isArray(loc) ? loc.filter((p) => p !== "body").join(".") : "";
+        return typeof msg === "string" ? (field ? `${field}: ${msg}` : msg) : "";
+      })
+      .filter(Boolean);
+    if (parts.length) return parts.join("; ");
+  }
+  for (const key of ["message", "error_description", "error"]) {
+    const value = record[key];
+    if (typeof value === "string" && value.trim()) return value.trim();
+  }
+  return undefined;
+}
+
+const fallbackWords: Record<ApiErrorKind, string> = {
+  unauthorized: "Your session has expired. Sign in again, then try once more.",
+  forbidden: "You don't have access to this. Ask your administrator if you think you should.",
+  not_found: "The server could not find what Sidecar asked for. It may have been deleted.",
+  invalid: "The server could not accept this request.",
+  too_large: "This is too large for the server to accept.",
+  conflict: "This conflicts with the current state on the server. Refresh and try again.",
+  rate_limited: "The server is busy right now. Wait a moment and try again.",
+  server: "The server ran into a problem. Try again in a moment; if it keeps happening, check the server log.",
+  network: "Sidecar can't reach the server. Check that it is running and that the server address is right.",
+  aborted: "Stopped.",
+};
+
+export function fallbackMessage(kind: ApiErrorKind): string {
+  return fallbackWords[kind];
+}

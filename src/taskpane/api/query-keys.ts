@@ -1,0 +1,9 @@
+// Query keys from one small factory, so a mutation in one feature can invalidate what another
+// feature shows (features never import each other).
+export const queryKeys = {
+  me: (email: string) => ["me", email] as const,
+  documents: {
+    all: ["documents"] as const,
+    list: () => [...queryKeys.documents.all, "list"] as const,
+  },
+};

@@ -1,0 +1,104 @@
+// Browser-tab mode: the person picks a .docx that stands for "the open document"; a readable
+// preview of it sits where Word's page would be, and supports selecting and inserting text.
+import { Button, Caption1, Spinner, Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
+import { DocumentAddRegular, DismissRegular } from "@fluentui/react-icons";
+import { useCallback, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
+import type { BrowserHost } from "../office/browser-host";
+import { ErrorMessage } from "../ui/error-message";
+
+const useStyles = makeStyles({
+  panel: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    minWidth: 0,
+    backgroundColor: tokens.colorNeutralBackground3,
+    boxSizing: "border-box",
+  },
+  toolbar: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap" },
+  page: {
+    flexGrow: 1,
+    overflowY: "auto",
+    backgroundColor: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+    boxShadow: tokens.shadow8,
+    padding: "48px 56px",
+    maxWidth: "816px",
+    width: "100%",
+    boxSizing: "border-box",
+    alignSelf: "center",
+    lineHeight: 1.5,
+    "& [data-sidecar-inserted]": { backgroundColor: tokens.colorPaletteYellowBackground2 },
+  },
+  dropTarget: { outline: `2px dashed ${tokens.colorBrandStroke1}` },
+  hidden: { display: "none" },
+  empty: { textAlign: "center", padding: tokens.spacingVerticalXXL },
+});
+
+export function BrowserDocumentPanel({ host }: { host: BrowserHost }) {
+  const styles = useStyles();
+  const snapshot = useSyncExternalStore(host.subscribe, host.getSnapshot);
+  const input = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const attach = useCallback((el: HTMLDivElement | null) => host.attachPreview(el), [host]);
+
+  const open = (file: File | undefined) => {
+    if (file) void host.openFile(file).catch(() => undefined); // errors show through the snapshot
+  };
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    open(event.dataTransfer.files[0]);
+  };
+
+  return (
+    <section
+      className={styles.panel}
+      aria-label="Document"
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
+    >
+      <div className={styles.toolbar}>
+        <Text weight="semibold">{snapshot.status === "ready" ? snapshot.name : "No document open"}</Text>
+        <Button icon={<DocumentAddRegular />} onClick={() => input.current?.click()}>
+          {snapshot.status === "ready" ? "Open another .docx" : "Open a .docx"}
+        </Button>
+        {snapshot.status === "ready" && (
+          <Button appearance="subtle" icon={<DismissRegular />} onClick={() => host.closeFile()}>
+            Close
+          </Button>
+        )}
+        <input
+          ref={input}
+          className={styles.hidden}
+          type="file"
+          aria-label="Choose a Word document"
+          accept=".docx,application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+          onChange={(event) => {
+            open(event.target.files?.[0]);
+            event.target.value = "";
+          }}
+        />
+        <Caption1>Browser mode: this file stands for the document open in Word.</Caption1>
+      </div>
+      {snapshot.status === "error" && <ErrorMessage error={snapshot.error} title="Couldn't open that file" />}
+      {snapshot.status === "loading" && <Spinner size="small" label="Opening the document…" />}
+      {snapshot.status !== "ready" && snapshot.status !== "loading" && (
+        <div className={mergeClasses(styles.page, styles.empty, dragging && styles.dropTarget)}>
+          <Text>Open a Word document (.docx), or drop one here, to use Sidecar without Word.</Text>
+        </div>
+      )}
+      <div
+        ref={attach}
+        className={mergeClasses(styles.page, dragging && styles.dropTarget, snapshot.status !== "ready" && styles.hidden)}
+        aria-label="Document preview"
+        data-testid="document-preview"
+      />
+    </section>
+  );
+}

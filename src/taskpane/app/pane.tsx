@@ -1,0 +1,109 @@
+// The task pane itself: sign-in when signed out, otherwise the features as tabs. When a session
+// expires mid-work, sign-in opens as a dialog above the tabs so nothing on them is lost.
+import {
+  Caption1,
+  Dialog,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Tab,
+  TabList,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useState } from "react";
+import { useSessionState } from "../api/api-context";
+import { readJson, writeJson } from "../api/local-store";
+import { AccountPanel } from "../features/connection/account-panel";
+import { SignInForm } from "../features/connection/sign-in-form";
+import { DocumentsTab } from "../features/documents/documents-tab";
+import { useDocumentHost } from "../office/host-context";
+
+const useStyles = makeStyles({
+  pane: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+    padding: tokens.spacingHorizontalL,
+    boxSizing: "border-box",
+    minWidth: "280px",
+  },
+  header: { display: "flex", alignItems: "baseline", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
+});
+
+const tabs = [
+  { id: "documents", label: "Documents" },
+  { id: "account", label: "Account" },
+] as const;
+type TabId = (typeof tabs)[number]["id"];
+const tabKey = "sidecar.tab";
+
+export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDocument: boolean }) {
+  const styles = useStyles();
+  const host = useDocumentHost();
+  const state = useSessionState();
+  const [tab, setTab] = useState<TabId>(() => {
+    const saved = readJson<string>(tabKey);
+    return tabs.some((t) => t.id === saved) ? (saved as TabId) : "documents";
+  });
+  const selectTab = (id: TabId) => {
+    setTab(id);
+    writeJson(tabKey, id);
+  };
+
+  return (
+    <main className={styles.pane}>
+      <header className={styles.header}>
+        <Text as="h1" size={500} weight="semibold">
+          Sidecar
+        </Text>
+        {state.status === "signed-in" && <Caption1 aria-label="Signed in as">{state.session.email}</Caption1>}
+      </header>
+      {!host.info.supported && (
+        <MessageBar intent="warning" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>This Word is too old for some features</MessageBarTitle>
+            {host.info.unsupportedReason}
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {state.status === "signed-out" ? (
+        <SignInForm lastEmail={state.lastEmail} intro="Sign in to your Sidecar server to upload and work with your documents." />
+      ) : (
+        <>
+          <TabList selectedValue={tab} onTabSelect={(_, data) => selectTab(data.value as TabId)} aria-label="Sidecar features">
+            {tabs.map((t) => (
+              <Tab key={t.id} value={t.id}>
+                {t.label}
+              </Tab>
+            ))}
+          </TabList>
+          <div role="tabpanel" aria-label={tabs.find((t) => t.id === tab)?.label}>
+            {tab === "documents" && <DocumentsTab documentKey={documentKey} hasDocument={hasDocument} />}
+            {tab === "account" && <AccountPanel />}
+          </div>
+          <Dialog open={state.status === "expired"} modalType="alert">
+            <DialogSurface aria-describedby={undefined}>
+              <DialogBody>
+                <DialogTitle>Sign in again</DialogTitle>
+                <DialogContent>
+                  {state.status === "expired" && (
+                    <SignInForm
+                      lastEmail={state.lastEmail}
+                      intro="Your session has expired. Sign in again; what you were doing stays as it was, and you can try it again."
+                    />
+                  )}
+                </DialogContent>
+              </DialogBody>
+            </DialogSurface>
+          </Dialog>
+        </>
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,26 @@
+import { render } from "@testing-library/react";
+import { ConnectionSettingsStore } from "../../src/taskpane/api/connection-settings";
+import { HttpClient } from "../../src/taskpane/api/http-client";
+import { createQueryClient } from "../../src/taskpane/api/query-client";
+import { SessionStore } from "../../src/taskpane/api/session-store";
+import { Providers } from "../../src/taskpane/app/providers";
+import { Pane } from "../../src/taskpane/app/pane";
+import type { DocumentHost } from "../../src/taskpane/office/document-host";
+import { FakeHost } from "./fake-host";
+
+export const server = "http://sidecar.test";
+
+/** Renders the pane as Word would show it, with a fresh client and query cache. */
+export function renderPane(host: DocumentHost = new FakeHost()) {
+  const settings = new ConnectionSettingsStore();
+  const session = new SessionStore();
+  const client = new HttpClient({ settings, session, origin: server });
+  const queryClient = createQueryClient();
+  queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
+  const view = render(
+    <Providers host={host} client={client} queryClient={queryClient}>
+      <Pane documentKey="test" hasDocument />
+    </Providers>,
+  );
+  return { ...view, host, client, session, settings, queryClient };
+}
