@@ -64,7 +64,7 @@ const xhrTransport: Transport = (request) =>
     if (request.signal?.aborted) return reject(new DOMException("Aborted", "AbortError"));
     request.signal?.addEventListener("abort", onAbort, { once: true });
     xhr.onloadend = () => request.signal?.removeEventListener("abort", onAbort);
-    xhr.send(request.body ?? null);
+    xhr.send((request.body as XMLHttpRequestBodyInit | undefined) ?? null);
   });
 
 export interface TokenPair {

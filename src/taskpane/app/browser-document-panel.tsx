@@ -86,7 +86,7 @@ export function BrowserDocumentPanel({ host }: { host: BrowserHost }) {
         />
         <Caption1>Browser mode: this file stands for the document open in Word.</Caption1>
       </div>
-      {snapshot.status === "error" && <ErrorMessage error={snapshot.error} title="Couldn't open that file" />}
+      {snapshot.error !== undefined && <ErrorMessage error={snapshot.error} title="Couldn't open that file" />}
       {snapshot.status === "loading" && <Spinner size="small" label="Opening the document…" />}
       {snapshot.status !== "ready" && snapshot.status !== "loading" && (
         <div className={mergeClasses(styles.page, styles.empty, dragging && styles.dropTarget)}>

@@ -1,0 +1,644 @@
+// DocumentHost for the plain browser tab (development, demos, end-to-end tests): a .docx the person
+// picks stands for "the open document". The pane shows a readable preview of it (mammoth → DOMPurify),
+// selection and inserts work on that preview, settings live in localStorage keyed by the document's
+// SHA-256, and the picked file is kept in IndexedDB so a reload brings it back.
+//
+// The picked file's bytes are never modified: inserts change only the preview, and readDocument
+// returns the bytes exactly as picked.
+
+import DOMPurify from "dompurify";
+import mammoth from "mammoth";
+
+import { OfficeError, type DocumentHost, type HostInfo, type InsertMode, type ReadProgress } from "./document-host";
+import { sha256Hex } from "./sha256";
+
+export type BrowserDocumentStatus = "empty" | "loading" | "ready" | "error";
+
+/**
+ * What the pane shows about the picked document (for React's useSyncExternalStore: the same object
+ * until something changes).
+ * - "empty": nothing picked; "loading": reading/rendering a pick (or restoring after a reload);
+ * - "ready": `name` is open. `error` is set too when a later pick failed and the previous document stayed open;
+ * - "error": the pick failed and no document is open; `error` says why.
+ */
+export interface BrowserHostSnapshot {
+  readonly status: BrowserDocumentStatus;
+  readonly name?: string;
+  /** SHA-256 (hex) of the open document's bytes, when one is open: changes when another file is picked. */
+  readonly key?: string;
+  readonly error?: OfficeError;
+}
+
+export interface PickedDocument {
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface BrowserHostOptions {
+  /** Defaults to the page's document. */
+  document?: Document;
+  /** Defaults to window.localStorage; null (or a throwing storage) keeps settings in memory only. */
+  storage?: Storage | null;
+  /** Defaults to window.indexedDB; null means the picked document is not kept across reloads. */
+  indexedDB?: IDBFactory | null;
+}
+
+export const NO_DOCUMENT_WORDS = "Choose a Word document (.docx) to stand for the open document.";
+const SETTINGS_PREFIX = "sidecar.document-settings.";
+const DATABASE_NAME = "sidecar-browser-host";
+const STORE_NAME = "documents";
+const CURRENT_KEY = "current";
+
+const EMPTY: BrowserHostSnapshot = Object.freeze({ status: "empty" });
+
+function noDocument(): OfficeError {
+  return new OfficeError("no_document", NO_DOCUMENT_WORDS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading and checking the picked file
+
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+/** {name, bytes} rather than a File (real Files have a bytes() method, so check the value, not the key). */
+function isPicked(input: File | PickedDocument): input is PickedDocument {
+  const bytes = (input as { bytes?: unknown }).bytes;
+  return ArrayBuffer.isView(bytes) || Object.prototype.toString.call(bytes) === "[object ArrayBuffer]";
+}
+
+function readBlob(blob: Blob): Promise<Uint8Array> {
+  if (typeof blob.arrayBuffer === "function") return blob.arrayBuffer().then((buffer) => new Uint8Array(buffer));
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(new Uint8Array(reader.result as ArrayBuffer));
+    reader.onerror = () => reject(reader.error ?? new Error("FileReader failed"));
+    reader.readAsArrayBuffer(blob);
+  });
+}
+
+/** A Uint8Array of this realm that we own (IndexedDB and other windows may hand back foreign views). */
+function ownBytes(data: unknown): Uint8Array | undefined {
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+  if (Object.prototype.toString.call(data) === "[object ArrayBuffer]") return new Uint8Array(data as ArrayBuffer).slice();
+  return undefined;
+}
+
+async function renderPreviewHtml(bytes: Uint8Array, name: string): Promise<string> {
+  const arrayBuffer = bytes.slice().buffer;
+  try {
+    // The browser build of mammoth reads `arrayBuffer`; its Node build (Jest) reads `buffer`.
+    const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
+    const result = await mammoth.convertToHtml(input);
+    return DOMPurify.sanitize(result.value);
+  } catch (error) {
+    throw new OfficeError(
+      "read_failed",
+      `Sidecar couldn't read “${name}” as a Word document: it may be damaged or another kind of file. Open it in Word, save it as .docx and choose it again.`,
+      { cause: error },
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// IndexedDB: one record { name, bytes } under "current". Every failure is silent (private windows,
+// blocked storage, old browsers): the document then just isn't restored after a reload.
+
+interface StoredDocument {
+  name: string;
+  bytes: Uint8Array;
+  savedAt: number;
+}
+
+function openDatabase(factory: IDBFactory): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const request = factory.open(DATABASE_NAME, 1);
+    request.onupgradeneeded = () => {
+      if (!request.result.objectStoreNames.contains(STORE_NAME)) request.result.createObjectStore(STORE_NAME);
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error("IndexedDB upgrade blocked"));
+  });
+}
+
+async function inStore<T>(
+  factory: IDBFactory,
+  mode: IDBTransactionMode,
+  use: (store: IDBObjectStore) => IDBRequest<T>,
+): Promise<T> {
+  const db = await openDatabase(factory);
+  try {
+    return await new Promise<T>((resolve, reject) => {
+      const transaction = db.transaction(STORE_NAME, mode);
+      const request = use(transaction.objectStore(STORE_NAME));
+      transaction.oncomplete = () => resolve(request.result);
+      transaction.onerror = () => reject(transaction.error);
+      transaction.onabort = () => reject(transaction.error);
+    });
+  } finally {
+    db.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM helpers for the preview
+
+const BLOCK_TAGS = new Set([
+  "ADDRESS", "ARTICLE", "ASIDE", "BLOCKQUOTE", "DD", "DIV", "DL", "DT", "FIGCAPTION", "FIGURE", "FOOTER",
+  "H1", "H2", "H3", "H4", "H5", "H6", "HEADER", "HR", "LI", "OL", "P", "PRE", "SECTION", "TABLE", "TBODY",
+  "THEAD", "TFOOT", "TR", "UL",
+]);
+
+/** Elements whose children may be paragraphs: inserted <p> go inside them, next to the split block. */
+const FLOW_CONTAINERS = new Set(["ARTICLE", "ASIDE", "BLOCKQUOTE", "BODY", "DD", "DIV", "LI", "SECTION", "TD", "TH"]);
+
+const CONTENT_ELEMENTS = "img,table,hr,svg,video,audio,iframe,object,embed,canvas";
+
+/** Text of a fragment with a line break between block elements (jsdom has no innerText). */
+function blockText(root: Node): string {
+  let out = "";
+  const breakLine = () => {
+    if (out && !out.endsWith("\n")) out += "\n";
+  };
+  const visit = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE || node.nodeType === Node.CDATA_SECTION_NODE) {
+      out += node.nodeValue ?? "";
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE && node.nodeType !== Node.DOCUMENT_FRAGMENT_NODE) return;
+    const tag = node.nodeType === Node.ELEMENT_NODE ? (node as Element).tagName : "";
+    if (tag === "BR") {
+      out += "\n";
+      return;
+    }
+    if (tag === "TR") {
+      // One line per table row, cells separated by tabs.
+      breakLine();
+      out += [...node.childNodes]
+        .filter((cell) => cell.nodeName === "TD" || cell.nodeName === "TH")
+        .map((cell) => blockText(cell))
+        .join("\t");
+      breakLine();
+      return;
+    }
+    const block = BLOCK_TAGS.has(tag);
+    if (block) breakLine();
+    node.childNodes.forEach(visit);
+    if (block) breakLine();
+  };
+  visit(root);
+  return out.replace(/^\n+|\n+$/g, "");
+}
+
+function hasContent(node: Node): boolean {
+  if ((node.textContent ?? "").trim() !== "") return true;
+  return node.nodeType === Node.ELEMENT_NODE && (node as Element).querySelector(CONTENT_ELEMENTS) !== null;
+}
+
+/**
+ * Inserts `blocks` (paragraphs) at a point inside `root`: the block holding the point is split in
+ * two around it, so paragraphs never end up nested inside paragraphs.
+ */
+function insertBlocksAt(root: HTMLElement, container: Node, offset: number, blocks: DocumentFragment): void {
+  const doc = root.ownerDocument;
+  const isFlow = (node: Node) => node === root || (node.nodeType === Node.ELEMENT_NODE && FLOW_CONTAINERS.has((node as Element).tagName));
+
+  if (isFlow(container)) {
+    container.insertBefore(blocks, container.childNodes[offset] ?? null);
+    return;
+  }
+  // `top` is the child of the nearest flow container that holds the point.
+  let top: Node = container;
+  let holder: Node | null = container.parentNode;
+  while (holder && !isFlow(holder)) {
+    top = holder;
+    holder = holder.parentNode;
+  }
+  if (!holder) {
+    root.append(blocks);
+    return;
+  }
+  const rest = doc.createRange();
+  rest.setStart(container, offset);
+  rest.setEnd(top, top.nodeType === Node.ELEMENT_NODE ? top.childNodes.length : (top.nodeValue ?? "").length);
+  const restContent = rest.extractContents();
+  let tail: Node;
+  if (top.nodeType === Node.ELEMENT_NODE) {
+    tail = top.cloneNode(false);
+    (tail as Element).removeAttribute("id");
+    tail.appendChild(restContent);
+  } else {
+    tail = doc.createTextNode(restContent.textContent ?? "");
+  }
+  const after = top.nextSibling;
+  if (hasContent(tail)) holder.insertBefore(tail, after);
+  holder.insertBefore(blocks, hasContent(tail) ? tail : after);
+  if (!hasContent(top)) holder.removeChild(top);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.startContainer === b.startContainer &&
+    a.startOffset === b.startOffset &&
+    a.endContainer === b.endContainer &&
+    a.endOffset === b.endOffset
+  );
+}
+
+function safeStorage(): Storage | null {
+  try {
+    return (globalThis as { localStorage?: Storage }).localStorage ?? null;
+  } catch {
+    return null; // e.g. SecurityError in a sandboxed frame
+  }
+}
+
+function prefersDark(): boolean {
+  try {
+    const match = (globalThis as { matchMedia?: (q: string) => MediaQueryList }).matchMedia;
+    return typeof match === "function" ? match("(prefers-color-scheme: dark)").matches === true : false;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface OpenDocument extends PickedDocument {
+  /** SHA-256 of the bytes: the document's identity for settings. */
+  key: string;
+}
+
+export class BrowserHost implements DocumentHost {
+  readonly info: HostInfo;
+
+  private readonly doc: Document;
+  private readonly storage: Storage | null;
+  private readonly idbFactory: IDBFactory | null | undefined;
+  private readonly memorySettings = new Map<string, string>();
+  private readonly snapshotListeners = new Set<() => void>();
+  private readonly selectionListeners = new Set<() => void>();
+
+  private snapshot: BrowserHostSnapshot = EMPTY;
+  private current: OpenDocument | undefined;
+  /** The preview's HTML, including inserted paragraphs. */
+  private html = "";
+  private previewElement: HTMLElement | null = null;
+  /** The last selection inside the preview, kept so clicking a pane button doesn't lose it. */
+  private lastRange: Range | null = null;
+  private listeningToSelection = false;
+  /** Bumped by every open/close, so a slow earlier pick never overwrites a later one. */
+  private generation = 0;
+
+  constructor(options: BrowserHostOptions = {}) {
+    this.doc = options.document ?? document;
+    this.storage = options.storage === undefined ? safeStorage() : options.storage;
+    this.idbFactory = options.indexedDB;
+    this.info = {
+      kind: "browser",
+      platform: "Browser",
+      supported: true,
+      displayLanguage: (typeof navigator !== "undefined" && navigator.language) || "en-US",
+      darkTheme: prefersDark(),
+    };
+  }
+
+  // ----- useSyncExternalStore ------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.snapshotListeners.add(listener);
+    return () => {
+      this.snapshotListeners.delete(listener);
+    };
+  };
+
+  getSnapshot = (): BrowserHostSnapshot => this.snapshot;
+
+  private setSnapshot(next: BrowserHostSnapshot): void {
+    this.snapshot = Object.freeze({ ...next });
+    for (const listener of [...this.snapshotListeners]) listener();
+  }
+
+  // ----- picking, restoring, closing -----------------------------------------------------------
+
+  /** Opens a picked .docx as "the open document". Rejects with OfficeError (in words) when it isn't one. */
+  async openFile(file: File | PickedDocument): Promise<void> {
+    await this.load(file, true, ++this.generation);
+  }
+
+  /**
+   * Brings back the document picked before a reload, from IndexedDB. Resolves true when one was
+   * restored; never rejects (without IndexedDB, or when the stored copy is unusable, it resolves false).
+   */
+  async restore(): Promise<boolean> {
+    if (this.current) return true;
+    const factory = this.indexedDB();
+    if (!factory) return false;
+    const generation = this.generation;
+    this.setSnapshot({ status: "loading" });
+    let stored: StoredDocument | undefined;
+    try {
+      stored = await inStore<StoredDocument | undefined>(factory, "readonly", (store) => store.get(CURRENT_KEY));
+    } catch {
+      stored = undefined;
+    }
+    if (generation !== this.generation) return false; // a pick or close happened meanwhile: it wins
+    const bytes = ownBytes(stored?.bytes);
+    if (!stored || typeof stored.name !== "string" || !bytes) {
+      this.setSnapshot(EMPTY);
+      return false;
+    }
+    const loadGeneration = ++this.generation;
+    try {
+      await this.load({ name: stored.name, bytes }, false, loadGeneration);
+      return this.generation === loadGeneration;
+    } catch {
+      if (this.generation === loadGeneration) this.setSnapshot(EMPTY);
+      void this.forgetStored();
+      return false;
+    }
+  }
+
+  /** Forgets the picked document (here and in IndexedDB). Its settings stay, keyed by its hash. */
+  async closeFile(): Promise<void> {
+    this.generation++;
+    this.current = undefined;
+    this.html = "";
+    this.renderPreview();
+    this.setSnapshot(EMPTY);
+    await this.forgetStored();
+  }
+
+  private async load(input: File | PickedDocument, persist: boolean, generation: number): Promise<void> {
+    const name = (input.name ?? "").trim() || "Untitled document.docx";
+    this.setSnapshot({ status: "loading", name });
+    try {
+      const bytes = isPicked(input) ? ownBytes(input.bytes) : await readBlob(input);
+      if (!bytes || !isZip(bytes)) {
+        throw new OfficeError(
+          "unsupported",
+          `“${name}” is not a Word document. Choose a .docx file (an older .doc file must first be saved as .docx in Word).`,
+        );
+      }
+      const html = await renderPreviewHtml(bytes, name);
+      const key = await sha256Hex(bytes);
+      if (generation !== this.generation) return; // a later pick (or close) took over
+      this.current = { name, bytes, key };
+      this.html = html;
+      this.renderPreview();
+      this.setSnapshot({ status: "ready", name, key });
+      if (persist) await this.store({ name, bytes, savedAt: Date.now() });
+    } catch (error) {
+      const failure =
+        error instanceof OfficeError
+          ? error
+          : new OfficeError("read_failed", `Sidecar couldn't open “${name}”. Choose the file again.`, { cause: error });
+      if (generation === this.generation) {
+        this.setSnapshot(
+          this.current
+            ? { status: "ready", name: this.current.name, key: this.current.key, error: failure }
+            : { status: "error", name, error: failure },
+        );
+      }
+      throw failure;
+    }
+  }
+
+  private indexedDB(): IDBFactory | null {
+    if (this.idbFactory !== undefined) return this.idbFactory;
+    try {
+      return (globalThis as { indexedDB?: IDBFactory }).indexedDB ?? null;
+    } catch {
+      return null;
+    }
+  }
+
+  private async store(record: StoredDocument): Promise<void> {
+    const factory = this.indexedDB();
+    if (!factory) return;
+    try {
+      await inStore(factory, "readwrite", (store) => store.put(record, CURRENT_KEY));
+    } catch {
+      // Not kept across reloads; everything else still works.
+    }
+  }
+
+  private async forgetStored(): Promise<void> {
+    const factory = this.indexedDB();
+    if (!factory) return;
+    try {
+      await inStore(factory, "readwrite", (store) => store.delete(CURRENT_KEY));
+    } catch {
+      // Nothing to do.
+    }
+  }
+
+  // ----- preview -------------------------------------------------------------------------------
+
+  /** The layout hands over the element that shows the document (null when it unmounts). */
+  attachPreview(element: HTMLElement | null): void {
+    if (element === this.previewElement) return;
+    this.previewElement = element;
+    this.clearSelection();
+    if (element) {
+      this.renderPreview();
+      this.listenToSelection(true);
+    } else {
+      this.listenToSelection(false);
+    }
+  }
+
+  /** Stops listening to the page (the host is not used afterwards). */
+  dispose(): void {
+    this.listenToSelection(false);
+    this.previewElement = null;
+    this.snapshotListeners.clear();
+    this.selectionListeners.clear();
+  }
+
+  private renderPreview(): void {
+    this.clearSelection();
+    const element = this.previewElement;
+    if (!element) return;
+    // Sanitized by DOMPurify in renderPreviewHtml; inserted text only ever enters as text nodes.
+    element.innerHTML = this.current ? this.html : "";
+  }
+
+  // ----- selection -----------------------------------------------------------------------------
+
+  private listenToSelection(on: boolean): void {
+    if (on === this.listeningToSelection) return;
+    this.listeningToSelection = on;
+    if (on) this.doc.addEventListener("selectionchange", this.handleSelectionChange);
+    else this.doc.removeEventListener("selectionchange", this.handleSelectionChange);
+  }
+
+  private readonly handleSelectionChange = (): void => {
+    const element = this.previewElement;
+    const selection = this.doc.getSelection();
+    if (!element || !selection || selection.rangeCount === 0) return;
+    const range = selection.getRangeAt(0);
+    // Selections elsewhere (the pane's own inputs and buttons) leave the last preview selection alone.
+    if (!element.contains(range.startContainer) || !element.contains(range.endContainer)) return;
+    if (this.lastRange && sameRange(this.lastRange, range)) return;
+    this.lastRange = range.cloneRange();
+    this.emitSelectionChanged();
+  };
+
+  private clearSelection(): void {
+    if (!this.lastRange) return;
+    this.lastRange = null;
+    this.emitSelectionChanged();
+  }
+
+  private emitSelectionChanged(): void {
+    for (const listener of [...this.selectionListeners]) listener();
+  }
+
+  /** The last selection, if it is still inside `root`. */
+  private usableRange(root: HTMLElement): Range | null {
+    const range = this.lastRange;
+    if (!range || !root.isConnected) return null;
+    return root.contains(range.startContainer) && root.contains(range.endContainer) ? range : null;
+  }
+
+  onSelectionChanged(listener: () => void): () => void {
+    const wrapped = () => listener();
+    this.selectionListeners.add(wrapped);
+    return () => {
+      this.selectionListeners.delete(wrapped);
+    };
+  }
+
+  async getSelectedText(): Promise<string> {
+    const root = this.previewElement;
+    const range = root ? this.usableRange(root) : null;
+    if (!range || range.collapsed) return "";
+    return blockText(range.cloneContents());
+  }
+
+  // ----- insert --------------------------------------------------------------------------------
+
+  async insertText(text: string, mode: InsertMode): Promise<void> {
+    if (!this.current) throw noDocument();
+    if (text === "" && mode === "cursor") return;
+    const doc = this.doc;
+    let root = this.previewElement;
+    if (!root) {
+      // No preview on screen: edit the preview HTML off-screen.
+      root = doc.createElement("div");
+      root.innerHTML = this.html;
+    }
+    const lines = text === "" ? [] : text.replace(/\r\n?/g, "\n").split("\n");
+    const paragraphs = lines.map((line) => {
+      const paragraph = doc.createElement("p");
+      paragraph.setAttribute("data-sidecar-inserted", "true");
+      if (line) paragraph.textContent = line;
+      else paragraph.appendChild(doc.createElement("br"));
+      return paragraph;
+    });
+    const blocks = doc.createDocumentFragment();
+    blocks.append(...paragraphs);
+
+    const range = this.usableRange(root)?.cloneRange() ?? null;
+    const caret = doc.createRange();
+    if (range) {
+      if (mode === "replace") range.deleteContents();
+      else range.collapse(false);
+      caret.setStart(range.startContainer, range.startOffset);
+      if (paragraphs.length > 0) insertBlocksAt(root, range.startContainer, range.startOffset, blocks);
+    } else {
+      root.append(blocks);
+      caret.selectNodeContents(root);
+      caret.collapse(false);
+    }
+    const last = paragraphs[paragraphs.length - 1];
+    if (last) caret.setStart(last, last.childNodes.length);
+    caret.collapse(true);
+
+    this.html = root.innerHTML;
+    if (root === this.previewElement) {
+      // The caret sits after the inserted text, in the page and in what the host remembers.
+      this.lastRange = caret.cloneRange();
+      if (root.isConnected) {
+        const selection = doc.getSelection();
+        selection?.removeAllRanges();
+        selection?.addRange(caret);
+      }
+      this.emitSelectionChanged();
+    }
+  }
+
+  // ----- document ------------------------------------------------------------------------------
+
+  async readDocument(options: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal } = {}): Promise<Uint8Array> {
+    if (options.signal?.aborted) throw new OfficeError("aborted", "Reading the document was stopped.");
+    const current = this.current;
+    if (!current) throw noDocument();
+    const bytes = current.bytes.slice(); // the caller gets its own copy of the picked bytes
+    options.onProgress?.({ bytesRead: bytes.length, totalBytes: bytes.length });
+    return bytes;
+  }
+
+  async getDocumentName(): Promise<string> {
+    if (!this.current) throw noDocument();
+    return this.current.name;
+  }
+
+  // ----- settings (localStorage, per document hash) --------------------------------------------
+
+  private settingsKey(): string {
+    if (!this.current) throw noDocument();
+    return SETTINGS_PREFIX + this.current.key;
+  }
+
+  private readSettings(key: string): Record<string, unknown> {
+    let raw: string | null | undefined;
+    try {
+      raw = this.storage?.getItem(key);
+    } catch {
+      raw = undefined;
+    }
+    raw ??= this.memorySettings.get(key);
+    if (!raw) return {};
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  async getSetting<T = unknown>(key: string): Promise<T | undefined> {
+    const settings = this.readSettings(this.settingsKey());
+    return Object.prototype.hasOwnProperty.call(settings, key) ? (settings[key] as T) : undefined;
+  }
+
+  async setSetting(key: string, value: unknown): Promise<void> {
+    const storageKey = this.settingsKey();
+    const settings = this.readSettings(storageKey);
+    if (value === undefined) delete settings[key];
+    else settings[key] = value;
+    let json: string;
+    try {
+      json = JSON.stringify(settings);
+    } catch (error) {
+      throw new OfficeError("write_failed", "Sidecar couldn't store this information with the document.", {
+        cause: error,
+      });
+    }
+    this.memorySettings.set(storageKey, json);
+    try {
+      this.storage?.setItem(storageKey, json);
+    } catch {
+      // Storage full or blocked: the setting lasts until the tab closes.
+    }
+  }
+}
+
+/** True when `host` is the browser-tab host (which also has openFile, attachPreview, restore...). */
+export function isBrowserHost(host: DocumentHost | null | undefined): host is BrowserHost {
+  return host instanceof BrowserHost;
+}

@@ -1,0 +1,485 @@
+// DocumentHost for Word (desktop, Mac and Word on the web) through Office.js.
+// Everything here returns plain data and throws OfficeError with words a person can act on.
+
+import {
+  OfficeError,
+  type DocumentHost,
+  type HostInfo,
+  type InsertMode,
+  type ReadProgress,
+} from "./document-host";
+import { isDarkOfficeTheme } from "./office-theme";
+
+/** Office allows slices of up to 4 MB; bigger slices mean fewer round trips to Word. */
+export const SLICE_SIZE = 4 * 1024 * 1024;
+
+export const UNTITLED_DOCUMENT_NAME = "Untitled document.docx";
+
+export const WORD_TOO_OLD_REASON =
+  "This version of Word is too old for Sidecar: it needs Word 2016 or later (WordApi 1.3). Update Word or use Word on the web.";
+
+// ---------------------------------------------------------------------------------------------
+// Globals, looked up when used (office.js may load after this module, and tests swap them).
+
+function officeGlobal(): typeof Office {
+  const office = (globalThis as { Office?: typeof Office }).Office;
+  if (!office?.context?.document) {
+    throw new OfficeError(
+      "unsupported",
+      "Sidecar can't reach the Word document. Open Sidecar from the ribbon in Word, or reload the task pane.",
+    );
+  }
+  return office;
+}
+
+function wordGlobal(): typeof Word {
+  const word = (globalThis as { Word?: typeof Word }).Word;
+  if (!word || typeof word.run !== "function") {
+    throw new OfficeError(
+      "unsupported",
+      "This version of Word can't run Sidecar's document commands. Update Word or use Word on the web.",
+    );
+  }
+  return word;
+}
+
+function succeeded(office: typeof Office, result: Office.AsyncResult<unknown>): boolean {
+  return result.status === (office.AsyncResultStatus?.Succeeded ?? "succeeded");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+interface OfficeErrorLike {
+  code?: number | string;
+  name?: string;
+  message?: string;
+}
+
+function asErrorLike(error: unknown): OfficeErrorLike {
+  return error && typeof error === "object" ? (error as OfficeErrorLike) : {};
+}
+
+/** " (Word error 5001: Internal Error)" — for support, never the only words shown. */
+function errorDetail(error: unknown): string {
+  const { code, name } = asErrorLike(error);
+  if (code === undefined || code === null || code === "") return "";
+  return name && name !== String(code) ? ` (Word error ${code}: ${name})` : ` (Word error ${code})`;
+}
+
+function numericCode(error: unknown): number | undefined {
+  const code = Number(asErrorLike(error).code);
+  return Number.isFinite(code) ? code : undefined;
+}
+
+/** Words for the Office common-API error codes Sidecar can run into (see "Office Common API error codes"). */
+function wordsForCommonError(code: number | undefined, kind: "read" | "write"): string | undefined {
+  switch (code) {
+    case 11000: // ooeMemoryFileLimit: "Call closeAsync on the current File before retrieving another."
+      return "Word is still busy with another file operation on this document. Wait a few seconds and try again; if it keeps happening, close and reopen the Sidecar pane.";
+    case 5100: // ooeTooManyIncompleteRequests
+      return "Word is still working on an earlier request from Sidecar. Wait a moment, then try again.";
+    case 1007:
+    case 1008: // ooeGetDataIsTooLarge
+    case 5103:
+    case 5104: // request/response payload too large
+      return "This document is too large for Word to hand over to Sidecar. Remove large pictures or embedded files, save, and try again.";
+    case 11001: // ooeNetworkProblemRetrieveFile
+      return "A network problem stopped Word from handing over the document. Check your connection and try again.";
+    case 5011: // ooeRequestTimeout
+      return "Word took too long to answer. Try again in a moment.";
+    case 5006:
+    case 5012: // session timed out / invalid
+      return "Your Word session has expired. Reload Word (or reopen the document), then try again.";
+    case 5002: // ooeDocumentReadOnly
+      return kind === "read"
+        ? "Word doesn't allow reading this document in its current mode. Turn on editing, then try again."
+        : "The document is read-only or protected (for example by Restrict Editing), so Sidecar can't change it. Turn on editing or save a copy you can edit, then try again.";
+    case 5009:
+    case 9016: // permission denied
+      return "Word didn't give Sidecar permission to do this. Check that the add-in is allowed for this document, then try again.";
+    case 4002: // ooeSettingsAreStale
+      return "Another copy of this document changed Sidecar's saved information at the same time. Reload the document, then try again.";
+    default:
+      return undefined;
+  }
+}
+
+/** Words for an Office error: the common-API codes first, then Word.run's string codes. */
+function wordsFor(error: unknown, kind: "read" | "write"): string | undefined {
+  const common = wordsForCommonError(numericCode(error), kind);
+  if (common) return common;
+  const code = asErrorLike(error).code;
+  if (code === "AccessDenied" || code === "NotAllowed" || code === "ContentControlLocked") {
+    return kind === "read"
+      ? "Word didn't allow Sidecar to read the selection. Select text in the body of the document and try again."
+      : "This part of the document is protected, so Sidecar can't change it. Click where editing is allowed, or turn off Restrict Editing, then try again.";
+  }
+  return undefined;
+}
+
+function readError(error: unknown, fallback: string): OfficeError {
+  if (error instanceof OfficeError) return error;
+  return new OfficeError("read_failed", (wordsFor(error, "read") ?? fallback) + errorDetail(error), { cause: error });
+}
+
+function writeError(error: unknown, fallback: string): OfficeError {
+  if (error instanceof OfficeError) return error;
+  return new OfficeError("write_failed", (wordsFor(error, "write") ?? fallback) + errorDetail(error), { cause: error });
+}
+
+function abortedError(): OfficeError {
+  return new OfficeError("aborted", "Reading the document was stopped.");
+}
+
+// ---------------------------------------------------------------------------------------------
+// readDocument: getFileAsync(Compressed) → slices copied into ONE preallocated Uint8Array.
+
+/** Copies one slice's data (number[], Uint8Array / other view, or ArrayBuffer) into `target` at `offset`. */
+function copySlice(target: Uint8Array, offset: number, data: unknown): number {
+  let source: ArrayLike<number>;
+  if (data instanceof ArrayBuffer || Object.prototype.toString.call(data) === "[object ArrayBuffer]") {
+    source = new Uint8Array(data as ArrayBuffer);
+  } else if (ArrayBuffer.isView(data)) {
+    source = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  } else if (Array.isArray(data)) {
+    // Some platforms hand over a plain number[]: copied straight into the result, never accumulated.
+    source = data as number[];
+  } else {
+    throw new OfficeError(
+      "read_failed",
+      "Word handed over the document in a form Sidecar can't read. Update Word, or try Word on the web.",
+    );
+  }
+  if (offset + source.length > target.length) {
+    throw new OfficeError(
+      "read_failed",
+      "Word handed over more data than the document's size. Save the document, then try again.",
+    );
+  }
+  target.set(source, offset);
+  return offset + source.length;
+}
+
+/** Resolves with `promise`, or rejects with "aborted" as soon as `signal` aborts. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortedError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+const READ_FAILED_WORDS = "Word couldn't hand over the document. Save the document, then try again.";
+
+function getCompressedFile(office: typeof Office, signal: AbortSignal | undefined): Promise<Office.File> {
+  return new Promise<Office.File>((resolve, reject) => {
+    let settled = false;
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      reject(abortedError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      office.context.document.getFileAsync(office.FileType.Compressed, { sliceSize: SLICE_SIZE }, (result) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (succeeded(office, result)) {
+          // Aborted while Word was preparing the file: it still has to be closed.
+          if (settled) return closeOnce(result.value)();
+          settled = true;
+          resolve(result.value);
+        } else if (!settled) {
+          settled = true;
+          reject(readError(result.error, READ_FAILED_WORDS));
+        }
+      });
+    } catch (error) {
+      signal?.removeEventListener("abort", onAbort);
+      settled = true;
+      reject(readError(error, READ_FAILED_WORDS));
+    }
+  });
+}
+
+function getSlice(office: typeof Office, file: Office.File, index: number): Promise<Office.Slice> {
+  return new Promise<Office.Slice>((resolve, reject) => {
+    try {
+      file.getSliceAsync(index, (result) => {
+        if (succeeded(office, result)) resolve(result.value);
+        else reject(readError(result.error, READ_FAILED_WORDS));
+      });
+    } catch (error) {
+      reject(readError(error, READ_FAILED_WORDS));
+    }
+  });
+}
+
+const closers = new WeakMap<Office.File, () => void>();
+
+/** A function that closes `file` the first time it is called and does nothing after. */
+function closeOnce(file: Office.File): () => void {
+  let closer = closers.get(file);
+  if (!closer) {
+    let closed = false;
+    closer = () => {
+      if (closed) return;
+      closed = true;
+      try {
+        file.closeAsync(() => undefined);
+      } catch {
+        // Nothing a person can do about a failed close; Word releases the file with the pane.
+      }
+    };
+    closers.set(file, closer);
+  }
+  return closer;
+}
+
+export async function readWordDocument(
+  options: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal } = {},
+): Promise<Uint8Array> {
+  const { onProgress, signal } = options;
+  const office = officeGlobal();
+  if (typeof office.context.document.getFileAsync !== "function") {
+    throw new OfficeError(
+      "unsupported",
+      "This version of Word can't hand the document over to add-ins. Update Word or use Word on the web.",
+    );
+  }
+  if (signal?.aborted) throw abortedError();
+  const file = await getCompressedFile(office, signal);
+  const close = closeOnce(file);
+  // A slice Word is still working on when we stop: close the file only once Word answers it.
+  let inFlight: Promise<unknown> | undefined;
+  try {
+    const totalBytes = file.size;
+    if (!Number.isSafeInteger(totalBytes) || totalBytes <= 0) {
+      throw new OfficeError("read_failed", "Word handed over an empty document. Save the document, then try again.");
+    }
+    const bytes = new Uint8Array(totalBytes);
+    let bytesRead = 0;
+    for (let index = 0; index < file.sliceCount; index++) {
+      if (signal?.aborted) throw abortedError();
+      const slice = getSlice(office, file, index);
+      inFlight = slice;
+      const { data } = await unlessAborted(slice, signal);
+      inFlight = undefined;
+      bytesRead = copySlice(bytes, bytesRead, data);
+      onProgress?.({ bytesRead, totalBytes });
+    }
+    if (signal?.aborted) throw abortedError();
+    if (bytesRead !== totalBytes) {
+      throw new OfficeError(
+        "read_failed",
+        `Word handed over ${bytesRead} of the document's ${totalBytes} bytes. Save the document, then try again.`,
+      );
+    }
+    return bytes;
+  } catch (error) {
+    throw readError(error, READ_FAILED_WORDS);
+  } finally {
+    if (inFlight) inFlight.then(close, close);
+    else close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Document name
+
+const WORD_EXTENSIONS = /\.(docx|docm|doc|dotx|dotm|dot|rtf|odt)$/i;
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The file name for a document URL or path: "https://host/x/My%20Report.docx?web=1" → "My Report.docx",
+ * "C:\\Users\\me\\Report.docx" → "Report.docx", "" → "Untitled document.docx". Always ends in ".docx".
+ */
+export function documentNameFromUrl(url: string | null | undefined): string {
+  let text = (url ?? "").trim();
+  let fromQuery: string | undefined;
+  const queryAt = text.search(/[?#]/);
+  if (queryAt >= 0) {
+    // SharePoint "Doc.aspx?...&file=Report.docx" links carry the name in the query.
+    const query = text.slice(queryAt + 1);
+    const file = /(?:^|[?&#])file=([^&#]*)/i.exec(query)?.[1];
+    if (file) fromQuery = safeDecode(file.replace(/\+/g, " "));
+    text = text.slice(0, queryAt);
+  }
+  let base = safeDecode(text.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "").trim();
+  if (fromQuery && !WORD_EXTENSIONS.test(base)) base = fromQuery.split(/[\\/]/).pop()?.trim() ?? base;
+  // A bare "https:" or drive letter is not a name.
+  if (!base || /^[a-z]+:$/i.test(base)) return UNTITLED_DOCUMENT_NAME;
+  if (/\.docx$/i.test(base)) return base.slice(0, -5) + ".docx";
+  if (WORD_EXTENSIONS.test(base)) return base.replace(WORD_EXTENSIONS, ".docx");
+  return `${base}.docx`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host info
+
+/** HostInfo for Word, read from Office.context (guarded: parts of it throw or are missing outside a host). */
+export function describeWordHost(platform?: string | null): HostInfo {
+  const office = (globalThis as { Office?: typeof Office }).Office;
+  let supported = false;
+  try {
+    supported = office?.context?.requirements?.isSetSupported("WordApi", "1.3") === true;
+  } catch {
+    supported = false;
+  }
+  let displayLanguage = "en-US";
+  let darkTheme = false;
+  try {
+    displayLanguage = office?.context?.displayLanguage || displayLanguage;
+    darkTheme = isDarkOfficeTheme(office?.context?.officeTheme);
+  } catch {
+    // Keep the defaults.
+  }
+  return {
+    kind: "word",
+    platform: platform ? String(platform) : "Unknown",
+    supported,
+    ...(supported ? {} : { unsupportedReason: WORD_TOO_OLD_REASON }),
+    displayLanguage,
+    darkTheme,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The host
+
+function failWith(kind: "read_failed" | "write_failed", fallback: string) {
+  return (error: unknown): never => {
+    throw kind === "write_failed" ? writeError(error, fallback) : readError(error, fallback);
+  };
+}
+
+/** Plain text with any line ending as "\n"; Word turns each "\n" into a new paragraph. */
+function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, "\n");
+}
+
+export function createWordHost(info: HostInfo = describeWordHost()): DocumentHost {
+  return {
+    info,
+
+    readDocument: readWordDocument,
+
+    async getDocumentName() {
+      let url: string | undefined;
+      try {
+        url = officeGlobal().context.document.url;
+      } catch (error) {
+        if (error instanceof OfficeError) throw error;
+        url = undefined;
+      }
+      return documentNameFromUrl(url);
+    },
+
+    async getSelectedText() {
+      const word = wordGlobal();
+      return word
+        .run(async (context) => {
+          const selection = context.document.getSelection();
+          selection.load("text");
+          await context.sync();
+          return selection.text ?? "";
+        })
+        .catch(failWith("read_failed", "Sidecar couldn't read the selected text. Click in the document and try again."));
+    },
+
+    onSelectionChanged(listener: () => void) {
+      const office = officeGlobal();
+      const eventType = office.EventType.DocumentSelectionChanged;
+      const handler = () => listener();
+      let active = true;
+      office.context.document.addHandlerAsync(eventType, handler, () => undefined);
+      return () => {
+        if (!active) return;
+        active = false;
+        try {
+          office.context.document.removeHandlerAsync(eventType, { handler }, () => undefined);
+        } catch {
+          // The pane is going away; Word drops its handlers with it.
+        }
+      };
+    },
+
+    async insertText(text: string, mode: InsertMode) {
+      const word = wordGlobal();
+      const content = normalizeNewlines(text);
+      await word
+        .run(async (context) => {
+          const selection = context.document.getSelection();
+          // "Replace" puts the text in place of the selection; "End" adds it just after the selection
+          // (at the cursor when nothing is selected) and keeps the selected text.
+          const inserted = selection.insertText(content, mode === "replace" ? "Replace" : "End");
+          // Leave the cursor after the inserted text so the next insert follows it.
+          inserted.select("End");
+          await context.sync();
+        })
+        .catch(
+          failWith(
+            "write_failed",
+            "Sidecar couldn't insert the text into the document. Click in the body of the document and try again.",
+          ),
+        );
+    },
+
+    async getSetting<T = unknown>(key: string): Promise<T | undefined> {
+      const office = officeGlobal();
+      try {
+        const value = office.context.document.settings.get(key) as T | null | undefined;
+        return value === null ? undefined : value;
+      } catch (error) {
+        throw readError(
+          error,
+          "Sidecar couldn't read its saved information from this document. Reload the document and try again.",
+        );
+      }
+    },
+
+    async setSetting(key: string, value: unknown) {
+      const office = officeGlobal();
+      const settings = office.context.document.settings;
+      try {
+        if (value === undefined) settings.remove(key);
+        else settings.set(key, value);
+      } catch (error) {
+        throw writeError(
+          error,
+          "Sidecar couldn't store its information in this document. Check that the document can be edited, then try again.",
+        );
+      }
+      await new Promise<void>((resolve, reject) => {
+        const fallback =
+          "Sidecar couldn't save its information in this document. Check that the document can be edited and saved, then try again.";
+        try {
+          settings.saveAsync((result) => {
+            if (succeeded(office, result)) resolve();
+            else reject(writeError(result.error, fallback));
+          });
+        } catch (error) {
+          reject(writeError(error, fallback));
+        }
+      });
+    },
+  };
+}

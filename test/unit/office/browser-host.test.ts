@@ -1,0 +1,537 @@
+import "fake-indexeddb/auto";
+import { createHash } from "node:crypto";
+import { IDBFactory } from "fake-indexeddb";
+import { BrowserHost, isBrowserHost, type BrowserHostSnapshot } from "../../../src/taskpane/office/browser-host";
+import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
+import { readFixture } from "../../support/fixtures";
+
+/** Fixture bytes as a Uint8Array of the test's realm (Buffer belongs to Node's). */
+function fixture(name: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(readFixture(name));
+}
+
+async function caught(promise: Promise<unknown>): Promise<OfficeError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(OfficeError);
+    return error as OfficeError;
+  }
+  throw new Error("expected the promise to reject");
+}
+
+function mountPreview(): HTMLElement {
+  const element = document.createElement("div");
+  element.setAttribute("data-testid", "preview");
+  document.body.appendChild(element);
+  return element;
+}
+
+function select(startNode: Node, startOffset: number, endNode: Node = startNode, endOffset = startOffset): void {
+  const range = document.createRange();
+  range.setStart(startNode, startOffset);
+  range.setEnd(endNode, endOffset);
+  const selection = document.getSelection()!;
+  selection.removeAllRanges();
+  selection.addRange(range);
+  document.dispatchEvent(new Event("selectionchange"));
+}
+
+function textOf(element: Element, selector: string): Text {
+  const node = element.querySelector(selector)?.firstChild;
+  if (!node || node.nodeType !== Node.TEXT_NODE) throw new Error(`no text in ${selector}`);
+  return node as Text;
+}
+
+const paragraphs = (element: Element) => [...element.querySelectorAll("p")].map((p) => p.textContent);
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+let hosts: BrowserHost[] = [];
+function newHost(options?: ConstructorParameters<typeof BrowserHost>[0]): BrowserHost {
+  const host = new BrowserHost(options);
+  hosts.push(host);
+  return host;
+}
+
+beforeEach(() => {
+  (globalThis as { indexedDB?: IDBFactory }).indexedDB = new IDBFactory(); // a fresh, empty database per test
+  localStorage.clear();
+  document.body.innerHTML = "";
+  document.getSelection()?.removeAllRanges();
+});
+
+afterEach(() => {
+  for (const host of hosts) host.dispose();
+  hosts = [];
+});
+
+describe("opening a .docx", () => {
+  test.each([
+    ["mammoth-single-paragraph.docx", ["Walking on imported air"]],
+    ["mammoth-tables.docx", ["Above", "Top left", "Bottom right", "Below"]],
+    ["mammoth-simple-list.docx", ["Apple", "Banana"]],
+    ["mammoth-strict-format.docx", ["Test"]],
+    ["openxml-sdk-nutrition-report.docx", ["EUROPEAN HEALTH FORUM GASTEIN", "Nutrition and Food Policy"]],
+  ])("%s renders its text into the preview", async (name, texts) => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+
+    await host.openFile({ name, bytes: fixture(name) });
+
+    for (const text of texts) expect(preview.textContent).toContain(text);
+    expect(host.getSnapshot()).toEqual({ status: "ready", name, key: sha256(fixture(name)) });
+    await expect(host.getDocumentName()).resolves.toBe(name);
+  });
+
+  test("a picked File (read through FileReader in jsdom) works too", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    const file = new File([fixture("mammoth-single-paragraph.docx")], "Picked.docx");
+    // Current browsers give File a bytes() method; it must not be mistaken for {name, bytes}.
+    Object.defineProperty(file, "bytes", { value: () => Promise.resolve(new Uint8Array(0)) });
+
+    await host.openFile(file);
+
+    expect(preview.textContent).toBe("Walking on imported air");
+    await expect(host.getDocumentName()).resolves.toBe("Picked.docx");
+  });
+
+  test("the preview is sanitized: no scripts or event handlers from the document reach the page", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "images.docx", bytes: fixture("python-docx-having-images.docx") });
+    expect(preview.querySelectorAll("img").length).toBeGreaterThan(0);
+    expect(preview.querySelector("script, [onerror], [onload]")).toBeNull();
+  });
+
+  test("text bytes are refused with words, and there is still no document", async () => {
+    const host = newHost();
+    const error = await caught(host.openFile({ name: "notes.txt", bytes: new TextEncoder().encode("Meeting notes") }));
+
+    expect(error.kind).toBe("unsupported");
+    expect(error.message).toBe(
+      "“notes.txt” is not a Word document. Choose a .docx file (an older .doc file must first be saved as .docx in Word).",
+    );
+    expect(host.getSnapshot()).toMatchObject({ status: "error", name: "notes.txt", error });
+    expect((await caught(host.readDocument())).kind).toBe("no_document");
+  });
+
+  test("a ZIP that is not a Word document is refused with words", async () => {
+    const host = newHost();
+    const bytes = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4, 5, 6, 7, 8]);
+    const error = await caught(host.openFile({ name: "archive.docx", bytes }));
+    expect(error.kind).toBe("read_failed");
+    expect(error.message).toMatch(/couldn't read “archive.docx” as a Word document/);
+    expect(error.message).toMatch(/save it as \.docx and choose it again/);
+  });
+
+  test("a failed pick keeps the document that was open, and reports the failure alongside", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    const good = fixture("mammoth-single-paragraph.docx");
+    await host.openFile({ name: "Good.docx", bytes: good });
+
+    await caught(host.openFile({ name: "bad.txt", bytes: new TextEncoder().encode("nope") }));
+
+    const snapshot = host.getSnapshot();
+    expect(snapshot).toMatchObject({ status: "ready", name: "Good.docx", key: sha256(good) });
+    expect(snapshot.error?.kind).toBe("unsupported");
+    expect(preview.textContent).toBe("Walking on imported air");
+    await expect(host.readDocument()).resolves.toEqual(good);
+  });
+
+  test("subscribers see loading then ready, and the snapshot object stays the same between changes", async () => {
+    const host = newHost();
+    const seen: BrowserHostSnapshot[] = [];
+    host.subscribe(() => seen.push(host.getSnapshot()));
+    expect(host.getSnapshot()).toBe(host.getSnapshot());
+    expect(host.getSnapshot()).toEqual({ status: "empty" });
+
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+
+    expect(seen.map((s) => s.status)).toEqual(["loading", "ready"]);
+    expect(host.getSnapshot()).toBe(seen[1]);
+  });
+
+  test("a preview attached after opening shows the document, and so does a new element", async () => {
+    const host = newHost();
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-simple-list.docx") });
+    const first = mountPreview();
+    host.attachPreview(first);
+    expect(first.querySelectorAll("li")).toHaveLength(2);
+
+    host.attachPreview(null);
+    const second = mountPreview();
+    host.attachPreview(second);
+    expect(second.textContent).toBe("AppleBanana");
+  });
+
+  test("closeFile empties the preview and forgets the document", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+
+    await host.closeFile();
+
+    expect(preview.innerHTML).toBe("");
+    expect(host.getSnapshot()).toEqual({ status: "empty" });
+    expect((await caught(host.getDocumentName())).kind).toBe("no_document");
+  });
+
+  test("isBrowserHost tells the browser host apart", () => {
+    expect(isBrowserHost(newHost())).toBe(true);
+    expect(isBrowserHost(undefined)).toBe(false);
+  });
+
+  test("info describes the browser tab", () => {
+    const matchMedia = jest.fn(() => ({ matches: true }));
+    (window as { matchMedia?: unknown }).matchMedia = matchMedia;
+    try {
+      expect(newHost().info).toEqual({
+        kind: "browser",
+        platform: "Browser",
+        supported: true,
+        displayLanguage: navigator.language,
+        darkTheme: true,
+      });
+      expect(matchMedia).toHaveBeenCalledWith("(prefers-color-scheme: dark)");
+    } finally {
+      delete (window as { matchMedia?: unknown }).matchMedia;
+    }
+    expect(newHost().info.darkTheme).toBe(false); // jsdom has no matchMedia
+  });
+});
+
+describe("readDocument", () => {
+  test("returns exactly the picked bytes, with one progress report for the whole size", async () => {
+    const host = newHost();
+    const bytes = fixture("mammoth-tables.docx");
+    await host.openFile({ name: "t.docx", bytes });
+    const progress: ReadProgress[] = [];
+
+    const read = await host.readDocument({ onProgress: (p) => progress.push(p) });
+
+    expect(read).toBeInstanceOf(Uint8Array);
+    expect(read).toEqual(bytes);
+    expect(progress).toEqual([{ bytesRead: bytes.length, totalBytes: bytes.length }]);
+    read[0] = 0; // the caller's copy: changing it doesn't change the document
+    await expect(host.readDocument()).resolves.toEqual(bytes);
+  });
+
+  test("without a document it asks for one", async () => {
+    const error = await caught(newHost().readDocument());
+    expect(error.kind).toBe("no_document");
+    expect(error.message).toBe("Choose a Word document (.docx) to stand for the open document.");
+  });
+
+  test("an aborted signal is honoured", async () => {
+    const host = newHost();
+    await host.openFile({ name: "t.docx", bytes: fixture("mammoth-tables.docx") });
+    const controller = new AbortController();
+    controller.abort();
+    expect((await caught(host.readDocument({ signal: controller.signal }))).kind).toBe("aborted");
+  });
+});
+
+describe("selection", () => {
+  async function openSingleParagraph() {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    return { host, preview, text: textOf(preview, "p") };
+  }
+
+  test("a selection inside the preview is the selected text, and listeners hear about it", async () => {
+    const { host, text } = await openSingleParagraph();
+    const listener = jest.fn();
+    host.onSelectionChanged(listener);
+
+    select(text, 11, text, 19);
+
+    expect(listener).toHaveBeenCalledTimes(1);
+    await expect(host.getSelectedText()).resolves.toBe("imported");
+  });
+
+  test("the selection survives a click elsewhere on the page (e.g. a pane button)", async () => {
+    const { host, text } = await openSingleParagraph();
+    const listener = jest.fn();
+    host.onSelectionChanged(listener);
+    select(text, 0, text, 7);
+    const button = document.createElement("button");
+    button.textContent = "Insert";
+    document.body.appendChild(button);
+
+    select(button.firstChild!, 0, button.firstChild!, 3);
+
+    expect(listener).toHaveBeenCalledTimes(1);
+    await expect(host.getSelectedText()).resolves.toBe("Walking");
+  });
+
+  test("a collapsed selection (just the caret) is no selected text", async () => {
+    const { host, text } = await openSingleParagraph();
+    select(text, 4);
+    await expect(host.getSelectedText()).resolves.toBe("");
+  });
+
+  test("no selection at all is no selected text", async () => {
+    const { host } = await openSingleParagraph();
+    await expect(host.getSelectedText()).resolves.toBe("");
+  });
+
+  test("a selection across paragraphs keeps the line breaks", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "t.docx", bytes: fixture("mammoth-tables.docx") });
+    const above = textOf(preview, "p");
+    const below = preview.lastElementChild!.firstChild!;
+
+    select(above, 0, below, 5);
+
+    const selected = await host.getSelectedText();
+    expect(selected.startsWith("Above\n")).toBe(true);
+    expect(selected).toContain("\nTop left\tTop right\nBottom left\tBottom right\n");
+    expect(selected.endsWith("\nBelow")).toBe(true);
+  });
+
+  test("an unsubscribed listener hears nothing more", async () => {
+    const { host, text } = await openSingleParagraph();
+    const listener = jest.fn();
+    const unsubscribe = host.onSelectionChanged(listener);
+    unsubscribe();
+    select(text, 0, text, 7);
+    expect(listener).not.toHaveBeenCalled();
+  });
+});
+
+describe("insertText", () => {
+  async function openWithPreview(name = "mammoth-single-paragraph.docx") {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    const bytes = fixture(name);
+    await host.openFile({ name, bytes });
+    return { host, preview, bytes };
+  }
+
+  test("cursor: inserts paragraphs after the selection, keeps the selected text, caret after the insert", async () => {
+    const { host, preview } = await openWithPreview();
+    select(textOf(preview, "p"), 0, textOf(preview, "p"), 7); // "Walking"
+
+    await host.insertText("First new line\nSecond new line", "cursor");
+
+    expect(paragraphs(preview)).toEqual(["Walking", "First new line", "Second new line", " on imported air"]);
+    const inserted = [...preview.querySelectorAll('p[data-sidecar-inserted="true"]')].map((p) => p.textContent);
+    expect(inserted).toEqual(["First new line", "Second new line"]);
+    const caret = document.getSelection()!.getRangeAt(0);
+    expect(caret.collapsed).toBe(true);
+    expect(caret.startContainer).toBe(preview.querySelectorAll("p")[2]);
+    await expect(host.getSelectedText()).resolves.toBe("");
+
+    await host.insertText("Third", "cursor"); // the next insert follows the previous one
+    expect(paragraphs(preview)).toEqual(["Walking", "First new line", "Second new line", "Third", " on imported air"]);
+  });
+
+  test("replace: the selected text is removed and the new text takes its place", async () => {
+    const { host, preview } = await openWithPreview();
+    select(textOf(preview, "p"), 11, textOf(preview, "p"), 19); // "imported"
+
+    await host.insertText("Replacement", "replace");
+
+    expect(paragraphs(preview)).toEqual(["Walking on ", "Replacement", " air"]);
+    expect(preview.textContent).not.toContain("imported");
+  });
+
+  test("replace of a whole paragraph leaves no empty paragraph behind", async () => {
+    const { host, preview } = await openWithPreview();
+    const text = textOf(preview, "p");
+    select(text, 0, text, text.length);
+
+    await host.insertText("All new\nTwo lines", "replace");
+
+    expect(paragraphs(preview)).toEqual(["All new", "Two lines"]);
+  });
+
+  test("at the start of a paragraph the new paragraphs go before it", async () => {
+    const { host, preview } = await openWithPreview();
+    select(textOf(preview, "p"), 0);
+    await host.insertText("Intro", "cursor");
+    expect(paragraphs(preview)).toEqual(["Intro", "Walking on imported air"]);
+  });
+
+  test("inside a list item the paragraphs stay in that item", async () => {
+    const { host, preview } = await openWithPreview("mammoth-simple-list.docx");
+    select(textOf(preview, "li"), 5); // after "Apple"
+    await host.insertText("note", "cursor");
+    const firstItem = preview.querySelector("li")!;
+    expect(firstItem.textContent).toBe("Applenote");
+    expect(firstItem.querySelector("p[data-sidecar-inserted]")?.textContent).toBe("note");
+    expect(preview.querySelectorAll("li")).toHaveLength(2);
+  });
+
+  test("with no selection in the preview the text is added at the end", async () => {
+    const { host, preview } = await openWithPreview();
+    await host.insertText("Appended", "cursor");
+    expect(paragraphs(preview)).toEqual(["Walking on imported air", "Appended"]);
+    expect(preview.lastElementChild?.getAttribute("data-sidecar-inserted")).toBe("true");
+  });
+
+  test("text goes in as text, never as markup", async () => {
+    const { host, preview } = await openWithPreview();
+    await host.insertText('<img src="x" onerror="alert(1)">', "cursor");
+    expect(preview.querySelector("img")).toBeNull();
+    expect(preview.lastElementChild?.textContent).toBe('<img src="x" onerror="alert(1)">');
+  });
+
+  test("the picked bytes are not modified by inserts", async () => {
+    const { host, preview, bytes } = await openWithPreview();
+    select(textOf(preview, "p"), 0, textOf(preview, "p"), 7);
+    await host.insertText("Something", "replace");
+    await expect(host.readDocument()).resolves.toEqual(bytes);
+  });
+
+  test("inserts survive re-attaching the preview", async () => {
+    const { host } = await openWithPreview();
+    await host.insertText("Kept", "cursor");
+    host.attachPreview(null);
+    const again = mountPreview();
+    host.attachPreview(again);
+    expect(paragraphs(again)).toEqual(["Walking on imported air", "Kept"]);
+  });
+
+  test("without a document it asks for one", async () => {
+    expect((await caught(newHost().insertText("x", "cursor"))).kind).toBe("no_document");
+  });
+});
+
+describe("settings", () => {
+  test("survive a new BrowserHost for the same document, keyed by its SHA-256", async () => {
+    const bytes = fixture("mammoth-single-paragraph.docx");
+    const first = newHost();
+    await first.openFile({ name: "a.docx", bytes });
+    await first.setSetting("sidecar.documentId", "doc-7");
+    expect(JSON.parse(localStorage.getItem(`sidecar.document-settings.${sha256(bytes)}`)!)).toEqual({
+      "sidecar.documentId": "doc-7",
+    });
+
+    const second = newHost();
+    await second.openFile({ name: "renamed.docx", bytes });
+    await expect(second.getSetting("sidecar.documentId")).resolves.toBe("doc-7");
+
+    const other = newHost();
+    await other.openFile({ name: "b.docx", bytes: fixture("mammoth-tables.docx") });
+    await expect(other.getSetting("sidecar.documentId")).resolves.toBeUndefined();
+  });
+
+  test("setting undefined removes the setting", async () => {
+    const host = newHost();
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await host.setSetting("k", { a: 1 });
+    await host.setSetting("k", undefined);
+    await expect(host.getSetting("k")).resolves.toBeUndefined();
+  });
+
+  test("a storage that throws still keeps settings for this tab", async () => {
+    const throwing = {
+      getItem: () => {
+        throw new Error("SecurityError");
+      },
+      setItem: () => {
+        throw new Error("QuotaExceededError");
+      },
+    } as unknown as Storage;
+    const host = newHost({ storage: throwing });
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await host.setSetting("k", [1, 2]);
+    await expect(host.getSetting("k")).resolves.toEqual([1, 2]);
+  });
+
+  test("a value that can't be stored is refused with write_failed", async () => {
+    const host = newHost();
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect((await caught(host.setSetting("k", circular))).kind).toBe("write_failed");
+  });
+
+  test("without a document settings ask for one", async () => {
+    expect((await caught(newHost().getSetting("k"))).kind).toBe("no_document");
+    expect((await caught(newHost().setSetting("k", 1))).kind).toBe("no_document");
+  });
+});
+
+describe("restore after a reload", () => {
+  test("a new instance brings back the same document from IndexedDB", async () => {
+    const bytes = fixture("mammoth-tables.docx");
+    await newHost().openFile({ name: "Tables.docx", bytes });
+
+    const reloaded = newHost();
+    const preview = mountPreview();
+    reloaded.attachPreview(preview);
+    const statuses: string[] = [];
+    reloaded.subscribe(() => statuses.push(reloaded.getSnapshot().status));
+
+    await expect(reloaded.restore()).resolves.toBe(true);
+
+    expect(statuses[0]).toBe("loading");
+    expect(reloaded.getSnapshot()).toEqual({ status: "ready", name: "Tables.docx", key: sha256(bytes) });
+    await expect(reloaded.readDocument()).resolves.toEqual(bytes);
+    expect(preview.textContent).toContain("Bottom right");
+  });
+
+  test("nothing stored: restore resolves false and the host stays empty", async () => {
+    const host = newHost();
+    await expect(host.restore()).resolves.toBe(false);
+    expect(host.getSnapshot()).toEqual({ status: "empty" });
+  });
+
+  test("a closed document is not restored", async () => {
+    const first = newHost();
+    await first.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await first.closeFile();
+    await expect(newHost().restore()).resolves.toBe(false);
+  });
+
+  test("the latest pick is what comes back", async () => {
+    const host = newHost();
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await host.openFile({ name: "b.docx", bytes: fixture("mammoth-simple-list.docx") });
+    const reloaded = newHost();
+    await reloaded.restore();
+    await expect(reloaded.getDocumentName()).resolves.toBe("b.docx");
+  });
+
+  test("without IndexedDB everything works except restoring, silently", async () => {
+    const host = newHost({ indexedDB: null });
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await expect(host.readDocument()).resolves.toBeInstanceOf(Uint8Array);
+    await expect(newHost({ indexedDB: null }).restore()).resolves.toBe(false);
+  });
+
+  test("an IndexedDB that fails to open is tolerated", async () => {
+    const broken = {
+      open: () => {
+        throw new Error("InvalidStateError");
+      },
+    } as unknown as IDBFactory;
+    const host = newHost({ indexedDB: broken });
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    expect(host.getSnapshot().status).toBe("ready");
+    await expect(newHost({ indexedDB: broken }).restore()).resolves.toBe(false);
+  });
+
+  test("a pick made while restoring wins", async () => {
+    await newHost().openFile({ name: "old.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    const host = newHost();
+    const restoring = host.restore();
+    await host.openFile({ name: "new.docx", bytes: fixture("mammoth-simple-list.docx") });
+    await restoring;
+    await expect(host.getDocumentName()).resolves.toBe("new.docx");
+  });
+});
