@@ -30,6 +30,8 @@ const useStyles = makeStyles({
     alignSelf: "center",
     lineHeight: 1.5,
     "& [data-sidecar-inserted]": { backgroundColor: tokens.colorPaletteYellowBackground2 },
+    "& a": { color: tokens.colorBrandForegroundLink },
+    "& img": { maxWidth: "100%" },
   },
   dropTarget: { outline: `2px dashed ${tokens.colorBrandStroke1}` },
   hidden: { display: "none" },
