@@ -1,0 +1,146 @@
+// Server configuration, read once from the environment. Every value has a default so that
+// `npm run server` works with no setup; an invalid value stops startup with a message that
+// names the variable and says what it should be.
+import path from "node:path";
+import { z } from "zod";
+
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Holds sidecar.db, files/ (stored uploads) and tmp/ (uploads in progress). */
+  dataDir: string;
+  /** When set, every API call must carry it as `Ocp-Apim-Subscription-Key`. */
+  apiKey: string | null;
+  /** Lifetime of the ejento_access_token (the token every API call carries). */
+  tokenTtlSeconds: number;
+  /** Lifetime of a sign-in and of its access_token (the token used to refresh). */
+  refreshTtlSeconds: number;
+  demoPassword: string;
+  maxUploadBytes: number;
+  /** Zip-bomb guard: the most bytes an uploaded .docx may inflate to. */
+  maxUnpackedBytes: number;
+  /** Zip-bomb guard: the most entries an uploaded .docx may hold. */
+  maxZipEntries: number;
+  /** The built task pane (webpack output). */
+  staticDir: string;
+  allowedOrigins: string[];
+  logLevel: LogLevel;
+}
+
+const MB = 1024 * 1024;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid server configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function wholeNumber(min: number, max: number, unit = "") {
+  const range = `a whole number${unit} from ${min} to ${max}`;
+  return z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { message: `must be ${range}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, { message: `must be ${range}` }).max(max, { message: `must be ${range}` }));
+}
+
+function originList() {
+  return z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item.length > 0),
+    )
+    .superRefine((origins, ctx) => {
+      for (const origin of origins) {
+        let parsed: URL | null = null;
+        try {
+          parsed = new URL(origin);
+        } catch {
+          parsed = null;
+        }
+        if (!parsed || parsed.origin !== origin) {
+          ctx.addIssue({
+            code: "custom",
+            message: `"${origin}" is not an origin; write each as scheme://host[:port] with no path, e.g. https://localhost:3000`,
+          });
+        }
+      }
+    });
+}
+
+const envSchema = z.object({
+  PORT: wholeNumber(0, 65535).default(3100),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  SIDECAR_DATA_DIR: z.string().default(".sidecar/data"),
+  SIDECAR_API_KEY: z.string().optional(),
+  SIDECAR_TOKEN_TTL_SECONDS: wholeNumber(1, 30 * 24 * 3600, " of seconds").default(3600),
+  SIDECAR_REFRESH_TTL_SECONDS: wholeNumber(1, 365 * 24 * 3600, " of seconds").default(7 * 24 * 3600),
+  SIDECAR_DEMO_PASSWORD: z
+    .string()
+    .min(8, { message: "must be at least 8 characters long" })
+    .default("sidecar-demo"),
+  SIDECAR_MAX_UPLOAD_BYTES: wholeNumber(1, 4 * 1024 * MB, " of bytes").default(50 * MB),
+  SIDECAR_MAX_UNPACKED_BYTES: wholeNumber(1, 16 * 1024 * MB, " of bytes").default(500 * MB),
+  SIDECAR_MAX_ZIP_ENTRIES: wholeNumber(1, 1_000_000).default(5000),
+  SIDECAR_STATIC_DIR: z.string().default("dist"),
+  SIDECAR_ALLOWED_ORIGINS: originList().default(["https://localhost:3000", "https://127.0.0.1:3000"]),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
+    .default("info"),
+});
+
+/**
+ * Reads the configuration from `env` (empty strings count as unset). Relative directories are
+ * resolved against `cwd`. Throws ConfigError listing every invalid variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): Config {
+  const raw: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") raw[key] = value;
+  }
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "environment");
+        const got = raw[name] === undefined ? "" : ` (got "${raw[name]}")`;
+        return `${name} ${issue.message}${got}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  if (e.SIDECAR_REFRESH_TTL_SECONDS < e.SIDECAR_TOKEN_TTL_SECONDS) {
+    throw new ConfigError([
+      `SIDECAR_REFRESH_TTL_SECONDS (${e.SIDECAR_REFRESH_TTL_SECONDS}) must be at least SIDECAR_TOKEN_TTL_SECONDS (${e.SIDECAR_TOKEN_TTL_SECONDS}): the sign-in has to outlive the tokens it issues`,
+    ]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(cwd, e.SIDECAR_DATA_DIR),
+    apiKey: e.SIDECAR_API_KEY ?? null,
+    tokenTtlSeconds: e.SIDECAR_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: e.SIDECAR_REFRESH_TTL_SECONDS,
+    demoPassword: e.SIDECAR_DEMO_PASSWORD,
+    maxUploadBytes: e.SIDECAR_MAX_UPLOAD_BYTES,
+    maxUnpackedBytes: e.SIDECAR_MAX_UNPACKED_BYTES,
+    maxZipEntries: e.SIDECAR_MAX_ZIP_ENTRIES,
+    staticDir: path.resolve(cwd, e.SIDECAR_STATIC_DIR),
+    allowedOrigins: e.SIDECAR_ALLOWED_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** "50 MB" for 52428800; small test limits keep their significant digits ("0.0625 MB"). */
+export function formatMegabytes(bytes: number): string {
+  return `${parseFloat((bytes / MB).toPrecision(3))} MB`;
+}

@@ -1,0 +1,98 @@
+// `npm run server`: starts the local server and says where the pane is.
+import fs from "node:fs";
+import path from "node:path";
+import { buildApp } from "./app";
+import { ConfigError, loadConfig, type Config } from "./config";
+
+function fail(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function displayHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`Sidecar server cannot start.\n${error.message}`);
+    throw error;
+  }
+
+  let app;
+  try {
+    app = await buildApp(config);
+  } catch (error) {
+    fail(
+      `Sidecar server cannot start: could not open the data directory ${config.dataDir}.\n  ${(error as Error).message}\nCheck that the directory is writable, or set SIDECAR_DATA_DIR to another one.`,
+    );
+  }
+
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") {
+      fail(
+        `Sidecar server cannot start: port ${config.port} on ${config.host} is already in use (is another Sidecar server running?).\nStop the other program, or start this one on a free port, e.g. PORT=3101 npm run server.`,
+      );
+    }
+    if (code === "EACCES" || code === "EADDRNOTAVAIL") {
+      fail(`Sidecar server cannot start: cannot listen on ${config.host}:${config.port} (${code}). Check HOST and PORT.`);
+    }
+    throw error;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const base = `http://${displayHost(config.host)}:${port}`;
+  const lines = [
+    `Sidecar server listening on ${base}`,
+    `  Pane in a browser tab:  ${base}/`,
+    `  Pane for Word:          ${base}/taskpane.html`,
+    `  Data directory:         ${config.dataDir}`,
+  ];
+  if (!fs.existsSync(path.join(config.staticDir, "index.html"))) {
+    lines.push(`  The pane is not built yet (no ${config.staticDir}): run npm run build.`);
+  }
+  if (config.apiKey) lines.push("  API key required:       yes (Ocp-Apim-Subscription-Key)");
+  const demo = app.sidecar.demoUserCreated;
+  if (demo) lines.push(`Created the demo sign-in: ${demo.email} / ${demo.password}`);
+  console.log(lines.join("\n"));
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) {
+      console.log("Stopping now.");
+      process.exit(1);
+    }
+    closing = true;
+    console.log(`Received ${signal}; stopping the Sidecar server...`);
+    // Requests in flight get a few seconds to finish; then remaining connections are cut.
+    setTimeout(() => app.server.closeAllConnections(), 3_000).unref();
+    setTimeout(() => {
+      console.error("The server did not stop within 10 s; exiting anyway.");
+      process.exit(1);
+    }, 10_000).unref();
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("Error while stopping:", error);
+        process.exit(1);
+      },
+    );
+  };
+  // A second signal while stopping exits at once.
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error("Sidecar server stopped on an unexpected error:", error);
+  process.exit(1);
+});

@@ -1,0 +1,449 @@
+// The ONE module that talks to SQLite and to the files directory. Everything else asks it.
+//
+// Layout of the data directory:
+//   sidecar.db (+ -wal, -shm)   SQLite in WAL mode
+//   files/<uuid>.docx           stored documents, named by the server, never by the uploader
+//   tmp/<uuid>.upload           uploads in progress (removed when rejected, renamed when kept)
+//
+// Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
+// after the rename, and the row is committed in the same transaction as the rename, so after a
+// crash (kill -9, power loss) a row never points at a missing or half-written file.
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { migrations } from "./migrations";
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UserRow {
+  id: string;
+  organization_id: string;
+  email: string;
+  password_hash: string;
+  created_at: string;
+}
+
+export interface UserWithOrganization extends UserRow {
+  organization_name: string;
+}
+
+export type TokenKind = "refresh" | "api";
+
+export interface NewToken {
+  tokenHash: string;
+  kind: TokenKind;
+  expiresAt: number;
+}
+
+/** A stored token with everything needed to decide whether it is still good. */
+export interface TokenRecord {
+  kind: TokenKind;
+  expiresAt: number;
+  revoked: boolean;
+  signInId: string;
+  signInExpiresAt: number;
+  signInRevoked: boolean;
+  userId: string;
+  email: string;
+  organizationId: string;
+  organizationName: string;
+}
+
+export interface DocumentRow {
+  document_id: string;
+  organization_id: string;
+  kind: string;
+  document_name: string;
+  s3_key: string;
+  stored_file_name: string | null;
+  sha256: string | null;
+  size_bytes: number | null;
+  status: string;
+  workspace_id: string | null;
+  template_json: string | null;
+  uploaded_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ReceivedFile {
+  tempPath: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface NewLocalDocument {
+  tempPath: string;
+  organizationId: string;
+  uploadedBy: string;
+  documentName: string;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export class EmailTakenError extends Error {
+  constructor(readonly email: string) {
+    super(`A user with the e-mail ${email} already exists.`);
+    this.name = "EmailTakenError";
+  }
+}
+
+export class StorageVersionError extends Error {
+  override name = "StorageVersionError";
+}
+
+const DB_FILE = "sidecar.db";
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+function fsyncDirectory(dir: string): void {
+  const fd = fs.openSync(dir, "r");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}
+
+export class Storage {
+  readonly filesDir: string;
+  readonly tmpDir: string;
+  readonly dbPath: string;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly db: Database.Database,
+  ) {
+    this.filesDir = path.join(dataDir, "files");
+    this.tmpDir = path.join(dataDir, "tmp");
+    this.dbPath = path.join(dataDir, DB_FILE);
+  }
+
+  /** Opens (creating if needed) the data directory and brings the schema up to date. */
+  static open(dataDir: string): Storage {
+    fs.mkdirSync(path.join(dataDir, "files"), { recursive: true });
+    fs.mkdirSync(path.join(dataDir, "tmp"), { recursive: true });
+    const db = new Database(path.join(dataDir, DB_FILE));
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = FULL");
+      db.pragma("foreign_keys = ON");
+      db.pragma("busy_timeout = 5000");
+      migrate(db);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new Storage(dataDir, db);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- organizations and users ---------------------------------------------------------------
+
+  countUsers(): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
+  }
+
+  findUserByEmail(email: string): UserWithOrganization | undefined {
+    return this.db
+      .prepare(
+        `SELECT u.*, o.name AS organization_name FROM users u
+         JOIN organizations o ON o.id = u.organization_id
+         WHERE u.email = ? COLLATE NOCASE`,
+      )
+      .get(email) as UserWithOrganization | undefined;
+  }
+
+  /**
+   * Adds a user, creating the organization when no organization of that name (compared without
+   * case) exists. Throws EmailTakenError when the e-mail is taken, in any organization.
+   */
+  addUser(input: { organizationName: string; email: string; passwordHash: string }): {
+    user: UserRow;
+    organization: OrganizationRow;
+    organizationCreated: boolean;
+  } {
+    return this.db.transaction(() => {
+      if (this.findUserByEmail(input.email)) throw new EmailTakenError(input.email);
+      let organization = this.db
+        .prepare("SELECT * FROM organizations WHERE name = ? COLLATE NOCASE")
+        .get(input.organizationName) as OrganizationRow | undefined;
+      const organizationCreated = !organization;
+      if (!organization) {
+        organization = { id: randomUUID(), name: input.organizationName, created_at: nowIso() };
+        this.db.prepare("INSERT INTO organizations (id, name, created_at) VALUES (@id, @name, @created_at)").run(organization);
+      }
+      const user: UserRow = {
+        id: randomUUID(),
+        organization_id: organization.id,
+        email: input.email,
+        password_hash: input.passwordHash,
+        created_at: nowIso(),
+      };
+      this.db
+        .prepare(
+          `INSERT INTO users (id, organization_id, email, password_hash, created_at)
+           VALUES (@id, @organization_id, @email, @password_hash, @created_at)`,
+        )
+        .run(user);
+      return { user, organization, organizationCreated };
+    })();
+  }
+
+  // ---- sign-ins and tokens -------------------------------------------------------------------
+
+  createSignIn(userId: string, expiresAt: number, tokens: NewToken[]): string {
+    const signInId = randomUUID();
+    this.db.transaction(() => {
+      this.db
+        .prepare("INSERT INTO sign_ins (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .run(signInId, userId, nowIso(), expiresAt);
+      this.insertTokens(signInId, tokens);
+    })();
+    return signInId;
+  }
+
+  addTokens(signInId: string, tokens: NewToken[]): void {
+    this.db.transaction(() => this.insertTokens(signInId, tokens))();
+  }
+
+  private insertTokens(signInId: string, tokens: NewToken[]): void {
+    const insert = this.db.prepare(
+      "INSERT INTO auth_tokens (token_hash, sign_in_id, kind, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+    );
+    for (const token of tokens) insert.run(token.tokenHash, signInId, token.kind, token.expiresAt, nowIso());
+  }
+
+  findToken(tokenHash: string): TokenRecord | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
+                s.revoked_at, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
+         FROM auth_tokens t
+         JOIN sign_ins s ON s.id = t.sign_in_id
+         JOIN users u ON u.id = s.user_id
+         JOIN organizations o ON o.id = u.organization_id
+         WHERE t.token_hash = ?`,
+      )
+      .get(tokenHash) as
+      | {
+          kind: TokenKind;
+          expires_at: number;
+          revoked: number;
+          sign_in_id: string;
+          sign_in_expires_at: number;
+          revoked_at: string | null;
+          user_id: string;
+          email: string;
+          organization_id: string;
+          organization_name: string;
+        }
+      | undefined;
+    if (!row) return undefined;
+    return {
+      kind: row.kind,
+      expiresAt: row.expires_at,
+      revoked: row.revoked !== 0,
+      signInId: row.sign_in_id,
+      signInExpiresAt: row.sign_in_expires_at,
+      signInRevoked: row.revoked_at !== null,
+      userId: row.user_id,
+      email: row.email,
+      organizationId: row.organization_id,
+      organizationName: row.organization_name,
+    };
+  }
+
+  /** Ends a sign-in: it and every token it issued stop working. */
+  revokeSignIn(signInId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE sign_ins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), signInId);
+      this.db.prepare("UPDATE auth_tokens SET revoked = 1 WHERE sign_in_id = ?").run(signInId);
+    })();
+  }
+
+  /** Forgets sign-ins (and their tokens) that ended before `before` (epoch ms). */
+  purgeSignInsExpiredBefore(before: number): void {
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM auth_tokens WHERE expires_at < ?").run(before);
+      this.db.prepare("DELETE FROM sign_ins WHERE expires_at < ?").run(before);
+    })();
+  }
+
+  // ---- files ---------------------------------------------------------------------------------
+
+  /**
+   * Streams `source` into a new file under tmp/, hashing and counting as it goes, and fsyncs it.
+   * On any error the temp file is removed and the error rethrown.
+   */
+  async receiveUpload(source: AsyncIterable<Buffer>): Promise<ReceivedFile> {
+    const tempPath = path.join(this.tmpDir, `${randomUUID()}.upload`);
+    const hash = createHash("sha256");
+    let sizeBytes = 0;
+    const handle = await fsp.open(tempPath, "wx");
+    try {
+      try {
+        for await (const chunk of source) {
+          hash.update(chunk);
+          sizeBytes += chunk.length;
+          await handle.write(chunk);
+        }
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    } catch (error) {
+      removeQuietly(tempPath);
+      throw error;
+    }
+    return { tempPath, sha256: hash.digest("hex"), sizeBytes };
+  }
+
+  /** Removes a temp file if it is still there (it is gone once stored). */
+  discardTempFile(tempPath: string): void {
+    if (path.dirname(tempPath) !== this.tmpDir) throw new Error(`not a temp file: ${tempPath}`);
+    removeQuietly(tempPath);
+  }
+
+  documentFilePath(document: Pick<DocumentRow, "stored_file_name">): string | null {
+    return document.stored_file_name ? path.join(this.filesDir, document.stored_file_name) : null;
+  }
+
+  /**
+   * Removes what a crash can leave behind: uploads that never finished (tmp/) and stored files
+   * no row refers to (a crash between rename and commit). Only touches files older than
+   * `olderThanMs`, so an upload in flight in another process is left alone.
+   */
+  removeLeftovers(olderThanMs: number): { removed: number } {
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    const isOld = (file: string) => {
+      try {
+        return fs.statSync(file).mtimeMs < cutoff;
+      } catch {
+        return false;
+      }
+    };
+    for (const name of fs.readdirSync(this.tmpDir)) {
+      const file = path.join(this.tmpDir, name);
+      if (isOld(file)) {
+        removeQuietly(file);
+        removed++;
+      }
+    }
+    const known = this.db.prepare("SELECT 1 FROM documents WHERE stored_file_name = ?");
+    for (const name of fs.readdirSync(this.filesDir)) {
+      const file = path.join(this.filesDir, name);
+      if (!known.get(name) && isOld(file)) {
+        removeQuietly(file);
+        removed++;
+      }
+    }
+    return { removed };
+  }
+
+  // ---- documents -----------------------------------------------------------------------------
+
+  /**
+   * Keeps an uploaded (already validated) temp file as a local document of the organization.
+   * Same bytes under the same name in the same organization → the existing record, created false
+   * (the temp file is left for the caller to discard). Otherwise the file is renamed into files/
+   * and the row inserted in one transaction.
+   */
+  storeLocalDocument(input: NewLocalDocument): { document: DocumentRow; created: boolean } {
+    let movedTo: string | null = null;
+    const store = this.db.transaction(() => {
+      const existing = this.db
+        .prepare(
+          `SELECT * FROM documents
+           WHERE kind = 'local' AND organization_id = ? AND document_name = ? AND sha256 = ?`,
+        )
+        .get(input.organizationId, input.documentName, input.sha256) as DocumentRow | undefined;
+      if (existing) return { document: existing, created: false };
+
+      const documentId = randomUUID();
+      const now = nowIso();
+      const document: DocumentRow = {
+        document_id: documentId,
+        organization_id: input.organizationId,
+        kind: "local",
+        document_name: input.documentName,
+        s3_key: `${input.organizationId}/documents/${documentId}.docx`,
+        stored_file_name: `${documentId}.docx`,
+        sha256: input.sha256,
+        size_bytes: input.sizeBytes,
+        status: "Ready",
+        workspace_id: null,
+        template_json: null,
+        uploaded_by: input.uploadedBy,
+        created_at: now,
+        updated_at: now,
+      };
+      this.db
+        .prepare(
+          `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, stored_file_name,
+             sha256, size_bytes, status, workspace_id, template_json, uploaded_by, created_at, updated_at)
+           VALUES (@document_id, @organization_id, @kind, @document_name, @s3_key, @stored_file_name,
+             @sha256, @size_bytes, @status, @workspace_id, @template_json, @uploaded_by, @created_at, @updated_at)`,
+        )
+        .run(document);
+      const target = path.join(this.filesDir, document.stored_file_name as string);
+      fs.renameSync(input.tempPath, target);
+      movedTo = target;
+      fsyncDirectory(this.filesDir);
+      return { document, created: true };
+    });
+    try {
+      return store();
+    } catch (error) {
+      // The transaction rolled back; don't keep a file no row refers to.
+      if (movedTo) removeQuietly(movedTo);
+      throw error;
+    }
+  }
+
+  /** Documents of one organization, newest first. */
+  listDocuments(organizationId: string): DocumentRow[] {
+    return this.db
+      .prepare("SELECT * FROM documents WHERE organization_id = ? ORDER BY created_at DESC, rowid DESC")
+      .all(organizationId) as DocumentRow[];
+  }
+
+  getDocument(documentId: string): DocumentRow | undefined {
+    return this.db.prepare("SELECT * FROM documents WHERE document_id = ?").get(documentId) as DocumentRow | undefined;
+  }
+}
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version > migrations.length) {
+    throw new StorageVersionError(
+      `The database was written by a newer version of Sidecar (schema ${version}, this version knows ${migrations.length}). Update Sidecar or use another SIDECAR_DATA_DIR.`,
+    );
+  }
+  for (let index = version; index < migrations.length; index++) {
+    db.transaction(() => {
+      db.exec(migrations[index] as string);
+      db.pragma(`user_version = ${index + 1}`);
+    })();
+  }
+}

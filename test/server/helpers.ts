@@ -1,0 +1,224 @@
+// Shared helpers for the server tests: a real server on an ephemeral port with its own data
+// directory, sign-in and upload over real HTTP, and builders for (bad) .docx/ZIP files.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import type { FastifyInstance } from "fastify";
+import yauzl from "yauzl";
+import yazl from "yazl";
+import { buildApp, type BuildOptions } from "../../src/server/app";
+import { loadConfig, type Config } from "../../src/server/config";
+import { endpoints } from "../../src/taskpane/api/endpoints";
+
+export const FIXTURE_DIR = path.resolve(__dirname, "../../../shared/fixtures/docx");
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+export const DEMO = { email: "demo@sidecar.local", password: "sidecar-demo" };
+
+export function fixtureNames(): string[] {
+  return fs
+    .readdirSync(FIXTURE_DIR)
+    .filter((name) => name.endsWith(".docx"))
+    .sort();
+}
+
+export function readFixture(name: string): Buffer {
+  return fs.readFileSync(path.join(FIXTURE_DIR, name));
+}
+
+export function makeTempDir(prefix = "sidecar-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface TestServer {
+  app: FastifyInstance;
+  config: Config;
+  url: string;
+  dataDir: string;
+  root: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the app from environment-style settings (a temp data dir and static dir unless given),
+ * lets the caller add to it (`beforeListen`), and listens on 127.0.0.1 on a free port.
+ */
+export async function startServer(
+  env: Record<string, string> = {},
+  options: BuildOptions & { beforeListen?: (app: FastifyInstance) => void } = {},
+): Promise<TestServer> {
+  const root = makeTempDir();
+  const config = loadConfig(
+    {
+      SIDECAR_DATA_DIR: path.join(root, "data"),
+      SIDECAR_STATIC_DIR: path.join(root, "dist"),
+      LOG_LEVEL: "silent",
+      ...env,
+    },
+    root,
+  );
+  const app = await buildApp(config, options);
+  options.beforeListen?.(app);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  if (!address || typeof address !== "object") throw new Error("server has no address");
+  return {
+    app,
+    config,
+    url: `http://127.0.0.1:${address.port}`,
+    dataDir: config.dataDir,
+    root,
+    close: async () => {
+      const closing = app.close();
+      // Don't wait for clients' idle keep-alive sockets (an aborted upload can leave one).
+      app.server.closeAllConnections();
+      await closing;
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TokenPair {
+  access_token: string;
+  ejento_access_token: string;
+  token_type: string;
+  expires_in: number;
+}
+
+export async function signIn(url: string, email = DEMO.email, password = DEMO.password, headers: Record<string, string> = {}): Promise<TokenPair> {
+  const response = await fetch(url + endpoints.login.path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify({ username: email, password }),
+  });
+  if (response.status !== 200) throw new Error(`sign-in failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as TokenPair;
+}
+
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
+export async function upload(
+  url: string,
+  token: string,
+  bytes: Uint8Array,
+  filename = "document.docx",
+  field = "file",
+): Promise<Response> {
+  const form = new FormData();
+  form.append(field, new Blob([new Uint8Array(bytes)], { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" }), filename);
+  return fetch(url + endpoints.uploadLocalDocument.path, { method: "POST", headers: bearer(token), body: form });
+}
+
+export interface ListedDocument {
+  document_id: string;
+  document_name: string;
+  created_at: string;
+  updated_at: string;
+  workspace_id: string | null;
+  template: unknown;
+  size_bytes: number;
+  kind: string;
+  tags: string[];
+}
+
+export async function listDocuments(url: string, token: string): Promise<ListedDocument[]> {
+  const response = await fetch(url + endpoints.listDocuments.path, { headers: bearer(token) });
+  if (response.status !== 200) throw new Error(`list failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { documents: ListedDocument[] }).documents;
+}
+
+/** Files under the data dir's files/ and tmp/ folders. */
+export function storedFiles(dataDir: string): { files: string[]; tmp: string[] } {
+  const list = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
+  return { files: list(path.join(dataDir, "files")), tmp: list(path.join(dataDir, "tmp")) };
+}
+
+// ---- ZIP builders ---------------------------------------------------------------------------
+
+export interface ZipEntrySpec {
+  name: string;
+  data: Buffer | (() => Readable);
+  compressionLevel?: number;
+}
+
+export function buildZip(entries: ZipEntrySpec[]): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const entry of entries) {
+    const options = entry.compressionLevel === undefined ? {} : { compressionLevel: entry.compressionLevel };
+    if (Buffer.isBuffer(entry.data)) zip.addBuffer(entry.data, entry.name, options);
+    else zip.addReadStream(entry.data(), entry.name, options);
+  }
+  zip.end();
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    zip.outputStream.on("data", (chunk: Buffer) => chunks.push(chunk));
+    zip.outputStream.on("end", () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on("error", reject);
+  });
+}
+
+/** A stream of `totalBytes` zero bytes. */
+export function zeros(totalBytes: number): () => Readable {
+  return () => {
+    const chunk = Buffer.alloc(1024 * 1024);
+    let left = totalBytes;
+    return new Readable({
+      read() {
+        if (left <= 0) return void this.push(null);
+        const size = Math.min(left, chunk.length);
+        left -= size;
+        this.push(size === chunk.length ? chunk : chunk.subarray(0, size));
+      },
+    });
+  };
+}
+
+/** The entries of a ZIP file, inflated. */
+export async function readZipEntries(bytes: Buffer): Promise<Array<{ name: string; data: Buffer }>> {
+  const zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true });
+  const out: Array<{ name: string; data: Buffer }> = [];
+  for await (const entry of zip.eachEntry()) {
+    const stream = await zip.openReadStreamPromise(entry);
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    out.push({ name: entry.fileName, data: Buffer.concat(chunks) });
+  }
+  zip.close();
+  return out;
+}
+
+/** Re-zips a fixture, letting `change` replace the bytes of chosen entries. */
+export async function rezipFixture(name: string, change: (entryName: string, data: Buffer) => Buffer): Promise<Buffer> {
+  const entries = await readZipEntries(readFixture(name));
+  return buildZip(entries.map((entry) => ({ name: entry.name, data: change(entry.name, entry.data) })));
+}
+
+/**
+ * Rewrites the uncompressed size an entry declares, in both its local header and its central
+ * directory record, so the header lies about what the entry inflates to.
+ */
+export function patchDeclaredSize(zip: Buffer, entryName: string, declared: number): Buffer {
+  const out = Buffer.from(zip);
+  const name = Buffer.from(entryName, "utf8");
+  let patched = 0;
+  for (let offset = 0; offset < out.length - 46; offset++) {
+    const signature = out.readUInt32LE(offset);
+    if (signature === 0x04034b50) {
+      const nameLength = out.readUInt16LE(offset + 26);
+      if (out.subarray(offset + 30, offset + 30 + nameLength).equals(name)) {
+        out.writeUInt32LE(declared, offset + 22);
+        patched++;
+      }
+    } else if (signature === 0x02014b50) {
+      const nameLength = out.readUInt16LE(offset + 28);
+      if (out.subarray(offset + 46, offset + 46 + nameLength).equals(name)) {
+        out.writeUInt32LE(declared, offset + 24);
+        patched++;
+      }
+    }
+  }
+  if (patched < 2) throw new Error(`could not patch ${entryName} (${patched} headers found)`);
+  return out;
+}

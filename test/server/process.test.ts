@@ -1,0 +1,152 @@
+// The real programs as child processes: `npm run server` (src/server/main.ts) survives kill -9
+// with its data intact, refuses a busy port, stops cleanly on SIGTERM; `npm run user:add`
+// (src/server/cli/user-add.ts) adds people who can then sign in.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { endpoints } from "../../src/taskpane/api/endpoints";
+import { DEMO, REPO_ROOT, bearer, listDocuments, makeTempDir, readFixture, signIn, upload } from "./helpers";
+
+// `node --import tsx` runs the TypeScript entry in ONE process (the tsx CLI would put a wrapper
+// process in between), so SIGKILL really kills the server.
+const TSX = ["--import", "tsx"];
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(script: string, args: string[], env: Record<string, string>): Running {
+  const child = spawn(process.execPath, [...TSX, script, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => text, exited };
+}
+
+async function startServerProcess(env: Record<string, string>): Promise<Running & { url: string }> {
+  const server = run("src/server/main.ts", [], env);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const match = /listening on (http:\/\/\S+)/.exec(server.output());
+    if (match?.[1]) return { ...server, url: match[1] };
+    if (server.child.exitCode !== null || Date.now() > deadline) {
+      server.child.kill("SIGKILL");
+      throw new Error(`server did not start:\n${server.output()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function userAdd(args: string[], env: Record<string, string>) {
+  const cli = run("src/server/cli/user-add.ts", args, env);
+  return { code: await cli.exited, output: cli.output() };
+}
+
+const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
+
+describe("the server process and the user:add CLI", () => {
+  const root = makeTempDir("sidecar-process-");
+  const env = {
+    SIDECAR_DATA_DIR: path.join(root, "data"),
+    SIDECAR_STATIC_DIR: path.join(root, "dist"),
+    PORT: "0",
+    LOG_LEVEL: "warn",
+  };
+  const started: ChildProcess[] = [];
+
+  afterAll(() => {
+    for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  let first: Running & { url: string };
+  let second: Running & { url: string };
+  let pair: Awaited<ReturnType<typeof signIn>>;
+  let documentId: string;
+  const bytes = readFixture("openxml-sdk-nutrition-report.docx");
+
+  test("the first start prints where the pane is and the demo sign-in it created", async () => {
+    first = await startServerProcess(env);
+    started.push(first.child);
+    expect(first.output()).toContain(`Pane in a browser tab:  ${first.url}/`);
+    expect(first.output()).toContain(`Pane for Word:          ${first.url}/taskpane.html`);
+    expect(first.output()).toContain(`Created the demo sign-in: ${DEMO.email} / ${DEMO.password}`);
+  }, 20_000);
+
+  test("an upload survives kill -9 and a restart on the same data directory", async () => {
+    pair = await signIn(first.url);
+    const response = await upload(first.url, pair.ejento_access_token, bytes, "Nutrition.docx");
+    expect(response.status).toBe(201);
+    documentId = ((await response.json()) as { document_id: string }).document_id;
+
+    first.child.kill("SIGKILL");
+    await first.exited;
+
+    second = await startServerProcess(env);
+    started.push(second.child);
+    expect(second.output()).not.toContain("Created the demo sign-in");
+    // The sign-in from before the crash is still valid, and the document is listed...
+    const listed = await listDocuments(second.url, pair.ejento_access_token);
+    expect(listed.map((d) => [d.document_id, d.document_name])).toEqual([[documentId, "Nutrition.docx"]]);
+    // ...with its stored file intact.
+    const stored = fs.readFileSync(path.join(env.SIDECAR_DATA_DIR, "files", `${documentId}.docx`));
+    expect(sha256(stored)).toBe(sha256(bytes));
+  }, 20_000);
+
+  test("a second server on a busy port says so and exits 1", async () => {
+    const port = new URL(second.url).port;
+    const busy = run("src/server/main.ts", [], { ...env, PORT: port });
+    started.push(busy.child);
+    expect(await busy.exited).toBe(1);
+    expect(busy.output()).toMatch(new RegExp(`port ${port} .* already in use`));
+  }, 15_000);
+
+  test("user:add adds a person (new organization) who can sign in while the server runs", async () => {
+    const added = await userAdd(["--org", "Acme", "--email", "Pat@Acme.example", "--password", "correct horse"], env);
+    expect(added.code).toBe(0);
+    expect(added.output).toMatch(/Added pat@acme\.example to organization "Acme" \(new organization\)/);
+    const pat = await signIn(second.url, "pat@acme.example", "correct horse");
+    const me = await fetch(second.url + endpoints.me.path, { headers: bearer(pat.ejento_access_token) });
+    expect(((await me.json()) as { organization: { name: string } }).organization.name).toBe("Acme");
+    expect(await listDocuments(second.url, pat.ejento_access_token)).toEqual([]);
+  }, 15_000);
+
+  test("user:add refuses a duplicate e-mail, missing arguments and a short password with exit code 1", async () => {
+    const duplicate = await userAdd(["--org", "Other", "--email", "pat@acme.example", "--password", "another pass"], env);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.output).toMatch(/already exists/);
+
+    const missing = await userAdd(["--org", "Acme", "--email", "x@acme.example"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.output).toMatch(/Missing --password/);
+
+    const short = await userAdd(["--org", "Acme", "--email", "y@acme.example", "--password", "short"], env);
+    expect(short.code).toBe(1);
+    expect(short.output).toMatch(/at least 8 characters/);
+
+    const badEmail = await userAdd(["--org", "Acme", "--email", "not-an-email", "--password", "long enough"], env);
+    expect(badEmail.code).toBe(1);
+    expect(badEmail.output).toMatch(/not an e-mail address/);
+  }, 20_000);
+
+  test("SIGTERM stops the server gracefully with exit code 0", async () => {
+    second.child.kill("SIGTERM");
+    expect(await second.exited).toBe(0);
+    expect(second.output()).toMatch(/stopping the Sidecar server/);
+  }, 15_000);
+
+  test("an invalid setting stops startup with exit code 1 and names the variable", async () => {
+    const bad = run("src/server/main.ts", [], { ...env, PORT: "eighty" });
+    started.push(bad.child);
+    expect(await bad.exited).toBe(1);
+    expect(bad.output()).toMatch(/PORT must be a whole number/);
+  }, 15_000);
+});
