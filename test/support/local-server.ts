@@ -32,7 +32,7 @@ export async function startLocalServer(options: { dataDir?: string; env?: Record
   const port = await freePort();
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sidecar-e2e-"));
   let output = "";
-  const child = spawn(path.join(repoRoot, "node_modules/.bin/tsx"), ["src/server/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
     cwd: repoRoot,
     env: {
       ...process.env,
