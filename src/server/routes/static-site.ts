@@ -24,7 +24,9 @@ const CONTENT_HASHED = /[.\-_][0-9a-f]{8,}(\.[a-z0-9]+)+$/i;
 function setCacheHeaders(response: SetHeadersResponse, filePath: string): void {
   const name = path.basename(filePath);
   const immutable = !/\.html?$/i.test(name) && CONTENT_HASHED.test(name);
-  response.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  // Office refuses to cache add-in icons served with no-cache/no-store, so images get a plain max-age.
+  const image = /\.(png|jpe?g|gif|ico|svg)$/i.test(name);
+  response.setHeader("cache-control", immutable ? "public, max-age=31536000, immutable" : image ? "public, max-age=86400" : "no-cache");
 }
 
 export async function staticSite(app: FastifyInstance, { staticDir }: { staticDir: string }): Promise<void> {

@@ -7,7 +7,6 @@
 // returns the bytes exactly as picked.
 
 import DOMPurify from "dompurify";
-import mammoth from "mammoth";
 
 import { OfficeError, type DocumentHost, type HostInfo, type InsertMode, type ReadProgress } from "./document-host";
 import { sha256Hex } from "./sha256";
@@ -90,6 +89,8 @@ async function renderPreviewHtml(bytes: Uint8Array, name: string): Promise<strin
   try {
     // The browser build of mammoth reads `arrayBuffer`; its Node build (Jest) reads `buffer`.
     const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
+    // Loaded on first use: the preview library is only needed in the browser tab, not in Word.
+    const { default: mammoth } = await import(/* webpackChunkName: "preview" */ "mammoth");
     const result = await mammoth.convertToHtml(input);
     return DOMPurify.sanitize(result.value);
   } catch (error) {
