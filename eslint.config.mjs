@@ -5,6 +5,7 @@
 import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import officeAddins from "eslint-plugin-office-addins";
+import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
@@ -49,7 +50,12 @@ export default defineConfig(
   {
     files: ["src/taskpane/**/*.{ts,tsx}", "src/commands/**/*.ts"],
     languageOptions: { globals: { ...globals.browser } },
-    rules: { "no-console": ["warn", { allow: ["warn", "error"] }] },
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      "no-console": ["warn", { allow: ["warn", "error"] }],
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "warn",
+    },
   },
   {
     files: ["src/taskpane/**/*.{ts,tsx}", "src/commands/**/*.ts"],

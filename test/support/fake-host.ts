@@ -6,6 +6,9 @@ export class FakeHost implements DocumentHost {
   settings = new Map<string, unknown>();
   selection = "";
   inserted: Array<{ text: string; mode: InsertMode }> = [];
+  openedDocuments: Array<{ name: string; bytes: Uint8Array }> = [];
+  insertedDocuments: Array<{ bytes: Uint8Array; mode: string }> = [];
+  customProperties = new Map<string, string>();
   private listeners = new Set<() => void>();
 
   constructor(
@@ -38,6 +41,16 @@ export class FakeHost implements DocumentHost {
   }
   async insertText(text: string, mode: InsertMode) {
     this.inserted.push({ text, mode });
+  }
+  async openGeneratedDocument(bytes: Uint8Array, name: string) {
+    this.openedDocuments.push({ name, bytes });
+    return "opened-new-window" as const;
+  }
+  async insertDocument(bytes: Uint8Array, mode: "cursor" | "replace" | "end") {
+    this.insertedDocuments.push({ bytes, mode });
+  }
+  async getCustomProperty(name: string) {
+    return this.customProperties.get(name);
   }
   async getSetting<T>(key: string) {
     return this.settings.get(key) as T | undefined;

@@ -20,6 +20,14 @@ export const endpoints = {
 
   uploadLocalDocument: { service: "documents", method: "POST", path: "/api/v1/documents/local" },
   listDocuments: { service: "documents", method: "GET", path: "/api/v1/documents/" },
+  getDocument: { service: "documents", method: "GET", path: "/api/v1/documents/{document_id}" },
+  generateDocument: { service: "documents", method: "POST", path: "/api/v1/documents/generate" },
+  documentStatus: { service: "documents", method: "GET", path: "/api/v1/documents/status/{document_id}" },
+  presignedUrl: { service: "documents", method: "POST", path: "/generate-presigned-url" },
+  listTemplates: { service: "documents", method: "GET", path: "/api/v1/templates/" },
+  uploadTemplate: { service: "documents", method: "POST", path: "/api/v1/templates/upload" },
+  listDocumentSets: { service: "documents", method: "GET", path: "/api/v1/document-sets/" },
+  createDocumentSet: { service: "documents", method: "POST", path: "/api/v1/document-sets/" },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof endpoints;

@@ -7,3 +7,10 @@ export const queryKeys = {
     list: () => [...queryKeys.documents.all, "list"] as const,
   },
 };
+
+export const generateKeys = {
+  templates: ["templates"] as const,
+  documentSets: ["document-sets"] as const,
+  status: (taskId: string) => ["generation-status", taskId] as const,
+  document: (documentId: string) => ["document", documentId] as const,
+};

@@ -22,6 +22,7 @@ import { readJson, writeJson } from "../api/local-store";
 import { AccountPanel } from "../features/connection/account-panel";
 import { SignInForm } from "../features/connection/sign-in-form";
 import { DocumentsTab } from "../features/documents/documents-tab";
+import { GenerateTab } from "../features/generate/generate-tab";
 import { useDocumentHost } from "../office/host-context";
 
 const useStyles = makeStyles({
@@ -38,6 +39,7 @@ const useStyles = makeStyles({
 
 const tabs = [
   { id: "documents", label: "Documents" },
+  { id: "generate", label: "Generate" },
   { id: "account", label: "Account" },
 ] as const;
 type TabId = (typeof tabs)[number]["id"];
@@ -85,6 +87,7 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
           </TabList>
           <div role="tabpanel" aria-label={tabs.find((t) => t.id === tab)?.label}>
             {tab === "documents" && <DocumentsTab documentKey={documentKey} hasDocument={hasDocument} />}
+            {tab === "generate" && <GenerateTab documentKey={documentKey} />}
             {tab === "account" && <AccountPanel />}
           </div>
           <Dialog open={state.status === "expired"} modalType="alert">

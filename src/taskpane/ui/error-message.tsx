@@ -40,15 +40,18 @@ export function describeError(error: unknown): ErrorWords {
 export function ErrorMessage({
   error,
   title,
+  message,
   onRetry,
   retryLabel = "Try again",
 }: {
-  error: unknown;
+  error?: unknown;
   title?: string;
+  /** Words to show instead of the error's own (for example the server's reason for a failed job). */
+  message?: string;
   onRetry?: () => void;
   retryLabel?: string;
 }) {
-  const words = describeError(error);
+  const words = message !== undefined ? { title: title ?? "Failed", message } : describeError(error);
   return (
     <MessageBar intent="error" layout="multiline" role="alert">
       <MessageBarBody>

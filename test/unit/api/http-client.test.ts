@@ -4,7 +4,7 @@ import { ApiError } from "../../../src/taskpane/api/api-error";
 import { ConnectionSettingsStore } from "../../../src/taskpane/api/connection-settings";
 import { HttpClient } from "../../../src/taskpane/api/http-client";
 import { SessionStore } from "../../../src/taskpane/api/session-store";
-import { getDocuments } from "../../../src/taskpane/features/documents/api/get-documents";
+import { getDocuments } from "../../../src/taskpane/api/get-documents";
 import { uploadDocument } from "../../../src/taskpane/features/documents/api/upload-document";
 import { signIn } from "../../../src/taskpane/features/connection/api/sign-in";
 

@@ -2,7 +2,7 @@
 import { Button, Caption1, Spinner, Table, TableBody, TableCell, TableCellLayout, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { ArrowClockwiseRegular, DocumentRegular } from "@fluentui/react-icons";
 import { ErrorMessage } from "../../ui/error-message";
-import { parseServerTime, useDocuments } from "./api/get-documents";
+import { parseServerTime, useDocuments } from "../../api/get-documents";
 
 const useStyles = makeStyles({
   header: { display: "flex", alignItems: "center", justifyContent: "space-between" },

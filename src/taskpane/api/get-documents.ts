@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
-import { useApiClient } from "../../../api/api-context";
-import { requireFields, type HttpClient } from "../../../api/http-client";
-import { queryKeys } from "../../../api/query-keys";
+import { useApiClient } from "./api-context";
+import { requireFields, type HttpClient } from "./http-client";
+import { queryKeys } from "./query-keys";
 
 export interface DocumentSummary {
   document_id: string;
@@ -12,6 +12,10 @@ export interface DocumentSummary {
   template: { template_id: string; template_name: string } | null;
   size_bytes?: number;
   tags?: string[];
+  /** Extra fields from the local server. */
+  s3_key?: string;
+  status?: string;
+  kind?: "local" | "generated";
 }
 
 export async function getDocuments(client: HttpClient, signal?: AbortSignal): Promise<DocumentSummary[]> {

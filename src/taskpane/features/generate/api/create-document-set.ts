@@ -1,0 +1,24 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useApiClient } from "../../../api/api-context";
+import { ApiError } from "../../../api/api-error";
+import type { HttpClient } from "../../../api/http-client";
+import { generateKeys } from "../../../api/query-keys";
+import { parseDocumentSet, type DocumentSet } from "./get-document-sets";
+
+export async function createDocumentSet(client: HttpClient, name: string): Promise<DocumentSet> {
+  const body = await client.request("createDocumentSet", { body: { document_set_name: name.trim() } });
+  const set = parseDocumentSet(body) ?? parseDocumentSet((body as { document_set?: unknown })?.document_set);
+  if (!set) {
+    throw new ApiError({ kind: "invalid", endpoint: "createDocumentSet", message: 'The server\'s answer to createDocumentSet is missing the field "document_set_id".' });
+  }
+  return set;
+}
+
+export function useCreateDocumentSet() {
+  const client = useApiClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (name: string) => createDocumentSet(client, name),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: generateKeys.documentSets }),
+  });
+}

@@ -1,0 +1,27 @@
+import { Divider, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { GenerateForm } from "./generate-form";
+import { GenerationCard } from "./generation-card";
+import { useRecentGenerations } from "./recent-generations";
+
+const useStyles = makeStyles({ column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM } });
+
+export function GenerateTab({ documentKey }: { documentKey: string }) {
+  const styles = useStyles();
+  const generations = useRecentGenerations();
+  return (
+    <div className={styles.column}>
+      <GenerateForm documentKey={documentKey} />
+      {generations.length > 0 && (
+        <section className={styles.column} aria-labelledby="recent-generations-heading">
+          <Divider />
+          <Text as="h2" id="recent-generations-heading" weight="semibold" size={400}>
+            Recent generations
+          </Text>
+          {generations.map((g) => (
+            <GenerationCard key={g.taskId} generation={g} />
+          ))}
+        </section>
+      )}
+    </div>
+  );
+}

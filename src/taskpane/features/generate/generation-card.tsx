@@ -1,0 +1,201 @@
+// One followed generation: a stepper for Pending → Ingesting → Generating → Ready, elapsed time
+// and progress; "reconnecting" while the server can't be reached; Open / Insert on Ready; the
+// server's error and Try again on Failed.
+import {
+  Button,
+  Caption1,
+  Card,
+  CardHeader,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  ProgressBar,
+  Spinner,
+  Text,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from "@fluentui/react-components";
+import { CheckmarkCircleFilled, CircleRegular, DismissCircleFilled, DismissRegular } from "@fluentui/react-icons";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { useApiClient } from "../../api/api-context";
+import { isApiError } from "../../api/api-error";
+import { downloadByKey } from "../../api/download";
+import { queryKeys } from "../../api/query-keys";
+import { useDocumentHost } from "../../office/host-context";
+import { ErrorMessage } from "../../ui/error-message";
+import { useGenerateDocument } from "./api/generate-document";
+import { getDocument } from "./api/get-document";
+import { isFinished, useGenerationStatus, type GenerationStatus } from "./api/get-generation-status";
+import { nextOutputName, recentGenerations, type TrackedGeneration } from "./recent-generations";
+
+const useStyles = makeStyles({
+  steps: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap", listStyleType: "none", margin: 0, padding: 0 },
+  step: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXXS, color: tokens.colorNeutralForeground3 },
+  current: { color: tokens.colorNeutralForeground1, fontWeight: tokens.fontWeightSemibold },
+  done: { color: tokens.colorPaletteGreenForeground1 },
+  failed: { color: tokens.colorPaletteRedForeground1 },
+  body: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  actions: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap", alignItems: "center" },
+});
+
+const steps: Array<{ status: GenerationStatus; label: string }> = [
+  { status: "Pending", label: "Queued" },
+  { status: "Ingesting", label: "Reading sources" },
+  { status: "Generating", label: "Writing" },
+  { status: "Ready", label: "Ready" },
+];
+const order: Record<GenerationStatus, number> = { Pending: 0, Ingesting: 1, Generating: 2, Ready: 3, Failed: 3 };
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const minutes = Math.floor(seconds / 60);
+  return minutes ? `${minutes} min ${String(seconds % 60).padStart(2, "0")} s` : `${seconds} s`;
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [active]);
+  return now;
+}
+
+export function GenerationCard({ generation }: { generation: TrackedGeneration }) {
+  const styles = useStyles();
+  const client = useApiClient();
+  const host = useDocumentHost();
+  const queryClient = useQueryClient();
+  const status = useGenerationStatus(generation.taskId);
+  const retry = useGenerateDocument();
+  const current = status.data?.status;
+  const finished = isFinished(current);
+  const [finishedAt, setFinishedAt] = useState<number | undefined>();
+  const now = useNow(!finished);
+
+  useEffect(() => {
+    if (finished && finishedAt === undefined) {
+      setFinishedAt(Date.now());
+      if (current === "Ready") void queryClient.invalidateQueries({ queryKey: queryKeys.documents.all });
+    }
+  }, [finished]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const deliver = useMutation({
+    mutationFn: async (how: "open" | "insert") => {
+      const detail = await getDocument(client, generation.taskId);
+      const bytes = await downloadByKey(client, detail.s3_key);
+      if (how === "open") return host.openGeneratedDocument(bytes, detail.document_name || `${generation.outputName}.docx`);
+      await host.insertDocument(bytes, "cursor");
+      return "inserted" as const;
+    },
+  });
+
+  const tryAgain = () => {
+    const request = { ...generation.request, output_name: nextOutputName(generation.request.output_name) };
+    retry.mutate(request, {
+      onSuccess: ({ task_id }) => {
+        recentGenerations().forget(generation.taskId);
+        recentGenerations().track({ ...generation, taskId: task_id, outputName: request.output_name, startedAt: Date.now(), request });
+      },
+    });
+  };
+
+  const reconnecting = status.isError && isApiError(status.error) && ["network", "server", "rate_limited", "unauthorized"].includes(status.error.kind);
+  const gone = status.isError && isApiError(status.error) && (status.error.kind === "not_found" || status.error.kind === "forbidden");
+  const elapsed = (finishedAt ?? now) - generation.startedAt;
+  const openLabel = host.info.kind === "word" ? "Open in Word" : "Open in preview";
+
+  return (
+    <Card aria-label={`Generation ${generation.outputName}`}>
+      <CardHeader
+        header={<Text weight="semibold">{generation.outputName}.docx</Text>}
+        description={
+          <Caption1>
+            {generation.templateName} · {current ?? "Checking"} · {formatElapsed(elapsed)}
+          </Caption1>
+        }
+        action={
+          <Button
+            appearance="subtle"
+            icon={<DismissRegular />}
+            aria-label={`Stop following ${generation.outputName}`}
+            title="Remove from this list (the server keeps the document)"
+            onClick={() => recentGenerations().forget(generation.taskId)}
+          />
+        }
+      />
+      <div className={styles.body}>
+        <ol className={styles.steps} aria-label="Stages">
+          {steps.map((step) => {
+            const index = order[step.status];
+            const at = current ? order[current] : -1;
+            const done = current === "Ready" ? index <= at : index < at;
+            const isCurrent = !finished && index === at;
+            const failedHere = current === "Failed" && index === 3;
+            return (
+              <li
+                key={step.status}
+                className={mergeClasses(styles.step, isCurrent && styles.current, done && styles.done, failedHere && styles.failed)}
+                aria-current={isCurrent ? "step" : undefined}
+              >
+                {failedHere ? (
+                  <DismissCircleFilled aria-hidden />
+                ) : done ? (
+                  <CheckmarkCircleFilled aria-hidden />
+                ) : isCurrent ? (
+                  <Spinner size="extra-tiny" aria-hidden />
+                ) : (
+                  <CircleRegular aria-hidden />
+                )}
+                <Caption1>{failedHere ? "Failed" : step.label}</Caption1>
+              </li>
+            );
+          })}
+        </ol>
+        {!finished && (
+          <ProgressBar
+            value={status.data?.progress != null ? status.data.progress / 100 : undefined}
+            max={1}
+            aria-label={`Progress of ${generation.outputName}`}
+          />
+        )}
+        {reconnecting && (
+          <MessageBar intent="warning" layout="multiline" role="status">
+            <MessageBarBody>
+              <MessageBarTitle>Reconnecting…</MessageBarTitle>
+              {status.error.message} Sidecar keeps trying; the generation goes on on the server.
+            </MessageBarBody>
+          </MessageBar>
+        )}
+        {gone && <ErrorMessage error={status.error} title="This generation is no longer on the server" />}
+        {current === "Failed" && (
+          <ErrorMessage
+            message={status.data?.error || "The server did not say why."}
+            title="Generation failed"
+            onRetry={retry.isPending ? undefined : tryAgain}
+            retryLabel="Try again with a new name"
+          />
+        )}
+        {retry.error && <ErrorMessage error={retry.error} title="Couldn't start again" />}
+        {current === "Ready" && (
+          <div className={styles.actions}>
+            <Button appearance="primary" disabled={deliver.isPending} onClick={() => deliver.mutate("open")}>
+              {openLabel}
+            </Button>
+            <Button disabled={deliver.isPending} onClick={() => deliver.mutate("insert")}>
+              Insert into this document
+            </Button>
+            {deliver.isPending && <Spinner size="tiny" label="Downloading…" />}
+            {deliver.data === "opened-new-window" && <Caption1>Opened in a new Word window.</Caption1>}
+            {deliver.data === "opened-in-preview" && <Caption1>Opened in the preview.</Caption1>}
+            {deliver.data === "inserted" && <Caption1>Inserted at the cursor.</Caption1>}
+          </div>
+        )}
+        {deliver.error && <ErrorMessage error={deliver.error} title="Couldn't open the result" onRetry={() => deliver.mutate(deliver.variables ?? "open")} />}
+      </div>
+    </Card>
+  );
+}

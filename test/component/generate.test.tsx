@@ -1,0 +1,228 @@
+import { act, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { nextPollDelay } from "../../src/taskpane/features/generate/api/get-generation-status";
+import { reloadRecentGenerations } from "../../src/taskpane/features/generate/recent-generations";
+import { documentIdSetting } from "../../src/taskpane/office/host-context";
+import { FakeHost } from "../support/fake-host";
+import { renderPane, server as origin } from "../support/render-pane";
+
+const api = setupServer();
+
+interface ServerState {
+  statusRequests: number[];
+  /** Answers a status request made at the given time (ms since the test started). */
+  answer: (elapsed: number) => Response | { status: string; progress?: number | null; error?: string | null };
+  generateBodies: Array<Record<string, unknown>>;
+  startedAt: number;
+}
+let state: ServerState;
+
+const templates = [
+  {
+    template_id: "tpl-brief",
+    template_name: "Briefing note",
+    document_type: "Briefing",
+    sections: [
+      { section_id: "s2", section_name: "Key facts", order_index: 2, level: 1 },
+      { section_id: "s1", section_name: "Purpose", order_index: 1, level: 1 },
+    ],
+  },
+];
+
+function handlers() {
+  return [
+    http.get(`${origin}/api/v1/templates/`, () => HttpResponse.json({ templates })),
+    http.get(`${origin}/api/v1/document-sets/`, () => HttpResponse.json({ document_sets: [{ document_set_id: "set-1", document_set_name: "Demo workspace" }] })),
+    http.post(`${origin}/api/v1/document-sets/`, async ({ request }) => {
+      const { document_set_name } = (await request.json()) as { document_set_name: string };
+      return HttpResponse.json({ document_set_id: "set-2", document_set_name }, { status: 201 });
+    }),
+    http.get(`${origin}/api/v1/documents/`, () =>
+      HttpResponse.json({
+        documents: [
+          { document_id: "doc-open", document_name: "Open doc.docx", created_at: "", updated_at: "", workspace_id: null, template: null, s3_key: "o/documents/doc-open.docx" },
+          { document_id: "doc-other", document_name: "Other.docx", created_at: "", updated_at: "", workspace_id: null, template: null },
+        ],
+      }),
+    ),
+    http.get(`${origin}/api/v1/documents/:id`, ({ params }) =>
+      HttpResponse.json({ document: { document_id: params.id, document_name: `${String(params.id)}.docx`, s3_key: `o/documents/${String(params.id)}.docx`, sections: [] } }),
+    ),
+    http.post(`${origin}/api/v1/documents/generate`, async ({ request }) => {
+      const body = (await request.json()) as Record<string, unknown>;
+      state.generateBodies.push(body);
+      state.startedAt = Date.now();
+      return HttpResponse.json({ message: "accepted", task_id: `task-${state.generateBodies.length}` }, { status: 202 });
+    }),
+    http.get(`${origin}/api/v1/documents/status/:id`, ({ params }) => {
+      const elapsed = Date.now() - state.startedAt;
+      state.statusRequests.push(elapsed);
+      const answer = state.answer(elapsed);
+      if (answer instanceof Response) return answer;
+      return HttpResponse.json({ task_id: params.id, progress: null, error: null, ...answer });
+    }),
+    http.post(`${origin}/generate-presigned-url`, async ({ request }) => {
+      const { key } = (await request.json()) as { key: string };
+      return HttpResponse.json({ url: `${origin}/files/${encodeURIComponent(key)}?signature=abc` });
+    }),
+    http.get(`${origin}/files/:key`, () => new HttpResponse(new Uint8Array([0x50, 0x4b, 3, 4, 9, 9]), { headers: { "content-type": "application/octet-stream" } })),
+  ];
+}
+
+beforeAll(() => api.listen({ onUnhandledRequest: "error" }));
+beforeEach(() => {
+  state = { statusRequests: [], answer: () => ({ status: "Generating", progress: 50 }), generateBodies: [], startedAt: Date.now() };
+  api.use(...handlers());
+});
+afterEach(() => {
+  api.resetHandlers();
+  localStorage.clear();
+  reloadRecentGenerations();
+  jest.useRealTimers();
+});
+afterAll(() => api.close());
+
+function signedIn(host = new FakeHost()) {
+  localStorage.setItem(
+    "sidecar.session",
+    JSON.stringify({ accessToken: "r", ejentoToken: "e", expiresAt: Date.now() + 3_600_000, email: "demo@sidecar.local" }),
+  );
+  localStorage.setItem("sidecar.tab", JSON.stringify("generate"));
+  return renderPane(host);
+}
+
+test("the poll delay backs off from about 1 s to 5 s", () => {
+  expect([0, 1, 2, 3, 4, 5, 6, 20].map(nextPollDelay)).toEqual([1000, 1500, 2250, 3375, 5000, 5000, 5000, 5000]);
+});
+
+test("Generate sends the chosen template, set, sources (the open document preselected) and name, then follows the job to Ready", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  host.settings.set(documentIdSetting, "doc-open");
+  state.answer = (elapsed) => (elapsed < 300 ? { status: "Ingesting", progress: 20 } : { status: "Ready", progress: 100 });
+  signedIn(host);
+
+  // The template's sections are shown in their order.
+  const sections = await screen.findByRole("list", { name: "Sections of the template" });
+  expect(within(sections).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Purpose", "Key facts"]);
+  const openDoc = await screen.findByRole("checkbox", { name: "Open doc.docx (this document)" });
+  await waitFor(() => expect(openDoc).toBeChecked());
+  await user.click(screen.getByRole("checkbox", { name: "Other.docx" }));
+  const name = screen.getByLabelText(/name of the new document/i);
+  await user.clear(name);
+  await user.type(name, "Board brief.docx");
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+
+  const card = await screen.findByRole("group", { name: "Generation Board brief" });
+  expect(state.generateBodies[0]).toEqual({
+    document_type: "Briefing",
+    file_paths: ["o/documents/doc-open.docx", "o/documents/doc-other.docx"],
+    connector_data_id: "set-1",
+    workspace_name: "Demo workspace",
+    template_id: "tpl-brief",
+    output_name: "Board brief",
+    document_instructions: null,
+  });
+  await within(card).findByRole("button", { name: "Open in Word" }, { timeout: 5000 });
+  // Open downloads the result through the presigned URL and hands it to Word.
+  await user.click(within(card).getByRole("button", { name: "Open in Word" }));
+  await within(card).findByText("Opened in a new Word window.");
+  expect(host.openedDocuments).toHaveLength(1);
+  expect([...host.openedDocuments[0]!.bytes]).toEqual([0x50, 0x4b, 3, 4, 9, 9]);
+  expect(host.openedDocuments[0]!.name).toBe("task-1.docx");
+  // A fresh name is offered for the next generation.
+  expect(screen.getByLabelText(/name of the new document/i)).not.toHaveValue("Board brief");
+});
+
+test("a 60-second generation costs at most 35 status requests, Ready shows within one interval, and polling then stops", async () => {
+  jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+  const ready = 60_000;
+  state.answer = (elapsed) => (elapsed < ready ? { status: "Generating", progress: Math.round((elapsed / ready) * 100) } : { status: "Ready", progress: 100 });
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-60", outputName: "Sixty", templateName: "Briefing note", startedAt: Date.now(), request: {} }]),
+  );
+  state.startedAt = Date.now();
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Sixty" });
+  for (let t = 0; t < 90; t += 1) {
+    await act(async () => {
+      await jest.advanceTimersByTimeAsync(1000);
+    });
+  }
+  expect(within(card).getByRole("button", { name: "Open in Word" })).toBeInTheDocument();
+  const beforeReady = state.statusRequests.filter((t) => t < ready);
+  const firstReady = state.statusRequests.find((t) => t >= ready)!;
+  expect(state.statusRequests.length).toBeLessThanOrEqual(35);
+  expect(firstReady - ready).toBeLessThanOrEqual(5000);
+  // exactly one request saw Ready: nothing after it
+  expect(state.statusRequests.length).toBe(beforeReady.length + 1);
+});
+
+test("network errors while polling read as reconnecting, never as Failed, and polling goes on", async () => {
+  jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+  state.answer = (elapsed) => (elapsed < 4_000 ? HttpResponse.error() : { status: "Ready", progress: 100 });
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-net", outputName: "Flaky", templateName: "Briefing note", startedAt: Date.now(), request: {} }]),
+  );
+  state.startedAt = Date.now();
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Flaky" });
+  await within(card).findByText("Reconnecting…");
+  expect(within(card).queryByText(/failed/i)).not.toBeInTheDocument();
+  for (let t = 0; t < 15; t += 1) {
+    await act(async () => {
+      await jest.advanceTimersByTimeAsync(1000);
+    });
+  }
+  expect(within(card).getByRole("button", { name: "Open in Word" })).toBeInTheDocument();
+  expect(within(card).queryByText("Reconnecting…")).not.toBeInTheDocument();
+});
+
+test("a followed generation is picked up again after the pane is closed and reopened", async () => {
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-7", outputName: "Resumed", templateName: "Briefing note", startedAt: Date.now() - 5000, request: {} }]),
+  );
+  const first = signedIn();
+  await screen.findByRole("group", { name: "Generation Resumed" });
+  const before = state.statusRequests.length;
+  expect(before).toBeGreaterThan(0);
+  first.unmount();
+  reloadRecentGenerations(); // a new pane session reads the list from storage
+  state.answer = () => ({ status: "Ready", progress: 100 });
+  renderPane(new FakeHost());
+  const card = await screen.findByRole("group", { name: "Generation Resumed" });
+  await within(card).findByRole("button", { name: "Open in Word" });
+  expect(state.statusRequests.length).toBeGreaterThan(before);
+});
+
+test("Failed shows the server's reason and Try again starts it under a new name", async () => {
+  const user = userEvent.setup();
+  state.answer = () => ({ status: "Failed", progress: 40, error: "None of the source documents has any text to write from." });
+  const request = {
+    document_type: "Briefing",
+    file_paths: ["k"],
+    connector_data_id: "set-1",
+    workspace_name: "Demo workspace",
+    template_id: "tpl-brief",
+    output_name: "Empty brief",
+  };
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-f", outputName: "Empty brief", templateName: "Briefing note", startedAt: Date.now(), request }]),
+  );
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Empty brief" });
+  const alert = await within(card).findByRole("alert");
+  expect(alert).toHaveTextContent("Generation failed");
+  expect(alert).toHaveTextContent("None of the source documents has any text to write from.");
+  state.answer = () => ({ status: "Generating", progress: 10 });
+  await user.click(within(alert).getByRole("button", { name: "Try again with a new name" }));
+  await screen.findByRole("group", { name: "Generation Empty brief (2)" });
+  expect(state.generateBodies[0]).toEqual({ ...request, output_name: "Empty brief (2)" });
+  expect(screen.queryByRole("group", { name: "Generation Empty brief" })).not.toBeInTheDocument();
+});
