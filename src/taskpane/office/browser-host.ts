@@ -4,11 +4,22 @@
 // SHA-256, and the picked file is kept in IndexedDB so a reload brings it back.
 //
 // The picked file's bytes are never modified: inserts change only the preview, and readDocument
-// returns the bytes exactly as picked.
+// returns the bytes exactly as picked. A generated document "opened" here becomes the open document,
+// exactly as if it had been picked; custom document properties are read from the bytes themselves.
 
 import DOMPurify from "dompurify";
+import { unzipSync } from "fflate";
 
-import { OfficeError, type DocumentHost, type HostInfo, type InsertMode, type ReadProgress } from "./document-host";
+import {
+  OfficeError,
+  type DocumentHost,
+  type DocumentInsertMode,
+  type HostInfo,
+  type InsertMode,
+  type OpenGeneratedResult,
+  type ReadProgress,
+} from "./document-host";
+import { looksLikeZip } from "./docx-bytes";
 import { sha256Hex } from "./sha256";
 
 export type BrowserDocumentStatus = "empty" | "loading" | "ready" | "error";
@@ -57,10 +68,6 @@ function noDocument(): OfficeError {
 // ---------------------------------------------------------------------------------------------
 // Reading and checking the picked file
 
-function isZip(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
-}
-
 /** {name, bytes} rather than a File (real Files have a bytes() method, so check the value, not the key). */
 function isPicked(input: File | PickedDocument): input is PickedDocument {
   const bytes = (input as { bytes?: unknown }).bytes;
@@ -100,6 +107,75 @@ async function renderPreviewHtml(bytes: Uint8Array, name: string): Promise<strin
       { cause: error },
     );
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Custom document properties (docProps/custom.xml), read straight from the .docx bytes.
+
+const CUSTOM_PROPERTIES_PART = "docprops/custom.xml"; // OPC part names compare case-insensitively
+const CUSTOM_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties";
+/** Documents whose custom properties are kept in memory (the open one and a few before it). */
+const CUSTOM_PROPERTIES_CACHE_SIZE = 8;
+
+const NUMBER_VARIANTS = new Set(["i1", "i2", "i4", "i8", "int", "ui1", "ui2", "ui4", "ui8", "uint", "r4", "r8", "decimal", "cy"]);
+
+/**
+ * A property's vt:* value as text, written the way Word's customProperties would give it to
+ * Sidecar: strings as they are, numbers as numbers, booleans as "true"/"false", dates as ISO 8601.
+ */
+function variantText(value: Element): string {
+  const text = value.textContent ?? "";
+  switch (value.localName) {
+    case "lpwstr":
+    case "lpstr":
+    case "bstr":
+      return text;
+    case "bool":
+      return /^\s*(true|1)\s*$/i.test(text) ? "true" : "false";
+    case "filetime":
+    case "date": {
+      const date = new Date(text.trim());
+      return Number.isNaN(date.getTime()) ? text.trim() : date.toISOString();
+    }
+    default: {
+      const trimmed = text.trim();
+      if (!NUMBER_VARIANTS.has(value.localName)) return trimmed;
+      const number = Number(trimmed);
+      return trimmed !== "" && Number.isFinite(number) ? String(number) : trimmed;
+    }
+  }
+}
+
+/** name (lower case) → value text, for every custom property in the .docx; empty when it has none or can't be read. */
+function readCustomProperties(bytes: Uint8Array): Map<string, string> {
+  const properties = new Map<string, string>();
+  let xml: Uint8Array | undefined;
+  try {
+    // Only the one small part is inflated, however large the document is.
+    const files = unzipSync(bytes, { filter: (file) => file.name.toLowerCase() === CUSTOM_PROPERTIES_PART });
+    xml = Object.values(files)[0];
+  } catch {
+    return properties;
+  }
+  const Parser = (globalThis as { DOMParser?: typeof DOMParser }).DOMParser;
+  if (!xml || !Parser) return properties;
+  const parsed = new Parser().parseFromString(new TextDecoder().decode(xml), "application/xml");
+  if (parsed.getElementsByTagName("parsererror").length > 0) return properties;
+  for (const property of Array.from(parsed.getElementsByTagNameNS(CUSTOM_PROPERTIES_NS, "property"))) {
+    const name = property.getAttribute("name");
+    const value = property.firstElementChild;
+    if (!name || !value) continue;
+    const key = name.toLowerCase();
+    if (!properties.has(key)) properties.set(key, variantText(value));
+  }
+  return properties;
+}
+
+/** "Proposal" → "Proposal.docx"; "" → "Generated document.docx". */
+function docxFileName(name: string): string {
+  const trimmed = (name ?? "").trim();
+  if (!trimmed) return "Generated document.docx";
+  return /\.docx$/i.test(trimmed) ? trimmed : `${trimmed}.docx`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -279,6 +355,8 @@ export class BrowserHost implements DocumentHost {
   private readonly storage: Storage | null;
   private readonly idbFactory: IDBFactory | null | undefined;
   private readonly memorySettings = new Map<string, string>();
+  /** Custom document properties per document key (SHA-256), read once per document. */
+  private readonly customProperties = new Map<string, Map<string, string>>();
   private readonly snapshotListeners = new Set<() => void>();
   private readonly selectionListeners = new Set<() => void>();
 
@@ -377,7 +455,7 @@ export class BrowserHost implements DocumentHost {
     this.setSnapshot({ status: "loading", name });
     try {
       const bytes = isPicked(input) ? ownBytes(input.bytes) : await readBlob(input);
-      if (!bytes || !isZip(bytes)) {
+      if (!bytes || !looksLikeZip(bytes)) {
         throw new OfficeError(
           "unsupported",
           `“${name}” is not a Word document. Choose a .docx file (an older .doc file must first be saved as .docx in Word).`,
@@ -526,12 +604,6 @@ export class BrowserHost implements DocumentHost {
     if (!this.current) throw noDocument();
     if (text === "" && mode === "cursor") return;
     const doc = this.doc;
-    let root = this.previewElement;
-    if (!root) {
-      // No preview on screen: edit the preview HTML off-screen.
-      root = doc.createElement("div");
-      root.innerHTML = this.html;
-    }
     const lines = text === "" ? [] : text.replace(/\r\n?/g, "\n").split("\n");
     const paragraphs = lines.map((line) => {
       const paragraph = doc.createElement("p");
@@ -540,28 +612,103 @@ export class BrowserHost implements DocumentHost {
       else paragraph.appendChild(doc.createElement("br"));
       return paragraph;
     });
-    const blocks = doc.createDocumentFragment();
-    blocks.append(...paragraphs);
+    this.placeBlocks(paragraphs, mode);
+  }
 
-    const range = this.usableRange(root)?.cloneRange() ?? null;
+  /**
+   * Inserts a .docx into the preview: its readable HTML (mammoth → DOMPurify, as for the preview),
+   * each top-level block marked `data-sidecar-inserted`, placed like insertText places paragraphs
+   * ("end": after everything). The open document's bytes stay as they were.
+   */
+  async insertDocument(docx: Uint8Array, mode: DocumentInsertMode): Promise<void> {
+    const current = this.current;
+    if (!current) throw noDocument();
+    const bytes = ownBytes(docx);
+    if (!bytes || !looksLikeZip(bytes)) {
+      throw new OfficeError(
+        "write_failed",
+        "The document to insert is empty or isn't a Word document. Generate it again.",
+      );
+    }
+    let html: string;
+    try {
+      html = await renderPreviewHtml(bytes, "the document to insert");
+    } catch (error) {
+      throw new OfficeError(
+        "write_failed",
+        "Sidecar couldn't read the document to insert: it may be damaged. Generate it again.",
+        { cause: error },
+      );
+    }
+    if (this.current !== current) {
+      throw new OfficeError(
+        "write_failed",
+        "Another document was opened while Sidecar was inserting. Insert again into the document that is open now.",
+      );
+    }
+    this.placeBlocks(this.blocksFromHtml(html), mode);
+  }
+
+  /** Sanitized HTML as top-level blocks: elements as they are, loose inline content wrapped in <p>. */
+  private blocksFromHtml(html: string): HTMLElement[] {
+    const doc = this.doc;
+    const template = doc.createElement("template");
+    template.innerHTML = html; // already sanitized by DOMPurify; template content is inert
+    const blocks: HTMLElement[] = [];
+    let loose: HTMLElement | null = null;
+    for (const node of Array.from(template.content.childNodes)) {
+      const element = node.nodeType === Node.ELEMENT_NODE ? (node as HTMLElement) : null;
+      if (element && BLOCK_TAGS.has(element.tagName)) {
+        loose = null;
+        blocks.push(element);
+        continue;
+      }
+      if (!element && (node.nodeType !== Node.TEXT_NODE || (node.nodeValue ?? "").trim() === "")) continue;
+      if (!loose) {
+        loose = doc.createElement("p");
+        blocks.push(loose);
+      }
+      loose.appendChild(node);
+    }
+    for (const block of blocks) block.setAttribute("data-sidecar-inserted", "true");
+    return blocks;
+  }
+
+  /**
+   * Puts `blocks` into the preview: after the last selection ("cursor"), in place of it
+   * ("replace"), or at the end ("end", and whenever there is no selection in the preview). The
+   * block holding the point is split, so paragraphs never nest. The caret ends after the insert.
+   */
+  private placeBlocks(blocks: HTMLElement[], mode: DocumentInsertMode): void {
+    const doc = this.doc;
+    let root = this.previewElement;
+    if (!root) {
+      // No preview on screen: edit the preview HTML off-screen.
+      root = doc.createElement("div");
+      root.innerHTML = this.html;
+    }
+    const fragment = doc.createDocumentFragment();
+    fragment.append(...blocks);
+
+    const range = mode === "end" ? null : (this.usableRange(root)?.cloneRange() ?? null);
     const caret = doc.createRange();
     if (range) {
       if (mode === "replace") range.deleteContents();
       else range.collapse(false);
       caret.setStart(range.startContainer, range.startOffset);
-      if (paragraphs.length > 0) insertBlocksAt(root, range.startContainer, range.startOffset, blocks);
+      if (blocks.length > 0) insertBlocksAt(root, range.startContainer, range.startOffset, fragment);
     } else {
-      root.append(blocks);
+      root.append(fragment);
       caret.selectNodeContents(root);
       caret.collapse(false);
     }
-    const last = paragraphs[paragraphs.length - 1];
+    const last = blocks[blocks.length - 1];
     if (last) caret.setStart(last, last.childNodes.length);
     caret.collapse(true);
 
     this.html = root.innerHTML;
     if (root === this.previewElement) {
-      // The caret sits after the inserted text, in the page and in what the host remembers.
+      // The caret sits after the inserted content, in the page and in what the host remembers.
       this.lastRange = caret.cloneRange();
       if (root.isConnected) {
         const selection = doc.getSelection();
@@ -586,6 +733,38 @@ export class BrowserHost implements DocumentHost {
   async getDocumentName(): Promise<string> {
     if (!this.current) throw noDocument();
     return this.current.name;
+  }
+
+  /**
+   * A generated .docx becomes the open document, exactly as if the person had picked it: the
+   * preview shows it, the snapshot names it, and it is kept in IndexedDB for a reload.
+   */
+  async openGeneratedDocument(docx: Uint8Array, name: string): Promise<OpenGeneratedResult> {
+    const bytes = ownBytes(docx);
+    if (!bytes || !looksLikeZip(bytes)) {
+      throw new OfficeError(
+        "write_failed",
+        "The generated document is empty or isn't a Word document, so it can't be shown. Generate it again.",
+      );
+    }
+    await this.openFile({ name: docxFileName(name), bytes });
+    return "opened-in-preview";
+  }
+
+  /** A custom property from the open document's docProps/custom.xml (read once per document). */
+  async getCustomProperty(name: string): Promise<string | undefined> {
+    const current = this.current;
+    if (!current) throw noDocument();
+    let properties = this.customProperties.get(current.key);
+    if (!properties) {
+      properties = readCustomProperties(current.bytes);
+      this.customProperties.set(current.key, properties);
+      if (this.customProperties.size > CUSTOM_PROPERTIES_CACHE_SIZE) {
+        const oldest = this.customProperties.keys().next().value;
+        if (oldest !== undefined) this.customProperties.delete(oldest);
+      }
+    }
+    return properties.get(name.toLowerCase());
   }
 
   // ----- settings (localStorage, per document hash) --------------------------------------------

@@ -26,6 +26,22 @@ export interface ReadProgress {
 
 export type InsertMode = "cursor" | "replace";
 
+/**
+ * Where insertDocument puts a document: "cursor" just after the selection (at the cursor when
+ * nothing is selected; the selection stays), "replace" in place of the selection, "end" at the end
+ * of the document.
+ */
+export type DocumentInsertMode = InsertMode | "end";
+
+/**
+ * How openGeneratedDocument showed the document:
+ * - "opened-new-window": Word opened it as a new document, in a new window (Word on the web: a
+ *   new browser tab, saved to the person's default OneDrive folder). This pane stays with the
+ *   document that was open before;
+ * - "opened-in-preview": the browser tab's preview now shows it as the open document.
+ */
+export type OpenGeneratedResult = "opened-new-window" | "opened-in-preview";
+
 export type OfficeErrorKind =
   | "unsupported" // the host or its version cannot do this
   | "no_document" // nothing is open (browser tab: no .docx picked yet)
@@ -63,4 +79,25 @@ export interface DocumentHost {
   /** Settings stored in the document itself (Office document settings). */
   getSetting<T = unknown>(key: string): Promise<T | undefined>;
   setSetting(key: string, value: unknown): Promise<void>;
+
+  /**
+   * Shows a generated .docx to the person as a document of its own. Word: a new document
+   * (createDocument + open, WordApi 1.3); `name` is not used there, because Word names new
+   * documents itself. Browser tab: it becomes the open document in the preview, named `name`.
+   */
+  openGeneratedDocument(docx: Uint8Array, name: string): Promise<OpenGeneratedResult>;
+
+  /** Inserts a whole .docx (text, formatting, tables, pictures) into the open document. */
+  insertDocument(docx: Uint8Array, mode: DocumentInsertMode): Promise<void>;
+
+  /**
+   * A custom document property of the open document (File > Properties > Custom), as text;
+   * undefined when the document has none of that name (names match case-insensitively, as in
+   * Word), or when this Word can't read custom properties. Sidecar marks the documents it
+   * generates with `SidecarDocumentId`.
+   */
+  getCustomProperty(name: string): Promise<string | undefined>;
 }
+
+/** The custom document property that identifies a document Sidecar generated. */
+export const SIDECAR_DOCUMENT_ID_PROPERTY = "SidecarDocumentId";

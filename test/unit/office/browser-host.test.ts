@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { createHash } from "node:crypto";
 import { IDBFactory } from "fake-indexeddb";
+import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { BrowserHost, isBrowserHost, type BrowserHostSnapshot } from "../../../src/taskpane/office/browser-host";
 import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
 import { readFixture } from "../../support/fixtures";
@@ -533,5 +534,262 @@ describe("restore after a reload", () => {
     await host.openFile({ name: "new.docx", bytes: fixture("mammoth-simple-list.docx") });
     await restoring;
     await expect(host.getDocumentName()).resolves.toBe("new.docx");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generated documents
+
+const CUSTOM_PROPERTIES_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml";
+const CUSTOM_PROPERTIES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties";
+
+/**
+ * A fixture with a docProps/custom.xml added the way Word writes one: the part, its content-type
+ * override and its package relationship. `properties` are raw <property> value elements.
+ */
+function withCustomProperties(name: string, properties: Record<string, string>): Uint8Array<ArrayBuffer> {
+  const files = unzipSync(fixture(name));
+  const text = (path: string) => strFromU8(files[path]!);
+  let pid = 2;
+  const entries = Object.entries(properties)
+    .map(
+      ([key, value]) =>
+        `<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="${pid++}" name="${key}">${value}</property>`,
+    )
+    .join("");
+  files["docProps/custom.xml"] = strToU8(
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
+      '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" ' +
+      `xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">${entries}</Properties>`,
+  );
+  files["[Content_Types].xml"] = strToU8(
+    text("[Content_Types].xml").replace(
+      "</Types>",
+      `<Override PartName="/docProps/custom.xml" ContentType="${CUSTOM_PROPERTIES_TYPE}"/></Types>`,
+    ),
+  );
+  files["_rels/.rels"] = strToU8(
+    text("_rels/.rels").replace(
+      "</Relationships>",
+      `<Relationship Id="rId99" Type="${CUSTOM_PROPERTIES_REL}" Target="docProps/custom.xml"/></Relationships>`,
+    ),
+  );
+  return new Uint8Array(zipSync(files));
+}
+
+const insertedTexts = (element: Element) =>
+  [...element.querySelectorAll("[data-sidecar-inserted]")].map((node) => node.textContent);
+
+describe("openGeneratedDocument", () => {
+  test("the generated document replaces the preview at once, and the snapshot names it", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "Picked.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    const generated = fixture("mammoth-tables.docx");
+
+    await expect(host.openGeneratedDocument(generated, "Quarterly summary")).resolves.toBe("opened-in-preview");
+
+    expect(preview.textContent).toContain("Bottom right");
+    expect(preview.textContent).not.toContain("Walking on imported air");
+    expect(host.getSnapshot()).toEqual({ status: "ready", name: "Quarterly summary.docx", key: sha256(generated) });
+    await expect(host.getDocumentName()).resolves.toBe("Quarterly summary.docx");
+    await expect(host.readDocument()).resolves.toEqual(generated);
+  });
+
+  test("a name that already ends in .docx is kept as it is", async () => {
+    const host = newHost();
+    await host.openGeneratedDocument(fixture("mammoth-simple-list.docx"), "Fruit.DOCX");
+    expect(host.getSnapshot().name).toBe("Fruit.DOCX");
+  });
+
+  test("it is kept in IndexedDB like a picked document, so a reload brings it back", async () => {
+    const generated = fixture("mammoth-simple-list.docx");
+    await newHost().openGeneratedDocument(generated, "Fruit.docx");
+
+    const reloaded = newHost();
+    await expect(reloaded.restore()).resolves.toBe(true);
+    await expect(reloaded.getDocumentName()).resolves.toBe("Fruit.docx");
+    await expect(reloaded.readDocument()).resolves.toEqual(generated);
+  });
+
+  test("bytes that aren't a .docx are refused in words, and the open document stays", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "Picked.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+
+    const error = await caught(host.openGeneratedDocument(new TextEncoder().encode("Internal Server Error"), "x"));
+
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/Generate it again/);
+    expect(host.getSnapshot()).toMatchObject({ status: "ready", name: "Picked.docx" });
+    expect(preview.textContent).toBe("Walking on imported air");
+  });
+});
+
+describe("insertDocument", () => {
+  async function openSingleParagraph() {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    const bytes = fixture("mammoth-single-paragraph.docx");
+    await host.openFile({ name: "a.docx", bytes });
+    return { host, preview, bytes, text: textOf(preview, "p") };
+  }
+
+  test("cursor: the document's content goes after the selection, which stays; no paragraph inside a paragraph", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    select(text, 0, text, 7); // "Walking"
+
+    await host.insertDocument(fixture("mammoth-simple-list.docx"), "cursor");
+
+    expect([...preview.children].map((child) => [child.tagName, child.textContent])).toEqual([
+      ["P", "Walking"],
+      ["UL", "AppleBanana"],
+      ["P", " on imported air"],
+    ]);
+    expect(preview.querySelector("ul")?.getAttribute("data-sidecar-inserted")).toBe("true");
+    expect(preview.querySelector("p p, p ul, p table")).toBeNull();
+    await expect(host.getSelectedText()).resolves.toBe(""); // the caret moved after the insert
+  });
+
+  test("replace: the document's content takes the selected text's place", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    select(text, 11, text, 19); // "imported"
+
+    await host.insertDocument(fixture("mammoth-tables.docx"), "replace");
+
+    expect(preview.textContent).not.toContain("imported");
+    const children = [...preview.children];
+    expect(children[0]?.textContent).toBe("Walking on ");
+    expect(children.at(-1)?.textContent).toBe(" air");
+    expect(insertedTexts(preview)).toEqual(["Above", expect.stringContaining("Top left"), "Below"]);
+    expect(preview.querySelector("p table, p p")).toBeNull();
+  });
+
+  test("end: the content goes after everything, whatever is selected", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    select(text, 0, text, 7);
+
+    await host.insertDocument(fixture("mammoth-simple-list.docx"), "end");
+
+    expect(preview.firstElementChild?.textContent).toBe("Walking on imported air");
+    expect(preview.lastElementChild?.tagName).toBe("UL");
+    expect(preview.lastElementChild?.getAttribute("data-sidecar-inserted")).toBe("true");
+  });
+
+  test("without a selection in the preview, cursor inserts at the end", async () => {
+    const { host, preview } = await openSingleParagraph();
+    await host.insertDocument(fixture("mammoth-single-paragraph.docx"), "cursor");
+    expect(paragraphs(preview)).toEqual(["Walking on imported air", "Walking on imported air"]);
+    expect(insertedTexts(preview)).toEqual(["Walking on imported air"]);
+  });
+
+  test("a text insert after a document insert follows it", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    select(text, 7);
+    await host.insertDocument(fixture("mammoth-tables.docx"), "cursor");
+    await host.insertText("After the table", "cursor");
+    expect(paragraphs(preview).slice(-3)).toEqual(["Below", "After the table", " on imported air"]);
+  });
+
+  test("inserted content is sanitized like the preview", async () => {
+    const { host, preview } = await openSingleParagraph();
+    await host.insertDocument(fixture("python-docx-having-images.docx"), "end");
+    expect(preview.querySelectorAll("[data-sidecar-inserted] img, img[data-sidecar-inserted]").length).toBeGreaterThan(0);
+    expect(preview.querySelector("script, [onerror], [onload]")).toBeNull();
+  });
+
+  test("the open document's bytes are not modified, and the insert survives re-attaching the preview", async () => {
+    const { host, bytes } = await openSingleParagraph();
+    await host.insertDocument(fixture("mammoth-simple-list.docx"), "end");
+    await expect(host.readDocument()).resolves.toEqual(bytes);
+    host.attachPreview(null);
+    const again = mountPreview();
+    host.attachPreview(again);
+    expect(again.textContent).toBe("Walking on imported airAppleBanana");
+  });
+
+  test("bytes that aren't a .docx are refused in words; without a document it asks for one", async () => {
+    const { host, preview } = await openSingleParagraph();
+    const error = await caught(host.insertDocument(new Uint8Array([1, 2, 3]), "cursor"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/Generate it again/);
+    expect(preview.textContent).toBe("Walking on imported air");
+
+    expect((await caught(newHost().insertDocument(fixture("mammoth-simple-list.docx"), "end"))).kind).toBe(
+      "no_document",
+    );
+  });
+});
+
+describe("getCustomProperty", () => {
+  test("reads a property from docProps/custom.xml (case-insensitive name), undefined for others", async () => {
+    const host = newHost();
+    const bytes = withCustomProperties("mammoth-single-paragraph.docx", {
+      SidecarDocumentId: "<vt:lpwstr>doc-42</vt:lpwstr>",
+    });
+    await host.openFile({ name: "generated.docx", bytes });
+
+    await expect(host.getCustomProperty("SidecarDocumentId")).resolves.toBe("doc-42");
+    await expect(host.getCustomProperty("sidecardocumentid")).resolves.toBe("doc-42");
+    await expect(host.getCustomProperty("Something else")).resolves.toBeUndefined();
+  });
+
+  test("other value types come back as text, the way Word would give them", async () => {
+    const host = newHost();
+    await host.openFile({
+      name: "typed.docx",
+      bytes: withCustomProperties("mammoth-simple-list.docx", {
+        Count: "<vt:i4>42</vt:i4>",
+        Ratio: "<vt:r8>2.50</vt:r8>",
+        Approved: "<vt:bool>1</vt:bool>",
+        Draft: "<vt:bool>false</vt:bool>",
+        Released: "<vt:filetime>2025-03-04T05:06:07Z</vt:filetime>",
+        Note: "<vt:lpstr>  spaced  </vt:lpstr>",
+      }),
+    });
+
+    await expect(host.getCustomProperty("Count")).resolves.toBe("42");
+    await expect(host.getCustomProperty("Ratio")).resolves.toBe("2.5");
+    await expect(host.getCustomProperty("Approved")).resolves.toBe("true");
+    await expect(host.getCustomProperty("Draft")).resolves.toBe("false");
+    await expect(host.getCustomProperty("Released")).resolves.toBe("2025-03-04T05:06:07.000Z");
+    await expect(host.getCustomProperty("Note")).resolves.toBe("  spaced  ");
+  });
+
+  test("a document without custom properties gives undefined", async () => {
+    const host = newHost();
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await expect(host.getCustomProperty("SidecarDocumentId")).resolves.toBeUndefined();
+  });
+
+  test("a property written by Word itself is read (shared fixture)", async () => {
+    const host = newHost();
+    await host.openFile({ name: "complex.docx", bytes: fixture("openxml-sdk-complex0.docx") });
+    await expect(host.getCustomProperty("Microsoft Theme")).resolves.toBe("citrus 011");
+  });
+
+  test("a generated document opened in the preview is recognised; switching documents switches the answer", async () => {
+    const host = newHost();
+    const generated = withCustomProperties("mammoth-tables.docx", { SidecarDocumentId: "<vt:lpwstr>gen-7</vt:lpwstr>" });
+    await host.openFile({ name: "other.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await expect(host.getCustomProperty("SidecarDocumentId")).resolves.toBeUndefined();
+
+    await host.openGeneratedDocument(generated, "Generated");
+    await expect(host.getCustomProperty("SidecarDocumentId")).resolves.toBe("gen-7");
+
+    await host.openFile({ name: "other.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    await expect(host.getCustomProperty("SidecarDocumentId")).resolves.toBeUndefined();
+
+    const reloaded = newHost();
+    await host.openGeneratedDocument(generated, "Generated");
+    await reloaded.restore();
+    await expect(reloaded.getCustomProperty("SidecarDocumentId")).resolves.toBe("gen-7");
+  });
+
+  test("without a document it asks for one", async () => {
+    expect((await caught(newHost().getCustomProperty("SidecarDocumentId"))).kind).toBe("no_document");
   });
 });

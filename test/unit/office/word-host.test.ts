@@ -1,6 +1,7 @@
 import { OfficeMockObject } from "office-addin-mock";
 import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
-import { SLICE_SIZE, createWordHost, documentNameFromUrl } from "../../../src/taskpane/office/word-host";
+import { MAX_INSERT_BYTES, SLICE_SIZE, createWordHost, documentNameFromUrl } from "../../../src/taskpane/office/word-host";
+import { readFixture } from "../../support/fixtures";
 import { fakeFile, fakeOffice, gettingFile, installOffice, type Callback } from "./office-fakes";
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -395,5 +396,261 @@ describe("settings", () => {
     const error = await caught(createWordHost().setSetting("k", "v"));
     expect(error.kind).toBe("write_failed");
     expect(error.message).toMatch(/^Sidecar couldn't save its information in this document/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Generated documents (Word.run through office-addin-mock)
+
+/** A real .docx from the shared fixtures, as the generate feature would hand it over. */
+const docx = () => new Uint8Array(readFixture("mammoth-single-paragraph.docx"));
+const base64Of = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+
+interface WordDocumentsFake {
+  word: { context: { sync: () => Promise<void> } };
+  createDocument: jest.Mock;
+  open: jest.Mock;
+  selectionInsert: jest.Mock;
+  bodyInsert: jest.Mock;
+  inserted: { select: jest.Mock };
+}
+
+/** Word with createDocument, selection/body insertFileFromBase64 and custom properties (keys in lower case). */
+function installWordForDocuments(customProperties: Record<string, unknown> = {}): WordDocumentsFake {
+  const open = jest.fn();
+  const createDocument = jest.fn(() => ({ open }));
+  const inserted = { select: jest.fn() };
+  const selectionInsert = jest.fn(() => inserted);
+  const bodyInsert = jest.fn(() => inserted);
+  const items: Record<string, { value: unknown }> = {};
+  for (const [key, value] of Object.entries(customProperties)) items[key] = { value };
+  const wordData = {
+    context: {
+      application: { createDocument },
+      document: {
+        selection: { text: "", insertFileFromBase64: selectionInsert },
+        body: { text: "", insertFileFromBase64: bodyInsert },
+        getSelection: function (this: { selection: unknown }) {
+          return this.selection;
+        },
+        properties: {
+          customProperties: {
+            items,
+            nothing: { value: "" },
+            // Like Word: case-insensitive keys; a null object (isNullObject) for a missing property.
+            getItemOrNullObject: function (
+              this: { items: Record<string, { isNullObject?: boolean }>; nothing: { isNullObject?: boolean } },
+              key: string,
+            ) {
+              const item = this.items[key.toLowerCase()];
+              const found = item ?? this.nothing;
+              found.isNullObject = item === undefined;
+              return found;
+            },
+          },
+        },
+      },
+    },
+    run: async function (this: { context: unknown }, callback: (context: unknown) => Promise<unknown>) {
+      return callback(this.context);
+    },
+  };
+  const word = new OfficeMockObject(wordData) as unknown as WordDocumentsFake["word"];
+  (globalThis as { Word?: unknown }).Word = word;
+  return { word, createDocument, open, selectionInsert, bodyInsert, inserted };
+}
+
+function failingWord(code: string, name = code) {
+  const run = jest.fn(() => Promise.reject(Object.assign(new Error(name), { code, name })));
+  (globalThis as { Word?: unknown }).Word = { run };
+  return run;
+}
+
+describe("openGeneratedDocument", () => {
+  beforeEach(() => installOffice(fakeOffice()));
+
+  test("creates a Word document from the exact base64 of the bytes, opens it, and syncs after open()", async () => {
+    const { word, createDocument, open } = installWordForDocuments();
+    const sync = jest.spyOn(word.context, "sync");
+    const bytes = docx();
+
+    await expect(createWordHost().openGeneratedDocument(bytes, "Proposal.docx")).resolves.toBe("opened-new-window");
+
+    expect(createDocument).toHaveBeenCalledTimes(1);
+    expect(createDocument).toHaveBeenCalledWith(base64Of(bytes));
+    expect(open).toHaveBeenCalledTimes(1);
+    expect(sync).toHaveBeenCalled();
+    expect(open.mock.invocationCallOrder[0]).toBeLessThan(sync.mock.invocationCallOrder.at(-1)!);
+  });
+
+  test("a Node Buffer or a view into a larger buffer is sent as exactly its own bytes", async () => {
+    const { createDocument } = installWordForDocuments();
+    const bytes = docx();
+    const padded = new Uint8Array(bytes.length + 20);
+    padded.set(bytes, 10);
+
+    await createWordHost().openGeneratedDocument(padded.subarray(10, 10 + bytes.length), "x");
+    await createWordHost().openGeneratedDocument(readFixture("mammoth-single-paragraph.docx"), "x");
+
+    expect(createDocument.mock.calls).toEqual([[base64Of(bytes)], [base64Of(bytes)]]);
+  });
+
+  test("Word on the web refusing (NotAllowed) is 'unsupported', in words that say where it works", async () => {
+    failingWord("NotAllowed", "The action isn't supported by Word in a browser.");
+    const error = await caught(createWordHost().openGeneratedDocument(docx(), "x"));
+    expect(error.kind).toBe("unsupported");
+    expect(error.message).toMatch(/OneDrive or SharePoint/);
+    expect(error.message).toMatch(/Word on Windows or Mac/);
+  });
+
+  test("AccessDenied points at creating documents in OneDrive", async () => {
+    failingWord("AccessDenied");
+    const error = await caught(createWordHost().openGeneratedDocument(docx(), "x"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/create documents there/);
+  });
+
+  test("a request too large for Word on the web says so", async () => {
+    failingWord("RequestPayloadSizeLimitExceeded");
+    const error = await caught(createWordHost().openGeneratedDocument(docx(), "x"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/too large/);
+  });
+
+  test("any other failure still has words (and the Word code for support)", async () => {
+    failingWord("GeneralException");
+    const error = await caught(createWordHost().openGeneratedDocument(docx(), "x"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/^Word couldn't open the generated document\./);
+    expect(error.message).toMatch(/didn't block it/);
+    expect(error.message).toMatch(/Word error GeneralException/);
+  });
+
+  test("a Word without WordApi 1.3 is told to update, and Word is never asked", async () => {
+    installOffice(fakeOffice({ isSetSupported: () => false }));
+    const { createDocument } = installWordForDocuments();
+    const error = await caught(createWordHost().openGeneratedDocument(docx(), "x"));
+    expect(error.kind).toBe("unsupported");
+    expect(error.message).toMatch(/Update Word or use Word on the web/);
+    expect(createDocument).not.toHaveBeenCalled();
+  });
+
+  test("bytes that aren't a .docx are refused before Word sees them", async () => {
+    const { createDocument } = installWordForDocuments();
+    for (const bytes of [new Uint8Array(0), new TextEncoder().encode("<html>error page</html>")]) {
+      const error = await caught(createWordHost().openGeneratedDocument(bytes, "x"));
+      expect(error.kind).toBe("write_failed");
+      expect(error.message).toMatch(/Generate it again/);
+    }
+    expect(createDocument).not.toHaveBeenCalled();
+  });
+});
+
+describe("insertDocument", () => {
+  beforeEach(() => installOffice(fakeOffice()));
+
+  test("cursor: inserts the file after the selection (keeping it), cursor left after the inserted document", async () => {
+    const { selectionInsert, bodyInsert, inserted } = installWordForDocuments();
+    const bytes = docx();
+    await createWordHost().insertDocument(bytes, "cursor");
+    expect(selectionInsert).toHaveBeenCalledWith(base64Of(bytes), "After");
+    expect(bodyInsert).not.toHaveBeenCalled();
+    expect(inserted.select).toHaveBeenCalledWith("End");
+  });
+
+  test("replace: the file takes the selection's place", async () => {
+    const { selectionInsert, bodyInsert } = installWordForDocuments();
+    const bytes = docx();
+    await createWordHost().insertDocument(bytes, "replace");
+    expect(selectionInsert).toHaveBeenCalledWith(base64Of(bytes), "Replace");
+    expect(bodyInsert).not.toHaveBeenCalled();
+  });
+
+  test("end: the file goes at the end of the body, whatever is selected", async () => {
+    const { selectionInsert, bodyInsert, inserted } = installWordForDocuments();
+    const bytes = docx();
+    await createWordHost().insertDocument(bytes, "end");
+    expect(bodyInsert).toHaveBeenCalledWith(base64Of(bytes), "End");
+    expect(selectionInsert).not.toHaveBeenCalled();
+    expect(inserted.select).toHaveBeenCalledWith("End");
+  });
+
+  test("a document over Word's 4 MB insert limit is refused in words, before Word is asked", async () => {
+    const { selectionInsert } = installWordForDocuments();
+    const big = new Uint8Array(MAX_INSERT_BYTES + 1);
+    big.set([0x50, 0x4b, 0x03, 0x04]);
+    const error = await caught(createWordHost().insertDocument(big, "cursor"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/too large to insert/);
+    expect(error.message).toMatch(/Open it as a new document instead/);
+    expect(selectionInsert).not.toHaveBeenCalled();
+  });
+
+  test("a protected spot is write_failed with words", async () => {
+    failingWord("AccessDenied");
+    const error = await caught(createWordHost().insertDocument(docx(), "replace"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/protected/);
+  });
+
+  test("other failures say where to click", async () => {
+    failingWord("GeneralException");
+    const error = await caught(createWordHost().insertDocument(docx(), "cursor"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/^Word couldn't insert the document here\. Click in the body of the document/);
+  });
+
+  test("bytes that aren't a .docx are refused before Word sees them", async () => {
+    const run = failingWord("GeneralException");
+    const error = await caught(createWordHost().insertDocument(new TextEncoder().encode("nope"), "end"));
+    expect(error.kind).toBe("write_failed");
+    expect(run).not.toHaveBeenCalled();
+  });
+});
+
+describe("getCustomProperty", () => {
+  beforeEach(() => installOffice(fakeOffice()));
+
+  test("returns the property's value, matching the name case-insensitively like Word", async () => {
+    installWordForDocuments({ sidecardocumentid: "doc-42" });
+    const host = createWordHost();
+    await expect(host.getCustomProperty("SidecarDocumentId")).resolves.toBe("doc-42");
+    await expect(host.getCustomProperty("sidecardocumentid")).resolves.toBe("doc-42");
+  });
+
+  test("numbers, booleans and dates come back as text", async () => {
+    installWordForDocuments({ count: 7, approved: true, released: new Date("2025-03-04T05:06:07Z") });
+    const host = createWordHost();
+    await expect(host.getCustomProperty("Count")).resolves.toBe("7");
+    await expect(host.getCustomProperty("Approved")).resolves.toBe("true");
+    await expect(host.getCustomProperty("Released")).resolves.toBe("2025-03-04T05:06:07.000Z");
+  });
+
+  test("a document without that property gives undefined (Word's null object)", async () => {
+    installWordForDocuments({ other: "x" });
+    await expect(createWordHost().getCustomProperty("SidecarDocumentId")).resolves.toBeUndefined();
+  });
+
+  test("without WordApi 1.3 it is undefined, not an error, and Word is never asked", async () => {
+    installOffice(fakeOffice({ isSetSupported: () => false }));
+    const run = failingWord("GeneralException");
+    await expect(createWordHost().getCustomProperty("SidecarDocumentId")).resolves.toBeUndefined();
+    expect(run).not.toHaveBeenCalled();
+  });
+
+  test("a Word that lacks the API despite reporting it (ApiNotFound) is undefined too", async () => {
+    failingWord("ApiNotFound");
+    await expect(createWordHost().getCustomProperty("SidecarDocumentId")).resolves.toBeUndefined();
+  });
+
+  test("a Word without the global Word API at all is undefined", async () => {
+    await expect(createWordHost().getCustomProperty("SidecarDocumentId")).resolves.toBeUndefined();
+  });
+
+  test("a real failure is read_failed with words", async () => {
+    failingWord("GeneralException");
+    const error = await caught(createWordHost().getCustomProperty("SidecarDocumentId"));
+    expect(error.kind).toBe("read_failed");
+    expect(error.message).toMatch(/^Sidecar couldn't read this document's properties/);
   });
 });
