@@ -150,7 +150,7 @@ test("an expired session asks to sign in again above the work, and the interrupt
   // Sign in again (the server now hands out the token it accepts).
   await user.type(within(dialog).getByLabelText(/^password/i), "sidecar-demo{Enter}");
   await waitFor(() => expect(screen.queryByRole("alertdialog")).not.toBeInTheDocument());
-  const alert = screen.getByRole("alert");
+  const alert = await screen.findByRole("alert");
   expect(alert).toHaveTextContent(/sign in again/i);
   await user.click(within(alert).getByRole("button", { name: "Try again" }));
   expect(await screen.findByText(/is in Sidecar/)).toBeInTheDocument();
