@@ -247,7 +247,7 @@ module.exports = (env = {}, argv = {}) => {
           static: false,
           historyApiFallback: false,
           client: { overlay: { errors: true, warnings: false, runtimeErrors: false } },
-          proxy: [{ context: SERVER_PATHS, target: `http://127.0.0.1:${serverPort()}`, ws: true, logLevel: "warn" }],
+          proxy: [{ context: SERVER_PATHS, target: `http://127.0.0.1:${serverPort()}`, ws: true, xfwd: true, logLevel: "warn" }],
         }
       : undefined,
     stats: isProd ? "normal" : "minimal",

@@ -13,9 +13,18 @@ import { registerCors } from "./http/cors";
 import { API_KEY_HEADER, registerApiKeyCheck } from "./http/guards";
 import { authRoutes } from "./routes/auth-routes";
 import { documentRoutes } from "./routes/document-routes";
+import { documentSetRoutes } from "./routes/document-set-routes";
+import { fileRoutes } from "./routes/file-routes";
 import { staticSite } from "./routes/static-site";
+import { templateRoutes } from "./routes/template-routes";
 import { AuthService } from "./services/auth";
+import { DocumentSetService } from "./services/document-sets";
 import { DocumentService } from "./services/documents";
+import { GenerateRequestService } from "./services/generation/generate-request";
+import { GenerationPipeline } from "./services/generation/pipeline";
+import { GenerationQueue } from "./services/generation/queue";
+import { PresignService } from "./services/presign";
+import { TemplateService } from "./services/templates";
 import { ensureDemoUser } from "./services/users";
 import { Storage } from "./storage/storage";
 
@@ -24,6 +33,9 @@ export const HEALTH_PATH = "/healthz";
 export interface SidecarContext {
   config: Config;
   storage: Storage;
+  /** Background generation jobs (started when the app is ready, stopped before it closes). */
+  generationQueue: GenerationQueue;
+  presign: PresignService;
   /** The demo sign-in, when this start created it (first start on an empty data directory). */
   demoUserCreated: { email: string; password: string } | null;
 }
@@ -49,6 +61,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   try {
     storage.removeLeftovers(LEFTOVER_AGE_MS);
     const demoUserCreated = await ensureDemoUser(storage, config.demoPassword);
+    const templates = new TemplateService(storage);
+    templates.ensureBuiltIns();
+    const documentSets = new DocumentSetService(storage);
+    documentSets.ensureDemoWorkspace();
     const app = Fastify({
       // The longest a client may take to send one whole request (a stalled upload is cut off).
       requestTimeout: REQUEST_TIMEOUT_MS,
@@ -69,8 +85,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
     });
+    const limits = { maxUnpackedBytes: config.maxUnpackedBytes, maxEntries: config.maxZipEntries };
+    const generationQueue = new GenerationQueue(
+      storage,
+      new GenerationPipeline(storage, { limits, stepDelayMs: config.pipelineStepDelayMs }),
+      { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts },
+      app.log.child({ component: "generation" }),
+    );
+    const presign = new PresignService(storage, config);
+    // Jobs start once the app is ready, and stop (back to Pending) before the database closes.
+    app.addHook("onReady", async () => generationQueue.start());
+    app.addHook("preClose", async () => generationQueue.stop());
     app.addHook("onClose", async () => storage.close());
-    app.decorate("sidecar", { config, storage, demoUserCreated });
+    app.decorate("sidecar", { config, storage, generationQueue, presign, demoUserCreated });
     app.decorateRequest("caller", null);
 
     registerBodyParsers(app);
@@ -81,10 +108,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
     const auth = new AuthService(storage, config);
     const documents = new DocumentService(storage, config);
+    const generation = new GenerateRequestService(storage, generationQueue);
 
     app.get(HEALTH_PATH, async () => ({ ok: true }));
     await app.register(authRoutes, { auth });
-    await app.register(documentRoutes, { auth, documents, config });
+    await app.register(documentRoutes, { auth, documents, generation, config });
+    await app.register(templateRoutes, { auth, templates, storage, config });
+    await app.register(documentSetRoutes, { auth, documentSets });
+    await app.register(fileRoutes, { auth, presign, config });
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;
   } catch (error) {

@@ -28,6 +28,16 @@ export interface Config {
   staticDir: string;
   allowedOrigins: string[];
   logLevel: LogLevel;
+  /** How many generation jobs run at once; the rest wait as Pending. */
+  generationConcurrency: number;
+  /** How many times a job interrupted by a server stop is started before it ends Failed. */
+  generationMaxAttempts: number;
+  /** Pause between pipeline stages (demos, and tests that need a slow job). */
+  pipelineStepDelayMs: number;
+  /** Lifetime of a presigned file URL. */
+  presignTtlSeconds: number;
+  /** Scheme://host[/path] that presigned URLs start with; null = as the caller reached the server. */
+  publicUrl: string | null;
 }
 
 const MB = 1024 * 1024;
@@ -76,6 +86,27 @@ function originList() {
     });
 }
 
+function publicUrl() {
+  return z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(value);
+      } catch {
+        parsed = null;
+      }
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash) {
+        ctx.addIssue({
+          code: "custom",
+          message: "must be the server's public address as http(s)://host[:port][/path], e.g. https://sidecar.example.com",
+        });
+      }
+    })
+    .transform((value) => value.replace(/\/+$/, ""));
+}
+
 const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3100),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
@@ -95,6 +126,11 @@ const envSchema = z.object({
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
     .default("info"),
+  SIDECAR_GENERATION_CONCURRENCY: wholeNumber(1, 64).default(2),
+  SIDECAR_GENERATION_MAX_ATTEMPTS: wholeNumber(1, 100).default(3),
+  SIDECAR_PIPELINE_STEP_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
+  SIDECAR_PRESIGN_TTL_SECONDS: wholeNumber(1, 7 * 24 * 3600, " of seconds").default(3600),
+  SIDECAR_PUBLIC_URL: publicUrl().optional(),
 });
 
 /**
@@ -137,6 +173,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     staticDir: path.resolve(cwd, e.SIDECAR_STATIC_DIR),
     allowedOrigins: e.SIDECAR_ALLOWED_ORIGINS,
     logLevel: e.LOG_LEVEL,
+    generationConcurrency: e.SIDECAR_GENERATION_CONCURRENCY,
+    generationMaxAttempts: e.SIDECAR_GENERATION_MAX_ATTEMPTS,
+    pipelineStepDelayMs: e.SIDECAR_PIPELINE_STEP_DELAY_MS,
+    presignTtlSeconds: e.SIDECAR_PRESIGN_TTL_SECONDS,
+    publicUrl: e.SIDECAR_PUBLIC_URL ?? null,
   };
 }
 

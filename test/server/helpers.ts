@@ -4,7 +4,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
+import { XMLParser } from "fast-xml-parser";
 import type { FastifyInstance } from "fastify";
+import { strFromU8, unzipSync } from "fflate";
 import yauzl from "yauzl";
 import yazl from "yazl";
 import { buildApp, type BuildOptions } from "../../src/server/app";
@@ -120,6 +122,7 @@ export interface ListedDocument {
   template: unknown;
   size_bytes: number;
   kind: string;
+  status: string;
   tags: string[];
 }
 
@@ -221,4 +224,90 @@ export function patchDeclaredSize(zip: Buffer, entryName: string, declared: numb
   }
   if (patched < 2) throw new Error(`could not patch ${entryName} (${patched} headers found)`);
   return out;
+}
+
+// ---- generation ----------------------------------------------------------------------------
+
+export async function postJson(url: string, path: string, token: string | null, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(url + path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? bearer(token) : {}), ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+export async function getJson<T>(url: string, path: string, token: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(url + path, { headers: bearer(token) });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export interface StatusBody {
+  task_id: string;
+  status: "Pending" | "Ingesting" | "Generating" | "Ready" | "Failed";
+  progress: number | null;
+  error: string | null;
+}
+
+/** Polls the status until Ready or Failed; returns every distinct (status, progress) seen, in order. */
+export async function waitForDocument(
+  url: string,
+  token: string,
+  documentId: string,
+  { timeoutMs = 10_000, intervalMs = 20 } = {},
+): Promise<{ final: StatusBody; seen: StatusBody[] }> {
+  const seen: StatusBody[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await getJson<StatusBody>(url, endpoints.documentStatus.path.replace("{document_id}", documentId), token);
+    if (status !== 200) throw new Error(`status ${status}: ${JSON.stringify(body)}`);
+    const last = seen[seen.length - 1];
+    if (!last || last.status !== body.status || last.progress !== body.progress) seen.push(body);
+    if (body.status === "Ready" || body.status === "Failed") return { final: body, seen };
+    if (Date.now() > deadline) throw new Error(`document ${documentId} still ${body.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface ReadBackDocx {
+  /** Body paragraphs in order: style id (null = Normal) and text. */
+  paragraphs: Array<{ style: string | null; text: string }>;
+  customProperties: Record<string, string>;
+}
+
+/**
+ * Reads a .docx independently of the server's own reader: unzips it with fflate and parses
+ * word/document.xml and docProps/custom.xml with fast-xml-parser.
+ */
+export function readBackDocx(bytes: Uint8Array): ReadBackDocx {
+  const files = unzipSync(bytes);
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@",
+    removeNSPrefix: true,
+    parseTagValue: false,
+    isArray: (name) => ["p", "r", "t", "property"].includes(name),
+  });
+  const documentXml = files["word/document.xml"];
+  if (!documentXml) throw new Error("no word/document.xml");
+  type Run = { t?: Array<string | { "#text"?: string }> };
+  type Para = { pPr?: { pStyle?: { "@val"?: string } }; r?: Run[] };
+  const document = parser.parse(strFromU8(documentXml)) as { document: { body: { p?: Para[] } } };
+  const paragraphs = (document.document.body.p ?? []).map((p) => ({
+    style: p.pPr?.pStyle?.["@val"] ?? null,
+    text: (p.r ?? []).flatMap((r) => (r.t ?? []).map((t) => (typeof t === "string" ? t : (t["#text"] ?? "")))).join(""),
+  }));
+  const customProperties: Record<string, string> = {};
+  const customXml = files["docProps/custom.xml"];
+  if (customXml) {
+    const custom = parser.parse(strFromU8(customXml)) as { Properties?: { property?: Array<Record<string, unknown>> } };
+    for (const property of custom.Properties?.property ?? []) {
+      customProperties[String(property["@name"])] = String(property.lpwstr ?? "");
+    }
+  }
+  return { paragraphs, customProperties };
+}
+
+/** Whitespace collapsed, for comparing text across paragraph boundaries. */
+export function normalizeSpace(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }

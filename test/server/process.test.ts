@@ -1,49 +1,13 @@
 // The real programs as child processes: `npm run server` (src/server/main.ts) survives kill -9
 // with its data intact, refuses a busy port, stops cleanly on SIGTERM; `npm run user:add`
 // (src/server/cli/user-add.ts) adds people who can then sign in.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { endpoints } from "../../src/taskpane/api/endpoints";
-import { DEMO, REPO_ROOT, bearer, listDocuments, makeTempDir, readFixture, signIn, upload } from "./helpers";
-
-// `node --import tsx` runs the TypeScript entry in ONE process (the tsx CLI would put a wrapper
-// process in between), so SIGKILL really kills the server.
-const TSX = ["--import", "tsx"];
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(script: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [...TSX, script, ...args], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let text = "";
-  child.stdout?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, output: () => text, exited };
-}
-
-async function startServerProcess(env: Record<string, string>): Promise<Running & { url: string }> {
-  const server = run("src/server/main.ts", [], env);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const match = /listening on (http:\/\/\S+)/.exec(server.output());
-    if (match?.[1]) return { ...server, url: match[1] };
-    if (server.child.exitCode !== null || Date.now() > deadline) {
-      server.child.kill("SIGKILL");
-      throw new Error(`server did not start:\n${server.output()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { DEMO, bearer, listDocuments, makeTempDir, readFixture, signIn, upload } from "./helpers";
+import { run, startServerProcess, type Running } from "./process-helpers";
 
 async function userAdd(args: string[], env: Record<string, string>) {
   const cli = run("src/server/cli/user-add.ts", args, env);

@@ -23,3 +23,11 @@ export function pathnameOf(url: string): string {
   const query = url.indexOf("?");
   return query === -1 ? url : url.slice(0, query);
 }
+
+/**
+ * A path of the endpoint table as a Fastify route: `{name}` → `:name`; with `rest`, that
+ * placeholder instead matches the rest of the path, slashes included (Fastify's `*`).
+ */
+export function routePath(path: string, rest?: string): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => (name === rest ? "*" : `:${name}`));
+}

@@ -1,42 +1,27 @@
-// Documents routes (CONTRACT.md "Documents"), scoped to the caller's organization.
+// Documents routes (CONTRACT.md "Documents"), scoped to the caller's organization: upload, list,
+// one document, generation and its status.
 import type { FastifyInstance } from "fastify";
 import { endpoints } from "../../taskpane/api/endpoints";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
+import { routePath } from "../http/api-paths";
 import { callerOf, requireCaller } from "../http/guards";
+import { SEND_AS_MULTIPART, multipartError, multipartLimits } from "../http/multipart";
 import type { AuthService } from "../services/auth";
 import type { DocumentService } from "../services/documents";
-
-export const SEND_AS_MULTIPART =
-  'Send the Word document (.docx) as multipart/form-data, in a file field named "file".';
-
-/** Maps @fastify/multipart / busboy failures to answers a person can act on. */
-function multipartError(error: unknown, documents: DocumentService): unknown {
-  if (error instanceof HttpError) return error;
-  const code = (error as { code?: string }).code;
-  const message = (error as { message?: string }).message ?? "";
-  if (code === "FST_REQ_FILE_TOO_LARGE") return documents.tooLarge();
-  if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE" || /boundary/i.test(message)) {
-    return new HttpError(400, SEND_AS_MULTIPART);
-  }
-  if (
-    code === "FST_MP_PREMATURE_CLOSE" ||
-    code === "ECONNRESET" ||
-    /^aborted$|unexpected end|terminated early/i.test(message)
-  ) {
-    return new HttpError(400, "The upload ended before the whole file arrived. Try again.");
-  }
-  if (code === "FST_PARTS_LIMIT" || code === "FST_FILES_LIMIT" || code === "FST_FIELDS_LIMIT") {
-    return new HttpError(400, `The upload has too many parts. ${SEND_AS_MULTIPART}`);
-  }
-  return error;
-}
+import type { GenerateRequestService } from "../services/generation/generate-request";
 
 export async function documentRoutes(
   app: FastifyInstance,
-  { auth, documents, config }: { auth: AuthService; documents: DocumentService; config: Config },
+  {
+    auth,
+    documents,
+    generation,
+    config,
+  }: { auth: AuthService; documents: DocumentService; generation: GenerateRequestService; config: Config },
 ): Promise<void> {
   const authenticate = requireCaller(auth);
+  const tooLarge = () => documents.tooLarge();
 
   // Any other content type reaches the handler unread, which answers 400 naming the field.
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
@@ -46,11 +31,9 @@ export async function documentRoutes(
     if (!request.isMultipart()) throw new HttpError(400, SEND_AS_MULTIPART);
     let part;
     try {
-      part = await request.file({
-        limits: { fileSize: config.maxUploadBytes, files: 1, fields: 20, parts: 40, fieldSize: 64 * 1024 },
-      });
+      part = await request.file({ limits: multipartLimits(config.maxUploadBytes) });
     } catch (error) {
-      throw multipartError(error, documents);
+      throw multipartError(error, tooLarge);
     }
     if (!part) throw new HttpError(400, `The upload has no file. ${SEND_AS_MULTIPART}`);
     if (part.fieldname !== "file") {
@@ -66,7 +49,7 @@ export async function documentRoutes(
         truncated: () => file.truncated,
       });
     } catch (error) {
-      throw multipartError(error, documents);
+      throw multipartError(error, tooLarge);
     }
     return reply.code(result.created ? 201 : 200).send(result.document);
   });
@@ -74,4 +57,21 @@ export async function documentRoutes(
   app.get(endpoints.listDocuments.path, { onRequest: authenticate }, async (request) => ({
     documents: documents.list(callerOf(request)),
   }));
+
+  app.post(endpoints.generateDocument.path, { onRequest: authenticate }, async (request, reply) => {
+    const result = generation.generate(callerOf(request), request.body);
+    return reply.code(result.status).send(result.body);
+  });
+
+  app.get<{ Params: { document_id: string } }>(
+    routePath(endpoints.documentStatus.path),
+    { onRequest: authenticate },
+    async (request) => documents.status(callerOf(request), request.params.document_id),
+  );
+
+  app.get<{ Params: { document_id: string } }>(
+    routePath(endpoints.getDocument.path),
+    { onRequest: authenticate },
+    async (request) => ({ document: await documents.get(callerOf(request), request.params.document_id) }),
+  );
 }

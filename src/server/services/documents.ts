@@ -1,11 +1,15 @@
-// Local documents: receive an upload, check it is a real .docx, keep it; list an organization's
-// documents in the Artos shape (CONTRACT.md "Documents").
+// Documents of an organization in the Artos shape (CONTRACT.md "Documents"): receive an upload,
+// check it is a real .docx, keep it; list them (local and generated); one document with its
+// sections; a generated document's status.
 import type { Config } from "../config";
-import { formatMegabytes } from "../config";
-import { inspectDocx, DocxRejectedError } from "../docx/inspect-docx";
+import { headingSections } from "../docx/headings";
+import { DocxRejectedError } from "../docx/inspect-docx";
+import { readDocxParagraphs } from "../docx/paragraphs";
 import { HttpError } from "../errors";
+import type { DocumentStatus } from "../storage/generation-store";
 import type { DocumentRow, Storage } from "../storage/storage";
 import type { Caller } from "./auth";
+import { receiveCheckedDocx, tooLargeError } from "./docx-upload";
 
 export interface UploadedDocument {
   document_id: string;
@@ -22,8 +26,37 @@ export interface DocumentListItem {
   workspace_id: string | null;
   template: { template_id: string; template_name: string } | null;
   size_bytes: number | null;
+  /** "local" (uploaded) or "generated". */
   kind: string;
+  status: string;
   tags: string[];
+}
+
+export interface DocumentStatusResponse {
+  task_id: string;
+  status: DocumentStatus;
+  progress: number | null;
+  error: string | null;
+}
+
+export interface DocumentSection {
+  section_id: string;
+  section_title: string;
+  section_order: number;
+  text: string;
+}
+
+export interface DocumentDetail {
+  document_id: string;
+  document_name: string;
+  status: string;
+  s3_key: string;
+  workspace_id: string | null;
+  template: { template_id: string; template_name: string } | null;
+  created_at: string;
+  updated_at: string;
+  kind: string;
+  sections: DocumentSection[];
 }
 
 const MAX_NAME_LENGTH = 200;
@@ -88,21 +121,8 @@ export class DocumentService {
     upload: { filename: string | undefined; content: AsyncIterable<Buffer>; truncated: () => boolean },
   ): Promise<{ document: UploadedDocument; created: boolean }> {
     const documentName = sanitizeDocumentName(upload.filename);
-    const received = await this.storage.receiveUpload(upload.content);
+    const { received } = await receiveCheckedDocx(this.storage, this.config, upload);
     try {
-      if (upload.truncated()) throw this.tooLarge();
-      if (received.sizeBytes === 0) throw new HttpError(400, "The file is empty.");
-      try {
-        await inspectDocx(received.tempPath, {
-          maxUnpackedBytes: this.config.maxUnpackedBytes,
-          maxEntries: this.config.maxZipEntries,
-        });
-      } catch (error) {
-        if (error instanceof DocxRejectedError) {
-          throw new HttpError(error.problem === "too-large-unpacked" ? 413 : 400, error.message);
-        }
-        throw error;
-      }
       const { document, created } = this.storage.storeLocalDocument({
         tempPath: received.tempPath,
         organizationId: caller.organizationId,
@@ -126,10 +146,7 @@ export class DocumentService {
   }
 
   tooLarge(): HttpError {
-    return new HttpError(
-      413,
-      `The file is too large: the limit is ${formatMegabytes(this.config.maxUploadBytes)}. Make the document smaller (for example, compress its pictures) and upload it again.`,
-    );
+    return tooLargeError(this.config);
   }
 
   list(caller: Caller): DocumentListItem[] {
@@ -142,7 +159,86 @@ export class DocumentService {
       template: templateOf(row),
       size_bytes: row.size_bytes,
       kind: row.kind,
+      status: row.status,
       tags: [],
+    }));
+  }
+
+  /** A document of the caller's organization: 404 when there is none, 403 when it is another's. */
+  private readable(caller: Caller, documentId: string): DocumentRow {
+    const row = this.storage.getDocument(documentId);
+    if (!row) {
+      throw new HttpError(404, `There is no document with the id "${documentId}". Check the id, or pick the document from the documents list.`);
+    }
+    if (row.organization_id !== caller.organizationId) {
+      throw new HttpError(403, "This document belongs to another organization; you cannot open it. Sign in with an account of that organization.");
+    }
+    return row;
+  }
+
+  /** Generation status (CONTRACT.md); a local document is simply Ready. */
+  status(caller: Caller, documentId: string): DocumentStatusResponse {
+    const row = this.readable(caller, documentId);
+    const job = row.kind === "generated" ? this.storage.generation.getJob(documentId) : undefined;
+    const status = row.status as DocumentStatus;
+    return {
+      task_id: row.document_id,
+      status,
+      progress: job ? (status === "Ready" ? 100 : job.progress) : status === "Ready" ? 100 : null,
+      error: status === "Failed" ? (job?.error ?? "Generation failed.") : null,
+    };
+  }
+
+  /**
+   * One document with its sections: a generated document's template sections with their text
+   * (empty until it is Ready); a local document's headings (Heading 1-3 or outline levels 0-2)
+   * with the text under each, section_id = the heading text.
+   */
+  async get(caller: Caller, documentId: string): Promise<DocumentDetail> {
+    const row = this.readable(caller, documentId);
+    let sections: DocumentSection[];
+    if (row.kind === "generated") {
+      sections = this.storage.generation.sections(documentId).map((section) => ({
+        section_id: section.section_id,
+        section_title: section.section_title,
+        section_order: section.section_order,
+        text: section.text,
+      }));
+    } else {
+      sections = await this.headingsOf(row);
+    }
+    return {
+      document_id: row.document_id,
+      document_name: row.document_name,
+      status: row.status,
+      s3_key: row.s3_key,
+      workspace_id: row.workspace_id,
+      template: templateOf(row),
+      created_at: artosTimestamp(row.created_at),
+      updated_at: artosTimestamp(row.updated_at),
+      kind: row.kind,
+      sections,
+    };
+  }
+
+  private async headingsOf(row: DocumentRow): Promise<DocumentSection[]> {
+    const filePath = this.storage.documentFilePath(row);
+    if (!filePath) return [];
+    let paragraphs;
+    try {
+      paragraphs = await readDocxParagraphs(filePath, {
+        maxUnpackedBytes: this.config.maxUnpackedBytes,
+        maxEntries: this.config.maxZipEntries,
+      });
+    } catch (error) {
+      if (error instanceof DocxRejectedError) return [];
+      throw error;
+    }
+    return headingSections(paragraphs).map((section, order) => ({
+      section_id: section.title,
+      section_title: section.title,
+      section_order: order,
+      text: section.body.join("\n"),
     }));
   }
 }

@@ -70,4 +70,106 @@ export const migrations: readonly string[] = [
   CREATE UNIQUE INDEX documents_local_identity ON documents(organization_id, document_name, sha256)
     WHERE kind = 'local';
   `,
+
+  // 2: templates, document sets, passages (extracted once per document, reused by every feature
+  // that retrieves from documents), generated documents' sections and sources, generation jobs,
+  // and server secrets.
+  `
+  -- organization_id NULL = built in (visible to every organization; rewritten at each start).
+  CREATE TABLE templates (
+    template_id       TEXT PRIMARY KEY,
+    organization_id   TEXT REFERENCES organizations(id) ON DELETE CASCADE,
+    template_name     TEXT NOT NULL,
+    document_type     TEXT NOT NULL,
+    source_file_name  TEXT,
+    built_in_order    INTEGER,
+    created_at        TEXT NOT NULL,
+    updated_at        TEXT NOT NULL
+  );
+  CREATE INDEX templates_organization ON templates(organization_id, created_at);
+
+  CREATE TABLE template_sections (
+    section_id    TEXT PRIMARY KEY,
+    template_id   TEXT NOT NULL REFERENCES templates(template_id) ON DELETE CASCADE,
+    section_name  TEXT NOT NULL,
+    order_index   INTEGER NOT NULL,
+    level         INTEGER NOT NULL,
+    instructions  TEXT NOT NULL
+  );
+  CREATE INDEX template_sections_template ON template_sections(template_id, order_index);
+
+  CREATE TABLE document_sets (
+    document_set_id    TEXT PRIMARY KEY,
+    organization_id    TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    document_set_name  TEXT NOT NULL,
+    details            TEXT,
+    version            INTEGER NOT NULL DEFAULT 1,
+    created_by         TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at         TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX document_sets_name ON document_sets(organization_id, document_set_name COLLATE NOCASE);
+
+  -- Set when a document's passages have been extracted (even when it has none).
+  ALTER TABLE documents ADD COLUMN passages_extracted_at TEXT;
+
+  CREATE TABLE passages (
+    passage_id       TEXT PRIMARY KEY,
+    document_id      TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
+    passage_index    INTEGER NOT NULL,
+    heading          TEXT,
+    text             TEXT NOT NULL,
+    first_paragraph  INTEGER NOT NULL,
+    last_paragraph   INTEGER NOT NULL,
+    UNIQUE (document_id, passage_index)
+  );
+
+  -- One row per generation request; the document row (kind 'generated') carries the status.
+  -- stage/progress/attempts let a job interrupted by a server stop be resumed or failed.
+  CREATE TABLE generation_jobs (
+    document_id      TEXT PRIMARY KEY REFERENCES documents(document_id) ON DELETE CASCADE,
+    organization_id  TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    output_name      TEXT NOT NULL,
+    request_json     TEXT NOT NULL,
+    stage            TEXT,
+    progress         INTEGER NOT NULL DEFAULT 0,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    error            TEXT,
+    queued_at        TEXT NOT NULL,
+    started_at       TEXT,
+    finished_at      TEXT
+  );
+  CREATE UNIQUE INDEX generation_jobs_output_name ON generation_jobs(organization_id, output_name);
+
+  CREATE TABLE document_sections (
+    document_id    TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
+    section_id     TEXT NOT NULL,
+    section_title  TEXT NOT NULL,
+    section_order  INTEGER NOT NULL,
+    level          INTEGER NOT NULL,
+    text           TEXT NOT NULL,
+    PRIMARY KEY (document_id, section_id)
+  );
+
+  CREATE TABLE section_sources (
+    document_id           TEXT NOT NULL,
+    section_id            TEXT NOT NULL,
+    source_order          INTEGER NOT NULL,
+    document_source_id    TEXT NOT NULL,
+    document_source_name  TEXT NOT NULL,
+    referenced_text       TEXT NOT NULL,
+    s3_key                TEXT NOT NULL,
+    passage_id            TEXT NOT NULL,
+    passage_index         INTEGER NOT NULL,
+    score                 REAL NOT NULL,
+    PRIMARY KEY (document_id, section_id, source_order),
+    FOREIGN KEY (document_id, section_id) REFERENCES document_sections(document_id, section_id) ON DELETE CASCADE
+  );
+  CREATE INDEX section_sources_source ON section_sources(document_source_id);
+
+  CREATE TABLE server_secrets (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+  );
+  `,
 ];

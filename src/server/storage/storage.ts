@@ -4,16 +4,25 @@
 //   sidecar.db (+ -wal, -shm)   SQLite in WAL mode
 //   files/<uuid>.docx           stored documents, named by the server, never by the uploader
 //   tmp/<uuid>.upload           uploads in progress (removed when rejected, renamed when kept)
+//   tmp/<uuid>.generated        generated documents being written (renamed when complete)
+//
+// Tables beyond users and documents have their own modules, reached through this class:
+// templates, documentSets, passages, generation.
 //
 // Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
 // after the rename, and the row is committed in the same transaction as the rename, so after a
 // crash (kill -9, power loss) a row never points at a missing or half-written file.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { DocumentSetStore } from "./document-set-store";
+import { GenerationStore } from "./generation-store";
 import { migrations } from "./migrations";
+import { PassageStore } from "./passage-store";
+import { TemplateStore } from "./template-store";
+import { fsyncDirectory, nowIso, removeQuietly } from "./util";
 
 export interface OrganizationRow {
   id: string;
@@ -100,31 +109,14 @@ export class StorageVersionError extends Error {
 
 const DB_FILE = "sidecar.db";
 
-function nowIso(): string {
-  return new Date().toISOString();
-}
-
-function fsyncDirectory(dir: string): void {
-  const fd = fs.openSync(dir, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function removeQuietly(file: string): void {
-  try {
-    fs.unlinkSync(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-}
-
 export class Storage {
   readonly filesDir: string;
   readonly tmpDir: string;
   readonly dbPath: string;
+  readonly templates: TemplateStore;
+  readonly documentSets: DocumentSetStore;
+  readonly passages: PassageStore;
+  readonly generation: GenerationStore;
 
   private constructor(
     readonly dataDir: string,
@@ -133,6 +125,10 @@ export class Storage {
     this.filesDir = path.join(dataDir, "files");
     this.tmpDir = path.join(dataDir, "tmp");
     this.dbPath = path.join(dataDir, DB_FILE);
+    this.templates = new TemplateStore(db);
+    this.documentSets = new DocumentSetStore(db);
+    this.passages = new PassageStore(db);
+    this.generation = new GenerationStore(db, this.filesDir, this.tmpDir);
   }
 
   /** Opens (creating if needed) the data directory and brings the schema up to date. */
@@ -157,7 +153,28 @@ export class Storage {
     if (this.db.open) this.db.close();
   }
 
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /**
+   * A server secret kept in the database: made once (32 random bytes, base64url) the first time
+   * it is asked for, the same value ever after.
+   */
+  serverSecret(name: string): string {
+    return this.db.transaction(() => {
+      this.db
+        .prepare("INSERT OR IGNORE INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)")
+        .run(name, randomBytes(32).toString("base64url"), nowIso());
+      return (this.db.prepare("SELECT value FROM server_secrets WHERE name = ?").get(name) as { value: string }).value;
+    })();
+  }
+
   // ---- organizations and users ---------------------------------------------------------------
+
+  findOrganizationByName(name: string): OrganizationRow | undefined {
+    return this.db.prepare("SELECT * FROM organizations WHERE name = ? COLLATE NOCASE").get(name) as OrganizationRow | undefined;
+  }
 
   countUsers(): number {
     return (this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
@@ -430,6 +447,10 @@ export class Storage {
 
   getDocument(documentId: string): DocumentRow | undefined {
     return this.db.prepare("SELECT * FROM documents WHERE document_id = ?").get(documentId) as DocumentRow | undefined;
+  }
+
+  findDocumentByS3Key(s3Key: string): DocumentRow | undefined {
+    return this.db.prepare("SELECT * FROM documents WHERE s3_key = ?").get(s3Key) as DocumentRow | undefined;
   }
 }
 

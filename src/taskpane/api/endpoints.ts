@@ -24,6 +24,8 @@ export const endpoints = {
   generateDocument: { service: "documents", method: "POST", path: "/api/v1/documents/generate" },
   documentStatus: { service: "documents", method: "GET", path: "/api/v1/documents/status/{document_id}" },
   presignedUrl: { service: "documents", method: "POST", path: "/generate-presigned-url" },
+  /** Where a presigned URL points (`?expires=…&signature=…`); the pane only follows URLs it is given. */
+  signedFile: { service: "documents", method: "GET", path: "/files/{key}", anonymous: true },
   listTemplates: { service: "documents", method: "GET", path: "/api/v1/templates/" },
   uploadTemplate: { service: "documents", method: "POST", path: "/api/v1/templates/upload" },
   listDocumentSets: { service: "documents", method: "GET", path: "/api/v1/document-sets/" },

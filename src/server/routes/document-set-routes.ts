@@ -1,0 +1,23 @@
+// Document sets routes (artos.md §7): list and create, per organization.
+import type { FastifyInstance } from "fastify";
+import { endpoints } from "../../taskpane/api/endpoints";
+import { callerOf, requireCaller } from "../http/guards";
+import type { AuthService } from "../services/auth";
+import type { DocumentSetService } from "../services/document-sets";
+
+export async function documentSetRoutes(
+  app: FastifyInstance,
+  { auth, documentSets }: { auth: AuthService; documentSets: DocumentSetService },
+): Promise<void> {
+  const authenticate = requireCaller(auth);
+
+  app.get(endpoints.listDocumentSets.path, { onRequest: authenticate }, async (request) => ({
+    document_sets: documentSets.list(callerOf(request)),
+  }));
+
+  // 201 with the new set; 200 with the existing one when the organization has that name already.
+  app.post(endpoints.createDocumentSet.path, { onRequest: authenticate }, async (request, reply) => {
+    const { set, created } = documentSets.create(callerOf(request), request.body);
+    return reply.code(created ? 201 : 200).send(set);
+  });
+}

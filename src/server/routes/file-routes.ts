@@ -1,0 +1,44 @@
+// Presigned file links (artos.md §5.3): POST /generate-presigned-url (signed in) hands out an
+// absolute URL; GET /files/{key}?expires=…&signature=… serves the bytes to whoever holds it, with
+// no auth header (and no API key: a link must work when opened as it is).
+import fs from "node:fs";
+import type { FastifyInstance } from "fastify";
+import { endpoints } from "../../taskpane/api/endpoints";
+import type { Config } from "../config";
+import { routePath } from "../http/api-paths";
+import { callerOf, requireCaller } from "../http/guards";
+import { requestBaseUrl } from "../http/public-url";
+import type { AuthService } from "../services/auth";
+import type { PresignService } from "../services/presign";
+
+const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+/** attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded (RFC 6266). */
+export function contentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+export async function fileRoutes(
+  app: FastifyInstance,
+  { auth, presign, config }: { auth: AuthService; presign: PresignService; config: Config },
+): Promise<void> {
+  app.post(endpoints.presignedUrl.path, { onRequest: requireCaller(auth) }, async (request) =>
+    presign.presign(callerOf(request), request.body, requestBaseUrl(request, config.publicUrl)),
+  );
+
+  app.get<{ Params: { "*": string }; Querystring: Record<string, unknown> }>(
+    routePath(endpoints.signedFile.path, "key"),
+    async (request, reply) => {
+      const file = presign.open(request.params["*"], request.query);
+      return reply
+        .type(DOCX_TYPE)
+        .header("content-length", String(file.sizeBytes))
+        .header("content-disposition", contentDisposition(file.documentName))
+        .header("cache-control", "private, no-store")
+        .header("x-content-type-options", "nosniff")
+        .send(fs.createReadStream(file.filePath));
+    },
+  );
+}

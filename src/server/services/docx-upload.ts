@@ -1,0 +1,56 @@
+// Receiving an uploaded .docx: streamed to a temp file (size-limited by the route), then checked
+// with the same inspection for every kind of upload (documents, templates). The caller keeps or
+// discards the temp file.
+import type { Config } from "../config";
+import { formatMegabytes } from "../config";
+import { DocxRejectedError, inspectDocx, type DocxInspection } from "../docx/inspect-docx";
+import { HttpError } from "../errors";
+import type { ReceivedFile, Storage } from "../storage/storage";
+
+export type UploadLimits = Pick<Config, "maxUploadBytes" | "maxUnpackedBytes" | "maxZipEntries">;
+
+export interface IncomingFile {
+  content: AsyncIterable<Buffer>;
+  /** True when the multipart parser cut the file off at the size limit. */
+  truncated: () => boolean;
+}
+
+export interface CheckedDocx {
+  received: ReceivedFile;
+  inspection: DocxInspection;
+}
+
+export function tooLargeError(limits: Pick<Config, "maxUploadBytes">): HttpError {
+  return new HttpError(
+    413,
+    `The file is too large: the limit is ${formatMegabytes(limits.maxUploadBytes)}. Make the document smaller (for example, compress its pictures) and upload it again.`,
+  );
+}
+
+/**
+ * Streams the file to tmp/ and checks that it is a safe, readable .docx. Throws HttpError
+ * (400/413, with the reason) when it is not, leaving no temp file behind; on success the caller
+ * must discard or keep `received.tempPath`.
+ */
+export async function receiveCheckedDocx(storage: Storage, limits: UploadLimits, file: IncomingFile): Promise<CheckedDocx> {
+  const received = await storage.receiveUpload(file.content);
+  try {
+    if (file.truncated()) throw tooLargeError(limits);
+    if (received.sizeBytes === 0) throw new HttpError(400, "The file is empty.");
+    try {
+      const inspection = await inspectDocx(received.tempPath, {
+        maxUnpackedBytes: limits.maxUnpackedBytes,
+        maxEntries: limits.maxZipEntries,
+      });
+      return { received, inspection };
+    } catch (error) {
+      if (error instanceof DocxRejectedError) {
+        throw new HttpError(error.problem === "too-large-unpacked" ? 413 : 400, error.message);
+      }
+      throw error;
+    }
+  } catch (error) {
+    storage.discardTempFile(received.tempPath);
+    throw error;
+  }
+}

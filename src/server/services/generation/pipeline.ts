@@ -1,0 +1,195 @@
+// The generation pipeline for one job, as the contract's named stages:
+//
+//   Extract (Ingesting)         each source's paragraphs → passages, stored once per document
+//   Ingest (Ingesting)          the passages of all sources in a MiniSearch index
+//   Create Outline (Generating) the template's (selected) sections, in template order
+//   Orchestrate (Generating)    per section, the best few passages for its title + instructions
+//   Generate (Generating)       per section, extractive prose from its passages → a real .docx,
+//                               stored with the sections and their sources → Ready
+//
+// Every step can run again from the start with the same result (passages are reused once
+// extracted; completing replaces the file, sections and sources), which is how a job interrupted
+// by a server stop resumes. The stage and progress are stored as the job goes.
+import fs from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
+import { readDocxParagraphs } from "../../docx/paragraphs";
+import { writeGeneratedDocx } from "../../docx/write-docx";
+import type { GenerationJobRow, NewDocumentSection } from "../../storage/generation-store";
+import type { Storage } from "../../storage/storage";
+import { composeSection, nothingFoundText } from "./compose";
+import { splitIntoPassages } from "./passages";
+import { PassageIndex, type IndexedPassage, type RankedPassage } from "./retrieval";
+
+/** What a job was asked to do, as stored with it (resolved and checked when it was requested). */
+export interface GenerationRequestRecord {
+  document_type: string;
+  file_paths: string[];
+  /** The documents behind file_paths, in the same order. */
+  source_document_ids: string[];
+  document_set_id: string;
+  workspace_name: string;
+  template: { template_id: string; template_name: string };
+  /** The template's sections at request time (only the selected ones), in template order. */
+  outline: Array<{ section_id: string; section_name: string; order_index: number; level: number; instructions: string }>;
+  selected_section_ids: string[] | null;
+  document_instructions: string | null;
+}
+
+/** A failure the person who asked can act on; its message is the job's error. */
+export class PipelineError extends Error {
+  override name = "PipelineError";
+}
+
+export type StageName = "extract" | "ingest" | "outline" | "orchestrate" | "generate";
+
+export const STAGES: Record<StageName, { label: string; status: "Ingesting" | "Generating"; progress: [number, number] }> = {
+  extract: { label: "Extract", status: "Ingesting", progress: [5, 25] },
+  ingest: { label: "Ingest", status: "Ingesting", progress: [30, 40] },
+  outline: { label: "Create Outline", status: "Generating", progress: [45, 50] },
+  orchestrate: { label: "Orchestrate", status: "Generating", progress: [55, 75] },
+  generate: { label: "Generate", status: "Generating", progress: [80, 95] },
+};
+
+export interface PipelineOptions {
+  limits: DocxLimits;
+  /** Pause at the start of every stage (demos; tests that need a slow job). */
+  stepDelayMs: number;
+}
+
+interface OutlineSection {
+  sectionId: string;
+  title: string;
+  level: number;
+  instructions: string;
+}
+
+export class GenerationPipeline {
+  constructor(
+    private readonly storage: Storage,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  async run(job: GenerationJobRow, signal: AbortSignal): Promise<void> {
+    const request = JSON.parse(job.request_json) as GenerationRequestRecord;
+
+    await this.enter(job, "extract", signal);
+    const sources = await this.extract(job, request, signal);
+
+    await this.enter(job, "ingest", signal);
+    const passages = this.storage.passages.listForDocuments(sources.map((s) => s.document_id));
+    const byId = new Map(sources.map((source) => [source.document_id, source]));
+    const index = new PassageIndex(
+      passages.map((passage) => {
+        const source = byId.get(passage.document_id);
+        return {
+          passageId: passage.passage_id,
+          passageIndex: passage.passage_index,
+          documentId: passage.document_id,
+          documentName: source?.document_name ?? "",
+          s3Key: source?.s3_key ?? "",
+          heading: passage.heading,
+          text: passage.text,
+        } satisfies IndexedPassage;
+      }),
+    );
+
+    await this.enter(job, "outline", signal);
+    const outline: OutlineSection[] = [...request.outline]
+      .sort((a, b) => a.order_index - b.order_index)
+      .map((section) => ({ sectionId: section.section_id, title: section.section_name, level: section.level, instructions: section.instructions }));
+    if (outline.length === 0) throw new PipelineError("The template has no sections to generate. Choose a template with sections.");
+
+    await this.enter(job, "orchestrate", signal);
+    const used = new Set<string>();
+    const plan = outline.map((section) => {
+      const hits = index.query({ title: section.title, instructions: section.instructions, documentInstructions: request.document_instructions }, used);
+      for (const hit of hits) used.add(hit.passage.passageId);
+      return { section, hits };
+    });
+
+    await this.enter(job, "generate", signal);
+    const usedSentences = new Set<string>();
+    const sections: NewDocumentSection[] = plan.map(({ section, hits }) => composed(section, hits, usedSentences));
+    const file = await writeGeneratedDocx({
+      documentId: job.document_id,
+      title: job.output_name,
+      description: `Generated by Sidecar with the template "${request.template.template_name}" from ${sources.length} source document${sources.length === 1 ? "" : "s"}.`,
+      sections: sections.map((section) => ({ title: section.sectionTitle, paragraphs: section.text.split("\n\n") })),
+    });
+    signal.throwIfAborted();
+    this.storage.generation.complete(job.document_id, file, sections);
+  }
+
+  /** Records the stage, then pauses (the step delay) and yields to requests waiting to be served. */
+  private async enter(job: GenerationJobRow, stage: StageName, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const { status, progress } = STAGES[stage];
+    this.storage.generation.setStage(job.document_id, status, stage, progress[0]);
+    await sleep(this.options.stepDelayMs, undefined, { signal });
+  }
+
+  /** Extract: passages of every source, from the database when extracted before. */
+  private async extract(job: GenerationJobRow, request: GenerationRequestRecord, signal: AbortSignal) {
+    const [start, end] = STAGES.extract.progress;
+    const sources = [];
+    for (const [position, documentId] of request.source_document_ids.entries()) {
+      const source = this.storage.getDocument(documentId);
+      const filePath = source ? this.storage.documentFilePath(source) : null;
+      const key = request.file_paths[position] ?? documentId;
+      if (!source || !filePath || !fs.existsSync(filePath)) {
+        throw new PipelineError(
+          `The source document ${source ? `"${source.document_name}"` : key} is no longer stored on the server. Upload it again, then generate under a new output name.`,
+        );
+      }
+      if (!this.storage.passages.isExtracted(documentId)) {
+        let paragraphs;
+        try {
+          paragraphs = await readDocxParagraphs(filePath, this.options.limits);
+        } catch (error) {
+          if (error instanceof DocxRejectedError) {
+            throw new PipelineError(`The source document "${source.document_name}" cannot be read: ${error.message}`);
+          }
+          throw error;
+        }
+        signal.throwIfAborted();
+        this.storage.passages.save(documentId, splitIntoPassages(paragraphs));
+      }
+      sources.push(source);
+      const progress = Math.round(start + ((end - start) * (position + 1)) / request.source_document_ids.length);
+      this.storage.generation.setStage(job.document_id, STAGES.extract.status, "extract", progress);
+    }
+    return sources;
+  }
+}
+
+/** A section's text and sources from its ranked passages (or a note that nothing matched). */
+function composed(section: OutlineSection, hits: RankedPassage[], usedSentences: Set<string>): NewDocumentSection {
+  const paragraphs = composeSection(
+    hits.map((hit) => hit.passage),
+    `${section.title} ${section.title} ${section.instructions}`,
+    usedSentences,
+  );
+  if (paragraphs.length === 0) {
+    return { sectionId: section.sectionId, sectionTitle: section.title, level: section.level, text: nothingFoundText(section.title), sources: [] };
+  }
+  const contributors = [...new Set(paragraphs.map((paragraph) => paragraph.from))];
+  return {
+    sectionId: section.sectionId,
+    sectionTitle: section.title,
+    level: section.level,
+    text: paragraphs.map((paragraph) => paragraph.text).join("\n\n"),
+    sources: contributors.map((from) => {
+      const { passage, score } = hits[from] as RankedPassage;
+      return {
+        documentSourceId: passage.documentId,
+        documentSourceName: passage.documentName,
+        referencedText: passage.text,
+        s3Key: passage.s3Key,
+        passageId: passage.passageId,
+        passageIndex: passage.passageIndex,
+        score,
+      };
+    }),
+  };
+}

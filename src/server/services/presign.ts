@@ -1,0 +1,90 @@
+// Presigned file URLs (artos.md §5.3): POST /generate-presigned-url {key} → an absolute URL that
+// serves the document's bytes with no auth header until it expires.
+//
+//   <base>/files/<key>?expires=<unix seconds>&signature=<base64url HMAC-SHA256(secret, key \n expires)>
+//
+// The secret is made once and kept in the database, so URLs stay valid across restarts. A URL
+// whose key, expiry or signature was changed → 403; one past its expiry → 410.
+import { createHmac } from "node:crypto";
+import fs from "node:fs";
+import { endpoints } from "../../taskpane/api/endpoints";
+import type { Config } from "../config";
+import { HttpError } from "../errors";
+import type { Storage } from "../storage/storage";
+import type { Caller } from "./auth";
+import { secretsEqual } from "./tokens";
+
+const SECRET_NAME = "presigned-url-hmac";
+
+export interface SignedFile {
+  filePath: string;
+  documentName: string;
+  sizeBytes: number;
+}
+
+/** "/files/{key}" with the key's segments encoded (its slashes kept). */
+export function filePathFor(key: string): string {
+  return endpoints.signedFile.path.replace("{key}", key.split("/").map(encodeURIComponent).join("/"));
+}
+
+export class PresignService {
+  private secretValue: string | null = null;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly config: Pick<Config, "presignTtlSeconds">,
+  ) {}
+
+  private get secret(): string {
+    this.secretValue ??= this.storage.serverSecret(SECRET_NAME);
+    return this.secretValue;
+  }
+
+  signature(key: string, expires: number): string {
+    return createHmac("sha256", this.secret).update(`${key}\n${expires}`, "utf8").digest("base64url");
+  }
+
+  /** The path and query of a signed URL for `key`, valid until `expires` (unix seconds). */
+  signedPath(key: string, expires: number): string {
+    return `${filePathFor(key)}?expires=${expires}&signature=${this.signature(key, expires)}`;
+  }
+
+  /** POST /generate-presigned-url: the caller's organization must have a Ready document at `key`. */
+  presign(caller: Caller, body: unknown, baseUrl: string, now = Date.now()): { url: string; expires_at: string } {
+    const key = (body as { key?: unknown } | null | undefined)?.key;
+    if (typeof key !== "string" || key.trim() === "") {
+      throw new HttpError(400, 'Send JSON {"key": "<s3_key>"} with the s3_key of one of your documents.');
+    }
+    const document = this.storage.findDocumentByS3Key(key);
+    if (!document || document.organization_id !== caller.organizationId) {
+      throw new HttpError(404, `Your organization has no document with the key "${key}". Use the s3_key from the documents list.`);
+    }
+    if (document.status !== "Ready" || !document.stored_file_name) {
+      throw new HttpError(409, `The document "${document.document_name}" is not ready yet (status ${document.status}); ask for its URL once it is Ready.`);
+    }
+    const expires = Math.floor(now / 1000) + this.config.presignTtlSeconds;
+    return { url: `${baseUrl}${this.signedPath(key, expires)}`, expires_at: new Date(expires * 1000).toISOString() };
+  }
+
+  /** GET /files/{key}: checks the signature, then the expiry, and finds the file. */
+  open(key: string, query: { expires?: unknown; signature?: unknown }, now = Date.now()): SignedFile {
+    const expiresText = typeof query.expires === "string" ? query.expires : "";
+    const signature = typeof query.signature === "string" ? query.signature : "";
+    if (!/^\d{1,12}$/.test(expiresText) || !signature) {
+      throw new HttpError(403, "This file link is incomplete: it needs its expires and signature parameters. Ask Sidecar for a new link.");
+    }
+    const expires = Number(expiresText);
+    if (!secretsEqual(signature, this.signature(key, expires))) {
+      throw new HttpError(403, "This file link is not valid: it was changed or was not made by this server. Ask Sidecar for a new link.");
+    }
+    if (expires * 1000 <= now) {
+      throw new HttpError(410, "This file link has expired. Ask Sidecar for a new link (links last an hour).");
+    }
+    const document = this.storage.findDocumentByS3Key(key);
+    const filePath = document ? this.storage.documentFilePath(document) : null;
+    if (!document || !filePath || !fs.existsSync(filePath)) {
+      throw new HttpError(404, "The file behind this link is no longer stored on the server.");
+    }
+    return { filePath, documentName: document.document_name, sizeBytes: fs.statSync(filePath).size };
+  }
+}

@@ -1,0 +1,292 @@
+// Generated documents: the placeholder row made when generation is requested, the job that fills
+// it (status on the document row; stage, progress and attempts on the job row), and the result:
+// the .docx in files/, its sections and each section's sources.
+//
+// Durability is as for uploads: the file is fsynced in tmp/, renamed into files/ and the row marked
+// Ready in one transaction, so a Ready row always points at a whole file. Completing again (a
+// re-run after a restart) replaces the file, sections and sources.
+import { createHash, randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import type Database from "better-sqlite3";
+import type { DocumentRow } from "./storage";
+import { fsyncDirectory, nowIso, removeQuietly, writeFileDurably } from "./util";
+
+export type DocumentStatus = "Pending" | "Ingesting" | "Generating" | "Ready" | "Failed";
+
+/** A generated document's row with its job. */
+export interface GenerationJobRow {
+  document_id: string;
+  organization_id: string;
+  document_name: string;
+  s3_key: string;
+  status: DocumentStatus;
+  output_name: string;
+  request_json: string;
+  stage: string | null;
+  progress: number;
+  attempts: number;
+  error: string | null;
+  queued_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+export interface DocumentSectionRow {
+  document_id: string;
+  section_id: string;
+  section_title: string;
+  section_order: number;
+  level: number;
+  text: string;
+}
+
+export interface SectionSourceRow {
+  document_id: string;
+  section_id: string;
+  source_order: number;
+  document_source_id: string;
+  document_source_name: string;
+  referenced_text: string;
+  s3_key: string;
+  passage_id: string;
+  passage_index: number;
+  score: number;
+}
+
+export interface NewSectionSource {
+  documentSourceId: string;
+  documentSourceName: string;
+  referencedText: string;
+  s3Key: string;
+  passageId: string;
+  passageIndex: number;
+  score: number;
+}
+
+export interface NewDocumentSection {
+  sectionId: string;
+  sectionTitle: string;
+  level: number;
+  text: string;
+  sources: NewSectionSource[];
+}
+
+export interface NewGeneratedDocument {
+  organizationId: string;
+  requestedBy: string;
+  documentName: string;
+  outputName: string;
+  workspaceId: string;
+  template: { template_id: string; template_name: string };
+  requestJson: string;
+}
+
+const JOB_COLUMNS = `d.document_id, d.organization_id, d.document_name, d.s3_key, d.status, j.output_name, j.request_json,
+  j.stage, j.progress, j.attempts, j.error, j.queued_at, j.started_at, j.finished_at`;
+
+export class GenerationStore {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly filesDir: string,
+    private readonly tmpDir: string,
+  ) {}
+
+  /**
+   * Makes the placeholder document (status Pending) and its job. When the organization already
+   * has a generation with this output name, that document is returned with created false.
+   */
+  createGenerated(input: NewGeneratedDocument): { document: DocumentRow; created: boolean } {
+    return this.db.transaction(() => {
+      const existing = this.findByOutputName(input.organizationId, input.outputName);
+      if (existing) return { document: existing, created: false };
+      const documentId = randomUUID();
+      const now = nowIso();
+      const document: DocumentRow = {
+        document_id: documentId,
+        organization_id: input.organizationId,
+        kind: "generated",
+        document_name: input.documentName,
+        s3_key: `${input.organizationId}/documents/${documentId}.docx`,
+        stored_file_name: null,
+        sha256: null,
+        size_bytes: null,
+        status: "Pending",
+        workspace_id: input.workspaceId,
+        template_json: JSON.stringify(input.template),
+        uploaded_by: input.requestedBy,
+        created_at: now,
+        updated_at: now,
+      };
+      this.db
+        .prepare(
+          `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, stored_file_name,
+             sha256, size_bytes, status, workspace_id, template_json, uploaded_by, created_at, updated_at)
+           VALUES (@document_id, @organization_id, @kind, @document_name, @s3_key, @stored_file_name,
+             @sha256, @size_bytes, @status, @workspace_id, @template_json, @uploaded_by, @created_at, @updated_at)`,
+        )
+        .run(document);
+      this.db
+        .prepare(
+          `INSERT INTO generation_jobs (document_id, organization_id, output_name, request_json, progress, attempts, queued_at)
+           VALUES (?, ?, ?, ?, 0, 0, ?)`,
+        )
+        .run(documentId, input.organizationId, input.outputName, input.requestJson, now);
+      return { document, created: true };
+    })();
+  }
+
+  findByOutputName(organizationId: string, outputName: string): DocumentRow | undefined {
+    return this.db
+      .prepare(
+        `SELECT d.* FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+         WHERE j.organization_id = ? AND j.output_name = ?`,
+      )
+      .get(organizationId, outputName) as DocumentRow | undefined;
+  }
+
+  getJob(documentId: string): GenerationJobRow | undefined {
+    return this.db
+      .prepare(`SELECT ${JOB_COLUMNS} FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id WHERE j.document_id = ?`)
+      .get(documentId) as GenerationJobRow | undefined;
+  }
+
+  /** Jobs that were running when the server stopped (status Ingesting or Generating). */
+  listInterrupted(): GenerationJobRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${JOB_COLUMNS} FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+         WHERE d.status IN ('Ingesting', 'Generating') ORDER BY j.queued_at, j.rowid`,
+      )
+      .all() as GenerationJobRow[];
+  }
+
+  /** Takes the oldest Pending job: it becomes Ingesting (stage "extract"), one more attempt. */
+  claimNext(): GenerationJobRow | undefined {
+    return this.db.transaction(() => {
+      const next = this.db
+        .prepare(
+          `SELECT j.document_id FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+           WHERE d.status = 'Pending' ORDER BY j.queued_at, j.rowid LIMIT 1`,
+        )
+        .get() as { document_id: string } | undefined;
+      if (!next) return undefined;
+      const now = nowIso();
+      this.db.prepare("UPDATE documents SET status = 'Ingesting', updated_at = ? WHERE document_id = ?").run(now, next.document_id);
+      this.db
+        .prepare(
+          `UPDATE generation_jobs SET stage = 'extract', progress = 0, error = NULL, attempts = attempts + 1,
+             started_at = ?, finished_at = NULL WHERE document_id = ?`,
+        )
+        .run(now, next.document_id);
+      return this.getJob(next.document_id);
+    })();
+  }
+
+  /** Records the stage a running job is in. */
+  setStage(documentId: string, status: "Ingesting" | "Generating", stage: string, progress: number): void {
+    this.db.transaction(() => {
+      const now = nowIso();
+      this.db
+        .prepare("UPDATE documents SET status = ?, updated_at = ? WHERE document_id = ? AND status IN ('Ingesting', 'Generating')")
+        .run(status, now, documentId);
+      this.db.prepare("UPDATE generation_jobs SET stage = ?, progress = ? WHERE document_id = ?").run(stage, progress, documentId);
+    })();
+  }
+
+  /**
+   * Puts a job back in the queue (Pending, progress 0). `refundAttempt` when the run was stopped
+   * on purpose (a graceful server stop), so it does not count against the job's attempts.
+   */
+  requeue(documentId: string, refundAttempt: boolean): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare("UPDATE documents SET status = 'Pending', updated_at = ? WHERE document_id = ? AND status IN ('Ingesting', 'Generating')")
+        .run(nowIso(), documentId);
+      this.db
+        .prepare(
+          `UPDATE generation_jobs SET stage = NULL, progress = 0,
+             attempts = CASE WHEN ? AND attempts > 0 THEN attempts - 1 ELSE attempts END
+           WHERE document_id = ?`,
+        )
+        .run(refundAttempt ? 1 : 0, documentId);
+    })();
+  }
+
+  fail(documentId: string, error: string): void {
+    this.db.transaction(() => {
+      const now = nowIso();
+      this.db.prepare("UPDATE documents SET status = 'Failed', updated_at = ? WHERE document_id = ?").run(now, documentId);
+      this.db.prepare("UPDATE generation_jobs SET error = ?, finished_at = ? WHERE document_id = ?").run(error, now, documentId);
+    })();
+  }
+
+  /**
+   * Keeps the generated file and the document's sections and sources, and marks it Ready
+   * (progress 100), replacing whatever an earlier run stored.
+   */
+  complete(documentId: string, file: Uint8Array, sections: NewDocumentSection[]): void {
+    const tempPath = path.join(this.tmpDir, `${randomUUID()}.generated`);
+    const storedFileName = `${documentId}.docx`;
+    const target = path.join(this.filesDir, storedFileName);
+    writeFileDurably(tempPath, file);
+    try {
+      this.db.transaction(() => {
+        const now = nowIso();
+        this.db.prepare("DELETE FROM document_sections WHERE document_id = ?").run(documentId);
+        const insertSection = this.db.prepare(
+          `INSERT INTO document_sections (document_id, section_id, section_title, section_order, level, text)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        );
+        const insertSource = this.db.prepare(
+          `INSERT INTO section_sources (document_id, section_id, source_order, document_source_id, document_source_name,
+             referenced_text, s3_key, passage_id, passage_index, score)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        );
+        sections.forEach((section, order) => {
+          insertSection.run(documentId, section.sectionId, section.sectionTitle, order, section.level, section.text);
+          section.sources.forEach((source, sourceOrder) => {
+            insertSource.run(
+              documentId,
+              section.sectionId,
+              sourceOrder,
+              source.documentSourceId,
+              source.documentSourceName,
+              source.referencedText,
+              source.s3Key,
+              source.passageId,
+              source.passageIndex,
+              source.score,
+            );
+          });
+        });
+        const updated = this.db
+          .prepare(
+            `UPDATE documents SET status = 'Ready', stored_file_name = ?, sha256 = ?, size_bytes = ?, updated_at = ?
+             WHERE document_id = ?`,
+          )
+          .run(storedFileName, createHash("sha256").update(file).digest("hex"), file.length, now, documentId);
+        if (updated.changes !== 1) throw new Error(`generated document ${documentId} no longer exists`);
+        this.db
+          .prepare("UPDATE generation_jobs SET stage = 'done', progress = 100, error = NULL, finished_at = ? WHERE document_id = ?")
+          .run(now, documentId);
+        fs.renameSync(tempPath, target);
+        fsyncDirectory(this.filesDir);
+      })();
+    } finally {
+      removeQuietly(tempPath);
+    }
+  }
+
+  sections(documentId: string): DocumentSectionRow[] {
+    return this.db
+      .prepare("SELECT * FROM document_sections WHERE document_id = ? ORDER BY section_order")
+      .all(documentId) as DocumentSectionRow[];
+  }
+
+  sources(documentId: string, sectionId: string): SectionSourceRow[] {
+    return this.db
+      .prepare("SELECT * FROM section_sources WHERE document_id = ? AND section_id = ? ORDER BY source_order")
+      .all(documentId, sectionId) as SectionSourceRow[];
+  }
+}

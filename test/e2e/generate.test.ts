@@ -1,0 +1,61 @@
+// Generate end to end in headless Chromium against the real local server: upload a fixture,
+// generate from it, watch the stepper reach Ready, open the result in the browser tab's preview.
+import path from "node:path";
+import type { Browser } from "playwright-core";
+import { launchBrowser, newContext } from "../support/browser";
+import { fixturesDir } from "../support/fixtures";
+import { startLocalServer, type RunningServer } from "../support/local-server";
+
+jest.setTimeout(120_000);
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  // A small pause between stages so the stepper's intermediate stages are visible.
+  [server, browser] = await Promise.all([startLocalServer({ env: { SIDECAR_PIPELINE_STEP_DELAY_MS: "300" } }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("upload a fixture, generate from it, follow the stepper to Ready and open the result", async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/`);
+  await page.getByLabel("E-mail").fill("demo@sidecar.local");
+  await page.getByLabel("Password").fill("sidecar-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Choose a Word document").setInputFiles(path.join(fixturesDir, "openxml-sdk-nutrition-report.docx"));
+  await page.getByRole("button", { name: "Upload this document" }).click();
+  await page.getByText("openxml-sdk-nutrition-report.docx is in Sidecar.").waitFor();
+
+  await page.getByRole("tab", { name: "Generate" }).click();
+  // The uploaded open document is preselected as a source.
+  const source = page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" });
+  await source.waitFor();
+  expect(await source.isChecked()).toBe(true);
+  const sectionNames = await page.getByRole("list", { name: "Sections of the template" }).getByRole("listitem").allTextContents();
+  expect(sectionNames.length).toBeGreaterThanOrEqual(4);
+  await page.getByLabel("Name of the new document").fill("Nutrition brief");
+
+  const started = Date.now();
+  await page.getByRole("button", { name: "Generate" }).click();
+  const card = page.getByRole("group", { name: "Generation Nutrition brief" });
+  await card.waitFor();
+  // The stepper shows a stage in progress, then Ready.
+  await card.locator('[aria-current="step"]').first().waitFor({ timeout: 10_000 });
+  await card.getByRole("button", { name: "Open in preview" }).waitFor({ timeout: 30_000 });
+  console.log(`Generate → Ready on screen: ${Date.now() - started} ms (with 300 ms pauses between stages)`);
+
+  await card.getByRole("button", { name: "Open in preview" }).click();
+  await card.getByText("Opened in the preview.").waitFor();
+  await page.getByText("Nutrition brief.docx", { exact: true }).first().waitFor();
+  const preview = page.getByTestId("document-preview");
+  for (const name of sectionNames) await preview.getByText(name, { exact: true }).first().waitFor();
+
+  // The generated document is listed under My documents too.
+  await page.getByRole("tab", { name: "Documents" }).click();
+  await page.getByRole("table", { name: "My documents" }).getByText("Nutrition brief.docx").waitFor();
+  await context.close();
+});
