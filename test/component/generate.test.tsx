@@ -159,6 +159,8 @@ test("a 60-second generation costs at most 35 status requests, Ready shows withi
   expect(firstReady - ready).toBeLessThanOrEqual(5000);
   // exactly one request saw Ready: nothing after it
   expect(state.statusRequests.length).toBe(beforeReady.length + 1);
+  // The first waits grow from 1 s: requests at about 0, 1, 2.5, 4.75 s.
+  expect(state.statusRequests.slice(0, 4).map((t) => Math.round(t / 250) * 250)).toEqual([0, 1000, 2500, 4750]);
 });
 
 test("network errors while polling read as reconnecting, never as Failed, and polling goes on", async () => {

@@ -46,7 +46,8 @@ function isFinalError(error: unknown): boolean {
 
 export function pollInterval(query: Query<StatusResponse, Error, StatusResponse, readonly unknown[]>): number | false {
   if (isFinished(query.state.data?.status) || isFinalError(query.state.error)) return false;
-  return nextPollDelay(query.state.dataUpdateCount + query.state.errorUpdateCount);
+  // The first wait (after the first answer) is about 1 s, then it grows.
+  return nextPollDelay(Math.max(0, query.state.dataUpdateCount + query.state.errorUpdateCount - 1));
 }
 
 export const generationStatusQueryOptions = (client: HttpClient, taskId: string) =>
