@@ -1,5 +1,13 @@
 // An in-memory DocumentHost for component tests: the edge we cannot run here is Word itself.
-import type { DocumentHost, HostInfo, InsertMode, ReadProgress } from "../../src/taskpane/office/document-host";
+import type {
+  DocumentHost,
+  HostInfo,
+  InsertMode,
+  ReadProgress,
+  SelectionChange,
+  SelectionContext,
+} from "../../src/taskpane/office/document-host";
+import { findHeading } from "../../src/taskpane/office/heading-match";
 
 export class FakeHost implements DocumentHost {
   readonly info: HostInfo = { kind: "word", platform: "PC", supported: true, displayLanguage: "en-US", darkTheme: false };
@@ -9,7 +17,14 @@ export class FakeHost implements DocumentHost {
   openedDocuments: Array<{ name: string; bytes: Uint8Array }> = [];
   insertedDocuments: Array<{ bytes: Uint8Array; mode: string }> = [];
   customProperties = new Map<string, string>();
-  private listeners = new Set<() => void>();
+  /** The document's headings in order (levels 1–9; undefined = 1); undefined: goToHeading finds any title. */
+  headings: Array<{ text: string; level?: number }> | undefined = undefined;
+  /** Every goToHeading call, found or not. */
+  headingMoves: Array<{ title: string; occurrence: number }> = [];
+  /** What getSelectionContext adds to the selected text (the heading above the selection). */
+  selectionHeading: { title: string; occurrence: number } | undefined = undefined;
+  selectionContextCalls = 0;
+  private listeners = new Set<(change: SelectionChange) => void>();
 
   constructor(
     public name = "Quarterly report.docx",
@@ -31,13 +46,31 @@ export class FakeHost implements DocumentHost {
   async getSelectedText() {
     return this.selection;
   }
-  onSelectionChanged(listener: () => void) {
+  onSelectionChanged(listener: (change: SelectionChange) => void) {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
-  select(text: string) {
+  /** The person selects `text` (or clears the selection with ""); `programmatic`: Sidecar's own move instead. */
+  select(text: string, programmatic = false) {
     this.selection = text;
-    for (const listener of this.listeners) listener();
+    for (const listener of [...this.listeners]) listener({ programmatic });
+  }
+  async getSelectionContext(): Promise<SelectionContext> {
+    this.selectionContextCalls++;
+    const heading = this.selectionHeading;
+    return heading ? { text: this.selection, headingTitle: heading.title, headingOccurrence: heading.occurrence } : { text: this.selection };
+  }
+  /**
+   * Records the move; true unless `headings` is set and has no such heading (matched like the real
+   * hosts). The selection and listeners are left alone: `select(text, true)` plays the move's event.
+   */
+  async goToHeading(title: string, occurrence = 1) {
+    this.headingMoves.push({ title, occurrence });
+    if (!this.headings) return true;
+    const candidates = this.headings.map((heading) => ({ text: heading.text, level: heading.level ?? 1, followsPrevious: false }));
+    return findHeading(candidates, title, occurrence) !== undefined;
   }
   async insertText(text: string, mode: InsertMode) {
     this.inserted.push({ text, mode });

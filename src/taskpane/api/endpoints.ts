@@ -26,6 +26,11 @@ export const endpoints = {
   presignedUrl: { service: "documents", method: "POST", path: "/generate-presigned-url" },
   /** Where a presigned URL points (`?expires=…&signature=…`); the pane only follows URLs it is given. */
   signedFile: { service: "documents", method: "GET", path: "/files/{key}", anonymous: true },
+  getSectionsForDocument: { service: "documents", method: "POST", path: "/get-sections-for-document" },
+  getSourcesForSelectedText: { service: "documents", method: "POST", path: "/get-sources-for-selected-text" },
+  getSectionFromText: { service: "documents", method: "POST", path: "/get-section-from-text" },
+  /** Our extension: a source passage with the paragraphs around it in its document. */
+  getSourceContext: { service: "documents", method: "POST", path: "/get-source-context" },
   listTemplates: { service: "documents", method: "GET", path: "/api/v1/templates/" },
   uploadTemplate: { service: "documents", method: "POST", path: "/api/v1/templates/upload" },
   listDocumentSets: { service: "documents", method: "GET", path: "/api/v1/document-sets/" },

@@ -23,6 +23,7 @@ import { AccountPanel } from "../features/connection/account-panel";
 import { SignInForm } from "../features/connection/sign-in-form";
 import { DocumentsTab } from "../features/documents/documents-tab";
 import { GenerateTab } from "../features/generate/generate-tab";
+import { SourcesTab } from "../features/sources/sources-tab";
 import { useDocumentHost } from "../office/host-context";
 
 const useStyles = makeStyles({
@@ -40,6 +41,7 @@ const useStyles = makeStyles({
 const tabs = [
   { id: "documents", label: "Documents" },
   { id: "generate", label: "Generate" },
+  { id: "sources", label: "Sources" },
   { id: "account", label: "Account" },
 ] as const;
 type TabId = (typeof tabs)[number]["id"];
@@ -88,6 +90,7 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
           <div role="tabpanel" aria-label={tabs.find((t) => t.id === tab)?.label}>
             {tab === "documents" && <DocumentsTab documentKey={documentKey} hasDocument={hasDocument} />}
             {tab === "generate" && <GenerateTab documentKey={documentKey} />}
+            {tab === "sources" && (hasDocument ? <SourcesTab key={documentKey} documentKey={documentKey} /> : <Caption1>Open a document to see its sources.</Caption1>)}
             {tab === "account" && <AccountPanel />}
           </div>
           <Dialog open={state.status === "expired"} modalType="alert">

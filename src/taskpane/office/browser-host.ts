@@ -18,8 +18,11 @@ import {
   type InsertMode,
   type OpenGeneratedResult,
   type ReadProgress,
+  type SelectionChange,
+  type SelectionContext,
 } from "./document-host";
 import { looksLikeZip } from "./docx-bytes";
+import { findHeading, headingCandidates, nearestHeading, normalizeHeadingTitle, type ParagraphInfo } from "./heading-match";
 import { sha256Hex } from "./sha256";
 
 export type BrowserDocumentStatus = "empty" | "loading" | "ready" | "error";
@@ -60,6 +63,12 @@ const STORE_NAME = "documents";
 const CURRENT_KEY = "current";
 
 const EMPTY: BrowserHostSnapshot = Object.freeze({ status: "empty" });
+
+/**
+ * After Sidecar moves the selection itself (goToHeading, the caret after an insert), the page's
+ * next `selectionchange` within this time is that move, not the person's.
+ */
+const PROGRAMMATIC_SELECTION_MS = 500;
 
 function noDocument(): OfficeError {
   return new OfficeError("no_document", NO_DOCUMENT_WORDS);
@@ -315,6 +324,55 @@ function insertBlocksAt(root: HTMLElement, container: Node, offset: number, bloc
   if (!hasContent(top)) holder.removeChild(top);
 }
 
+/** The preview's headings (mammoth turns Heading 1–6 into h1–h6), in document order. */
+function previewHeadings(root: HTMLElement): HTMLElement[] {
+  return Array.from(root.querySelectorAll<HTMLElement>("h1, h2, h3, h4, h5, h6"));
+}
+
+/**
+ * The preview's paragraphs as heading-match.ts wants them: every heading (h1–h6, with its level),
+ * and a body-text mark between two headings when content stands between them (mammoth leaves
+ * empty paragraphs out; an empty element left in the preview doesn't count either); `elements`
+ * holds the heading element of each entry.
+ */
+function previewParagraphs(root: HTMLElement): { infos: ParagraphInfo[]; elements: Array<HTMLElement | undefined> } {
+  const infos: ParagraphInfo[] = [];
+  const elements: Array<HTMLElement | undefined> = [];
+  let previous: HTMLElement | undefined;
+  for (const heading of previewHeadings(root)) {
+    if (previous && somethingBetween(previous, heading)) {
+      infos.push({ level: null, text: undefined });
+      elements.push(undefined);
+    }
+    // blockText: a <br> inside a heading counts as white space.
+    infos.push({ level: Number(heading.tagName.slice(1)), text: blockText(heading) });
+    elements.push(heading);
+    previous = heading;
+  }
+  return { infos, elements };
+}
+
+/** The first node after `node` and everything inside it, in document order. */
+function nodeAfter(node: Node): Node | null {
+  let current: Node | null = node;
+  while (current && !current.nextSibling) current = current.parentNode;
+  return current ? current.nextSibling : null;
+}
+
+/** True when content (text, a picture, a table) stands between the end of `previous` and the start of `next`. */
+function somethingBetween(previous: Element, next: Element): boolean {
+  let node = nodeAfter(previous);
+  while (node && node !== next) {
+    if (node.contains(next)) {
+      node = node.firstChild; // `next` is further in: look at what comes before it in here
+      continue;
+    }
+    if (hasContent(node)) return true;
+    node = nodeAfter(node);
+  }
+  return false;
+}
+
 function sameRange(a: Range, b: Range): boolean {
   return (
     a.startContainer === b.startContainer &&
@@ -358,7 +416,7 @@ export class BrowserHost implements DocumentHost {
   /** Custom document properties per document key (SHA-256), read once per document. */
   private readonly customProperties = new Map<string, Map<string, string>>();
   private readonly snapshotListeners = new Set<() => void>();
-  private readonly selectionListeners = new Set<() => void>();
+  private readonly selectionListeners = new Set<(change: SelectionChange) => void>();
 
   private snapshot: BrowserHostSnapshot = EMPTY;
   private current: OpenDocument | undefined;
@@ -368,6 +426,8 @@ export class BrowserHost implements DocumentHost {
   /** The last selection inside the preview, kept so clicking a pane button doesn't lose it. */
   private lastRange: Range | null = null;
   private listeningToSelection = false;
+  /** Until when the page's next selectionchange is Sidecar's own move (see PROGRAMMATIC_SELECTION_MS). */
+  private programmaticUntil = 0;
   /** Bumped by every open/close, so a slow earlier pick never overwrites a later one. */
   private generation = 0;
 
@@ -561,19 +621,35 @@ export class BrowserHost implements DocumentHost {
     const range = selection.getRangeAt(0);
     // Selections elsewhere (the pane's own inputs and buttons) leave the last preview selection alone.
     if (!element.contains(range.startContainer) || !element.contains(range.endContainer)) return;
+    const programmatic = Date.now() < this.programmaticUntil;
+    this.programmaticUntil = 0;
+    // Sidecar's own moves were announced when they were made; the page reports them (again) here.
     if (this.lastRange && sameRange(this.lastRange, range)) return;
     this.lastRange = range.cloneRange();
-    this.emitSelectionChanged();
+    this.emitSelectionChanged(programmatic);
   };
 
   private clearSelection(): void {
     if (!this.lastRange) return;
     this.lastRange = null;
-    this.emitSelectionChanged();
+    this.emitSelectionChanged(false);
   }
 
-  private emitSelectionChanged(): void {
-    for (const listener of [...this.selectionListeners]) listener();
+  private emitSelectionChanged(programmatic: boolean): void {
+    const change: SelectionChange = { programmatic };
+    for (const listener of [...this.selectionListeners]) listener(change);
+  }
+
+  /** Makes `range` the selection (in the page, and what the host remembers), as Sidecar's own move. */
+  private moveSelection(root: HTMLElement, range: Range): void {
+    this.lastRange = range.cloneRange();
+    if (root.isConnected) {
+      this.programmaticUntil = Date.now() + PROGRAMMATIC_SELECTION_MS;
+      const selection = this.doc.getSelection();
+      selection?.removeAllRanges();
+      selection?.addRange(range);
+    }
+    this.emitSelectionChanged(true);
   }
 
   /** The last selection, if it is still inside `root`. */
@@ -583,8 +659,14 @@ export class BrowserHost implements DocumentHost {
     return root.contains(range.startContainer) && root.contains(range.endContainer) ? range : null;
   }
 
-  onSelectionChanged(listener: () => void): () => void {
-    const wrapped = () => listener();
+  /**
+   * `listener` hears about selections the person makes in the preview (mouse or keyboard, through
+   * the page's `selectionchange`), including a selection collapsed to the caret (then the selected
+   * text is ""), and about Sidecar's own moves (goToHeading, the caret after an insert: marked
+   * `programmatic: true`). Selections outside the preview (the pane's inputs) are not reported.
+   */
+  onSelectionChanged(listener: (change: SelectionChange) => void): () => void {
+    const wrapped = (change: SelectionChange) => listener(change);
     this.selectionListeners.add(wrapped);
     return () => {
       this.selectionListeners.delete(wrapped);
@@ -596,6 +678,47 @@ export class BrowserHost implements DocumentHost {
     const range = root ? this.usableRange(root) : null;
     if (!range || range.collapsed) return "";
     return blockText(range.cloneContents());
+  }
+
+  /** The selected text and the preview's nearest heading (h1–h6) at or before the start of the selection. */
+  async getSelectionContext(): Promise<SelectionContext> {
+    const text = await this.getSelectedText();
+    const root = this.previewElement;
+    const range = root ? this.usableRange(root) : null;
+    if (!root || !range) return { text };
+    const start = range.cloneRange();
+    start.collapse(true);
+    const { infos, elements } = previewParagraphs(root);
+    const { candidates, indexes } = headingCandidates(infos);
+    let anchor = -1;
+    indexes.forEach((index, at) => {
+      const heading = elements[index];
+      if (heading && start.comparePoint(heading, 0) <= 0) anchor = at;
+    });
+    const nearest = nearestHeading(candidates, anchor);
+    return nearest ? { text, headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : { text };
+  }
+
+  /**
+   * Selects the text of the preview's heading for `title` (h1–h6; a heading broken over
+   * consecutive headings selects them all) and scrolls it to the top. Listeners hear `programmatic: true`.
+   */
+  async goToHeading(title: string, occurrence = 1): Promise<boolean> {
+    if (!this.current) throw noDocument();
+    const root = this.previewElement;
+    if (!root || !normalizeHeadingTitle(title)) return false;
+    const { infos, elements } = previewParagraphs(root);
+    const { candidates, indexes } = headingCandidates(infos);
+    const match = findHeading(candidates, title, occurrence);
+    const first = match ? elements[indexes[match.first]!] : undefined;
+    const last = match ? elements[indexes[match.last]!] : undefined;
+    if (!first || !last) return false;
+    const range = this.doc.createRange();
+    range.setStart(first, 0);
+    range.setEnd(last, last.childNodes.length);
+    this.moveSelection(root, range);
+    if (typeof first.scrollIntoView === "function") first.scrollIntoView({ block: "start" });
+    return true;
   }
 
   // ----- insert --------------------------------------------------------------------------------
@@ -707,16 +830,8 @@ export class BrowserHost implements DocumentHost {
     caret.collapse(true);
 
     this.html = root.innerHTML;
-    if (root === this.previewElement) {
-      // The caret sits after the inserted content, in the page and in what the host remembers.
-      this.lastRange = caret.cloneRange();
-      if (root.isConnected) {
-        const selection = doc.getSelection();
-        selection?.removeAllRanges();
-        selection?.addRange(caret);
-      }
-      this.emitSelectionChanged();
-    }
+    // The caret sits after the inserted content, in the page and in what the host remembers.
+    if (root === this.previewElement) this.moveSelection(root, caret);
   }
 
   // ----- document ------------------------------------------------------------------------------

@@ -49,6 +49,35 @@ export type OfficeErrorKind =
   | "write_failed"
   | "aborted";
 
+/** What a selection-changed listener is told. */
+export interface SelectionChange {
+  /**
+   * True when Sidecar itself moved the selection (goToHeading, or the cursor after an insert)
+   * rather than the person. Word reports those moves like any other, so a pane that reacts to
+   * selections (e.g. looks up the section under them) should skip these to avoid bouncing back.
+   */
+  programmatic: boolean;
+}
+
+/** The selection and the nearest heading above it (see DocumentHost.getSelectionContext). */
+export interface SelectionContext {
+  /** The selected text, as getSelectedText gives it ("" when nothing is selected). */
+  text: string;
+  /**
+   * Title of the nearest heading at or before the start of the selection, as the server outlines
+   * the document (heading-match.ts headingBlocks: any heading level; a heading broken over
+   * consecutive same-level heading paragraphs is one title, its parts joined by a space), white
+   * space collapsed. Undefined when no heading is above the selection, or, in Word, when the
+   * selection isn't in the body (header, footer, footnote, text box).
+   */
+  headingTitle?: string;
+  /**
+   * Which of the headings with that (normalised) title it is, 1-based, in document order: the
+   * `occurrence` that makes goToHeading(headingTitle, occurrence) go back to this same heading.
+   */
+  headingOccurrence?: number;
+}
+
 export class OfficeError extends Error {
   readonly kind: OfficeErrorKind;
   constructor(kind: OfficeErrorKind, message: string, options?: { cause?: unknown }) {
@@ -70,8 +99,29 @@ export interface DocumentHost {
   /** The selected text ("" when nothing is selected). */
   getSelectedText(): Promise<string>;
 
-  /** Calls `listener` when the selection changes; returns an unsubscribe function. */
-  onSelectionChanged(listener: () => void): () => void;
+  /**
+   * Calls `listener` when the selection changes, by the person or by Sidecar itself (then
+   * `change.programmatic` is true); returns an unsubscribe function.
+   */
+  onSelectionChanged(listener: (change: SelectionChange) => void): () => void;
+
+  /**
+   * The selected text and the nearest heading at or before the selection's start. Word: two round
+   * trips (the styles of the paragraphs up to the selection, then the text of the headings among
+   * them). Never fails just because no heading can be found.
+   */
+  getSelectionContext(): Promise<SelectionContext>;
+
+  /**
+   * Moves the selection to a section's heading (selecting the heading's text) and brings it into
+   * view. `title` is the section title as the server gives it: it is compared with the document's
+   * headings (Heading 1–9) after normalising both (heading-match.ts: whitespace, quotes, dashes,
+   * case), and may be a heading broken over consecutive heading paragraphs, joined by a space.
+   * `occurrence` (1-based, default 1) picks among headings with the same title, in document order.
+   * Resolves false, without throwing, when the document has no such heading. Listeners of
+   * onSelectionChanged hear about the move with `programmatic: true`.
+   */
+  goToHeading(title: string, occurrence?: number): Promise<boolean>;
 
   /** Inserts plain text at the cursor, or in place of the selection. */
   insertText(text: string, mode: InsertMode): Promise<void>;

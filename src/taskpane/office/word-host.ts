@@ -9,8 +9,18 @@ import {
   type InsertMode,
   type OpenGeneratedResult,
   type ReadProgress,
+  type SelectionChange,
+  type SelectionContext,
 } from "./document-host";
 import { bytesToBase64, looksLikeZip } from "./docx-bytes";
+import {
+  cleanHeadingText,
+  findHeading,
+  headingCandidates,
+  nearestHeading,
+  normalizeHeadingTitle,
+  type ParagraphInfo,
+} from "./heading-match";
 import { isDarkOfficeTheme } from "./office-theme";
 
 /** Office allows slices of up to 4 MB; bigger slices mean fewer round trips to Word. */
@@ -20,6 +30,12 @@ export const SLICE_SIZE = 4 * 1024 * 1024;
 export const MAX_INSERT_BYTES = 4 * 1024 * 1024;
 
 export const UNTITLED_DOCUMENT_NAME = "Untitled document.docx";
+
+/**
+ * Word reports selection moves Sidecar makes (goToHeading, the cursor after an insert) like the
+ * person's own; DocumentSelectionChanged events this soon after such a move count as that move.
+ */
+export const PROGRAMMATIC_SELECTION_MS = 1000;
 
 export const WORD_TOO_OLD_REASON =
   "This version of Word is too old for Sidecar: it needs Word 2016 or later (WordApi 1.3). Update Word or use Word on the web.";
@@ -474,7 +490,123 @@ function propertyText(value: unknown): string | undefined {
   return String(value);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Headings: goToHeading and getSelectionContext
+
+/** styleBuiltIn of the built-in heading styles (WordApi 1.3: locale-independent). */
+const BUILT_IN_HEADING = /^Heading([1-9])$/;
+/** Style names ("Heading 2", or a custom "Heading Appendix"): `style` is the localised name. */
+const HEADING_STYLE_NAME = /^heading(?:\s*([1-9])$)?/i;
+
+/** A paragraph's heading level (1–9), undefined for a heading whose level can't be told, null for body text. */
+function headingLevel(paragraph: Word.Paragraph, outlineLevels: boolean): number | undefined | null {
+  const builtIn = BUILT_IN_HEADING.exec(String(paragraph.styleBuiltIn ?? ""));
+  if (builtIn) return Number(builtIn[1]);
+  if (outlineLevels) {
+    // Paragraph.outlineLevel (WordApi 1.1) follows Word's object model: 1–9, 10 for body text.
+    const level = Number(paragraph.outlineLevel);
+    if (Number.isInteger(level) && level >= 1 && level <= 9) return level;
+  }
+  const named = HEADING_STYLE_NAME.exec(String(paragraph.style ?? "").trim());
+  if (!named) return null;
+  return named[1] ? Number(named[1]) : undefined;
+}
+
+/**
+ * Outline levels are 1-based in Word's object model; a 0 on any paragraph means this Word counts
+ * differently (body text would then look like level 9), so they are not used at all.
+ */
+function outlineLevelsUsable(items: Word.Paragraph[], withOutline: boolean): boolean {
+  return withOutline && !items.some((paragraph) => paragraph.outlineLevel === 0);
+}
+
+/** Heading level and list numbering of `paragraph`, with its text when `text` says it was loaded. */
+function paragraphInfo(paragraph: Word.Paragraph, outlineLevels: boolean, text: boolean): ParagraphInfo {
+  const level = headingLevel(paragraph, outlineLevels);
+  return {
+    level,
+    text: text ? (paragraph.text ?? "") : undefined,
+    ...(level !== null && paragraph.isListItem === true ? { numbered: true } : {}),
+  };
+}
+
+/**
+ * The properties that tell headings apart. styleBuiltIn and isListItem are WordApi 1.3; style,
+ * text and outlineLevel are 1.1.
+ */
+function headingProperties(withOutline: boolean, withText: boolean): string {
+  return [
+    ...(withText ? ["text"] : []),
+    "style",
+    "styleBuiltIn",
+    ...(withOutline ? ["outlineLevel"] : []),
+    "isListItem",
+  ].join(",");
+}
+
+/** Body paragraphs this close between two headings are read, to see whether they are empty (then the headings may be one). */
+const HEADING_GAP_PARAGRAPHS = 3;
+/** A selection in a heading: this many paragraphs after its paragraph are read, to complete a heading broken over paragraphs. */
+const HEADING_PARTS_AFTER = 8;
+
+/** A failure of the sync that loads paragraph properties (so another try without outlineLevel may work). */
+class ParagraphLoadError extends Error {
+  constructor(readonly original: unknown) {
+    super("Loading the paragraphs failed");
+  }
+}
+
+const asLoadError = (error: unknown): never => {
+  throw new ParagraphLoadError(error);
+};
+
+const unwrapLoadError = (error: unknown): unknown => (error instanceof ParagraphLoadError ? error.original : error);
+
+const GO_TO_HEADING_FAILED_WORDS =
+  "Sidecar couldn't move to that section's heading in the document. Click in the document and try again.";
+
 export function createWordHost(info: HostInfo = describeWordHost()): DocumentHost {
+  /** Until when DocumentSelectionChanged events count as Sidecar's own move (see PROGRAMMATIC_SELECTION_MS). */
+  let programmaticUntil = 0;
+  const markProgrammaticMove = () => {
+    programmaticUntil = Date.now() + PROGRAMMATIC_SELECTION_MS;
+  };
+  /** Set once a Word failed to load Paragraph.outlineLevel but managed without it. */
+  let outlineLevelUnavailable = false;
+
+  /**
+   * Runs `run` with Paragraph.outlineLevel among the loaded properties, and once more without it
+   * when loading the paragraphs failed (a Word that lacks it); later calls then leave it out.
+   */
+  async function withHeadingProperties<T>(run: (withOutline: boolean) => Promise<T>): Promise<T> {
+    if (outlineLevelUnavailable) return run(false).catch((error: unknown) => Promise.reject(unwrapLoadError(error)));
+    try {
+      return await run(true);
+    } catch (error) {
+      if (!(error instanceof ParagraphLoadError)) throw error;
+      let result: T;
+      try {
+        result = await run(false);
+      } catch {
+        throw error.original;
+      }
+      outlineLevelUnavailable = true;
+      return result;
+    }
+  }
+
+  async function getSelectedText(): Promise<string> {
+    const word = wordGlobal();
+    return word
+      .run(async (context) => {
+        const selection = context.document.getSelection();
+        selection.load("text");
+        await context.sync();
+        return selection.text ?? "";
+      })
+      .catch(failWith("read_failed", "Sidecar couldn't read the selected text. Click in the document and try again."));
+  }
+
   return {
     info,
 
@@ -491,22 +623,119 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
       return documentNameFromUrl(url);
     },
 
-    async getSelectedText() {
+    getSelectedText,
+
+    async getSelectionContext(): Promise<SelectionContext> {
       const word = wordGlobal();
-      return word
-        .run(async (context) => {
-          const selection = context.document.getSelection();
-          selection.load("text");
-          await context.sync();
-          return selection.text ?? "";
-        })
-        .catch(failWith("read_failed", "Sidecar couldn't read the selected text. Click in the document and try again."));
+      // Body.getRange, Range.expandTo and ParagraphCollection.getFirst are WordApi 1.3.
+      if (!wordApiSupported("1.3")) return { text: await getSelectedText() };
+      try {
+        return await withHeadingProperties((withOutline) =>
+          word.run(async (context): Promise<SelectionContext> => {
+            const selection = context.document.getSelection();
+            selection.load("text");
+            const body = context.document.body;
+            const selectionParagraph = selection.paragraphs.getFirst();
+            // The paragraphs from the start of the body to the end of the selection's first
+            // paragraph: only their styles come over, not their text…
+            const upToSelection = body.getRange("Start").expandTo(selectionParagraph.getRange("End"));
+            const before = upToSelection.paragraphs;
+            before.load(headingProperties(withOutline, false));
+            // …and the selection's first paragraph with the few after it, in full: when the
+            // selection starts in a heading broken over paragraphs, its title goes on there.
+            const fromSelection = selectionParagraph.getRange("Whole").expandTo(body.getRange("End"));
+            const from = fromSelection.paragraphs;
+            from.load({ select: headingProperties(withOutline, true), top: HEADING_PARTS_AFTER + 1 });
+            await context.sync().catch(asLoadError);
+            const text = selection.text ?? "";
+            const items = before.items;
+            const outlineLevels = outlineLevelsUsable(items, withOutline);
+            const levels = items.map((paragraph) => headingLevel(paragraph, outlineLevels));
+            const headingIndexes = levels.flatMap((level, index) => (level === null ? [] : [index]));
+            if (headingIndexes.length === 0) return { text };
+
+            // Then the text of every heading up to the selection (duplicates are counted), and of
+            // the few paragraphs between two headings (empty ones don't separate a heading's parts).
+            const read = new Set<number>(headingIndexes);
+            headingIndexes.forEach((index, at) => {
+              const previous = headingIndexes[at - 1];
+              if (previous !== undefined && index - previous - 1 <= HEADING_GAP_PARAGRAPHS) {
+                for (let gap = previous + 1; gap < index; gap++) read.add(gap);
+              }
+            });
+            for (const index of read) items[index]?.load("text");
+            await context.sync();
+
+            const last = items.length - 1;
+            const after: ParagraphInfo[] = [];
+            if (levels[last] !== null) {
+              for (const paragraph of from.items.slice(1)) {
+                const info = paragraphInfo(paragraph, outlineLevels, true);
+                if (info.level === null && cleanHeadingText(info.text ?? "")) break; // body text: the heading is over
+                after.push(info);
+              }
+            }
+            const infos = [...items.map((paragraph, index) => paragraphInfo(paragraph, outlineLevels, read.has(index))), ...after];
+            const { candidates, indexes } = headingCandidates(infos);
+            let anchor = -1;
+            indexes.forEach((index, at) => {
+              if (index <= last) anchor = at;
+            });
+            const nearest = nearestHeading(candidates, anchor);
+            return nearest ? { text, headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : { text };
+          }),
+        );
+      } catch (error) {
+        if (error instanceof OfficeError) throw error;
+        // Outside the body (header, footer, footnote, text box) Word can't make a range from the
+        // start of the body to the selection: the selected text alone still helps.
+        return { text: await getSelectedText() };
+      }
     },
 
-    onSelectionChanged(listener: () => void) {
+    async goToHeading(title: string, occurrence = 1): Promise<boolean> {
+      if (!normalizeHeadingTitle(title)) return false;
+      if (!wordApiSupported("1.3")) {
+        throw new OfficeError(
+          "unsupported",
+          "This version of Word can't move to a section's heading for Sidecar: it needs Word 2016 or later. Update Word or use Word on the web.",
+        );
+      }
+      const word = wordGlobal();
+      try {
+        return await withHeadingProperties((withOutline) =>
+          word.run(async (context) => {
+            // One round trip for the text and style of every paragraph (a 300-page document has a
+            // few thousand), then one to select the heading.
+            const paragraphs = context.document.body.paragraphs;
+            paragraphs.load(headingProperties(withOutline, true));
+            await context.sync().catch(asLoadError);
+            const items = paragraphs.items;
+            const outlineLevels = outlineLevelsUsable(items, withOutline);
+            const { candidates, indexes } = headingCandidates(items.map((paragraph) => paragraphInfo(paragraph, outlineLevels, true)));
+            const match = findHeading(candidates, title, occurrence);
+            const first = match ? items[indexes[match.first]!] : undefined;
+            const last = match ? items[indexes[match.last]!] : undefined;
+            if (!first || !last) return false;
+            // The heading's text without its paragraph mark ("Content"); a split heading from the
+            // start of its first paragraph to the end of its last. select() also scrolls Word to it.
+            const heading = first === last ? first.getRange("Content") : first.getRange("Start").expandTo(last.getRange("End"));
+            heading.select("Select");
+            markProgrammaticMove();
+            await context.sync();
+            markProgrammaticMove();
+            return true;
+          }),
+        );
+      } catch (error) {
+        throw readError(unwrapLoadError(error), GO_TO_HEADING_FAILED_WORDS);
+      }
+    },
+
+    onSelectionChanged(listener: (change: SelectionChange) => void) {
       const office = officeGlobal();
       const eventType = office.EventType.DocumentSelectionChanged;
-      const handler = () => listener();
+      const handler = () => listener({ programmatic: Date.now() < programmaticUntil });
       let active = true;
       office.context.document.addHandlerAsync(eventType, handler, () => undefined);
       return () => {
@@ -531,7 +760,9 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
           const inserted = selection.insertText(content, mode === "replace" ? "Replace" : "End");
           // Leave the cursor after the inserted text so the next insert follows it.
           inserted.select("End");
+          markProgrammaticMove();
           await context.sync();
+          markProgrammaticMove();
         })
         .catch(
           failWith(
@@ -584,7 +815,9 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
                 context.document.getSelection().insertFileFromBase64(base64, mode === "replace" ? "Replace" : "After");
           // Leave the cursor after the inserted document, so the person sees it and the next insert follows it.
           inserted.select("End");
+          markProgrammaticMove();
           await context.sync();
+          markProgrammaticMove();
         })
         .catch((error: unknown) => {
           throw insertDocumentError(error);

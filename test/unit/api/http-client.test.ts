@@ -5,7 +5,7 @@ import { ConnectionSettingsStore } from "../../../src/taskpane/api/connection-se
 import { HttpClient } from "../../../src/taskpane/api/http-client";
 import { SessionStore } from "../../../src/taskpane/api/session-store";
 import { getDocuments } from "../../../src/taskpane/api/get-documents";
-import { uploadDocument } from "../../../src/taskpane/features/documents/api/upload-document";
+import { uploadDocument } from "../../../src/taskpane/api/upload-document";
 import { signIn } from "../../../src/taskpane/features/connection/api/sign-in";
 
 const origin = "http://pane.test";

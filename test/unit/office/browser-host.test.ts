@@ -793,3 +793,281 @@ describe("getCustomProperty", () => {
     expect((await caught(newHost().getCustomProperty("SidecarDocumentId"))).kind).toBe("no_document");
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Selection as a person makes it (the page's selectionchange), headings, and Sidecar's own moves
+
+describe("selection by mouse and keyboard", () => {
+  async function openNutritionReport() {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "report.docx", bytes: fixture("openxml-sdk-nutrition-report.docx") });
+    const listener = jest.fn();
+    host.onSelectionChanged(listener);
+    const heading = [...preview.querySelectorAll("h2")].find((h) => h.textContent?.startsWith("Time for action"))!;
+    const paragraph = heading.nextElementSibling!;
+    return { host, preview, listener, text: paragraph.firstChild as Text };
+  }
+
+  test("a mouse drag (mousedown, selection, mouseup) is heard as the person's selection", async () => {
+    const { host, listener, text } = await openNutritionReport();
+    text.parentElement!.dispatchEvent(new MouseEvent("mousedown", { bubbles: true }));
+    select(text, 0, text, 8);
+    text.parentElement!.dispatchEvent(new MouseEvent("mouseup", { bubbles: true }));
+
+    expect(listener).toHaveBeenCalledTimes(1);
+    expect(listener).toHaveBeenCalledWith({ programmatic: false });
+    await expect(host.getSelectedText()).resolves.toBe(text.data.slice(0, 8));
+  });
+
+  test("shift+arrow keys extend the selection one step at a time, each step heard", async () => {
+    const { host, listener, text } = await openNutritionReport();
+    const selection = document.getSelection()!;
+    selection.collapse(text, 0);
+    document.dispatchEvent(new Event("selectionchange"));
+    for (let step = 1; step <= 3; step++) {
+      text.parentElement!.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", shiftKey: true, bubbles: true }));
+      selection.extend(text, step);
+      document.dispatchEvent(new Event("selectionchange"));
+    }
+
+    expect(listener.mock.calls).toEqual([
+      [{ programmatic: false }],
+      [{ programmatic: false }],
+      [{ programmatic: false }],
+      [{ programmatic: false }],
+    ]);
+    await expect(host.getSelectedText()).resolves.toBe(text.data.slice(0, 3));
+  });
+
+  test("clicking elsewhere in the preview clears the selection: heard, and the selected text is ''", async () => {
+    const { host, listener, text } = await openNutritionReport();
+    select(text, 0, text, 8);
+    select(text, 12); // a click: the selection collapses to the caret
+
+    expect(listener).toHaveBeenCalledTimes(2);
+    await expect(host.getSelectedText()).resolves.toBe("");
+    await expect(host.getSelectionContext()).resolves.toMatchObject({ text: "" });
+  });
+
+  test("the same selection reported twice is heard once", async () => {
+    const { listener, text } = await openNutritionReport();
+    select(text, 0, text, 8);
+    document.dispatchEvent(new Event("selectionchange"));
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  test("the caret after an insert is Sidecar's own move", async () => {
+    const { host, listener, text } = await openNutritionReport();
+    select(text, 0, text, 8);
+    await host.insertText("New line", "cursor");
+    document.dispatchEvent(new Event("selectionchange")); // the page reporting the caret Sidecar placed
+    expect(listener.mock.calls).toEqual([[{ programmatic: false }], [{ programmatic: true }]]);
+  });
+});
+
+describe("goToHeading (browser tab)", () => {
+  let scrollIntoView: jest.Mock;
+  beforeEach(() => {
+    scrollIntoView = jest.fn();
+    (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView = scrollIntoView; // jsdom has none
+  });
+  afterEach(() => {
+    delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+  });
+
+  async function open(name: string) {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name, bytes: fixture(name) });
+    const listener = jest.fn();
+    host.onSelectionChanged(listener);
+    return { host, preview, listener };
+  }
+
+  const headingWith = (preview: Element, tag: string, text: string, nth = 1) =>
+    [...preview.querySelectorAll(tag)].filter((h) => h.textContent?.trim() === text)[nth - 1]!;
+
+  test("selects a heading's text as mammoth renders it (nutrition report), and scrolls it to the top", async () => {
+    const { host, preview } = await open("openxml-sdk-nutrition-report.docx");
+    const heading = headingWith(preview, "h2", "Not only a problem of developing countries");
+
+    await expect(host.goToHeading("not only a problem of developing countries")).resolves.toBe(true);
+
+    expect(document.getSelection()!.toString()).toBe("Not only a problem of developing countries ");
+    await expect(host.getSelectedText()).resolves.toBe("Not only a problem of developing countries ");
+    expect(scrollIntoView).toHaveBeenCalledTimes(1);
+    expect(scrollIntoView.mock.contexts[0]).toBe(heading);
+    expect(scrollIntoView).toHaveBeenCalledWith({ block: "start" });
+  });
+
+  test("a title split over consecutive headings (the report's two h1 lines) selects both", async () => {
+    const { host, preview } = await open("openxml-sdk-nutrition-report.docx");
+    const first = headingWith(preview, "h1", "5. EUROPEAN HEALTH FORUM GASTEIN –");
+
+    await expect(host.goToHeading("5. European Health Forum Gastein - on the Future of Health in Europe")).resolves.toBe(true);
+
+    expect(document.getSelection()!.toString()).toBe("5. EUROPEAN HEALTH FORUM GASTEIN –on the Future of Health in Europe");
+    await expect(host.getSelectedText()).resolves.toBe("5. EUROPEAN HEALTH FORUM GASTEIN –\non the Future of Health in Europe");
+    expect(scrollIntoView.mock.contexts[0]).toBe(first);
+  });
+
+  test("a heading with a bookmark inside and an en dash, given with a hyphen", async () => {
+    const { host } = await open("openxml-sdk-nutrition-report.docx");
+    await expect(host.goToHeading("Parallelforum IV: Health Determinants - Nutrition and Food Policy")).resolves.toBe(true);
+    expect(document.getSelection()!.toString()).toBe("Parallelforum IV: Health Determinants – Nutrition and Food Policy");
+  });
+
+  test("occurrence picks among headings with the same title (complex0 has two 'Three Columns')", async () => {
+    const { host, preview } = await open("openxml-sdk-complex0.docx");
+    const second = headingWith(preview, "h3", "Three Columns", 2);
+
+    await expect(host.goToHeading("Three Columns", 2)).resolves.toBe(true);
+    expect(scrollIntoView.mock.contexts[0]).toBe(second);
+    expect(second.contains(document.getSelection()!.anchorNode)).toBe(true);
+
+    await expect(host.goToHeading("Three Columns", 3)).resolves.toBe(false);
+  });
+
+  test("no such heading: false, and the selection, the scroll position and the listeners are left alone", async () => {
+    const { host, preview, listener } = await open("openxml-sdk-nutrition-report.docx");
+    const paragraph = preview.querySelector("h2 + p")!.firstChild as Text;
+    select(paragraph, 0, paragraph, 9);
+    listener.mockClear();
+
+    await expect(host.goToHeading("Conclusions")).resolves.toBe(false);
+    await expect(host.goToHeading("Europeans lack the consciousness")).resolves.toBe(false); // body text, not a heading
+
+    expect(scrollIntoView).not.toHaveBeenCalled();
+    expect(listener).not.toHaveBeenCalled();
+    await expect(host.getSelectedText()).resolves.toBe(paragraph.data.slice(0, 9));
+  });
+
+  test("HTML-level cases: curly quotes, nbsp, dashes and case; a <br> in a heading; body text is no heading", async () => {
+    const { host, preview } = await open("mammoth-single-paragraph.docx");
+    preview.innerHTML =
+      "<p>Costs &amp; “Savings” — 2024</p>" +
+      "<h2>Costs &amp; “Savings”&nbsp;— 2024</h2>" +
+      "<p>Text.</p>" +
+      "<h3>Line<br>break</h3>" +
+      "<h1>Part A</h1><p>Text.</p><h1>Part B</h1>" +
+      "<h1>Part C</h1><p> </p><h1>Part D</h1>";
+
+    await expect(host.goToHeading('costs & "savings" - 2024')).resolves.toBe(true);
+    expect(scrollIntoView.mock.contexts[0]).toBe(preview.querySelector("h2"));
+    await expect(host.goToHeading("Line break")).resolves.toBe(true);
+    expect(scrollIntoView.mock.contexts[1]).toBe(preview.querySelector("h3"));
+    await expect(host.goToHeading("Part A Part B")).resolves.toBe(false); // text between: not one heading
+    await expect(host.goToHeading("Part C Part D")).resolves.toBe(true); // an empty paragraph between doesn't count
+    expect(document.getSelection()!.toString()).toBe("Part C Part D");
+  });
+
+  test("the report's title block as the server names it (four h1 parts, one title) selects all four", async () => {
+    const { host, preview } = await open("openxml-sdk-nutrition-report.docx");
+    const title =
+      "5. EUROPEAN HEALTH FORUM GASTEIN – on the Future of Health in Europe 25 to 28 September 2002 Parallelforum IV: Health Determinants – Nutrition and Food Policy";
+    await expect(host.goToHeading(title)).resolves.toBe(true);
+    const h1s = [...preview.querySelectorAll("h1")];
+    const selected = document.getSelection()!.getRangeAt(0);
+    expect(h1s.every((h1) => selected.intersectsNode(h1))).toBe(true);
+    expect(scrollIntoView.mock.contexts[0]).toBe(h1s[0]);
+  });
+
+  test("listeners hear the move once, marked programmatic; the page's own report of it adds nothing", async () => {
+    const { host, preview, listener } = await open("openxml-sdk-nutrition-report.docx");
+
+    await host.goToHeading("Time for action");
+    document.dispatchEvent(new Event("selectionchange")); // the page reporting the selection Sidecar made
+
+    expect(listener.mock.calls).toEqual([[{ programmatic: true }]]);
+
+    const paragraph = headingWith(preview, "h2", "Time for action").nextElementSibling!.firstChild as Text;
+    select(paragraph, 0, paragraph, 4);
+    expect(listener.mock.calls).toEqual([[{ programmatic: true }], [{ programmatic: false }]]);
+  });
+
+  test("without a document it asks for one; with no preview on screen it is false", async () => {
+    const host = newHost();
+    expect((await caught(host.goToHeading("Anything"))).kind).toBe("no_document");
+    await host.openFile({ name: "a.docx", bytes: fixture("openxml-sdk-nutrition-report.docx") });
+    await expect(host.goToHeading("Time for action")).resolves.toBe(false);
+  });
+});
+
+describe("getSelectionContext (browser tab)", () => {
+  async function open(name: string) {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name, bytes: fixture(name) });
+    return { host, preview };
+  }
+
+  const textAfter = (heading: Element) => {
+    let block = heading.nextElementSibling!;
+    while (!block.textContent?.trim()) block = block.nextElementSibling!;
+    const walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    return walker.nextNode() as Text;
+  };
+
+  test("the nearest heading above the selection, whitespace collapsed", async () => {
+    const { host, preview } = await open("openxml-sdk-nutrition-report.docx");
+    const heading = [...preview.querySelectorAll("h2")].find((h) => h.textContent?.startsWith("The West-East Divide"))!;
+    const text = textAfter(heading);
+    select(text, 0, text, 5);
+
+    await expect(host.getSelectionContext()).resolves.toEqual({
+      text: text.data.slice(0, 5),
+      headingTitle: "The West-East Divide",
+      headingOccurrence: 1,
+    });
+  });
+
+  test("under the second 'Three Columns': occurrence 2, and goToHeading goes back to that heading", async () => {
+    const { host, preview } = await open("openxml-sdk-complex0.docx");
+    const second = [...preview.querySelectorAll("h3")].filter((h) => h.textContent?.trim() === "Three Columns")[1]!;
+    const text = textAfter(second);
+    select(text, 0, text, 3);
+
+    const context = await host.getSelectionContext();
+    expect(context).toMatchObject({ headingTitle: "Three Columns", headingOccurrence: 2 });
+
+    await host.goToHeading(context.headingTitle!, context.headingOccurrence);
+    expect(second.contains(document.getSelection()!.anchorNode)).toBe(true);
+  });
+
+  test("the nearest heading of any level counts (an h4 under an h3)", async () => {
+    const { host, preview } = await open("openxml-sdk-complex0.docx");
+    const h4 = preview.querySelector("h4")!;
+    const text = textAfter(h4);
+    select(text, 0, text, 1);
+    await expect(host.getSelectionContext()).resolves.toMatchObject({ headingTitle: "Arial", headingOccurrence: 1 });
+  });
+
+  test("in a heading broken over several h1 (the report's title block): the whole title, from any part", async () => {
+    const { host, preview } = await open("openxml-sdk-nutrition-report.docx");
+    const title =
+      "5. EUROPEAN HEALTH FORUM GASTEIN – on the Future of Health in Europe 25 to 28 September 2002 Parallelforum IV: Health Determinants – Nutrition and Food Policy";
+    const firstPart = preview.querySelector("h1")!.firstChild as Text;
+    select(firstPart, 3, firstPart, 11);
+    await expect(host.getSelectionContext()).resolves.toEqual({ text: "EUROPEAN", headingTitle: title, headingOccurrence: 1 });
+
+    const below = textAfter(preview.querySelectorAll("h1")[3]!);
+    select(below, 0, below, 3);
+    await expect(host.getSelectionContext()).resolves.toMatchObject({ headingTitle: title, headingOccurrence: 1 });
+  });
+
+  test("a selection inside a heading belongs to it; none above or no selection: just the text", async () => {
+    const { host, preview } = await open("mammoth-single-paragraph.docx");
+    await expect(host.getSelectionContext()).resolves.toEqual({ text: "" });
+    preview.innerHTML = "<p>Preface</p><h1>Scope</h1><p>Body</p>";
+    const preface = preview.querySelector("p")!.firstChild as Text;
+    select(preface, 0, preface, 3);
+    await expect(host.getSelectionContext()).resolves.toEqual({ text: "Pre" });
+    const scope = preview.querySelector("h1")!.firstChild as Text;
+    select(scope, 1, scope, 3);
+    await expect(host.getSelectionContext()).resolves.toEqual({ text: "co", headingTitle: "Scope", headingOccurrence: 1 });
+  });
+});

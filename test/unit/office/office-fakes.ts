@@ -105,3 +105,234 @@ export function gettingFile(file: FakeFile["file"]): jest.Mock {
     setTimeout(() => callback({ status: "succeeded", value: file }), 0),
   );
 }
+
+// ---------------------------------------------------------------------------------------------
+// A Word document's paragraphs for goToHeading / getSelectionContext. office-addin-mock can't
+// model these (it treats an `items` array as one scalar, so per-paragraph loads don't work), so
+// this fake keeps Office.js's rules itself: properties queued with load() are readable only after
+// context.sync(), reading any other property throws PropertyNotLoaded, and select() takes effect
+// at the next sync.
+
+export interface FakeParagraphSpec {
+  text: string;
+  /** Localised style name; defaults to "Normal" (or "Heading N" for styleBuiltIn "HeadingN"). */
+  style?: string;
+  /** The paragraph carries list numbering (WordApi 1.3 isListItem). */
+  isListItem?: boolean;
+  /** Built-in style (WordApi 1.3); defaults to "Normal" for style "Normal", else "Other". */
+  styleBuiltIn?: string;
+  /** Defaults to N for Heading N, else 10 (body text), as in Word's object model. */
+  outlineLevel?: number;
+}
+
+export interface FakeWordDocumentOptions {
+  /** Where the selection starts (a paragraph index) and its text; default: paragraph 0, "". */
+  selection?: { paragraph: number; text: string };
+  /** Loading this paragraph property makes the sync fail (a Word that lacks it). */
+  missingProperty?: string;
+  /** The selection is in a header, footer, footnote or text box: a range from the body to it fails. */
+  selectionOutsideBody?: boolean;
+}
+
+export interface FakeSelect {
+  /** Paragraph indexes the selected range starts and ends in. */
+  first: number;
+  last: number;
+  /** "Content", "Whole", or "Start…End" for a range expanded from one paragraph to another. */
+  location: string;
+  mode: string | undefined;
+}
+
+type Queued = () => void;
+
+export function fakeWordDocument(specs: FakeParagraphSpec[], options: FakeWordDocumentOptions = {}) {
+  const queue: Queued[] = [];
+  let failure: { code: string; message: string } | undefined;
+  const record = {
+    /** The property lists every paragraph collection was loaded with. */
+    collectionLoads: [] as string[],
+    /** Indexes of single paragraphs whose properties were loaded (e.g. heading texts). */
+    paragraphLoads: [] as Array<{ index: number; properties: string }>,
+    selects: [] as FakeSelect[],
+    syncs: 0,
+    runs: 0,
+  };
+
+  const notLoaded = (name: string) =>
+    Object.assign(new Error(`The property '${name}' is not available. Load it and call context.sync() first.`), {
+      code: "PropertyNotLoaded",
+    });
+
+  /** Queues `properties` to be loaded into each of `targets` at the next sync. */
+  function queueLoad(targets: Array<Set<string>>, properties: string) {
+    const names = properties.split(",").map((name) => name.trim()).filter(Boolean);
+    if (options.missingProperty && names.includes(options.missingProperty)) {
+      failure = { code: "ApiNotFound", message: `The property '${options.missingProperty}' isn't supported.` };
+    }
+    queue.push(() => targets.forEach((target) => names.forEach((name) => target.add(name))));
+  }
+
+  function valueOf(spec: FakeParagraphSpec, name: string): unknown {
+    const builtIn = spec.styleBuiltIn ?? (spec.style === undefined || spec.style === "Normal" ? "Normal" : "Other");
+    const heading = /^Heading([1-9])$/.exec(builtIn);
+    switch (name) {
+      case "text":
+        return spec.text;
+      case "styleBuiltIn":
+        return builtIn;
+      case "style":
+        return spec.style ?? (heading ? `Heading ${heading[1]}` : "Normal");
+      case "outlineLevel":
+        return spec.outlineLevel ?? (heading ? Number(heading[1]) : 10);
+      case "isListItem":
+        return spec.isListItem ?? false;
+      default:
+        return undefined;
+    }
+  }
+
+  function range(first: number, last: number, location: string) {
+    return {
+      first,
+      last,
+      location,
+      select(mode?: string) {
+        queue.push(() => record.selects.push({ first, last, location, mode }));
+      },
+      expandTo(other: { first: number; last: number; location: string }) {
+        return range(Math.min(first, other.first), Math.max(last, other.last), `${location}…${other.location}`);
+      },
+      get paragraphs() {
+        return collection(first, last);
+      },
+    };
+  }
+
+  function paragraph(index: number) {
+    const spec = specs[index]!;
+    const loaded = new Set<string>();
+    const read = (name: string) => {
+      if (!loaded.has(name)) throw notLoaded(name);
+      return valueOf(spec, name);
+    };
+    return {
+      loaded,
+      get text() {
+        return read("text") as string;
+      },
+      get style() {
+        return read("style") as string;
+      },
+      get styleBuiltIn() {
+        return read("styleBuiltIn") as string;
+      },
+      get outlineLevel() {
+        return read("outlineLevel") as number;
+      },
+      get isListItem() {
+        return read("isListItem") as boolean;
+      },
+      load(properties: string) {
+        record.paragraphLoads.push({ index, properties });
+        queueLoad([loaded], properties);
+        return this;
+      },
+      getRange(location = "Whole") {
+        return range(index, index, location);
+      },
+      select(mode?: string) {
+        queue.push(() => record.selects.push({ first: index, last: index, location: "Whole", mode }));
+      },
+    };
+  }
+
+  type FakeParagraph = ReturnType<typeof paragraph>;
+
+  function collection(first: number, last: number) {
+    const items: FakeParagraph[] = [];
+    for (let index = first; index <= last && index < specs.length; index++) items.push(paragraph(index));
+    const loaded = new Set<string>();
+    return {
+      get items() {
+        if (!loaded.has("items")) throw notLoaded("items");
+        return items;
+      },
+      load(option: string | { select: string; top?: number }) {
+        const properties = typeof option === "string" ? option : option.select;
+        const top = typeof option === "string" ? undefined : option.top;
+        record.collectionLoads.push(top === undefined ? properties : `${properties} (top ${top})`);
+        // A collection load loads those properties of every item (of the first `top` items).
+        if (top !== undefined) items.splice(top);
+        queueLoad(
+          items.map((item) => item.loaded),
+          properties,
+        );
+        queueLoad([loaded], "items");
+        return this;
+      },
+      getFirst() {
+        return items[0] ?? paragraph(first);
+      },
+    };
+  }
+
+  const selectionAt = options.selection?.paragraph ?? 0;
+  const selectionLoaded = new Set<string>();
+  const selection = {
+    get text() {
+      if (!selectionLoaded.has("text")) throw notLoaded("text");
+      return options.selection?.text ?? "";
+    },
+    load(properties: string) {
+      queueLoad([selectionLoaded], properties);
+      return this;
+    },
+    get paragraphs() {
+      return collection(selectionAt, selectionAt);
+    },
+    getRange(location = "Whole") {
+      return range(selectionAt, selectionAt, location);
+    },
+  };
+
+  const context = {
+    document: {
+      getSelection: () => selection,
+      body: {
+        get paragraphs() {
+          return collection(0, specs.length - 1);
+        },
+        getRange(location = "Whole") {
+          const end = specs.length - 1;
+          const bodyRange = range(location === "End" ? end : 0, location === "Start" ? 0 : end, location);
+          if (!options.selectionOutsideBody) return bodyRange;
+          return {
+            ...bodyRange,
+            expandTo(other: { first: number; last: number; location: string }) {
+              failure = { code: "InvalidArgument", message: "The ranges are in different stories." };
+              return bodyRange.expandTo(other);
+            },
+          };
+        },
+      },
+    },
+    sync: jest.fn(async () => {
+      record.syncs++;
+      await Promise.resolve();
+      const failed = failure;
+      const work = queue.splice(0);
+      failure = undefined;
+      if (failed) throw Object.assign(new Error(failed.message), { code: failed.code, name: failed.code });
+      work.forEach((run) => run());
+    }),
+  };
+
+  const word = {
+    run: jest.fn(async <T,>(batch: (context: unknown) => Promise<T>) => {
+      record.runs++;
+      return batch(context);
+    }),
+  };
+  (globalThis as { Word?: unknown }).Word = word;
+  return { word, context, record };
+}

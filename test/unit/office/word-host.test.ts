@@ -1,8 +1,22 @@
 import { OfficeMockObject } from "office-addin-mock";
 import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
-import { MAX_INSERT_BYTES, SLICE_SIZE, createWordHost, documentNameFromUrl } from "../../../src/taskpane/office/word-host";
+import {
+  MAX_INSERT_BYTES,
+  PROGRAMMATIC_SELECTION_MS,
+  SLICE_SIZE,
+  createWordHost,
+  documentNameFromUrl,
+} from "../../../src/taskpane/office/word-host";
 import { readFixture } from "../../support/fixtures";
-import { fakeFile, fakeOffice, gettingFile, installOffice, type Callback } from "./office-fakes";
+import {
+  fakeFile,
+  fakeOffice,
+  fakeWordDocument,
+  gettingFile,
+  installOffice,
+  type Callback,
+  type FakeParagraphSpec,
+} from "./office-fakes";
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -652,5 +666,335 @@ describe("getCustomProperty", () => {
     const error = await caught(createWordHost().getCustomProperty("SidecarDocumentId"));
     expect(error.kind).toBe("read_failed");
     expect(error.message).toMatch(/^Sidecar couldn't read this document's properties/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Headings (fakeWordDocument: Office.js load/sync rules, see office-fakes.ts)
+
+const GO_TO_LOAD = "text,style,styleBuiltIn,outlineLevel,isListItem";
+
+/** A generated-style document: Heading 1 per section, a Heading 2, duplicates, a deeper heading. */
+const REPORT: FakeParagraphSpec[] = [
+  { text: "Board brief", styleBuiltIn: "Title" }, // 0
+  { text: "Introduction", styleBuiltIn: "Heading1" }, // 1
+  { text: "Q3 results – the “big” picture", styleBuiltIn: "Normal" }, // 2: body text, same words as the heading below
+  { text: "Q3 results – the “big” picture", styleBuiltIn: "Heading2" }, // 3
+  { text: "Revenue grew.", styleBuiltIn: "Normal" }, // 4
+  { text: "Summary", styleBuiltIn: "Heading4" }, // 5
+  { text: "Summary", styleBuiltIn: "Heading1" }, // 6
+  { text: "First summary text.", styleBuiltIn: "Normal" }, // 7
+  { text: "Summary", styleBuiltIn: "Heading1" }, // 8
+  { text: "Second summary text.", styleBuiltIn: "Normal" }, // 9
+];
+
+/** The nutrition report's title block as Word has it: Heading 1 parts with empty Heading 1 paragraphs between. */
+const BROKEN_TITLE: FakeParagraphSpec[] = [
+  { text: "5. EUROPEAN HEALTH FORUM GASTEIN –", styleBuiltIn: "Heading1" }, // 0
+  { text: "", styleBuiltIn: "Heading1" }, // 1
+  { text: "on the Future of Health in Europe", styleBuiltIn: "Heading1" }, // 2
+  { text: "", styleBuiltIn: "Normal" }, // 3
+  { text: "25 to 28 September 2002", styleBuiltIn: "Heading1" }, // 4
+  { text: "Too much of the wrong.", styleBuiltIn: "Normal" }, // 5
+  { text: "Not only a problem of developing countries", styleBuiltIn: "Heading2" }, // 6
+  { text: "Europeans lack the consciousness.", styleBuiltIn: "Normal" }, // 7
+];
+const BROKEN_TITLE_TEXT = "5. EUROPEAN HEALTH FORUM GASTEIN – on the Future of Health in Europe 25 to 28 September 2002";
+
+describe("goToHeading (Word)", () => {
+  beforeEach(() => installOffice(fakeOffice()));
+
+  test("finds a Heading 2 by its normalised title (quotes, dashes, nbsp, case), selects its text, returns true", async () => {
+    const { record } = fakeWordDocument(REPORT);
+
+    await expect(createWordHost().goToHeading("  q3 RESULTS - the \"Big\"\u00a0\tpicture ")).resolves.toBe(true);
+
+    expect(record.selects).toEqual([{ first: 3, last: 3, location: "Content", mode: "Select" }]);
+  });
+
+  test("one load of every paragraph's text and style, one sync for it and one for the select", async () => {
+    const { record } = fakeWordDocument(REPORT);
+    await createWordHost().goToHeading("Introduction");
+    expect(record.collectionLoads).toEqual([GO_TO_LOAD]);
+    expect(record.paragraphLoads).toEqual([]);
+    expect(record.syncs).toBe(2);
+    expect(record.runs).toBe(1);
+    expect(record.selects).toEqual([{ first: 1, last: 1, location: "Content", mode: "Select" }]);
+  });
+
+  test("occurrence counts the headings with that title in document order, whatever their level", async () => {
+    const { record } = fakeWordDocument(REPORT);
+    const host = createWordHost();
+    await expect(host.goToHeading("Summary")).resolves.toBe(true);
+    await expect(host.goToHeading("SUMMARY", 2)).resolves.toBe(true);
+    await expect(host.goToHeading("Summary", 3)).resolves.toBe(true);
+    await expect(host.goToHeading("Summary", 4)).resolves.toBe(false);
+    expect(record.selects.map((s) => s.first)).toEqual([5, 6, 8]);
+  });
+
+  test("a title split over two consecutive Heading 1 paragraphs selects both", async () => {
+    const { record } = fakeWordDocument([
+      { text: "Annex A —", styleBuiltIn: "Heading1" },
+      { text: "Financial   tables", styleBuiltIn: "Heading1" },
+      { text: "Numbers.", styleBuiltIn: "Normal" },
+      { text: "Annex A", styleBuiltIn: "Heading1" },
+      { text: "Other", styleBuiltIn: "Heading1" },
+    ]);
+    await expect(createWordHost().goToHeading("Annex A - Financial tables")).resolves.toBe(true);
+    expect(record.selects).toEqual([{ first: 0, last: 1, location: "Start…End", mode: "Select" }]);
+  });
+
+  test("a heading broken over parts with empty paragraphs between (the nutrition report's title) selects all its parts", async () => {
+    const { record } = fakeWordDocument(BROKEN_TITLE);
+    await expect(createWordHost().goToHeading(BROKEN_TITLE_TEXT)).resolves.toBe(true);
+    expect(record.selects).toEqual([{ first: 0, last: 4, location: "Start…End", mode: "Select" }]);
+  });
+
+  test("heading parts with a body paragraph between them are not one heading", async () => {
+    fakeWordDocument([
+      { text: "Annex A", styleBuiltIn: "Heading1" },
+      { text: "Note.", styleBuiltIn: "Normal" },
+      { text: "Financial tables", styleBuiltIn: "Heading1" },
+    ]);
+    await expect(createWordHost().goToHeading("Annex A Financial tables")).resolves.toBe(false);
+  });
+
+  test("a body paragraph with the title's text is not a heading", async () => {
+    const { record } = fakeWordDocument([
+      { text: "Methods", styleBuiltIn: "Normal" },
+      { text: "Methods", styleBuiltIn: "ListParagraph", style: "List Paragraph", isListItem: true },
+      { text: "Methods", styleBuiltIn: "Heading2" },
+    ]);
+    await expect(createWordHost().goToHeading("Methods")).resolves.toBe(true);
+    expect(record.selects).toEqual([{ first: 2, last: 2, location: "Content", mode: "Select" }]);
+  });
+
+  test("no such heading: false, nothing selected, no second round trip", async () => {
+    const { record } = fakeWordDocument([
+      ...REPORT,
+      { text: "Appendix", styleBuiltIn: "Normal" }, // only as body text
+    ]);
+    const host = createWordHost();
+    await expect(host.goToHeading("Appendix")).resolves.toBe(false);
+    await expect(host.goToHeading("Conclusions")).resolves.toBe(false);
+    expect(record.selects).toEqual([]);
+    expect(record.syncs).toBe(2);
+  });
+
+  test("an empty title is false without asking Word", async () => {
+    const { record } = fakeWordDocument(REPORT);
+    await expect(createWordHost().goToHeading(" \u00a0 ")).resolves.toBe(false);
+    expect(record.runs).toBe(0);
+  });
+
+  test("headings by outline level (a custom style), by a 'Heading…' style name, and localised Heading styles", async () => {
+    const { record } = fakeWordDocument([
+      { text: "Chapter one", style: "Chapter Title", styleBuiltIn: "Other", outlineLevel: 1 }, // 0
+      { text: "Text.", styleBuiltIn: "Normal" }, // 1
+      { text: "Appendix", style: "Heading Appendix", styleBuiltIn: "Other" }, // 2
+      { text: "Contents", style: "TOC 1", styleBuiltIn: "Toc1" }, // 3: not a heading
+      { text: "Überblick", style: "Überschrift 1", styleBuiltIn: "Heading1" }, // 4
+    ]);
+    const host = createWordHost();
+    await expect(host.goToHeading("Chapter one")).resolves.toBe(true);
+    await expect(host.goToHeading("appendix")).resolves.toBe(true);
+    await expect(host.goToHeading("Contents")).resolves.toBe(false);
+    await expect(host.goToHeading("überblick")).resolves.toBe(true);
+    expect(record.selects.map((s) => s.first)).toEqual([0, 2, 4]);
+  });
+
+  test("outline levels that count from 0 (body text would be 9) are not trusted; styles still are", async () => {
+    const { record } = fakeWordDocument([
+      { text: "Overview", styleBuiltIn: "Heading1", outlineLevel: 0 },
+      { text: "Notes", styleBuiltIn: "Normal", outlineLevel: 9 },
+      { text: "Results", styleBuiltIn: "Heading2", outlineLevel: 1 },
+    ]);
+    const host = createWordHost();
+    await expect(host.goToHeading("Notes")).resolves.toBe(false);
+    await expect(host.goToHeading("Results")).resolves.toBe(true);
+    expect(record.selects.map((s) => s.first)).toEqual([2]);
+  });
+
+  test("a Word that can't load outlineLevel: tried once more without it, then left out", async () => {
+    const { record } = fakeWordDocument(REPORT, { missingProperty: "outlineLevel" });
+    const host = createWordHost();
+
+    await expect(host.goToHeading("Introduction")).resolves.toBe(true);
+    await expect(host.goToHeading("Summary", 3)).resolves.toBe(true);
+
+    expect(record.collectionLoads).toEqual([GO_TO_LOAD, "text,style,styleBuiltIn,isListItem", "text,style,styleBuiltIn,isListItem"]);
+    expect(record.runs).toBe(3);
+    expect(record.selects.map((s) => s.first)).toEqual([1, 8]);
+  });
+
+  test("Word failing is read_failed, in words, with the Word code", async () => {
+    failingWord("GeneralException");
+    const error = await caught(createWordHost().goToHeading("Introduction"));
+    expect(error.kind).toBe("read_failed");
+    expect(error.message).toMatch(/^Sidecar couldn't move to that section's heading in the document\. Click in the document and try again\./);
+    expect(error.message).toMatch(/Word error GeneralException/);
+  });
+
+  test("a Word without WordApi 1.3 is told to update", async () => {
+    installOffice(fakeOffice({ isSetSupported: () => false }));
+    const { record } = fakeWordDocument(REPORT);
+    const error = await caught(createWordHost().goToHeading("Introduction"));
+    expect(error.kind).toBe("unsupported");
+    expect(error.message).toMatch(/Update Word or use Word on the web/);
+    expect(record.runs).toBe(0);
+  });
+});
+
+describe("selection changes Sidecar makes itself (Word)", () => {
+  let now = 1_000_000;
+  beforeEach(() => {
+    now = 1_000_000;
+    jest.spyOn(Date, "now").mockImplementation(() => now);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  function subscribe(office: ReturnType<typeof fakeOffice>) {
+    const host = createWordHost();
+    const listener = jest.fn();
+    host.onSelectionChanged(listener);
+    const handler = office.context.document.addHandlerAsync.mock.calls[0]?.[1] as () => void;
+    return { host, listener, handler };
+  }
+
+  test("Word's DocumentSelectionChanged right after goToHeading is marked programmatic; later ones are the person's", async () => {
+    const office = fakeOffice();
+    installOffice(office);
+    fakeWordDocument(REPORT);
+    const { host, listener, handler } = subscribe(office);
+
+    handler();
+    await host.goToHeading("Introduction");
+    handler(); // Word reporting the select
+    now += PROGRAMMATIC_SELECTION_MS + 1;
+    handler(); // the person clicking afterwards
+
+    expect(listener.mock.calls).toEqual([[{ programmatic: false }], [{ programmatic: true }], [{ programmatic: false }]]);
+  });
+
+  test("a heading that isn't found moves nothing, so the next selection is the person's", async () => {
+    const office = fakeOffice();
+    installOffice(office);
+    fakeWordDocument(REPORT);
+    const { host, listener, handler } = subscribe(office);
+    await host.goToHeading("Nowhere");
+    handler();
+    expect(listener).toHaveBeenCalledWith({ programmatic: false });
+  });
+});
+
+describe("getSelectionContext (Word)", () => {
+  beforeEach(() => installOffice(fakeOffice()));
+
+  const CONTEXT_LOADS = ["style,styleBuiltIn,outlineLevel,isListItem", `${GO_TO_LOAD} (top 9)`];
+
+  test("the selected text and the heading above it: styles up to the selection, then the headings' texts", async () => {
+    const { record } = fakeWordDocument(REPORT, { selection: { paragraph: 4, text: "Revenue grew." } });
+
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({
+      text: "Revenue grew.",
+      headingTitle: "Q3 results – the “big” picture",
+      headingOccurrence: 1,
+    });
+
+    expect(record.collectionLoads).toEqual(CONTEXT_LOADS);
+    // The two headings, and the one paragraph between them (to tell whether they are one heading).
+    expect(record.paragraphLoads.map((load) => load.index).sort()).toEqual([1, 2, 3]);
+    expect(record.paragraphLoads.every((load) => load.properties === "text")).toBe(true);
+    expect(record.syncs).toBe(2);
+  });
+
+  test("under the third 'Summary': occurrence 3, and goToHeading goes back to it", async () => {
+    const { record } = fakeWordDocument(REPORT, { selection: { paragraph: 9, text: "Second" } });
+    const host = createWordHost();
+
+    const context = await host.getSelectionContext();
+    expect(context).toEqual({ text: "Second", headingTitle: "Summary", headingOccurrence: 3 });
+
+    await host.goToHeading(context.headingTitle!, context.headingOccurrence);
+    expect(record.selects.map((s) => s.first)).toEqual([8]);
+  });
+
+  test("a selection in a heading belongs to that heading", async () => {
+    fakeWordDocument(REPORT, { selection: { paragraph: 6, text: "Summ" } });
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({
+      text: "Summ",
+      headingTitle: "Summary",
+      headingOccurrence: 2,
+    });
+  });
+
+  test("a selection in the first part of a broken heading gets the whole title (read from the paragraphs after it)", async () => {
+    const { record } = fakeWordDocument(BROKEN_TITLE, { selection: { paragraph: 0, text: "EUROPEAN" } });
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({
+      text: "EUROPEAN",
+      headingTitle: BROKEN_TITLE_TEXT,
+      headingOccurrence: 1,
+    });
+    expect(record.syncs).toBe(2);
+  });
+
+  test("under a broken heading: its whole title, which goToHeading finds again", async () => {
+    const { record } = fakeWordDocument(BROKEN_TITLE, { selection: { paragraph: 5, text: "Too much" } });
+    const host = createWordHost();
+    const context = await host.getSelectionContext();
+    expect(context).toEqual({ text: "Too much", headingTitle: BROKEN_TITLE_TEXT, headingOccurrence: 1 });
+    await host.goToHeading(context.headingTitle!, context.headingOccurrence);
+    expect(record.selects).toEqual([{ first: 0, last: 4, location: "Start…End", mode: "Select" }]);
+  });
+
+  test("a numbered Heading 1 right after another is a heading of its own", async () => {
+    fakeWordDocument(
+      [
+        { text: "Background", styleBuiltIn: "Heading1", isListItem: true },
+        { text: "Methods", styleBuiltIn: "Heading1", isListItem: true },
+        { text: "We counted.", styleBuiltIn: "Normal" },
+      ],
+      { selection: { paragraph: 2, text: "" } },
+    );
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({ text: "", headingTitle: "Methods", headingOccurrence: 1 });
+  });
+
+  test("the nearest heading of any level counts (a Heading 4 under a Heading 2)", async () => {
+    fakeWordDocument(
+      [
+        { text: "Results", styleBuiltIn: "Heading2" },
+        { text: "Intro.", styleBuiltIn: "Normal" },
+        { text: "Detail", styleBuiltIn: "Heading4" },
+        { text: "Numbers.", styleBuiltIn: "Normal" },
+      ],
+      { selection: { paragraph: 3, text: "" } },
+    );
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({ text: "", headingTitle: "Detail", headingOccurrence: 1 });
+  });
+
+  test("no heading above the selection: just the text, in one round trip", async () => {
+    const { record } = fakeWordDocument(REPORT, { selection: { paragraph: 0, text: "Board" } });
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({ text: "Board" });
+    expect(record.syncs).toBe(1);
+  });
+
+  test("a selection outside the body (header, footnote…): the text alone, read again", async () => {
+    const { record } = fakeWordDocument(REPORT, { selection: { paragraph: 4, text: "Page 3" }, selectionOutsideBody: true });
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({ text: "Page 3" });
+    expect(record.runs).toBe(3); // with outlineLevel, without it, then the text alone
+  });
+
+  test("a Word without WordApi 1.3: the text alone", async () => {
+    installOffice(fakeOffice({ isSetSupported: () => false }));
+    const { record } = fakeWordDocument(REPORT, { selection: { paragraph: 4, text: "Revenue" } });
+    await expect(createWordHost().getSelectionContext()).resolves.toEqual({ text: "Revenue" });
+    expect(record.collectionLoads).toEqual([]);
+  });
+
+  test("Word failing altogether is read_failed in words", async () => {
+    failingWord("GeneralException");
+    const error = await caught(createWordHost().getSelectionContext());
+    expect(error.kind).toBe("read_failed");
+    expect(error.message).toMatch(/^Sidecar couldn't read the selected text\. Click in the document/);
   });
 });

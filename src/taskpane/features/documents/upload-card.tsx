@@ -4,9 +4,10 @@ import { Button, Caption1, Card, CardHeader, MessageBar, MessageBarBody, Message
 import { ArrowUploadRegular } from "@fluentui/react-icons";
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
-import { documentIdSetting, useDocumentHost } from "../../office/host-context";
+import { useOpenDocumentId } from "../../api/open-document";
+import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
-import { useUploadOpenDocument, type UploadProgress } from "./api/upload-document";
+import { useUploadOpenDocument, type UploadProgress } from "../../api/upload-document";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
@@ -29,18 +30,15 @@ export function UploadCard({ documentKey }: { documentKey: string }) {
   const host = useDocumentHost();
   const upload = useUploadOpenDocument();
   const controller = useRef<AbortController | null>(null);
-  // The id this document already carries, if it was uploaded before (from its own settings).
-  const remembered = useQuery({
-    queryKey: ["document-setting", documentKey, documentIdSetting],
-    queryFn: async () => (await host.getSetting<string>(documentIdSetting)) ?? null,
-  });
+  // The id this document already carries, if it was uploaded (or generated) before.
+  const remembered = useOpenDocumentId(documentKey);
   const name = useQuery({ queryKey: ["document-name", documentKey], queryFn: () => host.getDocumentName() });
 
   useEffect(() => () => controller.current?.abort(), []);
 
   const start = () => {
     controller.current = new AbortController();
-    upload.mutate({ signal: controller.current.signal }, { onSuccess: () => void remembered.refetch() });
+    upload.mutate({ signal: controller.current.signal });
   };
   const alreadyUploaded = Boolean(remembered.data);
 

@@ -18,12 +18,11 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useApiClient } from "../../api/api-context";
 import { useDocuments, type DocumentSummary } from "../../api/get-documents";
 import type { HttpClient } from "../../api/http-client";
-import { documentIdSetting, useDocumentHost } from "../../office/host-context";
+import { useOpenDocumentId } from "../../api/open-document";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { useCreateDocumentSet } from "./api/create-document-set";
@@ -68,7 +67,6 @@ async function sourceKeys(client: HttpClient, chosen: DocumentSummary[]): Promis
 export function GenerateForm({ documentKey }: { documentKey: string }) {
   const styles = useStyles();
   const client = useApiClient();
-  const host = useDocumentHost();
   const templates = useTemplates();
   const sets = useDocumentSets();
   const documents = useDocuments();
@@ -82,10 +80,7 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
   const update = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }));
 
   // The open document's Sidecar id (set when it was uploaded), to preselect it as a source.
-  const openDocumentId = useQuery({
-    queryKey: ["document-setting", documentKey, documentIdSetting],
-    queryFn: async () => (await host.getSetting<string>(documentIdSetting).catch(() => undefined)) ?? null,
-  });
+  const openDocumentId = useOpenDocumentId(documentKey);
 
   const template = templates.data?.find((t) => t.template_id === draft.templateId);
   const documentSet = sets.data?.find((s) => s.document_set_id === draft.documentSetId);

@@ -1,10 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { useApiClient } from "../../../api/api-context";
-import { requireFields, type HttpClient } from "../../../api/http-client";
-import { queryKeys } from "../../../api/query-keys";
-import { documentIdSetting, useDocumentHost } from "../../../office/host-context";
-import type { DocumentHost } from "../../../office/document-host";
+import { useApiClient } from "./api-context";
+import { requireFields, type HttpClient } from "./http-client";
+import { openDocumentKeys } from "./open-document";
+import { queryKeys } from "./query-keys";
+import { documentIdSetting, useDocumentHost } from "../office/host-context";
+import type { DocumentHost } from "../office/document-host";
 
 export const docxMimeType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -73,7 +74,10 @@ export function useUploadOpenDocument() {
   const mutation = useMutation({
     mutationFn: ({ signal }: { signal: AbortSignal }) => uploadOpenDocument(host, client, setProgress, signal),
     onSettled: () => setProgress(undefined),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.documents.all }),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: queryKeys.documents.all });
+      void queryClient.invalidateQueries({ queryKey: openDocumentKeys.all });
+    },
   });
   return { ...mutation, progress };
 }

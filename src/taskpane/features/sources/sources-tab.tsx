@@ -1,0 +1,198 @@
+// The Sources tab: which Sidecar document is open, its sections in document order, and the
+// passages each section was written from. Choosing a section moves Word's selection to its
+// heading; selecting text in Word (debounced) moves the panel to the section that holds it.
+import {
+  Button,
+  Caption1,
+  Dropdown,
+  Field,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  Option,
+  Spinner,
+  Text,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import { useApiClient } from "../../api/api-context";
+import { isApiError } from "../../api/api-error";
+import { useOpenDocumentId } from "../../api/open-document";
+import { useUploadOpenDocument } from "../../api/upload-document";
+import { useDocumentHost } from "../../office/host-context";
+import { ErrorMessage } from "../../ui/error-message";
+import { usePersistentState } from "../../ui/use-persistent-state";
+import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
+import { getSources, useSectionSources } from "./api/get-sources";
+import { SourceCard } from "./source-card";
+
+const useStyles = makeStyles({
+  column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+});
+
+/** How long after a selection change the panel looks it up (typing and dragging settle first). */
+export const selectionDebounceMs = 400;
+
+type Focus = { sectionId: string; via: "section" | "selection" };
+type Lookup = { state: "looking" } | { state: "outside" } | { state: "error"; error: unknown };
+
+export function SourcesTab({ documentKey }: { documentKey: string }) {
+  const styles = useStyles();
+  const host = useDocumentHost();
+  const client = useApiClient();
+  const queryClient = useQueryClient();
+  const openId = useOpenDocumentId(documentKey);
+  const documentId = openId.data ?? null;
+  const sections = useSections(documentId);
+  const [remembered, setRemembered] = usePersistentState<Record<string, string>>("sidecar.sources.section", {});
+  const [focus, setFocus] = useState<Focus | undefined>(() =>
+    documentId && remembered[documentId] ? { sectionId: remembered[documentId]!, via: "section" } : undefined,
+  );
+  const [lookup, setLookup] = useState<Lookup | undefined>();
+  const upload = useUploadOpenDocument();
+  const ignoreSelectionUntil = useRef(0);
+
+  const list = sections.data ?? [];
+  const known = focus && list.some((s) => s.section_id === focus.sectionId) ? focus : undefined;
+  const current = known ?? (documentId && remembered[documentId] && list.some((s) => s.section_id === remembered[documentId]) ? { sectionId: remembered[documentId]!, via: "section" as const } : undefined);
+  const section = list.find((s) => s.section_id === current?.sectionId);
+  const sources = useSectionSources(documentId, section?.section_id);
+
+  const show = (next: Focus) => {
+    setFocus(next);
+    if (documentId) setRemembered((previous) => ({ ...previous, [documentId]: next.sectionId }));
+  };
+
+  // Selecting text in the document moves the panel to the section that holds it.
+  useEffect(() => {
+    if (!documentId) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let controller: AbortController | undefined;
+    const unsubscribe = host.onSelectionChanged((change) => {
+      if (change?.programmatic) return; // our own move to a heading, not the person's selection
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        if (Date.now() < ignoreSelectionUntil.current) return; // our own move to a heading
+        const text = (await host.getSelectedText().catch(() => "")).trim();
+        if (text.length < 3) return; // a cleared selection keeps the last section
+        controller?.abort();
+        controller = new AbortController();
+        setLookup({ state: "looking" });
+        try {
+          const result = await getSources(client, { documentId, selectedText: text.slice(0, 4000) }, controller.signal);
+          queryClient.setQueryData(sourcesKeys.sources(documentId, result.section_id), result);
+          setLookup(undefined);
+          show({ sectionId: result.section_id, via: "selection" });
+        } catch (error) {
+          if (isApiError(error) && error.kind === "aborted") return;
+          setLookup(isApiError(error) && error.kind === "not_found" ? { state: "outside" } : { state: "error", error });
+        }
+      }, selectionDebounceMs);
+    });
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+      controller?.abort();
+    };
+  }, [documentId, host, client, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const choose = (sectionId: string) => {
+    const chosen = list.find((s) => s.section_id === sectionId);
+    if (!chosen) return;
+    setLookup(undefined);
+    show({ sectionId, via: "section" });
+    ignoreSelectionUntil.current = Date.now() + selectionDebounceMs + 600;
+    void host.goToHeading(chosen.section_title, occurrenceOf(list, sectionId)).catch(() => false);
+  };
+
+  if (openId.isLoading) return <Spinner size="small" label="Finding out which document is open…" />;
+
+  if (!documentId) {
+    return (
+      <div className={styles.column}>
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>This document isn't in Sidecar yet</MessageBarTitle>
+            Sources show for documents Sidecar generated, and sections for documents you uploaded. Upload this document to see its
+            sections.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" appearance="primary" disabled={upload.isPending} onClick={() => upload.mutate({ signal: new AbortController().signal })}>
+              Upload this document
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+        {upload.isPending && <Spinner size="tiny" label="Uploading…" />}
+        {upload.error && <ErrorMessage error={upload.error} title="Upload failed" />}
+      </div>
+    );
+  }
+
+  const heading = current?.via === "selection" ? "Sources for the selected text" : "Sources for this section";
+
+  return (
+    <div className={styles.column}>
+      {sections.isLoading && <Spinner size="small" label="Loading the document's sections…" />}
+      {sections.error && (
+        <ErrorMessage
+          error={sections.error}
+          title={isApiError(sections.error) && sections.error.kind === "not_found" ? "This document is not on the server" : undefined}
+          onRetry={() => sections.refetch()}
+        />
+      )}
+      {sections.data && list.length === 0 && (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>No sections</MessageBarTitle>
+            This document has no headings, so it has no sections. Sections come from headings (Heading 1–3) or from the template
+            of a generated document.
+          </MessageBarBody>
+        </MessageBar>
+      )}
+      {list.length > 0 && (
+        <Field label="Section">
+          <Dropdown
+            placeholder="Choose a section"
+            value={section?.section_title ?? ""}
+            selectedOptions={section ? [section.section_id] : []}
+            onOptionSelect={(_, data) => data.optionValue && choose(data.optionValue)}
+          >
+            {list.map((s) => (
+              <Option key={s.section_id} value={s.section_id} text={s.section_title}>
+                {s.section_title}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+      )}
+      {list.length > 0 && !section && <Caption1>Choose a section, or select text in the document, to see where it came from.</Caption1>}
+      {lookup?.state === "looking" && <Spinner size="tiny" label="Finding the section of your selection…" />}
+      {lookup?.state === "outside" && (
+        <Caption1 role="status">The selected text is not inside any section of this document; showing the last section.</Caption1>
+      )}
+      {lookup?.state === "error" && <ErrorMessage error={lookup.error} title="Couldn't look up the selection" />}
+      {section && (
+        <section className={styles.column} aria-labelledby="sources-heading">
+          <div className={styles.heading}>
+            <Text as="h2" id="sources-heading" weight="semibold" size={400}>
+              {heading}
+            </Text>
+          </div>
+          <Caption1>{section.section_title}</Caption1>
+          {sources.isLoading && <Spinner size="small" label="Loading sources…" />}
+          {sources.error && <ErrorMessage error={sources.error} onRetry={() => sources.refetch()} />}
+          {sources.data && sources.data.sources.length === 0 && (
+            <Caption1>No sources are recorded for this section. Sidecar records sources for the documents it generates.</Caption1>
+          )}
+          {sources.data?.sources.map((source, index) => (
+            <SourceCard key={`${source.document_source_id}-${source.passage_id ?? index}`} source={source} index={index} />
+          ))}
+        </section>
+      )}
+    </div>
+  );
+}

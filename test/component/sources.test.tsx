@@ -1,0 +1,164 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { http, HttpResponse } from "msw";
+import { setupServer } from "msw/node";
+import { SIDECAR_DOCUMENT_ID_PROPERTY } from "../../src/taskpane/office/document-host";
+import { FakeHost } from "../support/fake-host";
+import { renderPane, server as origin } from "../support/render-pane";
+
+const api = setupServer();
+
+const sections = [
+  { section_id: "s-results", section_title: "Results", section_order: 3 },
+  { section_id: "s-background", section_title: "Background", section_order: 1 },
+  { section_id: "s-methods", section_title: "Methods", section_order: 2 },
+];
+const sourcesBySection: Record<string, Array<Record<string, unknown>>> = {
+  "s-background": [
+    { document_source_id: "src-1", document_source_name: "Nutrition report.docx", referenced_text: "Europeans lack the consciousness.", s3_key: "o/documents/src-1.docx", passage_id: "p7" },
+  ],
+  "s-methods": [],
+  "s-results": [
+    { document_source_id: "src-2", document_source_name: "Trial data.docx", referenced_text: "Mortality fell by a third.", s3_key: "o/documents/src-2.docx", passage_id: "p3" },
+  ],
+};
+let bodies: Array<Record<string, unknown>> = [];
+
+function handlers() {
+  return [
+    http.post(`${origin}/get-sections-for-document`, async ({ request }) => {
+      const { document_id } = (await request.json()) as { document_id: string };
+      if (document_id !== "gen-1") return HttpResponse.json({ detail: "Document not found" }, { status: 404 });
+      return HttpResponse.json({ sections });
+    }),
+    http.post(`${origin}/get-sources-for-selected-text`, async ({ request }) => {
+      const body = (await request.json()) as { section_id?: string; selected_text?: string };
+      bodies.push(body);
+      let sectionId = body.section_id;
+      if (!sectionId && body.selected_text) {
+        if (/mortality/i.test(body.selected_text)) sectionId = "s-results";
+        else return HttpResponse.json({ detail: "No section contains the selected text." }, { status: 404 });
+      }
+      const section = sections.find((s) => s.section_id === sectionId)!;
+      return HttpResponse.json({ section_id: section.section_id, section_title: section.section_title, sources: sourcesBySection[section.section_id] });
+    }),
+    http.post(`${origin}/get-source-context`, () =>
+      HttpResponse.json({ document_id: "src-1", document_name: "Nutrition report.docx", before: ["The paragraph before."], passage: "Europeans lack the consciousness.", after: ["The paragraph after."] }),
+    ),
+    http.get(`${origin}/api/v1/documents/`, () => HttpResponse.json({ documents: [] })),
+  ];
+}
+
+beforeAll(() => api.listen({ onUnhandledRequest: "error" }));
+beforeEach(() => {
+  bodies = [];
+  api.use(...handlers());
+});
+afterEach(() => {
+  api.resetHandlers();
+  localStorage.clear();
+});
+afterAll(() => api.close());
+
+function openSources(host: FakeHost) {
+  localStorage.setItem("sidecar.session", JSON.stringify({ accessToken: "r", ejentoToken: "e", expiresAt: Date.now() + 3_600_000, email: "demo@sidecar.local" }));
+  localStorage.setItem("sidecar.tab", JSON.stringify("sources"));
+  return renderPane(host);
+}
+
+function generatedDocument() {
+  const host = new FakeHost("Board brief.docx");
+  host.customProperties.set(SIDECAR_DOCUMENT_ID_PROPERTY, "gen-1");
+  return host;
+}
+
+test("the section dropdown lists the generated document's sections in document order; choosing one shows its sources and moves Word to its heading", async () => {
+  const user = userEvent.setup();
+  const host = generatedDocument();
+  openSources(host);
+  await user.click(await screen.findByRole("combobox", { name: "Section" }));
+  expect(screen.getAllByRole("option").map((o) => o.textContent)).toEqual(["Background", "Methods", "Results"]);
+  await user.click(screen.getByRole("option", { name: "Background" }));
+
+  const card = await screen.findByRole("group", { name: "Source 1: Nutrition report.docx" });
+  expect(card).toHaveTextContent("Europeans lack the consciousness.");
+  expect(screen.getByRole("heading", { name: "Sources for this section" })).toBeInTheDocument();
+  expect(host.headingMoves).toEqual([{ title: "Background", occurrence: 1 }]);
+
+  // The passage in context: the paragraphs around it in its source document.
+  await user.click(within(card).getByRole("button", { name: "Show in context" }));
+  const context = await within(card).findByLabelText("Passage in context");
+  expect(context).toHaveTextContent("The paragraph before.");
+  expect(context).toHaveTextContent("The paragraph after.");
+});
+
+test("selecting text in the document moves the panel to the section that holds it; clearing the selection keeps it", async () => {
+  const user = userEvent.setup();
+  const host = generatedDocument();
+  openSources(host);
+  await screen.findByRole("combobox", { name: "Section" });
+  host.select("Mortality fell by a third in the treated group.");
+  expect(await screen.findByRole("heading", { name: "Sources for the selected text" })).toBeInTheDocument();
+  expect(screen.getByRole("combobox", { name: "Section" })).toHaveTextContent("Results");
+  expect(await screen.findByRole("group", { name: "Source 1: Trial data.docx" })).toBeInTheDocument();
+  expect(bodies.at(-1)).toEqual({ document_id: "gen-1", selected_text: "Mortality fell by a third in the treated group." });
+
+  const requests = bodies.length;
+  host.select("");
+  await new Promise((r) => setTimeout(r, 600));
+  expect(bodies.length).toBe(requests);
+  expect(screen.getByRole("combobox", { name: "Section" })).toHaveTextContent("Results");
+
+  // A selection outside every section says so and keeps the last section.
+  host.select("Some words that are in no section");
+  expect(await screen.findByText(/not inside any section/i)).toBeInTheDocument();
+  expect(screen.getByRole("combobox", { name: "Section" })).toHaveTextContent("Results");
+  await user.click(screen.getByRole("combobox", { name: "Section" }));
+});
+
+test("a section without recorded sources says so", async () => {
+  const user = userEvent.setup();
+  openSources(generatedDocument());
+  await user.click(await screen.findByRole("combobox", { name: "Section" }));
+  await user.click(screen.getByRole("option", { name: "Methods" }));
+  expect(await screen.findByText(/no sources are recorded for this section/i)).toBeInTheDocument();
+});
+
+test("the last section shown comes back when the pane is reopened", async () => {
+  const user = userEvent.setup();
+  const first = openSources(generatedDocument());
+  await user.click(await screen.findByRole("combobox", { name: "Section" }));
+  await user.click(screen.getByRole("option", { name: "Results" }));
+  await screen.findByRole("group", { name: "Source 1: Trial data.docx" });
+  first.unmount();
+  renderPane(generatedDocument());
+  expect(await screen.findByRole("group", { name: "Source 1: Trial data.docx" })).toBeInTheDocument();
+  expect(screen.getByRole("combobox", { name: "Section" })).toHaveTextContent("Results");
+});
+
+test("a document Sidecar does not know offers to upload it, and then shows its sections", async () => {
+  const user = userEvent.setup();
+  api.use(
+    http.post(`${origin}/api/v1/documents/local`, () =>
+      HttpResponse.json({ document_id: "gen-1", document_name: "Notes.docx", s3_key: "k", status: "Ready" }, { status: 201 }),
+    ),
+  );
+  const host = new FakeHost("Notes.docx");
+  openSources(host);
+  expect(await screen.findByText("This document isn't in Sidecar yet")).toBeInTheDocument();
+  await user.click(screen.getByRole("button", { name: "Upload this document" }));
+  expect(await screen.findByRole("combobox", { name: "Section" })).toBeInTheDocument();
+});
+
+test("a document without headings and a server that is down read as words", async () => {
+  api.use(http.post(`${origin}/get-sections-for-document`, () => HttpResponse.json({ sections: [] })));
+  const view = openSources(generatedDocument());
+  expect(await screen.findByText("No sections")).toBeInTheDocument();
+  view.unmount();
+  localStorage.removeItem("sidecar.sources.section");
+  api.use(http.post(`${origin}/get-sections-for-document`, () => HttpResponse.error()));
+  renderPane(generatedDocument());
+  const alert = await screen.findByRole("alert");
+  expect(alert).toHaveTextContent("Can't reach the server");
+  await waitFor(() => expect(within(alert).getByRole("button", { name: "Try again" })).toBeInTheDocument());
+});
