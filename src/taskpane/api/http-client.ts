@@ -19,6 +19,11 @@ export interface RequestOptions {
   bearer?: string;
 }
 
+export interface StreamRequestOptions extends Omit<RequestOptions, "onUploadProgress"> {
+  /** Accept header for the stream (default text/event-stream). */
+  accept?: string;
+}
+
 interface RawRequest {
   method: string;
   url: string;
@@ -32,6 +37,8 @@ interface RawResponse {
   status: number;
   contentType: string;
   text: string;
+  /** The unread body, when a stream was asked for and the answer is a success. */
+  stream?: Response;
 }
 
 export type Transport = (request: RawRequest) => Promise<RawResponse>;
@@ -44,6 +51,14 @@ const fetchTransport: Transport = async (request) => {
     signal: request.signal,
   });
   return { status: response.status, contentType: response.headers.get("content-type") ?? "", text: await response.text() };
+};
+
+/** For streams: a success keeps its body unread; anything else is read as text like any answer. */
+const streamTransport: Transport = async (request) => {
+  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, signal: request.signal });
+  const contentType = response.headers.get("content-type") ?? "";
+  if (response.ok && response.body) return { status: response.status, contentType, text: "", stream: response };
+  return { status: response.status, contentType, text: await response.text() };
 };
 
 const xhrTransport: Transport = (request) =>
@@ -148,17 +163,30 @@ export class HttpClient {
   }
 
   async request<T = unknown>(name: EndpointName, options: RequestOptions = {}): Promise<T> {
+    return this.withRefresh(name, options, (bearer) => this.send<T>(name, options, bearer));
+  }
+
+  /**
+   * Opens a streamed answer (SSE): the same headers, errors and 401 refresh as `request`, but a
+   * success resolves with the unread Response so its body can be read as it arrives.
+   */
+  async openStream(name: EndpointName, options: StreamRequestOptions = {}): Promise<Response> {
+    return this.withRefresh(name, options, (bearer) => this.send<Response>(name, { ...options, onUploadProgress: undefined }, bearer, options.accept ?? "text/event-stream"));
+  }
+
+  /** Runs `attempt`; on a 401 refreshes once (shared with concurrent callers) and replays. */
+  private async withRefresh<T>(name: EndpointName, options: Pick<RequestOptions, "bearer">, attempt: (bearer: string | undefined) => Promise<T>): Promise<T> {
     const endpoint: Endpoint = endpoints[name];
     const sentWith = options.bearer ?? this.session.current()?.ejentoToken;
     try {
-      return await this.send<T>(name, options, sentWith);
+      return await attempt(sentWith);
     } catch (error) {
       const canRefresh = error instanceof ApiError && error.kind === "unauthorized" && !endpoint.anonymous && !options.bearer && name !== "refresh";
       if (!canRefresh) throw error;
       await this.refreshOnce(sentWith);
       const token = this.session.current()?.ejentoToken;
       if (!token) throw error;
-      return this.send<T>(name, options, token);
+      return attempt(token);
     }
   }
 
@@ -200,9 +228,9 @@ export class HttpClient {
     });
   }
 
-  private async send<T>(name: EndpointName, options: RequestOptions, bearer: string | undefined): Promise<T> {
+  private async send<T>(name: EndpointName, options: RequestOptions, bearer: string | undefined, streamAccept?: string): Promise<T> {
     const endpoint: Endpoint = endpoints[name];
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { Accept: streamAccept ?? "application/json" };
     const { apiKey } = this.settings.get();
     if (apiKey.trim()) headers["Ocp-Apim-Subscription-Key"] = apiKey.trim();
     if (!endpoint.anonymous && bearer) headers.Authorization = `Bearer ${bearer}`;
@@ -223,7 +251,7 @@ export class HttpClient {
         message: "The server address in Connection settings is not a valid web address. Fix it and try again.",
       });
     }
-    const transport = options.onUploadProgress ? this.uploadTransport : this.transport;
+    const transport = streamAccept ? streamTransport : options.onUploadProgress ? this.uploadTransport : this.transport;
     let raw: RawResponse;
     try {
       raw = await transport({ method: endpoint.method, url, headers, body, signal: options.signal, onUploadProgress: options.onUploadProgress });
@@ -238,6 +266,7 @@ export class HttpClient {
         message: `Sidecar can't reach the server at ${this.serverLabel()}. Check that it is running and that the server address in Connection settings is right, then try again.`,
       });
     }
+    if (raw.stream) return raw.stream as T;
     return this.interpret<T>(name, raw);
   }
 
