@@ -35,6 +35,14 @@ export const endpoints = {
   uploadTemplate: { service: "documents", method: "POST", path: "/api/v1/templates/upload" },
   listDocumentSets: { service: "documents", method: "GET", path: "/api/v1/document-sets/" },
   createDocumentSet: { service: "documents", method: "POST", path: "/api/v1/document-sets/" },
+
+  listAgents: { service: "chat", method: "GET", path: "/api/v2/agents" },
+  getAgent: { service: "chat", method: "GET", path: "/api/v2/agents/{agent_id}" },
+  streamAgentResponse: { service: "chat", method: "POST", path: "/response-service/api/v2/agents/{agent_id}/responses/stream" },
+  createAgentResponse: { service: "chat", method: "POST", path: "/response-service/api/v2/agents/{agent_id}/responses" },
+  listChatThreads: { service: "chat", method: "GET", path: "/api/v2/agents/{agent_id}/chat-threads" },
+  listThreadResponses: { service: "chat", method: "GET", path: "/api/v2/chat-threads/{thread_id}/agent-responses" },
+  sendFeedback: { service: "chat", method: "POST", path: "/api/v2/agent-responses/{agent_response_id}/feedbacks" },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof endpoints;

@@ -16,7 +16,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useSessionState } from "../api/api-context";
 import { readJson, writeJson } from "../api/local-store";
 import { AccountPanel } from "../features/connection/account-panel";
@@ -24,6 +24,8 @@ import { SignInForm } from "../features/connection/sign-in-form";
 import { DocumentsTab } from "../features/documents/documents-tab";
 import { GenerateTab } from "../features/generate/generate-tab";
 import { SourcesTab } from "../features/sources/sources-tab";
+import { ChatTab } from "../features/chat/chat-tab";
+import { useNavigationRequest } from "../ui/navigation";
 import { useDocumentHost } from "../office/host-context";
 
 const useStyles = makeStyles({
@@ -42,6 +44,7 @@ const tabs = [
   { id: "documents", label: "Documents" },
   { id: "generate", label: "Generate" },
   { id: "sources", label: "Sources" },
+  { id: "chat", label: "Chat" },
   { id: "account", label: "Account" },
 ] as const;
 type TabId = (typeof tabs)[number]["id"];
@@ -59,6 +62,11 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
     setTab(id);
     writeJson(tabKey, id);
   };
+  // Another tab asked for the Sources tab (a chat citation).
+  const navigationRequest = useNavigationRequest();
+  useEffect(() => {
+    if (navigationRequest?.tab === "sources") selectTab("sources");
+  }, [navigationRequest]);
 
   return (
     <main className={styles.pane}>
@@ -91,6 +99,7 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
             {tab === "documents" && <DocumentsTab documentKey={documentKey} hasDocument={hasDocument} />}
             {tab === "generate" && <GenerateTab documentKey={documentKey} />}
             {tab === "sources" && (hasDocument ? <SourcesTab key={documentKey} documentKey={documentKey} /> : <Caption1>Open a document to see its sources.</Caption1>)}
+            {tab === "chat" && <ChatTab documentKey={documentKey} hasDocument={hasDocument} />}
             {tab === "account" && <AccountPanel />}
           </div>
           <Dialog open={state.status === "expired"} modalType="alert">

@@ -24,6 +24,7 @@ import { useOpenDocumentId } from "../../api/open-document";
 import { useUploadOpenDocument } from "../../api/upload-document";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
+import { navigation, useNavigationRequest, type SourcesRequest } from "../../ui/navigation";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
 import { getSources, useSectionSources } from "./api/get-sources";
@@ -46,7 +47,17 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
   const client = useApiClient();
   const queryClient = useQueryClient();
   const openId = useOpenDocumentId(documentKey);
-  const documentId = openId.data ?? null;
+  // A chat citation may ask for a section of another Sidecar document than the open one.
+  const request = useNavigationRequest();
+  const [viewing, setViewing] = useState<SourcesRequest | undefined>();
+  useEffect(() => {
+    if (!request?.sources) return;
+    setViewing(request.sources.documentId === openId.data ? undefined : request.sources);
+    if (request.sources.sectionId) setFocus({ sectionId: request.sources.sectionId, via: "section" });
+    navigation.set(null);
+  }, [request, openId.data]);
+  const documentId = viewing?.documentId ?? openId.data ?? null;
+  const isOpenDocument = !viewing;
   const sections = useSections(documentId);
   const [remembered, setRemembered] = usePersistentState<Record<string, string>>("sidecar.sources.section", {});
   const [focus, setFocus] = useState<Focus | undefined>(() =>
@@ -69,7 +80,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
 
   // Selecting text in the document moves the panel to the section that holds it.
   useEffect(() => {
-    if (!documentId) return;
+    if (!documentId || !isOpenDocument) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | undefined;
     const unsubscribe = host.onSelectionChanged((change) => {
@@ -98,20 +109,21 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
       clearTimeout(timer);
       controller?.abort();
     };
-  }, [documentId, host, client, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [documentId, isOpenDocument, host, client, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const choose = (sectionId: string) => {
     const chosen = list.find((s) => s.section_id === sectionId);
     if (!chosen) return;
     setLookup(undefined);
     show({ sectionId, via: "section" });
+    if (!isOpenDocument) return;
     ignoreSelectionUntil.current = Date.now() + selectionDebounceMs + 600;
     void host.goToHeading(chosen.section_title, occurrenceOf(list, sectionId)).catch(() => false);
   };
 
   if (openId.isLoading) return <Spinner size="small" label="Finding out which document is open…" />;
 
-  if (!documentId) {
+  if (!documentId && !viewing) {
     return (
       <div className={styles.column}>
         <MessageBar intent="info" layout="multiline">
@@ -136,6 +148,19 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
 
   return (
     <div className={styles.column}>
+      {viewing && (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Showing a cited document</MessageBarTitle>
+            {viewing.title ? `“${viewing.title}” ` : "This "}is not the document open in Word.
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => setViewing(undefined)}>
+              Back to the open document
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {sections.isLoading && <Spinner size="small" label="Loading the document's sections…" />}
       {sections.error && (
         <ErrorMessage

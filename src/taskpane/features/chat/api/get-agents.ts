@@ -1,0 +1,53 @@
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { useApiClient } from "../../../api/api-context";
+import { ApiError } from "../../../api/api-error";
+import type { HttpClient } from "../../../api/http-client";
+
+export interface Agent {
+  id: string;
+  agent_name: string;
+  description?: string;
+  conversation_starter_enabled?: boolean;
+  starters: string[];
+}
+
+/** Ejento answers `{success, message, data}`; `success: false` is an error even with HTTP 200. */
+export function unwrapEnvelope<T>(body: unknown, endpoint: string): T {
+  if (body && typeof body === "object" && "success" in body) {
+    const envelope = body as { success: boolean; message?: string; data?: unknown };
+    if (envelope.success === false) {
+      throw new ApiError({ kind: "invalid", endpoint, message: envelope.message || `The server refused ${endpoint}.` });
+    }
+    return envelope.data as T;
+  }
+  return body as T;
+}
+
+export function parseAgent(raw: unknown): Agent | undefined {
+  if (!raw || typeof raw !== "object") return undefined;
+  const record = raw as Record<string, unknown>;
+  if (record.id === undefined || record.id === null) return undefined;
+  const starters = ["sample_q1", "sample_q2", "sample_q3", "sample_q4"]
+    .map((key) => record[key])
+    .filter((q): q is string => typeof q === "string" && q.trim().length > 0);
+  return {
+    id: String(record.id),
+    agent_name: typeof record.agent_name === "string" && record.agent_name ? record.agent_name : `Agent ${String(record.id)}`,
+    description: typeof record.description === "string" ? record.description : undefined,
+    conversation_starter_enabled: record.conversation_starter_enabled !== false,
+    starters,
+  };
+}
+
+export async function getAgents(client: HttpClient, signal?: AbortSignal): Promise<Agent[]> {
+  const data = unwrapEnvelope<unknown>(await client.request("listAgents", { signal }), "listAgents");
+  return Array.isArray(data) ? data.map(parseAgent).filter((a): a is Agent => !!a) : [];
+}
+
+export const agentsQueryOptions = (client: HttpClient) =>
+  queryOptions({ queryKey: ["agents"], queryFn: ({ signal }) => getAgents(client, signal), staleTime: 5 * 60_000 });
+
+export function useAgents() {
+  const client = useApiClient();
+  return useQuery(agentsQueryOptions(client));
+}

@@ -1,0 +1,223 @@
+// One message. It subscribes to its own entry in the conversation, so a delta re-renders only
+// the answer that is streaming.
+import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
+  Button,
+  Caption1,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Spinner,
+  Text,
+  Tooltip,
+  makeStyles,
+  mergeClasses,
+  tokens,
+} from "@fluentui/react-components";
+import { CopyRegular, TextAddRegular, TextEditStyleRegular, ThumbDislikeRegular, ThumbLikeRegular } from "@fluentui/react-icons";
+import { lazy, memo, Suspense, useCallback, useRef, useState, useSyncExternalStore } from "react";
+import { useDocumentHost } from "../../office/host-context";
+import { ErrorMessage } from "../../ui/error-message";
+import { requestSources } from "../../ui/navigation";
+import { useSendFeedback, type Vote } from "./api/send-feedback";
+import type { Conversation } from "./conversation";
+
+const MarkdownView = lazy(() => import(/* webpackChunkName: "markdown" */ "./markdown-view"));
+
+const useStyles = makeStyles({
+  user: {
+    alignSelf: "flex-end",
+    maxWidth: "85%",
+    backgroundColor: tokens.colorBrandBackground2,
+    padding: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalM}`,
+    borderRadius: tokens.borderRadiusLarge,
+    whiteSpace: "pre-wrap",
+    overflowWrap: "anywhere",
+  },
+  assistant: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalXS,
+    overflowWrap: "anywhere",
+    "& table": { borderCollapse: "collapse" },
+    "& td, & th": { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: "2px 6px" },
+    "& pre": { whiteSpace: "pre-wrap" },
+  },
+  answer: { "& p:first-child": { marginTop: 0 } },
+  plain: { whiteSpace: "pre-wrap" },
+  row: { display: "flex", gap: tokens.spacingHorizontalXS, flexWrap: "wrap", alignItems: "center" },
+  chip: { borderRadius: tokens.borderRadiusCircular },
+  refs: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+});
+
+export const MessageView = memo(function MessageView({
+  conversation,
+  id,
+  onRetry,
+  onFollowup,
+}: {
+  conversation: Conversation;
+  id: string;
+  onRetry: (id: string) => void;
+  onFollowup: (question: string) => void;
+}) {
+  const styles = useStyles();
+  const subscribe = useCallback((listener: () => void) => conversation.subscribeMessage(id, listener), [conversation, id]);
+  const message = useSyncExternalStore(subscribe, () => conversation.message(id));
+  const host = useDocumentHost();
+  const feedback = useSendFeedback();
+  const [vote, setVote] = useState<Vote | undefined>();
+  const [done, setDone] = useState<string | undefined>();
+  const [insertError, setInsertError] = useState<unknown>();
+  const rendered = useRef<HTMLDivElement>(null);
+  if (!message) return null;
+
+  if (message.role === "user") {
+    return (
+      <div className={styles.user} aria-label="Your question">
+        {message.text}
+      </div>
+    );
+  }
+
+  const cite = (n: number) => {
+    const ref = message.references.find((r) => r.number === n);
+    if (!ref) return;
+    if (ref.document_id) requestSources({ documentId: ref.document_id, sectionId: ref.section_id, title: ref.title });
+    else if (ref.url && /^https?:\/\//i.test(ref.url)) window.open(ref.url, "_blank", "noopener");
+  };
+
+  const insert = async (mode: "cursor" | "replace") => {
+    setInsertError(undefined);
+    try {
+      const html = rendered.current?.innerHTML ?? "";
+      await host.insertFormatted(html, mode, message.text);
+      setDone(mode === "cursor" ? "Inserted at the cursor." : "Replaced the selection.");
+    } catch (error) {
+      setInsertError(error);
+    }
+  };
+
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(message.text);
+      setDone("Copied.");
+    } catch {
+      setDone("Copying is blocked here: select the answer and copy it yourself.");
+    }
+  };
+
+  const finished = message.status !== "streaming";
+  return (
+    <article className={styles.assistant} aria-label="Answer" aria-busy={!finished}>
+      {message.thoughts.length > 0 && (
+        <Accordion collapsible>
+          <AccordionItem value="thoughts">
+            <AccordionHeader size="small">Thoughts ({message.thoughts.length})</AccordionHeader>
+            <AccordionPanel>
+              {message.thoughts.map((t, i) => (
+                <Caption1 key={i} block>
+                  {t}
+                </Caption1>
+              ))}
+            </AccordionPanel>
+          </AccordionItem>
+        </Accordion>
+      )}
+      <div ref={rendered} className={styles.answer} data-testid="answer-text">
+        {message.text ? (
+          <Suspense fallback={<Text className={styles.plain}>{message.text}</Text>}>
+            <MarkdownView text={message.text} onCite={cite} />
+          </Suspense>
+        ) : (
+          !finished && <Spinner size="tiny" label="Thinking…" />
+        )}
+      </div>
+      {message.status === "stopped" && <Caption1>Stopped.</Caption1>}
+      {(message.status === "interrupted" || message.status === "error") && (
+        <MessageBar intent={message.status === "error" ? "error" : "warning"} layout="multiline" role="alert">
+          <MessageBarBody>{message.status === "interrupted" ? `Interrupted: ${message.error ?? ""}` : message.error}</MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => onRetry(message.id)}>
+              Retry
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+      {finished && message.references.length > 0 && (
+        <ol className={styles.refs} aria-label="Sources of this answer">
+          {message.references
+            .slice()
+            .sort((a, b) => (a.order ?? a.number) - (b.order ?? b.number))
+            .map((r) => (
+              <li key={r.number} value={r.number}>
+                <a
+                  href={r.url && /^https?:/i.test(r.url) ? r.url : `#cite-${r.number}`}
+                  onClick={(event) => {
+                    if (r.document_id || !r.url || !/^https?:/i.test(r.url)) {
+                      event.preventDefault();
+                      cite(r.number);
+                    }
+                  }}
+                  target="_blank"
+                  rel="noopener noreferrer"
+                >
+                  {r.title || r.url || `Source ${r.number}`}
+                </a>
+              </li>
+            ))}
+        </ol>
+      )}
+      {finished && message.text && message.status !== "error" && (
+        <div className={styles.row}>
+          <Tooltip content="Copy" relationship="label">
+            <Button size="small" appearance="subtle" icon={<CopyRegular />} onClick={copy} />
+          </Tooltip>
+          <Button size="small" icon={<TextAddRegular />} onClick={() => void insert("cursor")}>
+            Insert at cursor
+          </Button>
+          <Button size="small" icon={<TextEditStyleRegular />} onClick={() => void insert("replace")}>
+            Replace selection
+          </Button>
+          {message.agentResponseId && (
+            <>
+              <Tooltip content="Good answer" relationship="label">
+                <Button
+                  size="small"
+                  appearance={vote === "upvote" ? "primary" : "subtle"}
+                  icon={<ThumbLikeRegular />}
+                  aria-pressed={vote === "upvote"}
+                  onClick={() => feedback.mutate({ id: message.agentResponseId!, vote: "upvote" }, { onSuccess: () => setVote("upvote") })}
+                />
+              </Tooltip>
+              <Tooltip content="Bad answer" relationship="label">
+                <Button
+                  size="small"
+                  appearance={vote === "downvote" ? "primary" : "subtle"}
+                  icon={<ThumbDislikeRegular />}
+                  aria-pressed={vote === "downvote"}
+                  onClick={() => feedback.mutate({ id: message.agentResponseId!, vote: "downvote" }, { onSuccess: () => setVote("downvote") })}
+                />
+              </Tooltip>
+            </>
+          )}
+          {done && <Caption1 role="status">{done}</Caption1>}
+        </div>
+      )}
+      {insertError !== undefined && <ErrorMessage error={insertError} title="Couldn't put the answer into the document" />}
+      {feedback.error && <ErrorMessage error={feedback.error} title="Feedback was not sent" />}
+      {finished && message.followups.length > 0 && (
+        <div className={mergeClasses(styles.row)} aria-label="Follow-up questions">
+          {message.followups.map((q) => (
+            <Button key={q} size="small" shape="circular" className={styles.chip} onClick={() => onFollowup(q)}>
+              {q}
+            </Button>
+          ))}
+        </div>
+      )}
+    </article>
+  );
+});
