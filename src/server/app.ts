@@ -15,6 +15,7 @@ import { authRoutes } from "./routes/auth-routes";
 import { documentRoutes } from "./routes/document-routes";
 import { documentSetRoutes } from "./routes/document-set-routes";
 import { fileRoutes } from "./routes/file-routes";
+import { sectionRoutes } from "./routes/section-routes";
 import { staticSite } from "./routes/static-site";
 import { templateRoutes } from "./routes/template-routes";
 import { AuthService } from "./services/auth";
@@ -24,6 +25,8 @@ import { GenerateRequestService } from "./services/generation/generate-request";
 import { GenerationPipeline } from "./services/generation/pipeline";
 import { GenerationQueue } from "./services/generation/queue";
 import { PresignService } from "./services/presign";
+import { OutlineCache } from "./services/sections/outline-cache";
+import { SectionService } from "./services/sections/sections";
 import { TemplateService } from "./services/templates";
 import { ensureDemoUser } from "./services/users";
 import { Storage } from "./storage/storage";
@@ -107,7 +110,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(fastifyMultipart, { throwFileSizeLimit: false });
 
     const auth = new AuthService(storage, config);
-    const documents = new DocumentService(storage, config);
+    // Sections, text indexes and sources per document, in memory (the Sources panel asks on every selection change).
+    const outlines = new OutlineCache(storage, limits);
+    const documents = new DocumentService(storage, config, outlines);
+    const sections = new SectionService(storage, outlines);
     const generation = new GenerateRequestService(storage, generationQueue);
 
     app.get(HEALTH_PATH, async () => ({ ok: true }));
@@ -116,6 +122,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(templateRoutes, { auth, templates, storage, config });
     await app.register(documentSetRoutes, { auth, documentSets });
     await app.register(fileRoutes, { auth, presign, config });
+    await app.register(sectionRoutes, { auth, sections, logLevel: config.logLevel });
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;
   } catch (error) {

@@ -9,7 +9,7 @@ const read = (name: string) => readDocxParagraphs(path.join(FIXTURE_DIR, name), 
 
 test("a single paragraph, and the same from the ISO Strict and BOM-prefixed documents", async () => {
   expect(await read("mammoth-single-paragraph.docx")).toEqual([
-    { text: "Walking on imported air", styleId: null, outlineLevel: null },
+    { text: "Walking on imported air", styleId: null, outlineLevel: null, numbered: false },
   ]);
   expect((await read("mammoth-strict-format.docx")).map((p) => p.text)).toEqual(["Test"]);
   expect((await read("mammoth-utf8-bom.docx")).map((p) => p.text)).toEqual(["This XML has a byte order mark."]);
@@ -34,6 +34,6 @@ test("headings carry their style id and outline level (Heading 1-3 → 0-2)", as
   expect(body.length).toBeGreaterThan(headings.length);
 
   const styled = await read("python-docx-par-known-styles.docx");
-  expect(styled.find((p) => p.text === "Heading 1")).toEqual({ text: "Heading 1", styleId: "Heading1", outlineLevel: 0 });
+  expect(styled.find((p) => p.text === "Heading 1")).toEqual({ text: "Heading 1", styleId: "Heading1", outlineLevel: 0, numbered: false });
   expect(styled.find((p) => p.text === "no specified style")?.outlineLevel).toBeNull();
 });

@@ -54,7 +54,7 @@ describe("the built pane", () => {
     ["GET", "/api/v1/secret.html"],
     ["GET", "/auth-service/api/v2/unknown"],
     ["GET", "/response-service/api/v2/agents/1/responses"],
-    ["POST", "/get-sections-for-document"],
+    ["GET", "/get-sections-for-document"],
     ["GET", "/missing.html"],
   ])("%s %s is a JSON 404, never the pane's HTML", async (method, url) => {
     const token = (await signIn(server.url)).ejento_access_token;

@@ -14,6 +14,8 @@ export class FakeHost implements DocumentHost {
   settings = new Map<string, unknown>();
   selection = "";
   inserted: Array<{ text: string; mode: InsertMode }> = [];
+  /** Every insertFormatted call, as given (no sanitizing here). */
+  insertedFormatted: Array<{ html: string; mode: InsertMode; plainText: string }> = [];
   openedDocuments: Array<{ name: string; bytes: Uint8Array }> = [];
   insertedDocuments: Array<{ bytes: Uint8Array; mode: string }> = [];
   customProperties = new Map<string, string>();
@@ -74,6 +76,9 @@ export class FakeHost implements DocumentHost {
   }
   async insertText(text: string, mode: InsertMode) {
     this.inserted.push({ text, mode });
+  }
+  async insertFormatted(html: string, mode: InsertMode, plainText: string) {
+    this.insertedFormatted.push({ html, mode, plainText });
   }
   async openGeneratedDocument(bytes: Uint8Array, name: string) {
     this.openedDocuments.push({ name, bytes });

@@ -1,6 +1,8 @@
-// A document's outline from its paragraphs: each heading (Heading 1–3 style, or a paragraph with
-// outline level 0–2) starts a section holding the text under it up to the next such heading.
-// Deeper headings (Heading 4 and below) stay inside their section as text.
+// A template's sections from an uploaded .docx: each heading (Heading 1–3 style, or a paragraph
+// with outline level 0–2) starts a section holding the text under it up to the next such heading.
+// Deeper headings (Heading 4 and below) stay inside their section as text (a template section's
+// instructions). A document's sections as the Sources panel shows them (every level, split
+// headings merged, stable ids) are docx/outline.ts.
 import type { DocxParagraph } from "./paragraphs";
 
 /** Outline levels that start a section: 0–2 (Heading 1–3). */

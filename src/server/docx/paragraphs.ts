@@ -11,6 +11,8 @@ export interface DocxParagraph {
   styleId: string | null;
   /** 0 = Heading 1 level … 8; null for body text. From the paragraph, else its style chain. */
   outlineLevel: number | null;
+  /** Carries list numbering (w:numPr with a numId other than 0), its own or its style chain's. */
+  numbered: boolean;
 }
 
 type OrderedNode = Record<string, unknown> & { ":@"?: Record<string, string> };
@@ -53,33 +55,87 @@ function outlineFromValue(value: unknown): number | null {
   return Number.isInteger(level) && level >= 0 && level <= 8 ? level : null;
 }
 
-/** Outline level of each paragraph style id, following basedOn chains; "heading N" names count. */
-function styleOutlineLevels(stylesXml: string | null | undefined): Map<string, number | null> {
-  const result = new Map<string, number | null>();
-  if (!stylesXml) return result;
-  const parsed = plainParser.parse(stylesXml) as { styles?: { style?: Array<Record<string, unknown>> } };
-  const styles = new Map<string, { own: number | null; basedOn: string | null }>();
-  for (const style of parsed.styles?.style ?? []) {
-    const id = typeof style.styleId === "string" ? style.styleId : null;
-    if (!id || (style.type !== undefined && style.type !== "paragraph")) continue;
-    const pPr = style.pPr as { outlineLvl?: { val?: string } } | undefined;
-    const name = (style.name as { val?: string } | undefined)?.val ?? "";
-    const heading = /^heading ([1-9])$/i.exec(name);
-    const own = outlineFromValue(pPr?.outlineLvl?.val) ?? (heading ? Number(heading[1]) - 1 : null);
-    const basedOn = (style.basedOn as { val?: string } | undefined)?.val ?? null;
-    styles.set(id, { own, basedOn });
+/** "Heading1" … "Heading9" (the English built-in ids; other languages localise the id, not the name). */
+const HEADING_STYLE_ID = /^heading\s*([1-9])$/i;
+/** The built-in heading styles' names in styles.xml, the same in every language ("heading 1"). */
+const HEADING_STYLE_NAME = /^heading\s*([1-9])$/i;
+
+/** What a paragraph style says about outline level and numbering, resolved through basedOn. */
+export interface StyleTraits {
+  /** 0–8, or null for body text. */
+  outlineLevel: number | null;
+  numbered: boolean;
+}
+
+interface OwnStyle {
+  /** A level 0–8, "body" for an explicit w:outlineLvl 9 (body text), undefined when not set here. */
+  outline: number | "body" | undefined;
+  /** True/false when the style's w:numPr names a list (numId 0 = numbering removed), undefined otherwise. */
+  numbered: boolean | undefined;
+  basedOn: string | null;
+}
+
+type StyleNode = Record<string, unknown>;
+const attr = (node: unknown, name = "val"): string | undefined => {
+  const value = (node as Record<string, unknown> | undefined)?.[name];
+  return typeof value === "string" ? value : undefined;
+};
+
+function ownOutline(styleId: string, name: string, outlineValue: string | undefined): number | "body" | undefined {
+  if (outlineValue !== undefined) {
+    const level = outlineFromValue(outlineValue);
+    if (level !== null) return level;
+    if (outlineValue.trim() === "9") return "body";
   }
-  const resolve = (id: string, seen: Set<string>): number | null => {
-    if (result.has(id)) return result.get(id) ?? null;
+  const byName = HEADING_STYLE_NAME.exec(name.trim());
+  if (byName) return Number(byName[1]) - 1;
+  const byId = HEADING_STYLE_ID.exec(styleId);
+  if (byId) return Number(byId[1]) - 1;
+  return undefined;
+}
+
+/**
+ * Outline level and numbering of each paragraph style id, the way Word decides them: the
+ * style's own w:outlineLvl (9 = body text), else a built-in heading by name ("heading 1", in
+ * every language) or by id ("Heading1"), else what its basedOn style says (followed to the end of
+ * the chain, loops cut). A style id that styles.xml does not define still counts as a heading when
+ * it is "Heading1" … "Heading9".
+ */
+export function styleTraits(stylesXml: string | null | undefined): (styleId: string) => StyleTraits {
+  const styles = new Map<string, OwnStyle>();
+  if (stylesXml) {
+    const parsed = plainParser.parse(stylesXml) as { styles?: { style?: StyleNode[] } };
+    for (const style of parsed.styles?.style ?? []) {
+      const id = typeof style.styleId === "string" ? style.styleId : null;
+      if (!id || (style.type !== undefined && style.type !== "paragraph")) continue;
+      const pPr = style.pPr as { outlineLvl?: unknown; numPr?: { numId?: unknown } } | undefined;
+      const numId = pPr?.numPr ? attr(pPr.numPr.numId) : undefined;
+      styles.set(id, {
+        outline: ownOutline(id, attr(style.name) ?? "", attr(pPr?.outlineLvl)),
+        numbered: numId !== undefined ? numId.trim() !== "0" : undefined,
+        basedOn: attr(style.basedOn) ?? null,
+      });
+    }
+  }
+  const resolved = new Map<string, StyleTraits>();
+  const resolve = (id: string, seen: Set<string>): StyleTraits => {
+    const known = resolved.get(id);
+    if (known) return known;
     const style = styles.get(id);
-    if (!style || seen.has(id)) return null;
+    if (!style) {
+      const byId = HEADING_STYLE_ID.exec(id);
+      return { outlineLevel: byId ? Number(byId[1]) - 1 : null, numbered: false };
+    }
     seen.add(id);
-    const level = style.own ?? (style.basedOn ? resolve(style.basedOn, seen) : null);
-    result.set(id, level);
-    return level;
+    const parent = style.basedOn && !seen.has(style.basedOn) ? resolve(style.basedOn, seen) : { outlineLevel: null, numbered: false };
+    const traits: StyleTraits = {
+      outlineLevel: style.outline === undefined ? parent.outlineLevel : style.outline === "body" ? null : style.outline,
+      numbered: style.numbered ?? parent.numbered,
+    };
+    resolved.set(id, traits);
+    return traits;
   };
-  for (const id of styles.keys()) resolve(id, new Set());
-  return result;
+  return (styleId) => resolve(styleId, new Set());
 }
 
 /** Text of a run-level subtree; nested text boxes are left to their own paragraphs. */
@@ -105,7 +161,7 @@ function textOf(nodes: OrderedNode[], out: string[]): void {
   }
 }
 
-function collect(nodes: OrderedNode[], levels: Map<string, number | null>, out: DocxParagraph[]): void {
+function collect(nodes: OrderedNode[], traitsOf: (styleId: string) => StyleTraits, out: DocxParagraph[]): void {
   for (const node of nodes) {
     const tag = tagOf(node);
     if (tag === null || tag === "#text" || tag === "Fallback") continue;
@@ -114,37 +170,42 @@ function collect(nodes: OrderedNode[], levels: Map<string, number | null>, out: 
       const pPr = findChild(children, "pPr");
       const pPrChildren = pPr ? childrenOf(pPr, "pPr") : [];
       const styleId = findChild(pPrChildren, "pStyle")?.[":@"]?.val ?? null;
+      const style = styleId ? traitsOf(styleId) : { outlineLevel: null, numbered: false };
+      // A direct w:outlineLvl wins over the style's (9, or anything out of range, = body text).
       const ownLevel = findChild(pPrChildren, "outlineLvl")?.[":@"]?.val;
-      const outlineLevel =
-        ownLevel !== undefined ? outlineFromValue(ownLevel) : styleId ? (levels.get(styleId) ?? null) : null;
+      const outlineLevel = ownLevel !== undefined ? outlineFromValue(ownLevel) : style.outlineLevel;
+      const numPr = findChild(pPrChildren, "numPr");
+      const numId = numPr ? findChild(childrenOf(numPr, "numPr"), "numId")?.[":@"]?.val : undefined;
+      // A w:numPr without a numId (only a level) keeps the style's list.
+      const numbered = numId !== undefined ? numId.trim() !== "0" : style.numbered;
       const parts: string[] = [];
       textOf(children, parts);
-      out.push({ text: parts.join(""), styleId, outlineLevel });
+      out.push({ text: parts.join(""), styleId, outlineLevel, numbered });
       // Paragraphs inside text boxes anchored in this paragraph come right after it.
-      collectNested(children, levels, out);
+      collectNested(children, traitsOf, out);
     } else {
-      collect(children, levels, out);
+      collect(children, traitsOf, out);
     }
   }
 }
 
-function collectNested(nodes: OrderedNode[], levels: Map<string, number | null>, out: DocxParagraph[]): void {
+function collectNested(nodes: OrderedNode[], traitsOf: (styleId: string) => StyleTraits, out: DocxParagraph[]): void {
   for (const node of nodes) {
     const tag = tagOf(node);
     if (tag === null || tag === "#text" || tag === "Fallback") continue;
-    if (tag === "txbxContent") collect(childrenOf(node, tag), levels, out);
-    else collectNested(childrenOf(node, tag), levels, out);
+    if (tag === "txbxContent") collect(childrenOf(node, tag), traitsOf, out);
+    else collectNested(childrenOf(node, tag), traitsOf, out);
   }
 }
 
 /** Paragraphs of the body (tables and text boxes included), in document order. */
 export function paragraphsFromXml(documentXml: string, stylesXml?: string | null): DocxParagraph[] {
-  const levels = styleOutlineLevels(stylesXml);
+  const traitsOf = styleTraits(stylesXml);
   const out: DocxParagraph[] = [];
   const tree = orderedParser.parse(documentXml) as OrderedNode[];
   const document = tree.find((node) => tagOf(node) === "document");
   const body = document ? findChild(childrenOf(document, "document"), "body") : undefined;
-  if (body) collect(childrenOf(body, "body"), levels, out);
+  if (body) collect(childrenOf(body, "body"), traitsOf, out);
   return out;
 }
 

@@ -2,14 +2,12 @@
 // check it is a real .docx, keep it; list them (local and generated); one document with its
 // sections; a generated document's status.
 import type { Config } from "../config";
-import { headingSections } from "../docx/headings";
-import { DocxRejectedError } from "../docx/inspect-docx";
-import { readDocxParagraphs } from "../docx/paragraphs";
 import { HttpError } from "../errors";
 import type { DocumentStatus } from "../storage/generation-store";
 import type { DocumentRow, Storage } from "../storage/storage";
 import type { Caller } from "./auth";
 import { receiveCheckedDocx, tooLargeError } from "./docx-upload";
+import type { OutlineCache } from "./sections/outline-cache";
 
 export interface UploadedDocument {
   document_id: string;
@@ -105,10 +103,23 @@ function templateOf(row: DocumentRow): DocumentListItem["template"] {
   return null;
 }
 
+/** A document of the caller's organization: 404 when there is none, 403 when it is another's. */
+export function readableDocument(storage: Storage, caller: Caller, documentId: string): DocumentRow {
+  const row = storage.getDocument(documentId);
+  if (!row) {
+    throw new HttpError(404, `There is no document with the id "${documentId}". Check the id, or pick the document from the documents list.`);
+  }
+  if (row.organization_id !== caller.organizationId) {
+    throw new HttpError(403, "This document belongs to another organization; you cannot open it. Sign in with an account of that organization.");
+  }
+  return row;
+}
+
 export class DocumentService {
   constructor(
     private readonly storage: Storage,
     private readonly config: Pick<Config, "maxUploadBytes" | "maxUnpackedBytes" | "maxZipEntries">,
+    private readonly outlines: OutlineCache,
   ) {}
 
   /**
@@ -164,16 +175,8 @@ export class DocumentService {
     }));
   }
 
-  /** A document of the caller's organization: 404 when there is none, 403 when it is another's. */
   private readable(caller: Caller, documentId: string): DocumentRow {
-    const row = this.storage.getDocument(documentId);
-    if (!row) {
-      throw new HttpError(404, `There is no document with the id "${documentId}". Check the id, or pick the document from the documents list.`);
-    }
-    if (row.organization_id !== caller.organizationId) {
-      throw new HttpError(403, "This document belongs to another organization; you cannot open it. Sign in with an account of that organization.");
-    }
-    return row;
+    return readableDocument(this.storage, caller, documentId);
   }
 
   /** Generation status (CONTRACT.md); a local document is simply Ready. */
@@ -191,8 +194,8 @@ export class DocumentService {
 
   /**
    * One document with its sections: a generated document's template sections with their text
-   * (empty until it is Ready); a local document's headings (Heading 1-3 or outline levels 0-2)
-   * with the text under each, section_id = the heading text.
+   * (empty until it is Ready); a local document's headings with the text under each — the same
+   * sections, ids and titles as get-sections-for-document (docx/outline.ts).
    */
   async get(caller: Caller, documentId: string): Promise<DocumentDetail> {
     const row = this.readable(caller, documentId);
@@ -222,23 +225,7 @@ export class DocumentService {
   }
 
   private async headingsOf(row: DocumentRow): Promise<DocumentSection[]> {
-    const filePath = this.storage.documentFilePath(row);
-    if (!filePath) return [];
-    let paragraphs;
-    try {
-      paragraphs = await readDocxParagraphs(filePath, {
-        maxUnpackedBytes: this.config.maxUnpackedBytes,
-        maxEntries: this.config.maxZipEntries,
-      });
-    } catch (error) {
-      if (error instanceof DocxRejectedError) return [];
-      throw error;
-    }
-    return headingSections(paragraphs).map((section, order) => ({
-      section_id: section.title,
-      section_title: section.title,
-      section_order: order,
-      text: section.body.join("\n"),
-    }));
+    const outline = await this.outlines.outline(row);
+    return outline.sections.map(({ section_id, section_title, section_order, text }) => ({ section_id, section_title, section_order, text }));
   }
 }

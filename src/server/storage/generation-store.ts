@@ -284,6 +284,17 @@ export class GenerationStore {
       .all(documentId) as DocumentSectionRow[];
   }
 
+  /** Every recorded source of the document, by section order, then source order. */
+  sourcesOfDocument(documentId: string): SectionSourceRow[] {
+    return this.db
+      .prepare(
+        `SELECT s.* FROM section_sources s
+         JOIN document_sections d ON d.document_id = s.document_id AND d.section_id = s.section_id
+         WHERE s.document_id = ? ORDER BY d.section_order, s.source_order`,
+      )
+      .all(documentId) as SectionSourceRow[];
+  }
+
   sources(documentId: string, sectionId: string): SectionSourceRow[] {
     return this.db
       .prepare("SELECT * FROM section_sources WHERE document_id = ? AND section_id = ? ORDER BY source_order")

@@ -118,6 +118,9 @@ export class Storage {
   readonly passages: PassageStore;
   readonly generation: GenerationStore;
 
+  /** Prepared statements of the queries every request makes (a token, a document), made once. */
+  private readonly hotStatements = new Map<string, Database.Statement>();
+
   private constructor(
     readonly dataDir: string,
     private readonly db: Database.Database,
@@ -147,6 +150,16 @@ export class Storage {
       throw error;
     }
     return new Storage(dataDir, db);
+  }
+
+  /** The prepared statement for `sql`, prepared on first use (for queries on every request's path). */
+  private hot(sql: string): Database.Statement {
+    let statement = this.hotStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.hotStatements.set(sql, statement);
+    }
+    return statement;
   }
 
   close(): void {
@@ -251,17 +264,15 @@ export class Storage {
   }
 
   findToken(tokenHash: string): TokenRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
-                s.revoked_at, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
-         FROM auth_tokens t
-         JOIN sign_ins s ON s.id = t.sign_in_id
-         JOIN users u ON u.id = s.user_id
-         JOIN organizations o ON o.id = u.organization_id
-         WHERE t.token_hash = ?`,
-      )
-      .get(tokenHash) as
+    const row = this.hot(
+      `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
+              s.revoked_at, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
+       FROM auth_tokens t
+       JOIN sign_ins s ON s.id = t.sign_in_id
+       JOIN users u ON u.id = s.user_id
+       JOIN organizations o ON o.id = u.organization_id
+       WHERE t.token_hash = ?`,
+    ).get(tokenHash) as
       | {
           kind: TokenKind;
           expires_at: number;
@@ -446,11 +457,11 @@ export class Storage {
   }
 
   getDocument(documentId: string): DocumentRow | undefined {
-    return this.db.prepare("SELECT * FROM documents WHERE document_id = ?").get(documentId) as DocumentRow | undefined;
+    return this.hot("SELECT * FROM documents WHERE document_id = ?").get(documentId) as DocumentRow | undefined;
   }
 
   findDocumentByS3Key(s3Key: string): DocumentRow | undefined {
-    return this.db.prepare("SELECT * FROM documents WHERE s3_key = ?").get(s3Key) as DocumentRow | undefined;
+    return this.hot("SELECT * FROM documents WHERE s3_key = ?").get(s3Key) as DocumentRow | undefined;
   }
 }
 

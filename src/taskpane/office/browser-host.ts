@@ -1,13 +1,13 @@
 // DocumentHost for the plain browser tab (development, demos, end-to-end tests): a .docx the person
 // picks stands for "the open document". The pane shows a readable preview of it (mammoth → DOMPurify),
 // selection and inserts work on that preview, settings live in localStorage keyed by the document's
-// SHA-256, and the picked file is kept in IndexedDB so a reload brings it back.
+// SHA-256, and the picked file is kept in IndexedDB so a reload brings it back. Rich answers
+// (insertFormatted) go into the preview as sanitized HTML blocks.
 //
 // The picked file's bytes are never modified: inserts change only the preview, and readDocument
 // returns the bytes exactly as picked. A generated document "opened" here becomes the open document,
 // exactly as if it had been picked; custom document properties are read from the bytes themselves.
 
-import DOMPurify from "dompurify";
 import { unzipSync } from "fflate";
 
 import {
@@ -23,6 +23,7 @@ import {
 } from "./document-host";
 import { looksLikeZip } from "./docx-bytes";
 import { findHeading, headingCandidates, nearestHeading, normalizeHeadingTitle, type ParagraphInfo } from "./heading-match";
+import { sanitizeFormattedHtml, sanitizePreviewHtml } from "./html-sanitize";
 import { sha256Hex } from "./sha256";
 
 export type BrowserDocumentStatus = "empty" | "loading" | "ready" | "error";
@@ -108,7 +109,7 @@ async function renderPreviewHtml(bytes: Uint8Array, name: string): Promise<strin
     // Loaded on first use: the preview library is only needed in the browser tab, not in Word.
     const { default: mammoth } = await import(/* webpackChunkName: "preview" */ "mammoth");
     const result = await mammoth.convertToHtml(input);
-    return DOMPurify.sanitize(result.value);
+    return sanitizePreviewHtml(result.value);
   } catch (error) {
     throw new OfficeError(
       "read_failed",
@@ -601,7 +602,8 @@ export class BrowserHost implements DocumentHost {
     this.clearSelection();
     const element = this.previewElement;
     if (!element) return;
-    // Sanitized by DOMPurify in renderPreviewHtml; inserted text only ever enters as text nodes.
+    // Sanitized in renderPreviewHtml; inserted text only ever enters as text nodes, inserted HTML
+    // (insertDocument, insertFormatted) only sanitized (html-sanitize.ts).
     element.innerHTML = this.current ? this.html : "";
   }
 
@@ -772,11 +774,30 @@ export class BrowserHost implements DocumentHost {
     this.placeBlocks(this.blocksFromHtml(html), mode);
   }
 
+  /**
+   * Inserts an answer's HTML into the preview, sanitized like it is for Word (html-sanitize.ts):
+   * its blocks (headings, paragraphs, lists, tables, ...) placed like insertText places paragraphs,
+   * each marked `data-sidecar-inserted`; the block they land in is split, so no paragraph ends up
+   * inside a paragraph. `plainText` goes in instead when nothing is left of the HTML.
+   */
+  async insertFormatted(html: string, mode: InsertMode, plainText: string): Promise<void> {
+    if (!this.current) throw noDocument();
+    let clean = "";
+    try {
+      clean = sanitizeFormattedHtml(html);
+    } catch {
+      clean = "";
+    }
+    const blocks = clean ? this.blocksFromHtml(clean) : [];
+    if (blocks.length === 0) return this.insertText(plainText, mode);
+    this.placeBlocks(blocks, mode);
+  }
+
   /** Sanitized HTML as top-level blocks: elements as they are, loose inline content wrapped in <p>. */
   private blocksFromHtml(html: string): HTMLElement[] {
     const doc = this.doc;
     const template = doc.createElement("template");
-    template.innerHTML = html; // already sanitized by DOMPurify; template content is inert
+    template.innerHTML = html; // already sanitized (html-sanitize.ts); template content is inert
     const blocks: HTMLElement[] = [];
     let loose: HTMLElement | null = null;
     for (const node of Array.from(template.content.childNodes)) {

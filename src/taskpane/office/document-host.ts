@@ -126,6 +126,20 @@ export interface DocumentHost {
   /** Inserts plain text at the cursor, or in place of the selection. */
   insertText(text: string, mode: InsertMode): Promise<void>;
 
+  /**
+   * Inserts rich content (an answer the pane rendered from markdown to HTML) just after the
+   * selection, keeping it ("cursor"), or in place of it ("replace"), so that headings, lists,
+   * bold/italic, links, code and tables become document formatting where the host can. The HTML
+   * is sanitized again here (html-sanitize.ts: a small allow-list of tags, no style/class/on*
+   * attributes, http(s)/mailto links only). The cursor ends after the inserted content; listeners
+   * of onSelectionChanged hear that move with `programmatic: true`.
+   *
+   * `plainText` is the same content as plain text: inserted instead (and the call still succeeds)
+   * when the host can't insert HTML (a Word without insertHtml, or one that refuses this HTML), or
+   * when nothing is left of the HTML after sanitizing. Word: Range.insertHtml (WordApi 1.1).
+   */
+  insertFormatted(html: string, mode: InsertMode, plainText: string): Promise<void>;
+
   /** Settings stored in the document itself (Office document settings). */
   getSetting<T = unknown>(key: string): Promise<T | undefined>;
   setSetting(key: string, value: unknown): Promise<void>;

@@ -724,6 +724,138 @@ describe("insertDocument", () => {
   });
 });
 
+describe("insertFormatted (browser tab)", () => {
+  const ANSWER =
+    "<h2>Plan</h2>\n<ul><li>One <strong>bold</strong></li><li>Two<ul><li>Nested</li></ul></li></ul>\n" +
+    "<table><thead><tr><th>Name</th><th>Role</th></tr></thead><tbody><tr><td>Ada</td><td>Lead</td></tr></tbody></table>";
+  const DANGEROUS =
+    '<p style="color:red" class="x" onclick="evil()">Hi <a href="javascript:alert(1)">bad</a> <a href="https://example.com/">ok</a></p>' +
+    '<script>window.hacked = true</script><img src="x" onerror="window.hacked = true"><p data-x="1" aria-label="y">Bye</p>';
+
+  async function openSingleParagraph() {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
+    return { host, preview, text: textOf(preview, "p") };
+  }
+
+  const shape = (preview: Element) => [...preview.children].map((child) => [child.tagName, child.textContent]);
+
+  test("replace: a heading, a list and a table take the selected text's place, marked, never inside a paragraph", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    select(text, 11, text, 19); // "imported"
+
+    await host.insertFormatted(ANSWER, "replace", "Plan ...");
+
+    expect(shape(preview)).toEqual([
+      ["P", "Walking on "],
+      ["H2", "Plan"],
+      ["UL", "One boldTwoNested"],
+      ["TABLE", "NameRoleAdaLead"],
+      ["P", " air"],
+    ]);
+    expect(preview.textContent).not.toContain("imported");
+    expect(insertedTexts(preview)).toEqual(["Plan", "One boldTwoNested", "NameRoleAdaLead"]);
+    expect(preview.querySelector("ul ul li")?.textContent).toBe("Nested");
+    expect(preview.querySelector("li strong")?.textContent).toBe("bold");
+    expect(preview.querySelector("p p, p h2, p ul, p table")).toBeNull();
+  });
+
+  test("cursor: the content goes after the selection, which stays in the document; the caret ends after it", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    select(text, 0, text, 7); // "Walking"
+
+    await host.insertFormatted("<h1>Title</h1><p>Some <em>text</em></p>", "cursor", "Title\nSome text");
+
+    expect(shape(preview)).toEqual([
+      ["P", "Walking"],
+      ["H1", "Title"],
+      ["P", "Some text"],
+      ["P", " on imported air"],
+    ]);
+    expect(preview.querySelector("p em")?.textContent).toBe("text");
+    expect(insertedTexts(preview)).toEqual(["Title", "Some text"]);
+    const caret = document.getSelection()!.getRangeAt(0);
+    expect(caret.collapsed).toBe(true);
+    expect(caret.startContainer).toBe(preview.children[2]);
+    await expect(host.getSelectedText()).resolves.toBe("");
+
+    await host.insertText("Next", "cursor"); // the next insert follows
+    expect(paragraphs(preview)).toEqual(["Walking", "Some text", "Next", " on imported air"]);
+  });
+
+  test("dangerous HTML is inert: no script, no event handler, no style/class/data-*, no javascript: link", async () => {
+    const { host, preview } = await openSingleParagraph();
+    await host.insertFormatted(DANGEROUS, "cursor", "Hi bad ok\nBye");
+    expect(preview.querySelector("script, img, [onerror], [onclick], [style], [class], [data-x], [aria-label]")).toBeNull();
+    expect((globalThis as { hacked?: boolean }).hacked).toBeUndefined();
+    expect([...preview.querySelectorAll("a")].map((a) => [a.textContent, a.getAttribute("href")])).toEqual([
+      ["bad", null],
+      ["ok", "https://example.com/"],
+    ]);
+    expect(insertedTexts(preview)).toEqual(["Hi bad ok", "Bye"]);
+  });
+
+  test("with no selection in the preview it is appended at the end", async () => {
+    const { host, preview } = await openSingleParagraph();
+    await host.insertFormatted(ANSWER, "cursor", "Plan ...");
+    expect(shape(preview).map(([tag]) => tag)).toEqual(["P", "H2", "UL", "TABLE"]);
+    expect(preview.firstElementChild?.textContent).toBe("Walking on imported air");
+    expect(preview.lastElementChild?.getAttribute("data-sidecar-inserted")).toBe("true");
+  });
+
+  test("loose inline content is wrapped in a paragraph; inside a list item the blocks stay in that item", async () => {
+    const { host, preview } = await openSingleParagraph();
+    await host.insertFormatted("Just <strong>inline</strong> text", "cursor", "Just inline text");
+    expect(preview.lastElementChild?.outerHTML).toBe('<p data-sidecar-inserted="true">Just <strong>inline</strong> text</p>');
+
+    const list = newHost();
+    const listPreview = mountPreview();
+    list.attachPreview(listPreview);
+    await list.openFile({ name: "list.docx", bytes: fixture("mammoth-simple-list.docx") });
+    select(textOf(listPreview, "li"), 5); // after "Apple"
+    await list.insertFormatted("<p>note <em>here</em></p>", "cursor", "note here");
+    expect(listPreview.querySelector("li p[data-sidecar-inserted]")?.textContent).toBe("note here");
+    expect(listPreview.querySelectorAll("li")).toHaveLength(2);
+  });
+
+  test("nothing left after sanitizing: the plain text goes in; the bytes stay; without a document it asks for one", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    const bytes = await host.readDocument();
+    select(text, 0, text, 7);
+    await host.insertFormatted("<script>alert(1)</script>", "replace", "Plain one\nPlain two");
+    expect(paragraphs(preview)).toEqual(["Plain one", "Plain two", " on imported air"]);
+    expect(preview.querySelector("script")).toBeNull();
+    await expect(host.readDocument()).resolves.toEqual(bytes);
+
+    expect((await caught(newHost().insertFormatted("<p>x</p>", "cursor", "x"))).kind).toBe("no_document");
+  });
+
+  test("listeners hear the caret move after the insert as programmatic", async () => {
+    const { host, preview, text } = await openSingleParagraph();
+    const listener = jest.fn();
+    host.onSelectionChanged(listener);
+    select(text, 0, text, 7);
+    await host.insertFormatted("<h2>X</h2>", "cursor", "X");
+    document.dispatchEvent(new Event("selectionchange")); // the page reporting the caret Sidecar placed
+    expect(listener.mock.calls).toEqual([[{ programmatic: false }], [{ programmatic: true }]]);
+    expect(preview.querySelector("h2")?.getAttribute("data-sidecar-inserted")).toBe("true");
+  });
+
+  test("the insert survives re-attaching the preview", async () => {
+    const { host } = await openSingleParagraph();
+    await host.insertFormatted("<h3>Kept</h3>", "cursor", "Kept");
+    host.attachPreview(null);
+    const again = mountPreview();
+    host.attachPreview(again);
+    expect(shape(again)).toEqual([
+      ["P", "Walking on imported air"],
+      ["H3", "Kept"],
+    ]);
+  });
+});
+
 describe("getCustomProperty", () => {
   test("reads a property from docProps/custom.xml (case-insensitive name), undefined for others", async () => {
     const host = newHost();

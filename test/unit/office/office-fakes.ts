@@ -336,3 +336,81 @@ export function fakeWordDocument(specs: FakeParagraphSpec[], options: FakeWordDo
   (globalThis as { Word?: unknown }).Word = word;
   return { word, context, record };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Word for insertText / insertFormatted: the selection's insertHtml and insertText, with Office.js's
+// batching (inserts and selects take effect at context.sync(); a failure there drops the batch).
+
+export interface FakeWordInsertOptions {
+  /** Range has no insertHtml at all (calling it is a TypeError). */
+  noInsertHtml?: boolean;
+  /** The sync after insertHtml fails with this Word error code (e.g. "ApiNotFound", "AccessDenied"). */
+  insertHtmlError?: string;
+  /** The sync after insertText fails with this Word error code. */
+  insertTextError?: string;
+}
+
+export interface FakeInsert {
+  kind: "html" | "text";
+  content: string;
+  location: string;
+}
+
+export function fakeWordInsert(options: FakeWordInsertOptions = {}) {
+  const record = {
+    /** Inserts Word carried out, in order. */
+    inserts: [] as FakeInsert[],
+    /** select() calls carried out: which insert's range, and where. */
+    selects: [] as Array<{ kind: FakeInsert["kind"]; mode: string | undefined }>,
+    syncs: 0,
+    runs: 0,
+  };
+  const queue: Array<() => void> = [];
+  let failure: string | undefined;
+
+  function insertedRange(kind: FakeInsert["kind"]) {
+    return {
+      select(mode?: string) {
+        queue.push(() => record.selects.push({ kind, mode }));
+      },
+    };
+  }
+
+  const selection: Record<string, unknown> = {
+    insertText(text: string, location: string) {
+      if (options.insertTextError) failure = options.insertTextError;
+      queue.push(() => record.inserts.push({ kind: "text", content: text, location }));
+      return insertedRange("text");
+    },
+  };
+  if (!options.noInsertHtml) {
+    selection.insertHtml = (html: string, location: string) => {
+      if (options.insertHtmlError) failure = options.insertHtmlError;
+      queue.push(() => record.inserts.push({ kind: "html", content: html, location }));
+      return insertedRange("html");
+    };
+  }
+
+  const context = {
+    document: { getSelection: () => selection },
+    sync: jest.fn(async () => {
+      record.syncs++;
+      await Promise.resolve();
+      const failed = failure;
+      const work = queue.splice(0);
+      failure = undefined;
+      if (failed) throw Object.assign(new Error(failed), { code: failed, name: failed });
+      work.forEach((run) => run());
+    }),
+  };
+  const word = {
+    run: jest.fn(async <T,>(batch: (context: unknown) => Promise<T>) => {
+      record.runs++;
+      queue.splice(0);
+      failure = undefined;
+      return batch(context);
+    }),
+  };
+  (globalThis as { Word?: unknown }).Word = word;
+  return { word, record };
+}

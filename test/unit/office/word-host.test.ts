@@ -12,6 +12,7 @@ import {
   fakeFile,
   fakeOffice,
   fakeWordDocument,
+  fakeWordInsert,
   gettingFile,
   installOffice,
   type Callback,
@@ -996,5 +997,140 @@ describe("getSelectionContext (Word)", () => {
     const error = await caught(createWordHost().getSelectionContext());
     expect(error.kind).toBe("read_failed");
     expect(error.message).toMatch(/^Sidecar couldn't read the selected text\. Click in the document/);
+  });
+});
+
+describe("insertFormatted (Word)", () => {
+  const ANSWER = [
+    "<h2>Summary</h2>",
+    '<p>Plain <strong>bold</strong> <em>italic</em> <a href="https://example.com/x">site</a> <code>x = 1</code></p>',
+    "<ul><li>One<ul><li>Nested</li></ul></li><li>Two</li></ul>",
+    "<ol><li>First</li></ol>",
+    "<table><thead><tr><th>Name</th></tr></thead><tbody><tr><td>Ada</td></tr></tbody></table>",
+    "<pre><code>line 1\nline 2</code></pre>",
+    "<blockquote><p>Quoted</p></blockquote>",
+  ].join("\n");
+  const DANGEROUS =
+    '<p style="color:red" class="x" onclick="evil()">Hi</p><script>alert(1)</script>' +
+    '<img src="x" onerror="alert(2)"><a href="javascript:alert(3)">bad link</a><a href="mailto:me@example.com">mail</a>';
+
+  beforeEach(() => installOffice(fakeOffice()));
+
+  test("replace: the sanitized HTML takes the selection's place (headings, lists, tables, code kept), cursor after it", async () => {
+    const { record } = fakeWordInsert();
+    await createWordHost().insertFormatted(ANSWER, "replace", "Summary ...");
+    expect(record.inserts).toHaveLength(1);
+    const [insert] = record.inserts;
+    expect(insert).toMatchObject({ kind: "html", location: "Replace" });
+    const kept = [
+      "<h2>Summary</h2>",
+      "<strong>bold</strong>",
+      "<em>italic</em>",
+      '<a href="https://example.com/x">site</a>',
+      "<code>x = 1</code>",
+      "<ul><li>One<ul><li>Nested</li></ul></li><li>Two</li></ul>",
+      "<ol><li>First</li></ol>",
+      "<th>Name</th>",
+      "<td>Ada</td>",
+      "<pre><code>line 1\nline 2</code></pre>",
+      "<blockquote><p>Quoted</p></blockquote>",
+    ];
+    for (const part of kept) expect(insert?.content).toContain(part);
+    expect(record.selects).toEqual([{ kind: "html", mode: "End" }]);
+    expect(record.syncs).toBe(1);
+  });
+
+  test("cursor: inserted at the end of the selection, which stays; cursor after the insert", async () => {
+    const { record } = fakeWordInsert();
+    await createWordHost().insertFormatted("<p>An <b>answer</b></p>", "cursor", "An answer");
+    expect(record.inserts).toEqual([{ kind: "html", content: "<p>An <b>answer</b></p>", location: "End" }]);
+    expect(record.selects).toEqual([{ kind: "html", mode: "End" }]);
+  });
+
+  test("scripts, event handlers, style/class and javascript: links never reach Word", async () => {
+    const { record } = fakeWordInsert();
+    await createWordHost().insertFormatted(DANGEROUS, "cursor", "Hi");
+    const html = record.inserts[0]?.content ?? "";
+    expect(record.inserts[0]?.kind).toBe("html");
+    expect(html).not.toMatch(/script|alert|onerror|onclick|style=|class=|javascript:|<img/i);
+    expect(html).toContain("<p>Hi</p>");
+    expect(html).toContain("<a>bad link</a>"); // the text stays, the link goes
+    expect(html).toContain('<a href="mailto:me@example.com">mail</a>');
+  });
+
+  test("HTML with nothing left after sanitizing goes in as the plain text", async () => {
+    const { record } = fakeWordInsert();
+    await createWordHost().insertFormatted("<script>alert(1)</script>", "replace", "Fallback\r\ntext");
+    expect(record.inserts).toEqual([{ kind: "text", content: "Fallback\ntext", location: "Replace" }]);
+  });
+
+  test.each([["ApiNotFound"], ["NotImplemented"], ["GeneralException"]])(
+    "insertHtml failing with %s: the plain text goes in instead, and the call succeeds",
+    async (code) => {
+      const { record } = fakeWordInsert({ insertHtmlError: code });
+      await expect(createWordHost().insertFormatted("<h1>Title</h1>", "replace", "Title")).resolves.toBeUndefined();
+      expect(record.inserts).toEqual([{ kind: "text", content: "Title", location: "Replace" }]);
+      expect(record.selects).toEqual([{ kind: "text", mode: "End" }]);
+    },
+  );
+
+  test("a Word without insertHtml at all gets the plain text", async () => {
+    const { record } = fakeWordInsert({ noInsertHtml: true });
+    await createWordHost().insertFormatted("<h1>Title</h1><p>Body</p>", "cursor", "Title\nBody");
+    expect(record.inserts).toEqual([{ kind: "text", content: "Title\nBody", location: "End" }]);
+  });
+
+  test("a protected document is write_failed with words, and no plain text is tried", async () => {
+    const { record } = fakeWordInsert({ insertHtmlError: "AccessDenied" });
+    const error = await caught(createWordHost().insertFormatted("<p>x</p>", "replace", "x"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/protected/);
+    expect(error.message).toMatch(/Restrict Editing/);
+    expect(record.inserts).toEqual([]);
+    expect(record.runs).toBe(1);
+  });
+
+  test("a read-only document (common error 5002) says so; other failures say where to click", async () => {
+    (globalThis as { Word?: unknown }).Word = {
+      run: () => Promise.reject(Object.assign(new Error("read only"), { code: 5002 })),
+    };
+    const readOnly = await caught(createWordHost().insertFormatted("<p>x</p>", "cursor", "x"));
+    expect(readOnly.kind).toBe("write_failed");
+    expect(readOnly.message).toMatch(/read-only or protected/);
+
+    fakeWordInsert({ insertHtmlError: "InvalidArgument" });
+    const other = await caught(createWordHost().insertFormatted("<p>x</p>", "cursor", "x"));
+    expect(other.message).toMatch(/^Sidecar couldn't insert the answer into the document\. Click in the body/);
+    expect(other.message).toMatch(/Word error InvalidArgument/);
+  });
+
+  test("the plain-text fallback failing too is write_failed with words", async () => {
+    fakeWordInsert({ insertHtmlError: "ApiNotFound", insertTextError: "AccessDenied" });
+    const error = await caught(createWordHost().insertFormatted("<p>x</p>", "cursor", "x"));
+    expect(error.kind).toBe("write_failed");
+    expect(error.message).toMatch(/protected/);
+  });
+
+  test("the cursor move after the insert is reported as programmatic; later selections are the person's", async () => {
+    let now = 5_000_000;
+    const spy = jest.spyOn(Date, "now").mockImplementation(() => now);
+    try {
+      const office = fakeOffice();
+      installOffice(office);
+      fakeWordInsert();
+      const host = createWordHost();
+      const listener = jest.fn();
+      host.onSelectionChanged(listener);
+      const handler = office.context.document.addHandlerAsync.mock.calls[0]?.[1] as () => void;
+
+      await host.insertFormatted("<h1>Title</h1>", "cursor", "Title");
+      handler(); // Word reporting the cursor Sidecar moved
+      now += PROGRAMMATIC_SELECTION_MS + 1;
+      handler(); // the person clicking afterwards
+
+      expect(listener.mock.calls).toEqual([[{ programmatic: true }], [{ programmatic: false }]]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -22,6 +22,11 @@ const INSTRUCTION_WORDS = new Set(
   sections short state states summarise summarize text write written`.split(/\s+/),
 );
 
+/** True for a common English word that says nothing about a topic ("the", "of", …); lower case in. */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word);
+}
+
 /** Lower-cased word tokens (letters and digits; apostrophes dropped), in order. */
 export function tokenize(text: string): string[] {
   return text.toLowerCase().replace(/['’]s\b/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];

@@ -1,5 +1,6 @@
 // Markdown for answers, loaded on demand (it is the largest piece of the chat). Raw HTML in an
 // answer is shown as the text it is, never rendered: `<script>` and `<img onerror>` stay inert.
+import { useMemo, useRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 
 interface MdNode {
@@ -23,7 +24,11 @@ export function linkCitations(markdown: string): string {
 }
 
 export default function MarkdownView({ text, onCite }: { text: string; onCite: (n: number) => void }) {
-  const components: Components = {
+  // Stable components: a new `a` component on every render would remount every link (and lose a
+  // click that lands while the answer re-renders).
+  const latestOnCite = useRef(onCite);
+  latestOnCite.current = onCite;
+  const components = useMemo<Components>(() => ({
     a: ({ href, children }) => {
       const cite = /^#cite-(\d+)$/.exec(href ?? "");
       if (cite) {
@@ -34,7 +39,7 @@ export default function MarkdownView({ text, onCite }: { text: string; onCite: (
             aria-label={`Source ${n}`}
             onClick={(event) => {
               event.preventDefault();
-              onCite(n);
+              latestOnCite.current(n);
             }}
           >
             {children}
@@ -47,7 +52,7 @@ export default function MarkdownView({ text, onCite }: { text: string; onCite: (
         </a>
       );
     },
-  };
+  }), []);
   return (
     <ReactMarkdown remarkPlugins={[htmlAsText]} components={components}>
       {linkCitations(text)}

@@ -1,0 +1,242 @@
+// Per-document outlines (sections, ids, the text index, recorded sources) and paragraph lists,
+// kept in memory so the Sources panel's calls — made on every selection change by every open
+// pane — are lookups, not re-reads of the .docx.
+//
+// Entries are keyed by document id and checked against the document's version (updated_at,
+// content hash and status): a document whose row changed (a generation completing again) is
+// rebuilt on its next use. Concurrent requests for a document that is not cached yet share one
+// build. The cache is bounded by entry count and by an estimate of the characters it holds; the
+// least recently used entries go first.
+import { documentOutline, sectionIds } from "../../docx/outline";
+import { cleanText } from "../../docx/headings";
+import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
+import { readDocxParagraphs, type DocxParagraph } from "../../docx/paragraphs";
+import { HttpError } from "../../errors";
+import type { DocumentRow, Storage } from "../../storage/storage";
+import { SectionTextIndex, type TextUnit } from "./text-index";
+
+export interface OutlineSection {
+  section_id: string;
+  section_title: string;
+  section_order: number;
+  /** 1 = Heading 1 … 9. */
+  level: number;
+  /** The section's body text: paragraphs joined by "\n" (uploaded) or as stored (generated). */
+  text: string;
+}
+
+export interface SectionListing {
+  section_id: string;
+  section_title: string;
+  section_order: number;
+}
+
+export interface SourceEntry {
+  document_source_id: string;
+  document_source_name: string;
+  referenced_text: string;
+  s3_key: string;
+  passage_id: string;
+  passage_index: number;
+}
+
+export interface CachedOutline {
+  documentId: string;
+  documentName: string;
+  kind: "local" | "generated";
+  sections: OutlineSection[];
+  /** The sections as get-sections-for-document answers them. */
+  listing: SectionListing[];
+  /** Section index by section_id. */
+  byId: Map<string, number>;
+  /** Recorded sources per section_id; null when the document has none recorded (uploaded). */
+  sources: Map<string, SourceEntry[]> | null;
+  index: SectionTextIndex;
+}
+
+export interface OutlineCacheOptions {
+  maxEntries: number;
+  /** Rough budget for the text held (characters). */
+  maxChars: number;
+}
+
+export const DEFAULT_OUTLINE_CACHE: OutlineCacheOptions = { maxEntries: 500, maxChars: 64 * 1024 * 1024 };
+
+interface Entry<T> {
+  version: string;
+  value: Promise<T>;
+  size: number;
+}
+
+function versionOf(row: DocumentRow): string {
+  return `${row.updated_at}|${row.sha256 ?? ""}|${row.status}`;
+}
+
+function noLongerStored(row: DocumentRow): HttpError {
+  return new HttpError(
+    404,
+    `The file of the document "${row.document_name}" is no longer stored on the server. Upload the document again.`,
+  );
+}
+
+/** The sections of an uploaded document, from its paragraphs (the one place this is decided). */
+export function uploadedOutline(row: DocumentRow, paragraphs: readonly DocxParagraph[]): CachedOutline {
+  const { headings, preamble } = documentOutline(paragraphs);
+  const ids = sectionIds(headings.map((heading) => heading.title));
+  const sections = headings.map((heading, order) => ({
+    section_id: ids[order] as string,
+    section_title: heading.title,
+    section_order: order,
+    level: heading.level,
+    text: heading.bodyParagraphs.map((index) => cleanText(paragraphs[index]?.text ?? "")).join("\n"),
+  }));
+  const textOf = (index: number) => paragraphs[index]?.text ?? "";
+  const units: TextUnit[] = [
+    { section: null, pieces: preamble.map(textOf) },
+    ...headings.map((heading, order) => ({
+      section: order,
+      pieces: [...heading.headingParagraphs, ...heading.bodyParagraphs].map(textOf),
+      headingPieces: heading.headingParagraphs.length,
+    })),
+  ];
+  return assemble(row, "local", sections, null, units);
+}
+
+function assemble(
+  row: DocumentRow,
+  kind: CachedOutline["kind"],
+  sections: OutlineSection[],
+  sources: CachedOutline["sources"],
+  units: TextUnit[],
+): CachedOutline {
+  return {
+    documentId: row.document_id,
+    documentName: row.document_name,
+    kind,
+    sections,
+    listing: sections.map(({ section_id, section_title, section_order }) => ({ section_id, section_title, section_order })),
+    byId: new Map(sections.map((section, index) => [section.section_id, index])),
+    sources,
+    index: new SectionTextIndex(units),
+  };
+}
+
+export class OutlineCache {
+  private readonly entries = new Map<string, Entry<unknown>>();
+  private chars = 0;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly limits: DocxLimits,
+    private readonly options: OutlineCacheOptions = DEFAULT_OUTLINE_CACHE,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The paragraphs of a stored document's file, as read for sectioning and passages. */
+  paragraphs(row: DocumentRow): Promise<DocxParagraph[]> {
+    return this.cached(`paragraphs:${row.document_id}`, versionOf(row), async () => {
+      const filePath = this.storage.documentFilePath(row);
+      if (!filePath) throw noLongerStored(row);
+      let paragraphs: DocxParagraph[];
+      try {
+        paragraphs = await readDocxParagraphs(filePath, this.limits);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
+        // Accepted when it was uploaded, refused by today's limits: no paragraphs to show.
+        if (error instanceof DocxRejectedError) paragraphs = [];
+        else throw error;
+      }
+      return { value: paragraphs, size: paragraphs.reduce((sum, p) => sum + p.text.length + 64, 0) };
+    });
+  }
+
+  /** A document's outline: generated → its stored template sections and sources; uploaded → its headings. */
+  outline(row: DocumentRow): Promise<CachedOutline> {
+    return this.cached(`outline:${row.document_id}`, versionOf(row), async () => {
+      const outline = row.kind === "generated" ? this.generatedOutline(row) : uploadedOutline(row, await this.paragraphs(row));
+      const size = outline.index.text.length * 4 + outline.sections.reduce((sum, s) => sum + s.text.length + 128, 0);
+      return { value: outline, size };
+    });
+  }
+
+  private generatedOutline(row: DocumentRow): CachedOutline {
+    const stored = this.storage.generation.sections(row.document_id);
+    const sections: OutlineSection[] = stored.map((section) => ({
+      section_id: section.section_id,
+      section_title: section.section_title,
+      section_order: section.section_order,
+      level: section.level,
+      text: section.text,
+    }));
+    const sources = new Map<string, SourceEntry[]>(sections.map((section) => [section.section_id, []]));
+    for (const source of this.storage.generation.sourcesOfDocument(row.document_id)) {
+      sources.get(source.section_id)?.push({
+        document_source_id: source.document_source_id,
+        document_source_name: source.document_source_name,
+        referenced_text: source.referenced_text,
+        s3_key: source.s3_key,
+        passage_id: source.passage_id,
+        passage_index: source.passage_index,
+      });
+    }
+    // The generated .docx has the output name as its title above the first section: the preamble.
+    const title = this.storage.generation.getJob(row.document_id)?.output_name;
+    const units: TextUnit[] = [
+      { section: null, pieces: title ? [title] : [] },
+      ...sections.map((section, order) => ({
+        section: order,
+        pieces: [section.section_title, ...section.text.split(/\n+/)],
+        headingPieces: 1,
+      })),
+    ];
+    return assemble(row, "generated", sections, sources, units);
+  }
+
+  private cached<T>(key: string, version: string, build: () => Promise<{ value: T; size: number }>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version) {
+      // Most recently used goes last.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value as Promise<T>;
+    }
+    if (hit) this.remove(key);
+    const entry: Entry<T> = { version, size: 0, value: Promise.resolve() as Promise<never> };
+    entry.value = build().then(
+      ({ value, size }) => {
+        if (this.entries.get(key) === entry) {
+          entry.size = size;
+          this.chars += size;
+          this.evict();
+        }
+        return value;
+      },
+      (error: unknown) => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+        throw error;
+      },
+    );
+    this.entries.set(key, entry as Entry<unknown>);
+    this.evict();
+    return entry.value;
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.chars -= entry.size;
+    this.entries.delete(key);
+  }
+
+  private evict(): void {
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= this.options.maxEntries && this.chars <= this.options.maxChars) return;
+      // Keep at least the newest entry, however large.
+      if (this.entries.size === 1) return;
+      this.remove(key);
+    }
+  }
+}

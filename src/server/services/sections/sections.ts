@@ -1,0 +1,221 @@
+// The Sources panel's calls (CONTRACT.md "Documents"; artos.md §3.6, §3.7, §4, §11), scoped to
+// the caller's organization:
+//
+//   get-sections-for-document     the document's sections in order
+//   get-section-from-text         the section that holds a piece of selected text
+//   get-sources-for-selected-text a section's recorded sources, the section given by id or found
+//                                 from the selected text (section_id wins when both are sent)
+//   get-source-context            a source passage with the paragraphs around it in its document
+//
+// Generated documents have their template sections (as stored when generated) and the sources
+// recorded for each; uploaded documents have their headings (docx/outline.ts) and no recorded
+// sources (an empty list: the pane says so). Everything is answered from the outline cache.
+import { HttpError } from "../../errors";
+import type { DocumentRow, Storage } from "../../storage/storage";
+import type { Caller } from "../auth";
+import { readableDocument } from "../documents";
+import { cleanText } from "../../docx/headings";
+import type { CachedOutline, OutlineCache, SectionListing, SourceEntry } from "./outline-cache";
+
+export interface SectionsResponse {
+  sections: SectionListing[];
+}
+
+export interface SectionSourcesResponse {
+  section_id: string;
+  section_title: string;
+  sources: SourceEntry[];
+}
+
+export interface SourceContextResponse {
+  document_id: string;
+  document_name: string;
+  s3_key: string;
+  passage_id: string;
+  passage_index: number;
+  before: string[];
+  passage: string;
+  after: string[];
+}
+
+/** Paragraphs of context on each side of a passage, unless the request asks for another number. */
+export const DEFAULT_CONTEXT_PARAGRAPHS = 3;
+const MAX_CONTEXT_PARAGRAPHS = 20;
+/** Longest selection accepted (characters); Word selections of whole books are cut to this. */
+const MAX_SELECTION_CHARS = 200_000;
+
+type Body = Record<string, unknown>;
+
+function objectBody(raw: unknown, shape: string): Body {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new HttpError(400, `Send a JSON object ${shape}.`);
+  }
+  return raw as Body;
+}
+
+/** A required non-blank string field (kept exactly as sent). */
+function requiredString(body: Body, field: string, shape: string): string {
+  const value = body[field];
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+    throw new HttpError(400, `Missing required field: ${field}. Send a JSON object ${shape}.`);
+  }
+  if (typeof value !== "string") throw new HttpError(400, `${field} must be a string. Send a JSON object ${shape}.`);
+  return value;
+}
+
+/** An optional string field: absent, null or "" count as not sent. */
+function optionalString(body: Body, field: string, shape: string): string | null {
+  const value = body[field];
+  if (value === undefined || value === null || value === "") return null;
+  if (typeof value !== "string") throw new HttpError(400, `${field} must be a string. Send a JSON object ${shape}.`);
+  return value;
+}
+
+const SECTIONS_SHAPE = '{"document_id": "..."}';
+const FROM_TEXT_SHAPE = '{"document_id": "...", "text": "<the selected text>"}';
+const SOURCES_SHAPE = '{"document_id": "...", "section_id": "..."} or {"document_id": "...", "selected_text": "..."}';
+const CONTEXT_SHAPE = '{"document_source_id": "...", "passage_id": "..."} (both from a source of get-sources-for-selected-text)';
+
+/**
+ * When a passage is a piece of one long paragraph (passages.ts cuts those at sentence ends), the
+ * paragraph's text before and after the piece; empty strings otherwise.
+ */
+function restOfParagraph(texts: readonly string[], first: number, last: number, passage: string): { head: string; tail: string } {
+  const paragraph = texts[first];
+  if (first !== last || !paragraph || paragraph === passage) return { head: "", tail: "" };
+  const at = paragraph.indexOf(passage);
+  if (at === -1) return { head: "", tail: "" };
+  return { head: paragraph.slice(0, at).trim(), tail: paragraph.slice(at + passage.length).trim() };
+}
+
+export class SectionService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly outlines: OutlineCache,
+  ) {}
+
+  async sections(caller: Caller, raw: unknown): Promise<SectionsResponse> {
+    const body = objectBody(raw, SECTIONS_SHAPE);
+    const outline = await this.outlineOf(caller, requiredString(body, "document_id", SECTIONS_SHAPE));
+    return { sections: outline.listing };
+  }
+
+  async sectionFromText(caller: Caller, raw: unknown): Promise<SectionListing> {
+    const body = objectBody(raw, FROM_TEXT_SHAPE);
+    const documentId = requiredString(body, "document_id", FROM_TEXT_SHAPE);
+    const text = requiredString(body, "text", FROM_TEXT_SHAPE);
+    const outline = await this.outlineOf(caller, documentId);
+    return outline.listing[this.findSection(outline, text)] as SectionListing;
+  }
+
+  async sourcesForSelectedText(caller: Caller, raw: unknown): Promise<SectionSourcesResponse> {
+    const body = objectBody(raw, SOURCES_SHAPE);
+    const documentId = requiredString(body, "document_id", SOURCES_SHAPE);
+    const sectionId = optionalString(body, "section_id", SOURCES_SHAPE);
+    const selectedText = optionalString(body, "selected_text", SOURCES_SHAPE);
+    if (sectionId === null && (selectedText === null || selectedText.trim() === "")) {
+      throw new HttpError(400, `Send a section_id or the selected_text (or both): ${SOURCES_SHAPE}.`);
+    }
+    const outline = await this.outlineOf(caller, documentId);
+    let index: number;
+    if (sectionId !== null) {
+      const found = outline.byId.get(sectionId);
+      if (found === undefined) {
+        throw new HttpError(
+          404,
+          `The document "${outline.documentName}" has no section with the id "${sectionId}". Ask for its sections again (get-sections-for-document) and send one of their section_id values exactly as given.`,
+        );
+      }
+      index = found;
+    } else {
+      index = this.findSection(outline, selectedText as string);
+    }
+    const section = outline.sections[index] as CachedOutline["sections"][number];
+    return {
+      section_id: section.section_id,
+      section_title: section.section_title,
+      sources: outline.sources?.get(section.section_id) ?? [],
+    };
+  }
+
+  async sourceContext(caller: Caller, raw: unknown): Promise<SourceContextResponse> {
+    const body = objectBody(raw, CONTEXT_SHAPE);
+    const documentId = requiredString(body, "document_source_id", CONTEXT_SHAPE);
+    const passageId = requiredString(body, "passage_id", CONTEXT_SHAPE);
+    let around = DEFAULT_CONTEXT_PARAGRAPHS;
+    if (body.paragraphs !== undefined && body.paragraphs !== null) {
+      const value = body.paragraphs;
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_CONTEXT_PARAGRAPHS) {
+        throw new HttpError(400, `paragraphs must be a whole number from 0 to ${MAX_CONTEXT_PARAGRAPHS} (paragraphs of context on each side).`);
+      }
+      around = value;
+    }
+    const row = readableDocument(this.storage, caller, documentId);
+    const passage = this.storage.passages.get(passageId);
+    if (!passage || passage.document_id !== row.document_id) {
+      throw new HttpError(
+        404,
+        `The document "${row.document_name}" has no passage "${passageId}". Take document_source_id and passage_id from the same source of get-sources-for-selected-text.`,
+      );
+    }
+    const texts = (await this.outlines.paragraphs(row)).map((paragraph) => cleanText(paragraph.text));
+    // A passage cut from a long paragraph: the rest of that paragraph is the nearest context.
+    const { head, tail } = restOfParagraph(texts, passage.first_paragraph, passage.last_paragraph, passage.text);
+    const before: string[] = head && around > 0 ? [head] : [];
+    for (let index = passage.first_paragraph - 1; index >= 0 && before.length < around; index--) {
+      const text = texts[index];
+      if (text) before.unshift(text);
+    }
+    const after: string[] = tail && around > 0 ? [tail] : [];
+    for (let index = passage.last_paragraph + 1; index < texts.length && after.length < around; index++) {
+      const text = texts[index];
+      if (text) after.push(text);
+    }
+    return {
+      document_id: row.document_id,
+      document_name: row.document_name,
+      s3_key: row.s3_key,
+      passage_id: passage.passage_id,
+      passage_index: passage.passage_index,
+      before,
+      passage: passage.text,
+      after,
+    };
+  }
+
+  /** The outline of a document the caller may read; a generated one must be Ready. */
+  private async outlineOf(caller: Caller, documentId: string): Promise<CachedOutline> {
+    const row: DocumentRow = readableDocument(this.storage, caller, documentId);
+    if (row.kind === "generated" && row.status !== "Ready") {
+      throw new HttpError(
+        409,
+        row.status === "Failed"
+          ? `The document "${row.document_name}" failed to generate, so it has no sections. Generate it again.`
+          : `The document "${row.document_name}" is still being generated (${row.status}); its sections are there once it is Ready.`,
+      );
+    }
+    return this.outlines.outline(row);
+  }
+
+  /** Index of the section holding `text`; 404 (saying why) when there is none. */
+  private findSection(outline: CachedOutline, text: string): number {
+    if (outline.sections.length === 0) {
+      throw new HttpError(
+        404,
+        `The document "${outline.documentName}" has no headings, so no section holds the selected text. Add headings (Heading 1, 2, 3 …) in Word to divide it into sections.`,
+      );
+    }
+    const match = outline.index.find(text.length > MAX_SELECTION_CHARS ? text.slice(0, MAX_SELECTION_CHARS) : text);
+    if (match.found === "section") return match.section;
+    if (match.found === "preamble") {
+      throw new HttpError(
+        404,
+        `The selected text is above the first heading of "${outline.documentName}", so it belongs to no section. Select text under a heading, or pick a section from the list.`,
+      );
+    }
+    throw new HttpError(
+      404,
+      `No section of "${outline.documentName}" contains the selected text. If the document was edited since it was uploaded, upload it again; otherwise pick a section from the list.`,
+    );
+  }
+}
