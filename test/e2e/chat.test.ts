@@ -1,0 +1,106 @@
+// Chat end to end in headless Chromium against the real local server: ask about an uploaded
+// fixture, watch the answer stream in with a working citation; HTML in an answer stays inert;
+// Stop keeps the partial answer; a cut stream offers Retry.
+import { Document, Packer, Paragraph, HeadingLevel } from "docx";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser, newContext } from "../support/browser";
+import { fixturesDir } from "../support/fixtures";
+import { startLocalServer, type RunningServer } from "../support/local-server";
+
+jest.setTimeout(120_000);
+
+let server: RunningServer;
+let browser: Browser;
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startLocalServer({ env: { SIDECAR_CHAT_DELTA_DELAY_MS: "25" } }), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signInWithDocument(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }) {
+  await page.goto(`${server.url}/`);
+  await page.getByLabel("E-mail").fill("demo@sidecar.local");
+  await page.getByLabel("Password").fill("sidecar-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByLabel("Choose a Word document").setInputFiles(file);
+  await page.getByRole("button", { name: "Upload this document" }).click();
+  await page.getByText(/is in Sidecar\./).waitFor();
+  await page.getByRole("tab", { name: "Chat" }).click();
+}
+
+test("a grounded, streamed answer about the open document, with a citation that opens its section", async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await signInWithDocument(page, path.join(fixturesDir, "openxml-sdk-nutrition-report.docx"));
+  const composer = page.getByLabel(/ask the agent/i);
+  await composer.fill("What share of people under 65 died because of cancer?");
+  await composer.press("Enter");
+  const answer = page.getByRole("article", { name: "Answer" }).last();
+  // While streaming, Stop is offered; at the end the answer has its actions.
+  await page.getByRole("button", { name: "Stop" }).waitFor();
+  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  expect(await answer.getByTestId("answer-text").textContent()).toMatch(/cancer/i);
+  const citation = answer.getByRole("link", { name: /^Source \d+$/ }).first();
+  await citation.click();
+  await page.getByRole("tab", { name: "Sources", selected: true }).waitFor();
+  await page.getByRole("combobox", { name: "Section" }).waitFor();
+  await context.close();
+});
+
+test("HTML inside an answer renders as inert text", async () => {
+  const evil = 'The attacker wrote <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> into the minutes.';
+  const doc = new Document({
+    sections: [{ children: [new Paragraph({ text: "Minutes", heading: HeadingLevel.HEADING_1 }), new Paragraph(evil), new Paragraph("The attacker was not invited again.")] }],
+  });
+  const buffer = await Packer.toBuffer(doc);
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await signInWithDocument(page, { name: "Minutes.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer });
+  const composer = page.getByLabel(/ask the agent/i);
+  await composer.fill("What did the attacker write into the minutes?");
+  await composer.press("Enter");
+  const answer = page.getByRole("article", { name: "Answer" }).last();
+  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  const text = answer.getByTestId("answer-text");
+  expect(await text.textContent()).toContain("<img src=x onerror=");
+  expect(await text.locator("img, script").count()).toBe(0);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await context.close();
+});
+
+test("Stop keeps the partial answer; a cut stream offers Retry, which does not repeat the question", async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await signInWithDocument(page, path.join(fixturesDir, "openxml-sdk-nutrition-report.docx"));
+  const composer = page.getByLabel(/ask the agent/i);
+  await composer.fill("Summarise this document");
+  await composer.press("Enter");
+  const first = page.getByRole("article", { name: "Answer" }).last();
+  await first.getByTestId("answer-text").filter({ hasText: /\w{3,}/ }).waitFor();
+  await page.keyboard.press("Escape");
+  await first.getByText("Stopped.").waitFor();
+  const partial = (await first.getByTestId("answer-text").textContent()) ?? "";
+  expect(partial.length).toBeGreaterThan(0);
+
+  // The next answer's stream is cut after its first bytes.
+  let cut = true;
+  await page.route("**/responses/stream", async (route) => {
+    if (!cut) return route.continue();
+    cut = false;
+    const response = await route.fetch();
+    const body = (await response.text()).split("\n\n").slice(0, 3).join("\n\n") + "\n\n";
+    await route.fulfill({ status: 200, headers: { "content-type": "text/event-stream" }, body });
+  });
+  await composer.fill("What are the key findings?");
+  await composer.press("Enter");
+  const second = page.getByRole("article", { name: "Answer" }).last();
+  await second.getByRole("alert").getByText(/interrupted/i).waitFor({ timeout: 30_000 });
+  await second.getByRole("button", { name: "Retry" }).click();
+  await second.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  expect(await page.getByLabel("Your question").count()).toBe(2);
+  expect(await page.getByRole("article", { name: "Answer" }).count()).toBe(2);
+  await context.close();
+});
