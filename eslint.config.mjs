@@ -71,6 +71,11 @@ export default defineConfig(
     files: ["src/server/**", "scripts/**", "test/**", "bench/**", "*.{js,cjs,mjs,ts}"],
     languageOptions: { globals: { ...globals.node } },
   },
+  // Benchmarks drive a browser: code inside page.evaluate runs there.
+  {
+    files: ["bench/**"],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
   // CommonJS files (webpack.config.js, jest.config.js, scripts/*.js).
   {
     files: ["**/*.{js,cjs}"],
