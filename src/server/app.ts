@@ -12,6 +12,7 @@ import { isApiPath, pathnameOf } from "./http/api-paths";
 import { registerCors } from "./http/cors";
 import { API_KEY_HEADER, registerApiKeyCheck } from "./http/guards";
 import { authRoutes } from "./routes/auth-routes";
+import { chatRoutes } from "./routes/chat-routes";
 import { documentRoutes } from "./routes/document-routes";
 import { documentSetRoutes } from "./routes/document-set-routes";
 import { fileRoutes } from "./routes/file-routes";
@@ -19,6 +20,9 @@ import { sectionRoutes } from "./routes/section-routes";
 import { staticSite } from "./routes/static-site";
 import { templateRoutes } from "./routes/template-routes";
 import { AuthService } from "./services/auth";
+import { AgentService } from "./services/chat/agents";
+import { ChatService } from "./services/chat/chat";
+import { GroundingService } from "./services/chat/grounding";
 import { DocumentSetService } from "./services/document-sets";
 import { DocumentService } from "./services/documents";
 import { GenerateRequestService } from "./services/generation/generate-request";
@@ -115,6 +119,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const documents = new DocumentService(storage, config, outlines);
     const sections = new SectionService(storage, outlines);
     const generation = new GenerateRequestService(storage, generationQueue);
+    const agents = new AgentService();
+    const chat = new ChatService(
+      storage,
+      agents,
+      new GroundingService(storage, outlines),
+      { deltaDelayMs: config.chatDeltaDelayMs, llm: config.llm },
+      app.log.child({ component: "chat" }),
+    );
 
     app.get(HEALTH_PATH, async () => ({ ok: true }));
     await app.register(authRoutes, { auth });
@@ -122,6 +134,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(templateRoutes, { auth, templates, storage, config });
     await app.register(documentSetRoutes, { auth, documentSets });
     await app.register(fileRoutes, { auth, presign, config });
+    await app.register(chatRoutes, { auth, agents, chat });
     await app.register(sectionRoutes, { auth, sections, logLevel: config.logLevel });
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;

@@ -38,6 +38,10 @@ export interface Config {
   presignTtlSeconds: number;
   /** Scheme://host[/path] that presigned URLs start with; null = as the caller reached the server. */
   publicUrl: string | null;
+  /** Pause between the chat answer's streamed deltas (0 in tests). */
+  chatDeltaDelayMs: number;
+  /** An OpenAI-compatible model for chat answers; null = extractive answers (no model). */
+  llm: { baseUrl: string; apiKey: string | null; model: string } | null;
 }
 
 const MB = 1024 * 1024;
@@ -131,6 +135,10 @@ const envSchema = z.object({
   SIDECAR_PIPELINE_STEP_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
   SIDECAR_PRESIGN_TTL_SECONDS: wholeNumber(1, 7 * 24 * 3600, " of seconds").default(3600),
   SIDECAR_PUBLIC_URL: publicUrl().optional(),
+  SIDECAR_CHAT_DELTA_DELAY_MS: wholeNumber(0, 10_000, " of milliseconds").default(10),
+  SIDECAR_LLM_BASE_URL: publicUrl().optional(),
+  SIDECAR_LLM_API_KEY: z.string().optional(),
+  SIDECAR_LLM_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
 });
 
 /**
@@ -178,6 +186,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     pipelineStepDelayMs: e.SIDECAR_PIPELINE_STEP_DELAY_MS,
     presignTtlSeconds: e.SIDECAR_PRESIGN_TTL_SECONDS,
     publicUrl: e.SIDECAR_PUBLIC_URL ?? null,
+    chatDeltaDelayMs: e.SIDECAR_CHAT_DELTA_DELAY_MS,
+    llm: e.SIDECAR_LLM_BASE_URL
+      ? { baseUrl: e.SIDECAR_LLM_BASE_URL, apiKey: e.SIDECAR_LLM_API_KEY ?? null, model: e.SIDECAR_LLM_MODEL }
+      : null,
   };
 }
 

@@ -172,4 +172,34 @@ export const migrations: readonly string[] = [
     created_at  TEXT NOT NULL
   );
   `,
+
+  // 3: chat threads (one person's conversation with an agent) and their turns (agent responses).
+  // Integer ids, as Ejento's. A turn is stored once its answer is complete (a stream the client
+  // left before the end stores nothing).
+  `
+  CREATE TABLE chat_threads (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    organization_id  TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    user_id          TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    agent_id         INTEGER NOT NULL,
+    name             TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL
+  );
+  CREATE INDEX chat_threads_user_agent ON chat_threads(user_id, agent_id, updated_at);
+
+  CREATE TABLE agent_responses (
+    id                   INTEGER PRIMARY KEY AUTOINCREMENT,
+    thread_id            INTEGER NOT NULL REFERENCES chat_threads(id) ON DELETE CASCADE,
+    user_id              TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    user_query           TEXT NOT NULL,
+    answer               TEXT NOT NULL,
+    references_json      TEXT NOT NULL,
+    followups_json       TEXT NOT NULL,
+    vote                 TEXT,
+    voted_at             TEXT,
+    created_at           TEXT NOT NULL
+  );
+  CREATE INDEX agent_responses_thread ON agent_responses(thread_id, id);
+  `,
 ];

@@ -7,7 +7,7 @@
 //   tmp/<uuid>.generated        generated documents being written (renamed when complete)
 //
 // Tables beyond users and documents have their own modules, reached through this class:
-// templates, documentSets, passages, generation.
+// templates, documentSets, passages, generation, chat.
 //
 // Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
 // after the rename, and the row is committed in the same transaction as the rename, so after a
@@ -17,6 +17,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { ChatStore } from "./chat-store";
 import { DocumentSetStore } from "./document-set-store";
 import { GenerationStore } from "./generation-store";
 import { migrations } from "./migrations";
@@ -117,6 +118,7 @@ export class Storage {
   readonly documentSets: DocumentSetStore;
   readonly passages: PassageStore;
   readonly generation: GenerationStore;
+  readonly chat: ChatStore;
 
   /** Prepared statements of the queries every request makes (a token, a document), made once. */
   private readonly hotStatements = new Map<string, Database.Statement>();
@@ -132,6 +134,7 @@ export class Storage {
     this.documentSets = new DocumentSetStore(db);
     this.passages = new PassageStore(db);
     this.generation = new GenerationStore(db, this.filesDir, this.tmpDir);
+    this.chat = new ChatStore(db);
   }
 
   /** Opens (creating if needed) the data directory and brings the schema up to date. */

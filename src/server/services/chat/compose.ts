@@ -1,0 +1,128 @@
+// The extractive answer (no model): a lead sentence and the best sentence or two of each grounding
+// passage, each followed by its citation marker [n]; follow-up questions from the passages'
+// headings and words; the thread name from the question.
+import { queryTerms, tokenize } from "../generation/text";
+import type { AnswerStyle } from "./agents";
+import type { Grounding, GroundedPassage } from "./grounding";
+
+const MAX_POINT_CHARS = 320;
+export const MAX_THREAD_NAME_CHARS = 60;
+
+function squeeze(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+/** Cut at a word boundary to at most `max` characters, with an ellipsis when cut. */
+export function shorten(text: string, max: number): string {
+  const clean = squeeze(text);
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, "")}…`;
+}
+
+export function threadNameFor(question: string): string {
+  return shorten(question, MAX_THREAD_NAME_CHARS) || "Conversation";
+}
+
+function sentencesOf(text: string): string[] {
+  // A sentence ends at . ! ? followed by a space and a capital or digit ("press@ehfg.org" and
+  // "e.g. this" stay whole).
+  return squeeze(text)
+    .split(/(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])/u)
+    .map((sentence) => sentence.trim())
+    .filter((sentence) => /\p{L}{2,}.*\p{L}{2,}/u.test(sentence));
+}
+
+/** The passage's most relevant sentence (plus the next when it is short), cited. */
+function point(grounded: GroundedPassage, terms: ReadonlySet<string>): string {
+  const sentences = sentencesOf(grounded.passage.text);
+  if (sentences.length === 0) return `${shorten(grounded.passage.text, MAX_POINT_CHARS)} [${grounded.number}]`;
+  let best = 0;
+  let bestScore = -1;
+  sentences.forEach((sentence, index) => {
+    const words = new Set(tokenize(sentence));
+    const hits = [...terms].filter((term) => words.has(term) || [...words].some((word) => word.length >= 5 && word.startsWith(term))).length;
+    // Ties go to the earlier sentence; very short fragments rank lower.
+    const prose = (sentence.match(/\p{L}{2,}/gu)?.length ?? 0) >= 8 && /\p{Ll}{2,}[.!?]["'”’)\]]*$/u.test(sentence);
+    const score = hits * 10 + (prose ? 5 : 0) + (sentence.length >= 40 ? 1 : 0);
+    if (score > bestScore) {
+      best = index;
+      bestScore = score;
+    }
+  });
+  let text = sentences[best] as string;
+  const next = sentences[best + 1];
+  if (next && text.length + next.length < 200) text = `${text} ${next}`;
+  text = shorten(text, MAX_POINT_CHARS);
+  // The marker goes before the closing full stop: "… fees paid [1]."
+  const match = /^(.*?)([.!?]+["'”’)\]]*)?$/s.exec(text);
+  const body = match?.[1] ?? text;
+  const end = match?.[2] ?? "";
+  return `${body} [${grounded.number}]${end || "."}`;
+}
+
+function documentPhrase(grounding: Grounding): string {
+  const names = [...new Set(grounding.passages.map((grounded) => grounded.passage.documentName))];
+  if (names.length === 1) return `“${names[0]}”`;
+  return "your documents";
+}
+
+export function composeAnswer(question: string, grounding: Grounding, style: AnswerStyle): string {
+  if (grounding.documents.length === 0) {
+    return "I have no documents to answer from yet. Upload a Word document (or pick one in the documents list to ground the chat on), then ask again.";
+  }
+  if (grounding.passages.length === 0) {
+    const names = grounding.documents.map((row) => `“${row.document_name}”`).join(", ");
+    return grounding.nothingMatched
+      ? `I couldn't find anything about that in ${names}. Try asking with words the document uses, or ground the chat on another document (upload it or pick it in the documents list).`
+      : `${names} has no text I can answer from. Upload a document with text, or ground the chat on another document.`;
+  }
+  const terms = grounding.terms.size > 0 ? grounding.terms : queryTerms(question);
+  const points = grounding.passages.map((grounded) => ({ grounded, text: point(grounded, terms) }));
+  const source = documentPhrase(grounding);
+  if (style === "draft") {
+    const lead = `Here is a draft based on ${source}:`;
+    return `${lead}\n\n${points.map((p) => p.text).join(" ")}`;
+  }
+  const overview = grounding.terms.size === 0;
+  const lead = overview ? `Here are the main points of ${source}:` : `Here is what ${source} says about this:`;
+  const bullets = points.map(({ grounded, text }) => (grounded.sectionTitle ? `- **${shorten(grounded.sectionTitle, 60)}:** ${text}` : `- ${text}`));
+  return `${lead}\n\n${bullets.join("\n")}`;
+}
+
+/** Two or three questions to ask next: about the passages' headings, then their frequent words. */
+export function followUpQuestions(question: string, grounding: Grounding): string[] {
+  const asked = queryTerms(question);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const grounded of grounding.passages) {
+    const title = grounded.sectionTitle ?? grounded.passage.heading;
+    if (!title) continue;
+    const clean = shorten(title.replace(/[:.]+$/, ""), 70);
+    const key = clean.toLowerCase();
+    if (seen.has(key) || [...queryTerms(clean)].every((term) => asked.has(term))) continue;
+    seen.add(key);
+    out.push(`What does the section “${clean}” say?`);
+    if (out.length >= 2) break;
+  }
+  const counts = new Map<string, number>();
+  for (const grounded of grounding.passages) {
+    for (const term of queryTerms(grounded.passage.text)) {
+      if (term.length < 5 || asked.has(term) || /\d/.test(term)) continue;
+      counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+  }
+  const keyword = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
+  if (keyword) out.push(`What else do the documents say about ${keyword}?`);
+  if (out.length < 2 && grounding.passages.length > 0) out.push("Which passages support this answer?");
+  return out.slice(0, 3);
+}
+
+/** The answer as small deltas (about three words each), whitespace kept so they concatenate back exactly. */
+export function deltasOf(answer: string, wordsPerDelta = 3): string[] {
+  const tokens = answer.match(/\S+\s*|\s+/g) ?? [];
+  const deltas: string[] = [];
+  for (let i = 0; i < tokens.length; i += wordsPerDelta) deltas.push(tokens.slice(i, i + wordsPerDelta).join(""));
+  return deltas;
+}

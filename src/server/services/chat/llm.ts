@@ -1,0 +1,94 @@
+// An optional OpenAI-compatible model for chat answers (SIDECAR_LLM_BASE_URL, _API_KEY, _MODEL):
+// `${base}/chat/completions` with stream: true, the numbered passages in the system prompt, each
+// content delta relayed as it arrives.
+import { createParser } from "eventsource-parser";
+import { HttpError } from "../../errors";
+import type { Agent } from "./agents";
+import type { Grounding } from "./grounding";
+
+export interface LlmConfig {
+  baseUrl: string;
+  apiKey: string | null;
+  model: string;
+}
+
+export interface ModelQuestion {
+  agent: Agent;
+  question: string;
+  selectedText: string | null;
+  history: Array<{ user: string; bot: string }>;
+  grounding: Grounding;
+}
+
+const MODEL_UNAVAILABLE = "The language model did not answer. Try again; if it keeps happening, check the model settings of the server.";
+
+export function systemPrompt(input: ModelQuestion): string {
+  const passages = input.grounding.passages
+    .map((grounded) => `[${grounded.number}] ${grounded.passage.documentName}${grounded.sectionTitle ? ` — ${grounded.sectionTitle}` : ""}\n${grounded.passage.text}`)
+    .join("\n\n");
+  return [
+    input.agent.prefix_prompt,
+    "Answer only from these numbered passages. After each statement, cite the passage it comes from with its number in square brackets, like [1]. Use markdown when it helps (a short lead sentence and a bullet list). If the passages don't answer the question, say so plainly.",
+    input.selectedText ? `The user has this text selected in their document:\n"""${input.selectedText}"""` : "",
+    `Passages:\n\n${passages}`,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
+export async function streamModelAnswer(
+  llm: LlmConfig,
+  input: ModelQuestion,
+  deliver: (delta: string) => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  const messages = [
+    { role: "system", content: systemPrompt(input) },
+    ...input.history.flatMap((turn) => [
+      { role: "user", content: turn.user },
+      { role: "assistant", content: turn.bot },
+    ]),
+    { role: "user", content: input.question },
+  ];
+  let response: Response;
+  try {
+    response = await fetch(`${llm.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "text/event-stream",
+        ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}),
+      },
+      body: JSON.stringify({ model: llm.model, stream: true, messages }),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new HttpError(502, MODEL_UNAVAILABLE);
+  }
+  if (!response.ok || !response.body) throw new HttpError(502, `${MODEL_UNAVAILABLE} (It answered HTTP ${response.status}.)`);
+
+  const pending: string[] = [];
+  let done = false;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data === "[DONE]") {
+        done = true;
+        return;
+      }
+      try {
+        const chunk = JSON.parse(event.data) as { choices?: Array<{ delta?: { content?: string | null } }> };
+        const content = chunk.choices?.[0]?.delta?.content;
+        if (typeof content === "string" && content) pending.push(content);
+      } catch {
+        // Not JSON (a comment or keep-alive): nothing to relay.
+      }
+    },
+  });
+  const decoder = new TextDecoder();
+  for await (const bytes of response.body as unknown as AsyncIterable<Uint8Array>) {
+    parser.feed(decoder.decode(bytes, { stream: true }));
+    while (pending.length > 0) await deliver(pending.shift() as string);
+    if (done || signal.aborted) break;
+  }
+}
