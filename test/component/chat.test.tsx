@@ -175,3 +175,45 @@ test("an answer goes into the document as formatting: insert at the cursor or re
   expect(inserted.html).toContain("<strong>two</strong>");
   expect(inserted.plainText).toBe("## Plan\n\n- one\n- **two**");
 });
+
+test("a 401 before the stream starts is refreshed once and the question is replayed", async () => {
+  const user = userEvent.setup();
+  let refreshes = 0;
+  api.use(
+    http.post(`${origin}/auth-service/api/v2/users/refresh-access-token`, () => {
+      refreshes += 1;
+      return HttpResponse.json({ access_token: "r2", ejento_access_token: "e2", token_type: "bearer", expires_in: 3600 });
+    }),
+    http.post(`${origin}/response-service/api/v2/agents/1/responses/stream`, async ({ request }) => {
+      if (request.headers.get("authorization") !== "Bearer e2") return HttpResponse.json({ detail: "Not authenticated" }, { status: 401 });
+      asked.push((await request.json()) as Record<string, unknown>);
+      return sse([end("Fresh answer.")]);
+    }),
+  );
+  openChat();
+  await user.type(await screen.findByLabelText(/ask the agent/i), "Still signed in?{Enter}");
+  await screen.findByText("Fresh answer.");
+  expect(refreshes).toBe(1);
+  expect(asked).toHaveLength(1);
+  expect(screen.getAllByLabelText("Your question")).toHaveLength(1);
+});
+
+test("a past conversation can be reopened and continued", async () => {
+  const user = userEvent.setup();
+  api.use(
+    http.get(`${origin}/api/v2/agents/1/chat-threads`, () =>
+      HttpResponse.json({ success: true, message: "", data: [{ id: 77, chat_thread_name: "Budget questions", updated_at: "2026-11-20 10:00:00" }] }),
+    ),
+    http.get(`${origin}/api/v2/chat-threads/77/agent-responses`, () =>
+      HttpResponse.json({ success: true, message: "", data: [{ id: 5, user_query: "How big is the budget?", answer: "Four million [1].", references: [] }] }),
+    ),
+  );
+  script = { events: [end("It grew by ten per cent.")] };
+  openChat();
+  await user.click(await screen.findByRole("button", { name: "Past conversations" }));
+  await user.click(await screen.findByRole("button", { name: "Budget questions" }));
+  expect(await screen.findByText("How big is the budget?")).toBeInTheDocument();
+  await user.type(screen.getByLabelText(/ask the agent/i), "And last year?{Enter}");
+  await screen.findByText("It grew by ten per cent.");
+  expect(asked[0]).toMatchObject({ chat_thread_id: 77, history: [{ user: "How big is the budget?", bot: "Four million [1]." }] });
+});

@@ -131,7 +131,8 @@ export class Conversation {
   /** Shows a past thread and continues it. */
   load(threadId: string, name: string, turns: PastTurn[]) {
     this.clear();
-    this.threadId = threadId;
+    // Ejento thread ids are integers; keep them numbers on the wire.
+    this.threadId = /^\d+$/.test(threadId) ? Number(threadId) : threadId;
     this.threadName = name;
     for (const turn of turns) {
       this.add({ id: newId(), role: "user", text: turn.question, status: "done", references: [], followups: [], thoughts: [] });
