@@ -1,37 +1,18 @@
 // The whole product in headless Chromium: the built pane served by the real local server, in
 // browser-tab mode (a picked .docx stands for the open document). No mocks at this level.
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newContext } from "../support/browser";
-import { fixturesDir } from "../support/fixtures";
-import { startLocalServer, type RunningServer } from "../support/local-server";
+import { newContext } from "../support/browser";
+import { signIn, useServerAndBrowser } from "../support/e2e";
+import { fixturesDir as fixtures } from "../support/fixtures";
 
 jest.setTimeout(90_000);
 
-const fixtures = fixturesDir;
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startLocalServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function signIn(page: Page) {
-  await page.getByLabel("E-mail").fill("demo@sidecar.local");
-  await page.getByLabel("Password").fill("sidecar-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("tab", { name: "Documents" }).waitFor();
-}
+const env = useServerAndBrowser();
 
 test("sign in, pick a fixture .docx, upload it, see it listed — and find it all again after a reload", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await signIn(page);
+  await signIn(page, env.server.url);
 
   await page.getByLabel("Choose a Word document").setInputFiles(path.join(fixtures, "openxml-sdk-nutrition-report.docx"));
   const preview = page.getByTestId("document-preview");
@@ -44,7 +25,7 @@ test("sign in, pick a fixture .docx, upload it, see it listed — and find it al
 
   // The server really has it.
   const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.session") ?? "{}").ejentoToken as string);
-  const listed = await (await fetch(`${server.url}/api/v1/documents/`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const listed = await (await fetch(`${env.server.url}/api/v1/documents/`, { headers: { Authorization: `Bearer ${token}` } })).json();
   expect(listed.documents.map((d: { document_name: string }) => d.document_name)).toContain("openxml-sdk-nutrition-report.docx");
 
   // Close and reopen: still signed in, the same document is open, and it knows it was uploaded.
@@ -56,10 +37,9 @@ test("sign in, pick a fixture .docx, upload it, see it listed — and find it al
 });
 
 test("a file that is not a Word document is refused with words, and the pane keeps working", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await signIn(page);
+  await signIn(page, env.server.url);
   await page.getByLabel("Choose a Word document").setInputFiles({ name: "notes.docx", mimeType: "text/plain", buffer: Buffer.from("just some text") });
   await page.getByRole("alert").getByText(/not a Word document|\.docx/i).first().waitFor();
   // A good file still opens afterwards.

@@ -2,39 +2,24 @@
 // fixture, watch the answer stream in with a working citation; HTML in an answer stays inert;
 // Stop keeps the partial answer; a cut stream offers Retry.
 import { Document, Packer, Paragraph, HeadingLevel } from "docx";
-import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { launchBrowser, newContext } from "../support/browser";
-import { fixturesDir } from "../support/fixtures";
-import { startLocalServer, type RunningServer } from "../support/local-server";
+import type { Page } from "playwright-core";
+import { newContext } from "../support/browser";
+import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startLocalServer({ env: { SIDECAR_CHAT_DELTA_DELAY_MS: "25" } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser({ SIDECAR_CHAT_DELTA_DELAY_MS: "25" });
 
-async function signInWithDocument(page: Page, file: string | { name: string; mimeType: string; buffer: Buffer }) {
-  await page.goto(`${server.url}/`);
-  await page.getByLabel("E-mail").fill("demo@sidecar.local");
-  await page.getByLabel("Password").fill("sidecar-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Choose a Word document").setInputFiles(file);
-  await page.getByRole("button", { name: "Upload this document" }).click();
-  await page.getByText(/is in Sidecar\./).waitFor();
+async function signInWithDocument(page: Page, file: Parameters<typeof openAndUpload>[1]) {
+  await signIn(page, env.server.url);
+  await openAndUpload(page, file);
   await page.getByRole("tab", { name: "Chat" }).click();
 }
 
 test("a grounded, streamed answer about the open document, with a citation that opens its section", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
-  await signInWithDocument(page, path.join(fixturesDir, "openxml-sdk-nutrition-report.docx"));
+  await signInWithDocument(page, "openxml-sdk-nutrition-report.docx");
   const composer = page.getByLabel(/ask the agent/i);
   await composer.fill("What share of people under 65 died because of cancer?");
   await composer.press("Enter");
@@ -56,7 +41,7 @@ test("HTML inside an answer renders as inert text", async () => {
     sections: [{ children: [new Paragraph({ text: "Minutes", heading: HeadingLevel.HEADING_1 }), new Paragraph(evil), new Paragraph("The attacker was not invited again.")] }],
   });
   const buffer = await Packer.toBuffer(doc);
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
   await signInWithDocument(page, { name: "Minutes.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer });
   const composer = page.getByLabel(/ask the agent/i);
@@ -72,14 +57,19 @@ test("HTML inside an answer renders as inert text", async () => {
 });
 
 test("Stop keeps the partial answer; a cut stream offers Retry, which does not repeat the question", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
-  await signInWithDocument(page, path.join(fixturesDir, "openxml-sdk-nutrition-report.docx"));
+  await signInWithDocument(page, "openxml-sdk-nutrition-report.docx");
   const composer = page.getByLabel(/ask the agent/i);
   await composer.fill("Summarise this document");
   await composer.press("Enter");
   const first = page.getByRole("article", { name: "Answer" }).last();
-  await first.getByTestId("answer-text").filter({ hasText: /\w{3,}/ }).waitFor();
+  // Wait for the first words of the answer itself (not the "Thinking…" spinner).
+  await page.waitForFunction(() => {
+    const answers = document.querySelectorAll('[data-testid="answer-text"]');
+    const text = answers[answers.length - 1]?.textContent ?? "";
+    return text.length > 10 && !text.includes("Thinking");
+  });
   await page.keyboard.press("Escape");
   await first.getByText("Stopped.").waitFor();
   const partial = (await first.getByTestId("answer-text").textContent()) ?? "";

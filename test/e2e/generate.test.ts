@@ -1,34 +1,18 @@
 // Generate end to end in headless Chromium against the real local server: upload a fixture,
 // generate from it, watch the stepper reach Ready, open the result in the browser tab's preview.
-import path from "node:path";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newContext } from "../support/browser";
-import { fixturesDir } from "../support/fixtures";
-import { startLocalServer, type RunningServer } from "../support/local-server";
+import { newContext } from "../support/browser";
+import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  // A small pause between stages so the stepper's intermediate stages are visible.
-  [server, browser] = await Promise.all([startLocalServer({ env: { SIDECAR_PIPELINE_STEP_DELAY_MS: "300" } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+// A small pause between stages so the stepper's intermediate stages are visible.
+const env = useServerAndBrowser({ SIDECAR_PIPELINE_STEP_DELAY_MS: "300" });
 
 test("upload a fixture, generate from it, follow the stepper to Ready and open the result", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await page.getByLabel("E-mail").fill("demo@sidecar.local");
-  await page.getByLabel("Password").fill("sidecar-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Choose a Word document").setInputFiles(path.join(fixturesDir, "openxml-sdk-nutrition-report.docx"));
-  await page.getByRole("button", { name: "Upload this document" }).click();
-  await page.getByText("openxml-sdk-nutrition-report.docx is in Sidecar.").waitFor();
+  await signIn(page, env.server.url);
+  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
 
   await page.getByRole("tab", { name: "Generate" }).click();
   // The uploaded open document is preselected as a source.

@@ -1,34 +1,18 @@
 // Sources end to end in headless Chromium against the real local server: generate from a
 // fixture, open the result, select a sentence in the preview and see the panel switch to its
 // section and list the passages it was written from.
-import path from "node:path";
-import type { Browser } from "playwright-core";
-import { launchBrowser, newContext } from "../support/browser";
-import { fixturesDir } from "../support/fixtures";
-import { startLocalServer, type RunningServer } from "../support/local-server";
+import { newContext } from "../support/browser";
+import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startLocalServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test("select a sentence of a generated document and see its section's sources", async () => {
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   const page = await context.newPage();
-  await page.goto(`${server.url}/`);
-  await page.getByLabel("E-mail").fill("demo@sidecar.local");
-  await page.getByLabel("Password").fill("sidecar-demo");
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByLabel("Choose a Word document").setInputFiles(path.join(fixturesDir, "openxml-sdk-nutrition-report.docx"));
-  await page.getByRole("button", { name: "Upload this document" }).click();
-  await page.getByText("openxml-sdk-nutrition-report.docx is in Sidecar.").waitFor();
+  await signIn(page, env.server.url);
+  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
 
   await page.getByRole("tab", { name: "Generate" }).click();
   await page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" }).waitFor();

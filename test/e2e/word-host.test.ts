@@ -5,22 +5,15 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { Browser, Route } from "playwright-core";
-import { launchBrowser, newContext } from "../support/browser";
+import type { Route } from "playwright-core";
+import { newContext } from "../support/browser";
+import { useServerAndBrowser } from "../support/e2e";
 import { readFixture } from "../support/fixtures";
-import { repoRoot, startLocalServer, type RunningServer } from "../support/local-server";
+import { repoRoot } from "../support/local-server";
 
 jest.setTimeout(90_000);
 
-let server: RunningServer;
-let browser: Browser;
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startLocalServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 /** Runs after the real office.js: pretend to be Word with a document of `base64` bytes. */
 function standInWordHost(base64: string, sliceCount: number): string {
@@ -87,12 +80,12 @@ test("the Word implementation reads every slice through the real office.js, repo
   const docx = readFixture("openxml-sdk-nutrition-report.docx");
   const sliceCount = 5;
   const officeJs = fs.readFileSync(path.join(repoRoot, "dist/assets/office-js/office.js"), "utf8");
-  const context = await newContext(browser);
+  const context = await newContext(env.browser);
   await context.route("**/assets/office-js/office.js", (route: Route) =>
     route.fulfill({ status: 200, contentType: "application/javascript", body: officeJs + standInWordHost(docx.toString("base64"), sliceCount) }),
   );
   const page = await context.newPage();
-  await page.goto(`${server.url}/taskpane.html`);
+  await page.goto(`${env.server.url}/taskpane.html`);
 
   await page.getByLabel("E-mail").fill("demo@sidecar.local");
   await page.getByLabel("Password").fill("sidecar-demo");
@@ -126,10 +119,10 @@ test("the Word implementation reads every slice through the real office.js, repo
 
   // The server stored exactly the document's bytes under the id the document now carries.
   const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.session") ?? "{}").ejentoToken as string);
-  const listed = await (await fetch(`${server.url}/api/v1/documents/`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const listed = await (await fetch(`${env.server.url}/api/v1/documents/`, { headers: { Authorization: `Bearer ${token}` } })).json();
   const stored = listed.documents.find((d: { document_id: string }) => d.document_id === documentId);
   expect(stored.document_name).toBe("Nutrition report.docx");
-  const files = fs.readdirSync(path.join(server.dataDir, "files")).map((f) => fs.readFileSync(path.join(server.dataDir, "files", f)));
+  const files = fs.readdirSync(path.join(env.server.dataDir, "files")).map((f) => fs.readFileSync(path.join(env.server.dataDir, "files", f)));
   const digest = (b: Buffer) => crypto.createHash("sha256").update(b).digest("hex");
   expect(files.map(digest)).toContain(digest(docx));
   await context.close();

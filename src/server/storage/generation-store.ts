@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import type { DocumentRow } from "./storage";
-import { fsyncDirectory, nowIso, removeQuietly, writeFileDurably } from "./util";
+import { fsyncDirectory, nowIso, removeQuietly, writeFileDurably, insertDocumentRow } from "./util";
 
 export type DocumentStatus = "Pending" | "Ingesting" | "Generating" | "Ready" | "Failed";
 
@@ -118,14 +118,7 @@ export class GenerationStore {
         created_at: now,
         updated_at: now,
       };
-      this.db
-        .prepare(
-          `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, stored_file_name,
-             sha256, size_bytes, status, workspace_id, template_json, uploaded_by, created_at, updated_at)
-           VALUES (@document_id, @organization_id, @kind, @document_name, @s3_key, @stored_file_name,
-             @sha256, @size_bytes, @status, @workspace_id, @template_json, @uploaded_by, @created_at, @updated_at)`,
-        )
-        .run(document);
+      insertDocumentRow(this.db, document);
       this.db
         .prepare(
           `INSERT INTO generation_jobs (document_id, organization_id, output_name, request_json, progress, attempts, queued_at)

@@ -23,7 +23,7 @@ import { GenerationStore } from "./generation-store";
 import { migrations } from "./migrations";
 import { PassageStore } from "./passage-store";
 import { TemplateStore } from "./template-store";
-import { fsyncDirectory, nowIso, removeQuietly } from "./util";
+import { fsyncDirectory, nowIso, removeQuietly, insertDocumentRow } from "./util";
 
 export interface OrganizationRow {
   id: string;
@@ -429,14 +429,7 @@ export class Storage {
         created_at: now,
         updated_at: now,
       };
-      this.db
-        .prepare(
-          `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, stored_file_name,
-             sha256, size_bytes, status, workspace_id, template_json, uploaded_by, created_at, updated_at)
-           VALUES (@document_id, @organization_id, @kind, @document_name, @s3_key, @stored_file_name,
-             @sha256, @size_bytes, @status, @workspace_id, @template_json, @uploaded_by, @created_at, @updated_at)`,
-        )
-        .run(document);
+      insertDocumentRow(this.db, document);
       const target = path.join(this.filesDir, document.stored_file_name as string);
       fs.renameSync(input.tempPath, target);
       movedTo = target;

@@ -1,0 +1,42 @@
+// Shared steps of the end-to-end tests: the real local server and Debian's Chromium for a test
+// file, and the sign-in / open-a-document / upload steps a person takes first.
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { launchBrowser } from "./browser";
+import { fixturesDir } from "./fixtures";
+import { startLocalServer, type RunningServer } from "./local-server";
+
+export interface E2eEnvironment {
+  server: RunningServer;
+  browser: Browser;
+}
+
+/** Starts the server (with extra environment) and the browser before the file's tests; stops both after. */
+export function useServerAndBrowser(env: Record<string, string> = {}): E2eEnvironment {
+  const environment = {} as E2eEnvironment;
+  beforeAll(async () => {
+    [environment.server, environment.browser] = await Promise.all([startLocalServer({ env }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await environment.browser?.close();
+    await environment.server?.stop();
+  });
+  return environment;
+}
+
+export async function signIn(page: Page, url: string, path_ = "/"): Promise<void> {
+  await page.goto(`${url}${path_}`);
+  await page.getByLabel("E-mail").fill("demo@sidecar.local");
+  await page.getByLabel("Password").fill("sidecar-demo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("tab", { name: "Documents" }).waitFor();
+}
+
+type PickedFile = string | { name: string; mimeType: string; buffer: Buffer };
+
+/** Browser tab: opens a fixture (by name) or a built file as the open document and uploads it. */
+export async function openAndUpload(page: Page, file: PickedFile): Promise<void> {
+  await page.getByLabel("Choose a Word document").setInputFiles(typeof file === "string" ? path.join(fixturesDir, file) : file);
+  await page.getByRole("button", { name: "Upload this document" }).click();
+  await page.getByText(/is in Sidecar\./).waitFor();
+}
