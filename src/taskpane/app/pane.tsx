@@ -38,6 +38,8 @@ const useStyles = makeStyles({
     minWidth: "280px",
   },
   header: { display: "flex", alignItems: "baseline", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
+  // Five tabs do not fit a narrow task pane on one line: let them wrap rather than hide one.
+  tabs: { flexWrap: "wrap", rowGap: tokens.spacingVerticalXXS },
 });
 
 const tabs = [
@@ -88,7 +90,7 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
         <SignInForm lastEmail={state.lastEmail} intro="Sign in to your Sidecar server to upload and work with your documents." />
       ) : (
         <>
-          <TabList selectedValue={tab} onTabSelect={(_, data) => selectTab(data.value as TabId)} aria-label="Sidecar features">
+          <TabList className={styles.tabs} size="small" selectedValue={tab} onTabSelect={(_, data) => selectTab(data.value as TabId)} aria-label="Sidecar features">
             {tabs.map((t) => (
               <Tab key={t.id} value={t.id}>
                 {t.label}
