@@ -43,6 +43,17 @@ export const endpoints = {
   listChatThreads: { service: "chat", method: "GET", path: "/api/v2/agents/{agent_id}/chat-threads" },
   listThreadResponses: { service: "chat", method: "GET", path: "/api/v2/chat-threads/{thread_id}/agent-responses" },
   sendFeedback: { service: "chat", method: "POST", path: "/api/v2/agent-responses/{agent_response_id}/feedbacks" },
+
+  // Batch tagging (ejento.md Part B). Status also carries `results` (our extension) so that
+  // polling, the WebSocket's fallback, shows per-document tags and errors too.
+  startBatch: { service: "batch", method: "POST", path: "/api/batch/start" },
+  batchStatus: { service: "batch", method: "GET", path: "/api/batch/jobs/{job_id}/status" },
+  pauseBatch: { service: "batch", method: "POST", path: "/api/batch/jobs/{job_id}/pause" },
+  resumeBatch: { service: "batch", method: "POST", path: "/api/batch/jobs/{job_id}/resume" },
+  cancelBatch: { service: "batch", method: "POST", path: "/api/batch/jobs/{job_id}/cancel" },
+  activeBatches: { service: "batch", method: "GET", path: "/api/batch/active" },
+  /** WebSocket (ws: / wss: of the batch base URL); the token travels as `?token=` (CONTRACT.md Auth). */
+  batchSocket: { service: "batch", method: "GET", path: "/api/batch/ws/{job_id}" },
 } as const satisfies Record<string, Endpoint>;
 
 export type EndpointName = keyof typeof endpoints;
