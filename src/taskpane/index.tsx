@@ -7,17 +7,18 @@ import { createQueryClient } from "./api/query-client";
 import { SessionStore } from "./api/session-store";
 import { App } from "./app/app";
 import { Providers } from "./app/providers";
-import { isBrowserHost } from "./office/browser-host";
-import { connectToHost } from "./office/connect-host";
+import { themeFor } from "./app/theme";
+import { connectToHost, isBrowserHost } from "./office/connect-host";
 
 async function main() {
   const rootElement = document.getElementById("root");
   if (!rootElement) return;
   const host = await connectToHost();
   if (isBrowserHost(host)) void host.restore();
+  const theme = await themeFor(host.info);
   const client = new HttpClient({ settings: new ConnectionSettingsStore(), session: new SessionStore() });
   createRoot(rootElement).render(
-    <Providers host={host} client={client} queryClient={createQueryClient()}>
+    <Providers host={host} client={client} queryClient={createQueryClient()} theme={theme}>
       <App />
     </Providers>,
   );

@@ -1,10 +1,15 @@
 // The shell: in Word, the pane alone; in a browser tab, the picked document beside the pane.
 import { makeStyles, tokens } from "@fluentui/react-components";
 import { useSyncExternalStore } from "react";
-import { isBrowserHost, type BrowserHost } from "../office/browser-host";
+import type { BrowserHost } from "../office/browser-host";
+import { isBrowserHost } from "../office/connect-host";
 import { useDocumentHost } from "../office/host-context";
-import { BrowserDocumentPanel } from "./browser-document-panel";
+import { LazyPanel, lazyNamed } from "../ui/lazy-panel";
 import { Pane } from "./pane";
+
+// Only the browser tab shows the picked document; Word's pane never loads this code. The pane
+// beside it does not wait for it.
+const documentPanel = lazyNamed<{ host: BrowserHost }>(() => import(/* webpackChunkName: "browser-panel" */ "./browser-document-panel"), "BrowserDocumentPanel");
 
 const useStyles = makeStyles({
   browserLayout: {
@@ -27,7 +32,7 @@ function BrowserApp({ host }: { host: BrowserHost }) {
   const ready = snapshot.status === "ready";
   return (
     <div className={styles.browserLayout}>
-      <BrowserDocumentPanel host={host} />
+      <LazyPanel panel={documentPanel} label="the document" props={{ host }} />
       <aside className={styles.side} aria-label="Sidecar pane">
         <Pane documentKey={ready ? `browser:${snapshot.name}:${snapshot.key ?? ""}` : "browser:none"} hasDocument={ready} />
       </aside>

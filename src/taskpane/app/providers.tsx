@@ -1,6 +1,6 @@
-// The pane's providers: Fluent theme derived from the Office theme, one QueryClient, the API
+// The pane's providers: the Fluent theme (derived from the Office theme, theme.ts), one QueryClient, the API
 // client and the document host.
-import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
+import { FluentProvider, webLightTheme, type Theme } from "@fluentui/react-components";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import { ApiClientProvider } from "../api/api-context";
@@ -12,15 +12,18 @@ export function Providers({
   host,
   client,
   queryClient,
+  theme = webLightTheme,
   children,
 }: {
   host: DocumentHost;
   client: HttpClient;
   queryClient: QueryClient;
+  /** From themeFor(host.info) (theme.ts); light when not given. */
+  theme?: Theme;
   children: ReactNode;
 }) {
   return (
-    <FluentProvider theme={host.info.darkTheme ? webDarkTheme : webLightTheme} style={{ minHeight: "100vh" }}>
+    <FluentProvider theme={theme} style={{ minHeight: "100vh" }}>
       <QueryClientProvider client={queryClient}>
         <ApiClientProvider client={client}>
           <HostProvider host={host}>{children}</HostProvider>

@@ -8,7 +8,6 @@
 // returns the bytes exactly as picked. A generated document "opened" here becomes the open document,
 // exactly as if it had been picked; custom document properties are read from the bytes themselves.
 
-import { unzipSync } from "fflate";
 
 import {
   OfficeError,
@@ -23,7 +22,6 @@ import {
 } from "./document-host";
 import { looksLikeZip } from "./docx-bytes";
 import { findHeading, headingCandidates, nearestHeading, normalizeHeadingTitle, type ParagraphInfo } from "./heading-match";
-import { sanitizeFormattedHtml, sanitizePreviewHtml } from "./html-sanitize";
 import { sha256Hex } from "./sha256";
 
 export type BrowserDocumentStatus = "empty" | "loading" | "ready" | "error";
@@ -107,7 +105,10 @@ async function renderPreviewHtml(bytes: Uint8Array, name: string): Promise<strin
     // The browser build of mammoth reads `arrayBuffer`; its Node build (Jest) reads `buffer`.
     const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
     // Loaded on first use: the preview library is only needed in the browser tab, not in Word.
-    const { default: mammoth } = await import(/* webpackChunkName: "preview" */ "mammoth");
+    const [{ default: mammoth }, { sanitizePreviewHtml }] = await Promise.all([
+      import(/* webpackChunkName: "preview" */ "mammoth"),
+      loadSanitizer(),
+    ]);
     const result = await mammoth.convertToHtml(input);
     return sanitizePreviewHtml(result.value);
   } catch (error) {
@@ -156,12 +157,19 @@ function variantText(value: Element): string {
   }
 }
 
+/** The HTML cleaner (DOMPurify), loaded when something is first previewed or inserted. */
+function loadSanitizer() {
+  return import(/* webpackChunkName: "sanitize" */ "./html-sanitize");
+}
+
 /** name (lower case) → value text, for every custom property in the .docx; empty when it has none or can't be read. */
-function readCustomProperties(bytes: Uint8Array): Map<string, string> {
+async function readCustomProperties(bytes: Uint8Array): Promise<Map<string, string>> {
   const properties = new Map<string, string>();
   let xml: Uint8Array | undefined;
   try {
-    // Only the one small part is inflated, however large the document is.
+    // The unzipper is loaded on first use (the pane's first paint doesn't need it); only the one
+    // small part is inflated, however large the document is.
+    const { unzipSync } = await import(/* webpackChunkName: "unzip" */ "fflate");
     const files = unzipSync(bytes, { filter: (file) => file.name.toLowerCase() === CUSTOM_PROPERTIES_PART });
     xml = Object.values(files)[0];
   } catch {
@@ -784,6 +792,7 @@ export class BrowserHost implements DocumentHost {
     if (!this.current) throw noDocument();
     let clean = "";
     try {
+      const { sanitizeFormattedHtml } = await loadSanitizer();
       clean = sanitizeFormattedHtml(html);
     } catch {
       clean = "";
@@ -893,7 +902,7 @@ export class BrowserHost implements DocumentHost {
     if (!current) throw noDocument();
     let properties = this.customProperties.get(current.key);
     if (!properties) {
-      properties = readCustomProperties(current.bytes);
+      properties = await readCustomProperties(current.bytes);
       this.customProperties.set(current.key, properties);
       if (this.customProperties.size > CUSTOM_PROPERTIES_CACHE_SIZE) {
         const oldest = this.customProperties.keys().next().value;
@@ -952,9 +961,4 @@ export class BrowserHost implements DocumentHost {
       // Storage full or blocked: the setting lasts until the tab closes.
     }
   }
-}
-
-/** True when `host` is the browser-tab host (which also has openFile, attachPreview, restore...). */
-export function isBrowserHost(host: DocumentHost | null | undefined): host is BrowserHost {
-  return host instanceof BrowserHost;
 }

@@ -21,7 +21,6 @@ import {
   normalizeHeadingTitle,
   type ParagraphInfo,
 } from "./heading-match";
-import { sanitizeFormattedHtml } from "./html-sanitize";
 import { isDarkOfficeTheme } from "./office-theme";
 
 /** Office allows slices of up to 4 MB; bigger slices mean fewer round trips to Word. */
@@ -791,6 +790,8 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
     async insertFormatted(html: string, mode: InsertMode, plainText: string) {
       let clean: string;
       try {
+        // DOMPurify is loaded on the first insert, not with the pane.
+        const { sanitizeFormattedHtml } = await import(/* webpackChunkName: "sanitize" */ "./html-sanitize");
         clean = sanitizeFormattedHtml(html);
       } catch {
         clean = ""; // no way to clean it: never hand Word unclean HTML

@@ -2,7 +2,8 @@ import "fake-indexeddb/auto";
 import { createHash } from "node:crypto";
 import { IDBFactory } from "fake-indexeddb";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
-import { BrowserHost, isBrowserHost, type BrowserHostSnapshot } from "../../../src/taskpane/office/browser-host";
+import { BrowserHost, type BrowserHostSnapshot } from "../../../src/taskpane/office/browser-host";
+import { isBrowserHost } from "../../../src/taskpane/office/connect-host";
 import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
 import { readFixture } from "../../support/fixtures";
 

@@ -1,0 +1,78 @@
+// A part of the pane whose code loads on first use (each tab is its own chunk, so the pane's
+// first paint carries only the shell). While the code loads: a spinner. When it cannot load
+// (the server was restarted with a new build, the network dropped): words and a way to try again,
+// without losing anything in the other tabs.
+import { Spinner } from "@fluentui/react-components";
+import { Component, Suspense, lazy, useState, type ComponentType, type ReactNode } from "react";
+import { ErrorMessage } from "./error-message";
+
+/**
+ * `React.lazy` for a named export, retried on demand: a failed import is not cached by the
+ * browser's module map for webpack chunks, so calling the loader again really fetches again.
+ */
+export function lazyNamed<P extends object>(
+  load: () => Promise<Record<string, unknown>>,
+  name: string,
+): LazyLoaded<P> {
+  let current = make();
+  function make() {
+    // A lazy component takes the same props as the one it loads.
+    return lazy(async () => ({ default: (await load())[name] as ComponentType<P> })) as unknown as ComponentType<P>;
+  }
+  return {
+    get Component() {
+      return current;
+    },
+    reset() {
+      current = make();
+    },
+  };
+}
+
+export interface LazyLoaded<P extends object> {
+  readonly Component: ComponentType<P>;
+  reset(): void;
+}
+
+interface BoundaryProps {
+  children: ReactNode;
+  onRetry(): void;
+}
+
+class LoadBoundary extends Component<BoundaryProps, { error: unknown }> {
+  override state = { error: undefined as unknown };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  override render() {
+    if (this.state.error === undefined) return this.props.children;
+    return (
+      <ErrorMessage
+        title="This part of Sidecar didn't load"
+        message="Check the connection to the server, then try again. If the server was updated, reload the pane."
+        onRetry={() => {
+          this.props.onRetry();
+          this.setState({ error: undefined });
+        }}
+      />
+    );
+  }
+}
+
+/** Renders a lazily loaded panel with a spinner while it loads and a retry when it fails. */
+export function LazyPanel<P extends object>({ panel, props, label }: { panel: LazyLoaded<P>; props: P; label: string }) {
+  const [, setAttempt] = useState(0);
+  const Panel = panel.Component;
+  return (
+    <LoadBoundary
+      onRetry={() => {
+        panel.reset();
+        setAttempt((n) => n + 1);
+      }}
+    >
+      <Suspense fallback={<Spinner size="tiny" label={`Loading ${label}…`} />}>
+        <Panel {...props} />
+      </Suspense>
+    </LoadBoundary>
+  );
+}
