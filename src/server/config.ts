@@ -42,6 +42,12 @@ export interface Config {
   chatDeltaDelayMs: number;
   /** An OpenAI-compatible model for chat answers; null = extractive answers (no model). */
   llm: { baseUrl: string; apiKey: string | null; model: string } | null;
+  /** Pause before each document of a batch tagging job (demos, and tests that watch a job mid-way). */
+  batchDocumentDelayMs: number;
+  /** A batch job's WebSocket sends a keepalive after this long without another message. */
+  batchKeepaliveMs: number;
+  /** The most one document of a batch job may take (reading it and asking the model); then it fails. */
+  batchDocumentTimeoutMs: number;
 }
 
 const MB = 1024 * 1024;
@@ -139,6 +145,9 @@ const envSchema = z.object({
   SIDECAR_LLM_BASE_URL: publicUrl().optional(),
   SIDECAR_LLM_API_KEY: z.string().optional(),
   SIDECAR_LLM_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
+  SIDECAR_BATCH_DOCUMENT_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
+  SIDECAR_BATCH_KEEPALIVE_MS: wholeNumber(10, 3600 * 1000, " of milliseconds").default(30_000),
+  SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS: wholeNumber(100, 3600 * 1000, " of milliseconds").default(120_000),
 });
 
 /**
@@ -190,6 +199,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     llm: e.SIDECAR_LLM_BASE_URL
       ? { baseUrl: e.SIDECAR_LLM_BASE_URL, apiKey: e.SIDECAR_LLM_API_KEY ?? null, model: e.SIDECAR_LLM_MODEL }
       : null,
+    batchDocumentDelayMs: e.SIDECAR_BATCH_DOCUMENT_DELAY_MS,
+    batchKeepaliveMs: e.SIDECAR_BATCH_KEEPALIVE_MS,
+    batchDocumentTimeoutMs: e.SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS,
   };
 }
 

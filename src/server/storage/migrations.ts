@@ -202,4 +202,49 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX agent_responses_thread ON agent_responses(thread_id, id);
   `,
+
+  // 4: batch tagging (CONTRACT.md "Batch tagging"): a job per start request, owned by the person
+  // who started it, and one result per document of the job in job order (row_id from 0). Tags
+  // land on the document (tags_json, a JSON array of strings; NULL = never tagged). A job's
+  // status is one of the spec's six; a result is pending → processing → success | failed.
+  `
+  ALTER TABLE documents ADD COLUMN tags_json TEXT;
+  ALTER TABLE documents ADD COLUMN tagged_at TEXT;
+
+  CREATE TABLE batch_jobs (
+    job_id               TEXT PRIMARY KEY,
+    organization_id      TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    user_id              TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    status               TEXT NOT NULL CHECK (status IN ('pending', 'processing', 'paused', 'completed', 'failed', 'cancelled')),
+    num_tags             INTEGER NOT NULL,
+    num_pages            INTEGER NOT NULL,
+    exclusion_words_json TEXT NOT NULL,
+    model_name           TEXT,
+    column_mapping_json  TEXT,
+    error                TEXT,
+    created_at           TEXT NOT NULL,
+    updated_at           TEXT NOT NULL,
+    started_at           TEXT,
+    finished_at          TEXT
+  );
+  CREATE INDEX batch_jobs_user ON batch_jobs(user_id, created_at);
+  CREATE INDEX batch_jobs_status ON batch_jobs(status, created_at);
+
+  CREATE TABLE batch_results (
+    job_id            TEXT NOT NULL REFERENCES batch_jobs(job_id) ON DELETE CASCADE,
+    row_id            INTEGER NOT NULL,
+    title             TEXT NOT NULL,
+    file_path         TEXT NOT NULL,
+    file_source_type  TEXT NOT NULL,
+    description       TEXT,
+    document_id       TEXT,
+    status            TEXT NOT NULL CHECK (status IN ('pending', 'processing', 'success', 'failed')),
+    tags_json         TEXT NOT NULL DEFAULT '[]',
+    error             TEXT,
+    started_at        TEXT,
+    finished_at       TEXT,
+    PRIMARY KEY (job_id, row_id)
+  );
+  CREATE INDEX batch_results_status ON batch_results(status);
+  `,
 ];

@@ -7,7 +7,7 @@
 //   tmp/<uuid>.generated        generated documents being written (renamed when complete)
 //
 // Tables beyond users and documents have their own modules, reached through this class:
-// templates, documentSets, passages, generation, chat.
+// templates, documentSets, passages, generation, chat, batch.
 //
 // Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
 // after the rename, and the row is committed in the same transaction as the rename, so after a
@@ -17,6 +17,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { BatchStore } from "./batch-store";
 import { ChatStore } from "./chat-store";
 import { DocumentSetStore } from "./document-set-store";
 import { GenerationStore } from "./generation-store";
@@ -80,6 +81,9 @@ export interface DocumentRow {
   uploaded_by: string | null;
   created_at: string;
   updated_at: string;
+  /** JSON array of the tags the last batch tagging saved; null = never tagged. */
+  tags_json?: string | null;
+  tagged_at?: string | null;
 }
 
 export interface ReceivedFile {
@@ -119,6 +123,7 @@ export class Storage {
   readonly passages: PassageStore;
   readonly generation: GenerationStore;
   readonly chat: ChatStore;
+  readonly batch: BatchStore;
 
   /** Prepared statements of the queries every request makes (a token, a document), made once. */
   private readonly hotStatements = new Map<string, Database.Statement>();
@@ -135,6 +140,7 @@ export class Storage {
     this.passages = new PassageStore(db);
     this.generation = new GenerationStore(db, this.filesDir, this.tmpDir);
     this.chat = new ChatStore(db);
+    this.batch = new BatchStore(db);
   }
 
   /** Opens (creating if needed) the data directory and brings the schema up to date. */
