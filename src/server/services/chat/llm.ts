@@ -92,3 +92,52 @@ export async function streamModelAnswer(
     if (done || signal.aborted) break;
   }
 }
+
+/** Why a non-streaming model call gave no answer, in words for the person who asked. */
+export class ModelCallError extends Error {
+  override name = "ModelCallError";
+}
+
+/**
+ * One non-streaming chat completion (`stream: false`, temperature 0): the first choice's message
+ * content. Throws ModelCallError when the model can't be reached, answers an HTTP error, or sends
+ * no content; an abort through `signal` is rethrown as it is.
+ */
+export async function completeChat(
+  llm: LlmConfig,
+  messages: Array<{ role: "system" | "user" | "assistant"; content: string }>,
+  signal: AbortSignal,
+): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetch(`${llm.baseUrl}/chat/completions`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json",
+        ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}),
+      },
+      body: JSON.stringify({ model: llm.model, stream: false, temperature: 0, messages }),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ModelCallError(`The language model could not be reached at ${llm.baseUrl}. Check that it is running and SIDECAR_LLM_BASE_URL, then try again.`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new ModelCallError(`The language model answered HTTP ${response.status} instead of an answer. Try again; if it keeps happening, check the model settings of the server.`);
+  }
+  let body: { choices?: Array<{ message?: { content?: unknown } }> };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ModelCallError("The language model's answer was not JSON in the OpenAI chat-completions format. Check SIDECAR_LLM_BASE_URL.");
+  }
+  const content = body?.choices?.[0]?.message?.content;
+  if (typeof content !== "string" || !content.trim()) {
+    throw new ModelCallError("The language model sent an empty answer. Try again; if it keeps happening, check the model settings of the server.");
+  }
+  return content;
+}
