@@ -5,6 +5,7 @@
 //   ...
 //   await app.close(); // also closes the database
 import fastifyMultipart from "@fastify/multipart";
+import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Config } from "./config";
 import { HttpError, UNEXPECTED_ERROR } from "./errors";
@@ -12,6 +13,7 @@ import { isApiPath, pathnameOf } from "./http/api-paths";
 import { registerCors } from "./http/cors";
 import { API_KEY_HEADER, registerApiKeyCheck } from "./http/guards";
 import { authRoutes } from "./routes/auth-routes";
+import { CLOSE, batchRoutes } from "./routes/batch-routes";
 import { chatRoutes } from "./routes/chat-routes";
 import { documentRoutes } from "./routes/document-routes";
 import { documentSetRoutes } from "./routes/document-set-routes";
@@ -20,6 +22,11 @@ import { sectionRoutes } from "./routes/section-routes";
 import { staticSite } from "./routes/static-site";
 import { templateRoutes } from "./routes/template-routes";
 import { AuthService } from "./services/auth";
+import { BatchJobService } from "./services/batch/batch-jobs";
+import { TaggingTexts } from "./services/batch/document-text";
+import { BatchEvents } from "./services/batch/events";
+import { BATCH_CONCURRENCY, BatchRunner } from "./services/batch/runner";
+import { DocumentTagger } from "./services/batch/tagger";
 import { AgentService } from "./services/chat/agents";
 import { ChatService } from "./services/chat/chat";
 import { GroundingService } from "./services/chat/grounding";
@@ -42,6 +49,8 @@ export interface SidecarContext {
   storage: Storage;
   /** Background generation jobs (started when the app is ready, stopped before it closes). */
   generationQueue: GenerationQueue;
+  /** Background batch tagging jobs (same lifecycle as generation). */
+  batchRunner: BatchRunner;
   presign: PresignService;
   /** The demo sign-in, when this start created it (first start on an empty data directory). */
   demoUserCreated: { email: string; password: string } | null;
@@ -62,6 +71,14 @@ const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
 
 /** Leftover temp uploads and orphaned files older than this are removed at startup. */
 const LEFTOVER_AGE_MS = 10 * 60 * 1000;
+
+/** How long an open WebSocket gets to answer the server's close frame when the server stops. */
+const SOCKET_CLOSE_GRACE_MS = 1000;
+
+/** A URL as logged: the values of ?token= and ?key= (the batch WebSocket's credentials) hidden. */
+export function urlForLog(url: string): string {
+  return url.replace(/([?&](?:token|key)=)[^&#]*/gi, "$1[redacted]");
+}
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const storage = Storage.open(config.dataDir);
@@ -89,6 +106,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           ],
           censor: "[redacted]",
         },
+        serializers: {
+          req: (request: FastifyRequest) => ({
+            method: request.method,
+            url: urlForLog(request.url),
+            host: request.host,
+            remoteAddress: request.ip,
+            remotePort: request.socket?.remotePort,
+          }),
+        },
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
     });
@@ -100,11 +126,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       app.log.child({ component: "generation" }),
     );
     const presign = new PresignService(storage, config);
+    // Sections, text indexes and sources per document, in memory (the Sources panel asks on every selection change).
+    const outlines = new OutlineCache(storage, limits);
+    const batchEvents = new BatchEvents();
+    const batchRunner = new BatchRunner(
+      storage,
+      new DocumentTagger(storage, new TaggingTexts(storage, outlines), config.llm),
+      batchEvents,
+      { concurrency: BATCH_CONCURRENCY, documentDelayMs: config.batchDocumentDelayMs, documentTimeoutMs: config.batchDocumentTimeoutMs },
+      app.log.child({ component: "batch" }),
+    );
     // Jobs start once the app is ready, and stop (back to Pending) before the database closes.
     app.addHook("onReady", async () => generationQueue.start());
+    app.addHook("onReady", async () => batchRunner.start());
     app.addHook("preClose", async () => generationQueue.stop());
+    app.addHook("preClose", async () => batchRunner.stop());
     app.addHook("onClose", async () => storage.close());
-    app.decorate("sidecar", { config, storage, generationQueue, presign, demoUserCreated });
+    app.decorate("sidecar", { config, storage, generationQueue, batchRunner, presign, demoUserCreated });
     app.decorateRequest("caller", null);
 
     registerBodyParsers(app);
@@ -112,10 +150,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     registerCors(app, config.allowedOrigins);
     registerApiKeyCheck(app, config.apiKey);
     await app.register(fastifyMultipart, { throwFileSizeLimit: false });
+    // Before any route (the plugin must see every route). When the app closes, open sockets are
+    // told the server is going away (1001) and cut off if they don't answer within a second.
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: 64 * 1024 },
+      preClose: async () => closeSockets(app),
+    });
 
     const auth = new AuthService(storage, config);
-    // Sections, text indexes and sources per document, in memory (the Sources panel asks on every selection change).
-    const outlines = new OutlineCache(storage, limits);
     const documents = new DocumentService(storage, config, outlines);
     const sections = new SectionService(storage, outlines);
     const generation = new GenerateRequestService(storage, generationQueue);
@@ -136,12 +178,37 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(fileRoutes, { auth, presign, config });
     await app.register(chatRoutes, { auth, agents, chat });
     await app.register(sectionRoutes, { auth, sections, logLevel: config.logLevel });
+    await app.register(batchRoutes, {
+      auth,
+      batch: new BatchJobService(storage, batchRunner, batchEvents, config.llm?.model ?? null),
+      apiKey: config.apiKey,
+      keepaliveMs: config.batchKeepaliveMs,
+    });
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;
   } catch (error) {
     storage.close();
     throw error;
   }
+}
+
+async function closeSockets(app: FastifyInstance): Promise<void> {
+  const server = app.websocketServer;
+  await Promise.all(
+    [...server.clients].map(
+      (socket) =>
+        new Promise<void>((resolve) => {
+          if (socket.readyState === socket.CLOSED) return resolve();
+          const cutOff = setTimeout(() => socket.terminate(), SOCKET_CLOSE_GRACE_MS);
+          socket.once("close", () => {
+            clearTimeout(cutOff);
+            resolve();
+          });
+          socket.close(CLOSE.goingAway, "Server is shutting down");
+        }),
+    ),
+  );
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function registerBodyParsers(app: FastifyInstance): void {

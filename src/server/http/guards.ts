@@ -12,22 +12,40 @@ declare module "fastify" {
     /** Set by requireCaller on routes that need a signed-in caller. */
     caller: Caller | null;
   }
+  interface FastifyContextConfig {
+    /**
+     * A WebSocket route that checks the API key itself (header, or `?key=` since a browser's
+     * WebSocket cannot send headers) and answers a wrong one over the socket.
+     */
+    socketChecksApiKey?: boolean;
+  }
 }
 
-/** When the server has an API key, every API request must carry it. */
+/** True for an HTTP request asking to become a WebSocket. */
+export function isWebSocketUpgrade(request: FastifyRequest): boolean {
+  return (request.headers.upgrade ?? "").toLowerCase() === "websocket";
+}
+
+/** What is wrong with the API key a request sent (undefined = none), or null when it is right. */
+export function apiKeyProblem(sent: string | undefined, apiKey: string, where = "the Ocp-Apim-Subscription-Key header"): string | null {
+  if (typeof sent === "string" && secretsEqual(sent, apiKey)) return null;
+  return typeof sent === "string"
+    ? `The API key in ${where} is not valid for this server. Check the API key in the connection settings.`
+    : `This server requires an API key: send it in ${where} (set it in the connection settings).`;
+}
+
+/**
+ * When the server has an API key, every API request must carry it. WebSocket upgrades to a route
+ * marked socketChecksApiKey are left to that route.
+ */
 export function registerApiKeyCheck(app: FastifyInstance, apiKey: string | null): void {
   if (apiKey === null) return;
   app.addHook("onRequest", async (request) => {
     if (request.method === "OPTIONS" || !isApiPath(pathnameOf(request.url))) return;
+    if (request.routeOptions.config?.socketChecksApiKey && isWebSocketUpgrade(request)) return;
     const sent = request.headers[API_KEY_HEADER];
-    if (typeof sent !== "string" || !secretsEqual(sent, apiKey)) {
-      throw new HttpError(
-        401,
-        typeof sent === "string"
-          ? "The API key in the Ocp-Apim-Subscription-Key header is not valid for this server. Check the API key in the connection settings."
-          : "This server requires an API key: send it in the Ocp-Apim-Subscription-Key header (set it in the connection settings).",
-      );
-    }
+    const problem = apiKeyProblem(typeof sent === "string" ? sent : undefined, apiKey);
+    if (problem) throw new HttpError(401, problem);
   });
 }
 

@@ -6,6 +6,7 @@ import { HttpError } from "../errors";
 import type { DocumentStatus } from "../storage/generation-store";
 import type { DocumentRow, Storage } from "../storage/storage";
 import type { Caller } from "./auth";
+import { tagsOf } from "./batch/wire";
 import { receiveCheckedDocx, tooLargeError } from "./docx-upload";
 import type { OutlineCache } from "./sections/outline-cache";
 
@@ -19,6 +20,8 @@ export interface UploadedDocument {
 export interface DocumentListItem {
   document_id: string;
   document_name: string;
+  /** Where the document is stored; what batch tagging takes as file_path. */
+  s3_key: string;
   created_at: string;
   updated_at: string;
   workspace_id: string | null;
@@ -27,6 +30,7 @@ export interface DocumentListItem {
   /** "local" (uploaded) or "generated". */
   kind: string;
   status: string;
+  /** Saved by the last batch tagging of the document (empty until then). */
   tags: string[];
 }
 
@@ -164,6 +168,7 @@ export class DocumentService {
     return this.storage.listDocuments(caller.organizationId).map((row) => ({
       document_id: row.document_id,
       document_name: row.document_name,
+      s3_key: row.s3_key,
       created_at: artosTimestamp(row.created_at),
       updated_at: artosTimestamp(row.updated_at),
       workspace_id: row.workspace_id,
@@ -171,7 +176,7 @@ export class DocumentService {
       size_bytes: row.size_bytes,
       kind: row.kind,
       status: row.status,
-      tags: [],
+      tags: tagsOf(row.tags_json),
     }));
   }
 

@@ -1,0 +1,138 @@
+// Batch tagging routes (batch-spec.md; CONTRACT.md "Batch tagging"; ejento.md Part B): start,
+// status, pause / resume / cancel, the caller's open jobs, and the job's WebSocket.
+//
+// The WebSocket is a read-only observer. Its token comes as `?token=` (a browser's WebSocket
+// cannot send headers) or `Authorization: Bearer`; when the server has an API key, the socket
+// takes it from the Ocp-Apim-Subscription-Key header or `?key=`. Every refusal is said over the
+// socket, then it closes with 1008: a browser never sees the body of a refused upgrade.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { WebSocket } from "ws";
+import { endpoints } from "../../taskpane/api/endpoints";
+import { HttpError } from "../errors";
+import { routePath } from "../http/api-paths";
+import { API_KEY_HEADER, apiKeyProblem, callerOf, requireCaller } from "../http/guards";
+import { bearerToken, type AuthService, type Caller } from "../services/auth";
+import { JOB_NOT_FOUND, type BatchJobService, type ControlCommand } from "../services/batch/batch-jobs";
+import { FINAL_MESSAGE_TYPES, type SocketMessage } from "../services/batch/wire";
+
+export const AUTHENTICATION_REQUIRED = "Authentication required";
+
+/** Close codes (RFC 6455): 1000 the job is over, 1008 refused (auth, API key, unknown job), 1001 server stopping. */
+export const CLOSE = { normal: 1000, goingAway: 1001, policy: 1008 } as const;
+
+const FINAL_REASONS: Record<string, string> = { completed: "Job completed", cancelled: "Job cancelled", error: "Job failed" };
+
+type JobParams = { Params: { job_id: string } };
+type SocketRequest = FastifyRequest<{ Params: { job_id: string }; Querystring: { token?: string; key?: string } }>;
+
+export async function batchRoutes(
+  app: FastifyInstance,
+  { auth, batch, apiKey, keepaliveMs }: { auth: AuthService; batch: BatchJobService; apiKey: string | null; keepaliveMs: number },
+): Promise<void> {
+  const options = { onRequest: requireCaller(auth) };
+
+  app.post(endpoints.startBatch.path, options, async (request) => batch.start(callerOf(request), request.body));
+
+  app.get<JobParams>(routePath(endpoints.batchStatus.path), options, async (request) =>
+    batch.status(callerOf(request), request.params.job_id),
+  );
+
+  const controls: Array<[ControlCommand, string]> = [
+    ["pause", endpoints.pauseBatch.path],
+    ["resume", endpoints.resumeBatch.path],
+    ["cancel", endpoints.cancelBatch.path],
+  ];
+  for (const [command, path] of controls) {
+    app.post<JobParams>(routePath(path), options, async (request) => batch.control(callerOf(request), request.params.job_id, command));
+  }
+
+  app.get(endpoints.activeBatches.path, options, async (request) => batch.active(callerOf(request)));
+
+  app.get(routePath(endpoints.batchSocket.path), { websocket: true, config: { socketChecksApiKey: true } }, (socket, request) =>
+    watchJob(socket, request as SocketRequest, { auth, batch, apiKey, keepaliveMs }),
+  );
+}
+
+function firstString(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  return Array.isArray(value) && typeof value[0] === "string" ? value[0] : undefined;
+}
+
+function watchJob(
+  socket: WebSocket,
+  request: SocketRequest,
+  { auth, batch, apiKey, keepaliveMs }: { auth: AuthService; batch: BatchJobService; apiKey: string | null; keepaliveMs: number },
+): void {
+  const jobId = request.params.job_id;
+  let keepalive: NodeJS.Timeout | null = null;
+  let unsubscribe: () => void = () => undefined;
+  let closed = false;
+
+  const stopWatching = () => {
+    if (keepalive) clearTimeout(keepalive);
+    keepalive = null;
+    unsubscribe();
+  };
+  const close = (code: number, reason: string) => {
+    if (closed) return;
+    closed = true;
+    stopWatching();
+    socket.close(code, reason);
+  };
+  const armKeepalive = () => {
+    if (keepalive) clearTimeout(keepalive);
+    keepalive = setTimeout(() => {
+      const status = batch.currentStatus(jobId);
+      if (status) send({ type: "keepalive", job_id: jobId, status });
+    }, keepaliveMs);
+  };
+  const send = (message: SocketMessage) => {
+    if (closed || socket.readyState !== WebSocket.OPEN) return;
+    socket.send(JSON.stringify(message));
+    armKeepalive();
+  };
+  const refuse = (error: string, reason: string) => {
+    send({ type: "error", job_id: jobId, error });
+    close(CLOSE.policy, reason);
+  };
+
+  // The observer closing (or going away) ends only the watching, never the job.
+  socket.on("close", () => {
+    closed = true;
+    stopWatching();
+  });
+  // Read-only: whatever the client sends is ignored.
+  socket.on("message", () => undefined);
+
+  if (apiKey !== null) {
+    const header = firstString(request.headers[API_KEY_HEADER]);
+    const problem = apiKeyProblem(header ?? firstString(request.query.key), apiKey, "the Ocp-Apim-Subscription-Key header or the ?key= query parameter");
+    if (problem) return refuse(problem, "API key required");
+  }
+
+  const token = firstString(request.query.token) || bearerToken(request.headers.authorization);
+  let caller: Caller;
+  try {
+    if (!token) throw new HttpError(401, AUTHENTICATION_REQUIRED);
+    caller = auth.authenticate(token);
+  } catch {
+    return refuse(AUTHENTICATION_REQUIRED, AUTHENTICATION_REQUIRED);
+  }
+
+  let watch;
+  try {
+    watch = batch.watch(caller, jobId, (message) => {
+      send(message);
+      if (FINAL_MESSAGE_TYPES.has(message.type)) close(CLOSE.normal, FINAL_REASONS[message.type] ?? "Job finished");
+    });
+  } catch (error) {
+    if (error instanceof HttpError && error.statusCode === 404) return refuse(JOB_NOT_FOUND, JOB_NOT_FOUND);
+    throw error;
+  }
+  unsubscribe = watch.unsubscribe;
+  for (const message of watch.messages) send(message);
+  if (watch.finished) {
+    const final = watch.messages[watch.messages.length - 1];
+    close(CLOSE.normal, FINAL_REASONS[final?.type ?? ""] ?? "Job finished");
+  }
+}

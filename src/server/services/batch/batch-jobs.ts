@@ -1,0 +1,209 @@
+// Batch tagging jobs as the routes see them (batch-spec.md): start, status, pause / resume /
+// cancel, the caller's open jobs, and watching a job over the WebSocket. A job belongs to the
+// person who started it: for everyone else it does not exist (404 "Job not found").
+import { randomUUID } from "node:crypto";
+import { HttpError } from "../../errors";
+import { BatchJobExistsError, type BatchJobRow, type BatchJobStatus } from "../../storage/batch-store";
+import type { Storage } from "../../storage/storage";
+import type { Caller } from "../auth";
+import type { BatchEvents, BatchListener } from "./events";
+import type { BatchRunner } from "./runner";
+import { parseStartRequest } from "./start-request";
+import { finalMessage, jobState, progressOf, resultWire, tagsOf, type ResultWire, type SocketMessage } from "./wire";
+
+export const JOB_NOT_FOUND = "Job not found";
+
+export type ControlCommand = "pause" | "resume" | "cancel";
+
+const COMMANDS: Record<ControlCommand, { from: readonly BatchJobStatus[]; to: BatchJobStatus; verb: string }> = {
+  pause: { from: ["pending", "processing"], to: "paused", verb: "Pause" },
+  resume: { from: ["paused"], to: "processing", verb: "Resume" },
+  cancel: { from: ["pending", "processing", "paused"], to: "cancelled", verb: "Cancel" },
+};
+
+const FINAL: ReadonlySet<BatchJobStatus> = new Set(["completed", "failed", "cancelled"]);
+
+/** Why `command` is refused for a job in `status`, in words (409). */
+export function refusal(command: ControlCommand, status: BatchJobStatus): string {
+  const is = FINAL.has(status) ? `Job is already ${status}` : `Job is ${status}`;
+  switch (command) {
+    case "pause":
+      return status === "paused" ? "Job is already paused; resume it to continue." : `${is}; it cannot be paused.`;
+    case "resume":
+      return `${is}; only a paused job can be resumed.`;
+    case "cancel":
+      return `${is}; it cannot be cancelled.`;
+  }
+}
+
+export interface StartResponse {
+  job_id: string;
+  total_documents: number;
+  message: string;
+}
+
+export interface StatusResponse {
+  job_id: string;
+  status: BatchJobStatus;
+  progress: number;
+  processed_count: number;
+  failed_count: number;
+  total: number;
+  total_documents: number;
+  results_count: number;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  error: string | null;
+  config: { num_tags: number; exclusion_words: string[]; model_name: string | null };
+  results: ResultWire[];
+}
+
+export interface ActiveJob {
+  job_id: string;
+  status: BatchJobStatus;
+  progress: number;
+  processed_count: number;
+  failed_count: number;
+  total: number;
+  total_documents: number;
+  created_at: string;
+}
+
+export interface Watch {
+  /** Sent at once: the catchup, and for a finished job its final message. */
+  messages: SocketMessage[];
+  /** The job is finished: close after sending `messages`. */
+  finished: boolean;
+  unsubscribe(): void;
+}
+
+export class BatchJobService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly runner: BatchRunner,
+    private readonly events: BatchEvents,
+    /** The model that tags (SIDECAR_LLM_MODEL when a model is configured), recorded with each job. */
+    private readonly modelName: string | null,
+  ) {}
+
+  start(caller: Caller, raw: unknown): StartResponse {
+    const request = parseStartRequest(raw);
+    const jobId = request.jobId ?? randomUUID();
+    try {
+      this.storage.batch.createJob({
+        jobId,
+        organizationId: caller.organizationId,
+        userId: caller.userId,
+        numTags: request.numTags,
+        numPages: request.numPages,
+        exclusionWords: request.exclusionWords,
+        modelName: this.modelName,
+        columnMapping: request.columnMapping,
+        documents: request.documents,
+      });
+    } catch (error) {
+      if (error instanceof BatchJobExistsError) {
+        throw new HttpError(409, `A batch job with the id "${jobId}" already exists. Leave job_id out to get a new id, or choose another.`);
+      }
+      throw error;
+    }
+    this.runner.notify();
+    const total = request.documents.length;
+    return { job_id: jobId, total_documents: total, message: `Started processing of ${total} documents` };
+  }
+
+  status(caller: Caller, jobId: string): StatusResponse {
+    const job = this.own(caller, jobId);
+    const counts = this.storage.batch.counts(jobId);
+    const results = this.storage.batch.results(jobId).map(resultWire);
+    return {
+      job_id: job.job_id,
+      status: job.status,
+      progress: progressOf(counts),
+      processed_count: counts.succeeded,
+      failed_count: counts.failed,
+      total: counts.total,
+      total_documents: counts.total,
+      results_count: counts.succeeded + counts.failed,
+      created_at: job.created_at,
+      updated_at: job.updated_at,
+      finished_at: job.finished_at,
+      error: job.error,
+      config: { num_tags: job.num_tags, exclusion_words: tagsOf(job.exclusion_words_json), model_name: job.model_name },
+      results,
+    };
+  }
+
+  active(caller: Caller): { jobs: ActiveJob[] } {
+    return {
+      jobs: this.storage.batch.listOpen(caller.userId).map((job) => {
+        const counts = this.storage.batch.counts(job.job_id);
+        return {
+          job_id: job.job_id,
+          status: job.status,
+          progress: progressOf(counts),
+          processed_count: counts.succeeded,
+          failed_count: counts.failed,
+          total: counts.total,
+          total_documents: counts.total,
+          created_at: job.created_at,
+        };
+      }),
+    };
+  }
+
+  /** pause / resume / cancel: the new status at once, or 409 saying why not. */
+  control(caller: Caller, jobId: string, command: ControlCommand): { message: string; job_id: string; status: BatchJobStatus } {
+    this.own(caller, jobId);
+    const rule = COMMANDS[command];
+    const job = this.storage.batch.transition(jobId, rule.from, rule.to);
+    if (!job) {
+      const current = this.storage.batch.getJob(jobId) as BatchJobRow;
+      throw new HttpError(409, refusal(command, current.status));
+    }
+    if (command === "pause") {
+      this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
+      this.runner.wake(jobId);
+    } else if (command === "resume") {
+      this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
+      this.runner.notify();
+    } else if (!this.runner.wake(jobId)) {
+      // Not running (pending or paused): it is over now. A running job reports it after its current document.
+      const message = finalMessage(job, this.storage.batch.counts(jobId), false);
+      if (message) this.events.publish(jobId, message);
+    }
+    return { message: `${rule.verb} command sent to job ${jobId}`, job_id: jobId, status: job.status };
+  }
+
+  /**
+   * Starts watching a job for a socket: the catchup (and, for a finished job, its final message)
+   * to send now; later messages go to `listener` until unsubscribe. Synchronous, so nothing
+   * happens between the snapshot and the subscription.
+   */
+  watch(caller: Caller, jobId: string, listener: BatchListener): Watch {
+    const job = this.own(caller, jobId);
+    const counts = this.storage.batch.counts(jobId);
+    const catchup: SocketMessage = {
+      type: "catchup",
+      job_id: jobId,
+      state: jobState(job, counts),
+      results: this.storage.batch.results(jobId).map(resultWire),
+    };
+    const final = finalMessage(job, counts, true);
+    if (final) return { messages: [catchup, final], finished: true, unsubscribe: () => undefined };
+    return { messages: [catchup], finished: false, unsubscribe: this.events.subscribe(jobId, listener) };
+  }
+
+  /** The job's status now (for keepalives); null when it is gone or the server is stopping. */
+  currentStatus(jobId: string): BatchJobStatus | null {
+    if (!this.storage.isOpen) return null;
+    return this.storage.batch.getJob(jobId)?.status ?? null;
+  }
+
+  private own(caller: Caller, jobId: string): BatchJobRow {
+    const job = this.storage.batch.getJob(jobId);
+    if (!job || job.user_id !== caller.userId) throw new HttpError(404, JOB_NOT_FOUND);
+    return job;
+  }
+}

@@ -1,0 +1,238 @@
+// Runs batch tagging jobs in the background: each job one document at a time, at most
+// `concurrency` jobs at once (the rest wait as pending, oldest first; a resumed job goes first).
+// Jobs and results live in the database, so the runner survives restarts:
+//
+//   - at start, a document a stopped server left "processing" waits again and is redone; jobs
+//     that were processing continue from their first unfinished document, pending ones start,
+//     paused ones stay paused;
+//   - on a graceful stop the waits and model calls are aborted; a document being tagged is
+//     abandoned (back to pending) and the job stays processing for the next start.
+//
+// Per job, each document is: wait SIDECAR_BATCH_DOCUMENT_DELAY_MS (pause and cancel cut the wait
+// short) → check the job is still processing → Resolve → Read + Tag within
+// SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS → save the result (and the document's tags). A pause or cancel
+// lets the document being tagged finish and keeps its result; nothing new starts after it.
+import type { FastifyBaseLogger } from "fastify";
+import type { BatchJobRow, BatchResultRow } from "../../storage/batch-store";
+import type { DocumentRow, Storage } from "../../storage/storage";
+import type { BatchEvents } from "./events";
+import { DocumentTagError, type DocumentTagger } from "./tagger";
+import { finalMessage, progressMessage } from "./wire";
+
+export interface BatchRunnerOptions {
+  /** Jobs running at once. */
+  concurrency: number;
+  documentDelayMs: number;
+  documentTimeoutMs: number;
+}
+
+export const BATCH_CONCURRENCY = 2;
+
+const JOB_CRASHED =
+  "The batch job stopped on an unexpected server error. Start a new batch for the documents that were not tagged; if it keeps happening, check the server log.";
+const UNEXPECTED_DOCUMENT_ERROR =
+  "Tagging this document failed on an unexpected server error. Try again; if it keeps happening, check the server log.";
+
+interface Worker {
+  /** Aborted (and replaced) to cut the current wait short: the job was paused or cancelled. */
+  wake: AbortController;
+  done: Promise<void>;
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/** `work`, but rejected with the signal's reason as soon as `signal` aborts (even if `work` can't be cut short). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+export class BatchRunner {
+  private readonly workers = new Map<string, Worker>();
+  private readonly stopping = new AbortController();
+  private started = false;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly tagger: DocumentTagger,
+    private readonly events: BatchEvents,
+    private readonly options: BatchRunnerOptions,
+    private readonly log: FastifyBaseLogger,
+  ) {}
+
+  /** Redoes documents a stopped server left half done, then starts the jobs that want to run. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    const reset = this.storage.batch.resetInterrupted();
+    if (reset > 0) this.log.info({ documents: reset }, "batch documents interrupted by a server stop will be tagged again");
+    this.pump();
+  }
+
+  /** Aborts waits and model calls and waits for every job's worker to stop. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.allSettled([...this.workers.values()].map((worker) => worker.done));
+  }
+
+  /** A job was created or resumed: start it if there is room. */
+  notify(): void {
+    this.pump();
+  }
+
+  get runningCount(): number {
+    return this.workers.size;
+  }
+
+  /**
+   * A job was paused or cancelled: its worker stops waiting and looks at the job again. True when
+   * a worker was running it (it then reports the cancel itself, after the current document).
+   */
+  wake(jobId: string): boolean {
+    const worker = this.workers.get(jobId);
+    if (!worker) return false;
+    worker.wake.abort();
+    worker.wake = new AbortController();
+    return true;
+  }
+
+  private get stopped(): boolean {
+    return this.stopping.signal.aborted;
+  }
+
+  private pump(): void {
+    if (!this.started || this.stopped) return;
+    for (const job of this.storage.batch.listRunnable()) {
+      if (this.workers.size >= this.options.concurrency) return;
+      if (this.workers.has(job.job_id)) continue;
+      if (job.status === "pending" && !this.storage.batch.transition(job.job_id, ["pending"], "processing")) continue;
+      const worker: Worker = { wake: new AbortController(), done: Promise.resolve() };
+      this.workers.set(job.job_id, worker);
+      worker.done = this.run(job.job_id, worker);
+    }
+  }
+
+  private async run(jobId: string, worker: Worker): Promise<void> {
+    try {
+      await this.work(jobId, worker);
+    } catch (error) {
+      if (!this.stopped && this.storage.isOpen) {
+        this.log.error({ err: error, jobId }, "batch job failed on an unexpected error");
+        const failed = this.storage.batch.transition(jobId, ["pending", "processing", "paused"], "failed", JOB_CRASHED);
+        if (failed) this.publishFinal(failed);
+      }
+    } finally {
+      this.workers.delete(jobId);
+      this.pump();
+    }
+  }
+
+  private publishFinal(job: BatchJobRow): void {
+    const message = finalMessage(job, this.storage.batch.counts(job.job_id), false);
+    if (message) this.events.publish(job.job_id, message);
+  }
+
+  private async work(jobId: string, worker: Worker): Promise<void> {
+    let waitedBefore: number | null = null;
+    for (;;) {
+      if (this.stopped) return;
+      const job = this.storage.batch.getJob(jobId);
+      if (!job) return;
+      if (job.status !== "processing") {
+        // Paused: observers heard it when it was paused. Cancelled while running: report it now,
+        // with the result of the document that was being tagged.
+        if (job.status === "cancelled") this.publishFinal(job);
+        return;
+      }
+      const next = this.storage.batch.nextPending(jobId);
+      if (!next) {
+        const completed = this.storage.batch.transition(jobId, ["processing"], "completed");
+        if (completed) {
+          const counts = this.storage.batch.counts(jobId);
+          this.log.info({ jobId, tagged: counts.succeeded, failed: counts.failed }, "batch job completed");
+          this.publishFinal(completed);
+        }
+        return;
+      }
+      if (this.options.documentDelayMs > 0 && waitedBefore !== next.row_id) {
+        waitedBefore = next.row_id;
+        await pause(this.options.documentDelayMs, AbortSignal.any([worker.wake.signal, this.stopping.signal]));
+        continue; // look at the job again: it may have been paused or cancelled meanwhile
+      }
+      waitedBefore = null;
+      await this.tagDocument(job, next);
+    }
+  }
+
+  private publishProgress(jobId: string, rowId: number): void {
+    const row = this.storage.batch.result(jobId, rowId);
+    if (row) this.events.publish(jobId, progressMessage(jobId, row, this.storage.batch.counts(jobId)));
+  }
+
+  private async tagDocument(job: BatchJobRow, result: BatchResultRow): Promise<void> {
+    const { job_id: jobId, row_id: rowId } = result;
+    let document: DocumentRow | null = null;
+    let error: string | null = null;
+    try {
+      document = this.tagger.resolve(job, result);
+    } catch (caught) {
+      if (!(caught instanceof DocumentTagError)) throw caught;
+      error = caught.message;
+    }
+    this.storage.batch.startResult(jobId, rowId, document?.document_id ?? null);
+    this.publishProgress(jobId, rowId);
+
+    if (document) {
+      const deadline = AbortSignal.timeout(this.options.documentTimeoutMs);
+      const signal = AbortSignal.any([deadline, this.stopping.signal]);
+      try {
+        const tags = await untilAborted(this.tagger.tag(job, result, document, signal), signal);
+        if (!this.storage.isOpen) return;
+        this.storage.batch.succeedResult(jobId, rowId, document.document_id, tags);
+        this.publishProgress(jobId, rowId);
+        return;
+      } catch (caught) {
+        if (this.stopped) {
+          // Abandoned: the next start tags it again.
+          if (this.storage.isOpen) this.storage.batch.resetResult(jobId, rowId);
+          return;
+        }
+        if (deadline.aborted) {
+          error = `Tagging this document took longer than ${this.options.documentTimeoutMs / 1000} s and was stopped. Try again; if it keeps happening, check the model settings of the server.`;
+        } else if (caught instanceof DocumentTagError) {
+          error = caught.message;
+        } else {
+          this.log.error({ err: caught, jobId, rowId }, "tagging a document failed on an unexpected error");
+          error = UNEXPECTED_DOCUMENT_ERROR;
+        }
+      }
+    }
+    this.storage.batch.failResult(jobId, rowId, error ?? UNEXPECTED_DOCUMENT_ERROR);
+    this.publishProgress(jobId, rowId);
+  }
+}
