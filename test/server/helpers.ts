@@ -116,6 +116,7 @@ export async function upload(
 export interface ListedDocument {
   document_id: string;
   document_name: string;
+  s3_key: string;
   created_at: string;
   updated_at: string;
   workspace_id: string | null;

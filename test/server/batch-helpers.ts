@@ -1,0 +1,202 @@
+// Helpers for the batch tagging tests: documents with chosen text (uploaded as real .docx files),
+// the batch routes over real HTTP, and a real WebSocket client (`ws`) that records every message
+// so a test can wait for the one it needs instead of sleeping.
+import { WebSocket } from "ws";
+import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
+import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
+import { bearer, postJson, upload } from "./helpers";
+
+export type JobStatus = "pending" | "processing" | "paused" | "completed" | "failed" | "cancelled";
+
+export interface ResultBody {
+  row_id: number;
+  row_number: number;
+  title: string;
+  document_id: string | null;
+  file_path: string;
+  status: "pending" | "processing" | "success" | "failed";
+  success: boolean;
+  tags: string[];
+  error: string | null;
+}
+
+export interface JobStatusBody {
+  job_id: string;
+  status: JobStatus;
+  progress: number;
+  processed_count: number;
+  failed_count: number;
+  total: number;
+  total_documents: number;
+  results_count: number;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+  error: string | null;
+  config: { num_tags: number; exclusion_words: string[]; model_name: string | null };
+  results: ResultBody[];
+}
+
+/** A socket message, loosely typed (tests check the fields they care about). */
+export type Message = Record<string, unknown> & { type: string };
+
+/** Topic texts that share nothing but ordinary words, so their tags must differ. */
+export const TOPICS = {
+  bees: [
+    "Honey bees pollinate orchards. Each honey bee colony keeps a queen, drones and thousands of worker bees.",
+    "Beekeepers inspect the hive frames every week. A healthy colony stores honey and pollen in wax comb.",
+    "Varroa mites weaken a colony; beekeepers treat the hive in autumn so the honey bees survive the winter.",
+    "Pollination by honey bees raises the yield of apple orchards and almond orchards.",
+  ],
+  volcanoes: [
+    "A volcano erupts when magma rises through the crust. Lava flows and volcanic ash follow the eruption.",
+    "Volcanologists measure gas emissions and ground deformation to forecast an eruption of the volcano.",
+    "Pyroclastic flows are the deadliest hazard of an explosive eruption; lava flows move slowly.",
+    "Volcanic ash grounds aircraft; the magma chamber below the volcano refills between eruptions.",
+  ],
+  chess: [
+    "The chess opening decides the middlegame. White plays the queen's gambit; Black answers with the Slav defence.",
+    "Chess players study endgame technique: king and pawn endgames, rook endgames and the opposition.",
+    "A chess tournament pairs players by rating. The grandmaster won the rook endgame after a long middlegame.",
+    "Opening theory in chess grows every year; the queen's gambit remains a classical opening.",
+  ],
+} as const;
+
+export async function topicDocx(title: string, paragraphs: readonly string[]): Promise<Buffer> {
+  return writeGeneratedDocx({ documentId: title, title, sections: [{ title: "Overview", paragraphs: [...paragraphs] }] });
+}
+
+/** Uploads a .docx and returns its id and s3_key. */
+export async function uploadDocx(url: string, token: string, bytes: Uint8Array, name: string): Promise<{ document_id: string; s3_key: string }> {
+  const response = await upload(url, token, bytes, name);
+  if (response.status !== 201 && response.status !== 200) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { document_id: string; s3_key: string };
+}
+
+export interface StartBody {
+  documents?: unknown;
+  config?: unknown;
+  column_mapping?: unknown;
+  job_id?: unknown;
+}
+
+export async function startBatch(url: string, token: string, body: StartBody): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await postJson(url, endpoints.startBatch.path, token, body);
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/** Starts a batch that must be accepted; returns the job id. */
+export async function startJob(url: string, token: string, body: StartBody): Promise<string> {
+  const started = await startBatch(url, token, body);
+  if (started.status !== 200) throw new Error(`start failed: ${started.status} ${JSON.stringify(started.body)}`);
+  return started.body.job_id as string;
+}
+
+export function documentsFor(files: Array<{ s3_key: string }>, titles: string[] = []) {
+  return files.map((file, i) => ({ title: titles[i] ?? `Document ${i + 1}`, file_path: file.s3_key, file_source_type: "s3" }));
+}
+
+export async function jobStatus(url: string, token: string, jobId: string): Promise<{ status: number; body: JobStatusBody }> {
+  const response = await fetch(url + fillPath(endpoints.batchStatus.path, { job_id: jobId }), { headers: bearer(token) });
+  return { status: response.status, body: (await response.json()) as JobStatusBody };
+}
+
+export async function control(
+  url: string,
+  token: string,
+  jobId: string,
+  command: "pause" | "resume" | "cancel",
+): Promise<{ status: number; body: { message?: string; job_id?: string; status?: JobStatus; detail?: string } }> {
+  const path = { pause: endpoints.pauseBatch.path, resume: endpoints.resumeBatch.path, cancel: endpoints.cancelBatch.path }[command];
+  const response = await fetch(url + fillPath(path, { job_id: jobId }), { method: "POST", headers: bearer(token) });
+  return { status: response.status, body: (await response.json()) as { message?: string; job_id?: string; status?: JobStatus; detail?: string } };
+}
+
+/** Polls the status until `done` says so (20 ms apart). */
+export async function waitForJob(
+  url: string,
+  token: string,
+  jobId: string,
+  done: (body: JobStatusBody) => boolean,
+  timeoutMs = 15_000,
+): Promise<JobStatusBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { status, body } = await jobStatus(url, token, jobId);
+    if (status !== 200) throw new Error(`status ${status}: ${JSON.stringify(body)}`);
+    if (done(body)) return body;
+    if (Date.now() > deadline) throw new Error(`job ${jobId} never reached the expected state; last: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export const isFinished = (body: JobStatusBody) => ["completed", "cancelled", "failed"].includes(body.status);
+
+/** A real WebSocket client that keeps every message it receives. */
+export class Watcher {
+  readonly messages: Message[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(readonly socket: WebSocket) {
+    socket.on("message", (data) => {
+      this.messages.push(JSON.parse(String(data)) as Message);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.closed = new Promise((resolve) => socket.on("close", (code, reason) => resolve({ code, reason: reason.toString() })));
+    socket.on("error", () => undefined);
+  }
+
+  /** The first message (from the start) that matches; waits for it when it has not come yet. */
+  async waitFor(match: (message: Message) => boolean, timeoutMs = 10_000): Promise<Message> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found) return found;
+      if (this.socket.readyState === WebSocket.CLOSED) throw new Error(`socket closed before the message came; got ${JSON.stringify(this.messages)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no such message within ${timeoutMs} ms; got ${JSON.stringify(this.messages)}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  ofType(type: string): Message[] {
+    return this.messages.filter((message) => message.type === type);
+  }
+
+  close(): Promise<{ code: number; reason: string }> {
+    if (this.socket.readyState !== WebSocket.CLOSED) this.socket.close();
+    return this.closed;
+  }
+}
+
+export function socketUrl(url: string, jobId: string, query: Record<string, string> = {}): string {
+  const search = new URLSearchParams(query).toString();
+  return `${url.replace(/^http/, "ws")}${fillPath(endpoints.batchSocket.path, { job_id: jobId })}${search ? `?${search}` : ""}`;
+}
+
+/** Connects to a job's socket (token as ?token= unless `headers` carry it); resolves once open. */
+export async function watch(
+  url: string,
+  jobId: string,
+  { token, query = {}, headers = {} }: { token?: string; query?: Record<string, string>; headers?: Record<string, string> } = {},
+): Promise<Watcher> {
+  const socket = new WebSocket(socketUrl(url, jobId, token ? { token, ...query } : query), { headers });
+  const watcher = new Watcher(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once("open", () => resolve());
+    socket.once("unexpected-response", (_request, response) => reject(new Error(`upgrade refused: HTTP ${response.statusCode}`)));
+    socket.once("error", reject);
+  });
+  return watcher;
+}
+
+export const byType = (type: string) => (message: Message) => message.type === type;
+export const progressOf = (rowId: number, status: string) => (message: Message) =>
+  message.type === "progress" && message.row_id === rowId && message.status === status;
