@@ -33,6 +33,31 @@ const SERVER_PATHS = [
   "/files/",
 ];
 
+/**
+ * Adds `<link rel="preload" as="script">` for the lazy chunks a page needs before its first paint
+ * (an HtmlWebpackPlugin's own option `preloadChunks: [chunk names]`): the browser fetches them
+ * alongside the entry instead of after it has run. The Word page preloads the Word host, the
+ * browser-tab page the browser host (connect-host.ts imports whichever this page turns out to be).
+ */
+class PreloadChunksPlugin {
+  apply(compiler) {
+    compiler.hooks.compilation.tap("PreloadChunksPlugin", (compilation) => {
+      HtmlWebpackPlugin.getHooks(compilation).alterAssetTagGroups.tap("PreloadChunksPlugin", (data) => {
+        const names = data.plugin.userOptions.preloadChunks ?? [];
+        const publicPath = data.publicPath ?? "";
+        for (const name of names) {
+          const chunkGroup = compilation.namedChunkGroups.get(name);
+          if (!chunkGroup) throw new Error(`preloadChunks: no chunk named "${name}" (check the webpackChunkName of its import)`);
+          for (const file of chunkGroup.getFiles().filter((f) => f.endsWith(".js"))) {
+            data.headTags.push({ tagName: "link", voidTag: true, meta: { plugin: "PreloadChunksPlugin" }, attributes: { rel: "preload", as: "script", href: publicPath + file } });
+          }
+        }
+        return data;
+      });
+    });
+  }
+}
+
 function numberFrom(...candidates) {
   for (const value of candidates) {
     const n = Number(value);
@@ -201,9 +226,11 @@ module.exports = (env = {}, argv = {}) => {
       },
     },
     plugins: [
+      new PreloadChunksPlugin(),
       new HtmlWebpackPlugin({
         filename: "taskpane.html",
         chunks: ["taskpane"],
+        preloadChunks: ["word-host"],
         templateContent: page({ title: "Sidecar", officeJs: true, body: '<div id="root"></div>' }),
       }),
       new HtmlWebpackPlugin({
@@ -221,6 +248,7 @@ module.exports = (env = {}, argv = {}) => {
       new HtmlWebpackPlugin({
         filename: "index.html",
         chunks: ["taskpane"],
+        preloadChunks: ["browser-host"],
         templateContent: page({ title: "Sidecar", officeJs: false, body: '<div id="root"></div>' }),
       }),
       new CopyWebpackPlugin({

@@ -50,7 +50,9 @@ function configFor(outDir, baselineEntry) {
     config.plugins = [new HtmlWebpackPlugin({ ...indexPlugin.userOptions, filename: "index.html" })];
   } else {
     // Only the pages; office.js copying and the manifest are not part of the figure.
-    config.plugins = [pagePlugin, indexPlugin].map((p) => new HtmlWebpackPlugin({ ...p.userOptions }));
+    // (and the plugin that adds the pages' preload links: those scripts are fetched at startup too).
+    const preload = config.plugins.filter((p) => p.constructor.name === "PreloadChunksPlugin");
+    config.plugins = [...preload, ...[pagePlugin, indexPlugin].map((p) => new HtmlWebpackPlugin({ ...p.userOptions }))];
   }
   return config;
 }
@@ -66,10 +68,14 @@ function compile(config) {
   );
 }
 
-/** gzip -9 bytes of each script the page loads (office.js left out). */
+/** gzip -9 bytes of each script the page loads or preloads (office.js left out). */
 function initialScripts(outDir, html) {
   const text = fs.readFileSync(path.join(outDir, html), "utf8");
-  const srcs = [...text.matchAll(/<script[^>]*\ssrc=("[^"]+"|'[^']+'|[^\s>]+)/g)].map((m) => m[1].replace(/^["']|["']$/g, "")).filter((s) => !/office\.js$/.test(s));
+  const attr = (re) => [...text.matchAll(re)].map((m) => m[1].replace(/^["']|["']$/g, ""));
+  const scripts = attr(/<script[^>]*\ssrc=("[^"]+"|'[^']+'|[^\s>]+)/g);
+  // Preloaded chunks (webpack.config.js PreloadChunksPlugin) are fetched at startup: they count.
+  const preloaded = attr(/<link[^>]*rel="?preload"?[^>]*\shref=("[^"]+"|'[^']+'|[^\s>]+)/g).filter((s) => s.endsWith(".js"));
+  const srcs = [...scripts, ...preloaded].filter((s) => !/office\.js$/.test(s));
   return srcs.map((src) => {
     const bytes = fs.readFileSync(path.join(outDir, src.replace(/^\.?\//, "")));
     return { file: src, raw: bytes.length, gzip: zlib.gzipSync(bytes, { level: 9 }).length };

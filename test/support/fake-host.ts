@@ -43,7 +43,7 @@ export class FakeHost implements DocumentHost {
       options.onProgress?.({ bytesRead: Math.min(read + this.sliceSize, this.bytes.length), totalBytes: this.bytes.length });
       await Promise.resolve();
     }
-    return this.bytes;
+    return new Blob([this.bytes as Uint8Array<ArrayBuffer>]);
   }
   async getSelectedText() {
     return this.selection;

@@ -7,7 +7,7 @@ import { queryKeys } from "./query-keys";
 import { documentIdSetting, useDocumentHost } from "../office/host-context";
 import type { DocumentHost } from "../office/document-host";
 
-export const docxMimeType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+import { DOCX_MIME_TYPE } from "../office/docx-bytes";
 
 export interface UploadedDocument {
   document_id: string;
@@ -18,10 +18,11 @@ export interface UploadedDocument {
 
 export async function uploadDocument(
   client: HttpClient,
-  input: { name: string; bytes: Uint8Array; signal?: AbortSignal; onProgress?: (sent: number, total: number) => void },
+  input: { name: string; file: Blob; signal?: AbortSignal; onProgress?: (sent: number, total: number) => void },
 ): Promise<UploadedDocument> {
   const form = new FormData();
-  form.append("file", new Blob([input.bytes as Uint8Array<ArrayBuffer>], { type: docxMimeType }), input.name);
+  const file = input.file.type === DOCX_MIME_TYPE ? input.file : new Blob([input.file], { type: DOCX_MIME_TYPE });
+  form.append("file", file, input.name);
   const body = await client.request("uploadLocalDocument", {
     body: form,
     signal: input.signal,
@@ -46,14 +47,14 @@ export async function uploadOpenDocument(
 ): Promise<UploadedDocument & { remembered: boolean }> {
   onProgress({ phase: "reading", fraction: 0 });
   const name = await host.getDocumentName();
-  const bytes = await host.readDocument({
+  const file = await host.readDocument({
     signal,
     onProgress: ({ bytesRead, totalBytes }) => onProgress({ phase: "reading", fraction: totalBytes ? bytesRead / totalBytes : undefined }),
   });
   onProgress({ phase: "sending", fraction: 0 });
   const uploaded = await uploadDocument(client, {
     name,
-    bytes,
+    file,
     signal,
     onProgress: (sent, total) => onProgress({ phase: "sending", fraction: total ? sent / total : undefined }),
   });

@@ -1,6 +1,7 @@
 // The task pane itself: sign-in when signed out, otherwise the features as tabs. When a session
 // expires mid-work, sign-in opens as a dialog above the tabs so nothing on them is lost.
 import { Caption1, MessageBar, MessageBarBody, MessageBarTitle, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { useEffect } from "react";
 import { useSessionState } from "../api/api-context";
 import { SignInForm } from "../features/connection/sign-in-form";
 import { LazyPanel, lazyNamed } from "../ui/lazy-panel";
@@ -8,8 +9,9 @@ import { useDocumentHost } from "../office/host-context";
 
 // The tabs (and each tab's code) load after the first paint; sign-in is in the first chunk.
 const workspace = lazyNamed<{ documentKey: string; hasDocument: boolean }>(() => import(/* webpackChunkName: "workspace" */ "./workspace"), "Workspace");
-// Only needed when a session expires; fetched in idle time so it is there by then.
-const expiredDialog = lazyNamed<{ lastEmail?: string }>(() => import(/* webpackChunkName: "session-dialog", webpackPrefetch: true */ "../features/connection/expired-session-dialog"), "ExpiredSessionDialog");
+// Only needed when a session expires; fetched soon after signing in so it is there by then.
+const expiredDialog = lazyNamed<{ lastEmail?: string }>(() => import(/* webpackChunkName: "session-dialog" */ "../features/connection/expired-session-dialog"), "ExpiredSessionDialog");
+const PRELOAD_DELAY_MS = 2000;
 
 const useStyles = makeStyles({
   pane: {
@@ -27,6 +29,12 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
   const styles = useStyles();
   const host = useDocumentHost();
   const state = useSessionState();
+  const signedIn = state.status !== "signed-out";
+  useEffect(() => {
+    if (!signedIn) return;
+    const timer = setTimeout(() => expiredDialog.preload(), PRELOAD_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [signedIn]);
   return (
     <main className={styles.pane}>
       <header className={styles.header}>

@@ -20,7 +20,7 @@ import {
   type SelectionChange,
   type SelectionContext,
 } from "./document-host";
-import { looksLikeZip } from "./docx-bytes";
+import { DOCX_MIME_TYPE, looksLikeZip } from "./docx-bytes";
 import { findHeading, headingCandidates, nearestHeading, normalizeHeadingTitle, type ParagraphInfo } from "./heading-match";
 import { sha256Hex } from "./sha256";
 
@@ -866,13 +866,14 @@ export class BrowserHost implements DocumentHost {
 
   // ----- document ------------------------------------------------------------------------------
 
-  async readDocument(options: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal } = {}): Promise<Uint8Array> {
+  async readDocument(options: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal } = {}): Promise<Blob> {
     if (options.signal?.aborted) throw new OfficeError("aborted", "Reading the document was stopped.");
     const current = this.current;
     if (!current) throw noDocument();
-    const bytes = current.bytes.slice(); // the caller gets its own copy of the picked bytes
-    options.onProgress?.({ bytesRead: bytes.length, totalBytes: bytes.length });
-    return bytes;
+    // The Blob holds its own copy of the picked bytes (outside the JavaScript heap).
+    const docx = new Blob([current.bytes as Uint8Array<ArrayBuffer>], { type: DOCX_MIME_TYPE });
+    options.onProgress?.({ bytesRead: docx.size, totalBytes: docx.size });
+    return docx;
   }
 
   async getDocumentName(): Promise<string> {

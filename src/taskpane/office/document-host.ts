@@ -93,8 +93,11 @@ export interface DocumentHost {
   /** File name of the open document, with .docx ("Untitled document.docx" when it has none). */
   getDocumentName(): Promise<string>;
 
-  /** The open document as .docx bytes. Word: getFileAsync(Compressed) in 4 MB slices. */
-  readDocument(options?: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal }): Promise<Uint8Array>;
+  /**
+   * The open document as a .docx Blob (ready to upload). Word: getFileAsync(Compressed) in 4 MB
+   * slices, each handed to the Blob as it arrives, so the pane never holds the document twice.
+   */
+  readDocument(options?: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal }): Promise<Blob>;
 
   /** The selected text ("" when nothing is selected). */
   getSelectedText(): Promise<string>;

@@ -23,3 +23,6 @@ export function bytesToBase64(bytes: Uint8Array): string {
 export function looksLikeZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
+
+/** The media type of a .docx (the Blob readDocument returns, the upload's file part). */
+export const DOCX_MIME_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";

@@ -12,7 +12,7 @@ import {
   type SelectionChange,
   type SelectionContext,
 } from "./document-host";
-import { bytesToBase64, looksLikeZip } from "./docx-bytes";
+import { DOCX_MIME_TYPE, bytesToBase64, looksLikeZip } from "./docx-bytes";
 import {
   cleanHeadingText,
   findHeading,
@@ -155,32 +155,22 @@ function abortedError(): OfficeError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// readDocument: getFileAsync(Compressed) → slices copied into ONE preallocated Uint8Array.
+// readDocument: getFileAsync(Compressed) → each slice goes straight into the document's Blob.
+// The pane never holds a second copy of the document: a slice is handed to the Blob (which keeps
+// its bytes outside the JavaScript heap, in the browser's blob storage) as soon as Word gives it.
 
-/** Copies one slice's data (number[], Uint8Array / other view, or ArrayBuffer) into `target` at `offset`. */
-function copySlice(target: Uint8Array, offset: number, data: unknown): number {
-  let source: ArrayLike<number>;
+/** One slice's data (number[], Uint8Array / other view, or ArrayBuffer) as bytes, without copying typed data. */
+function sliceBytes(data: unknown): Uint8Array<ArrayBuffer> {
   if (data instanceof ArrayBuffer || Object.prototype.toString.call(data) === "[object ArrayBuffer]") {
-    source = new Uint8Array(data as ArrayBuffer);
-  } else if (ArrayBuffer.isView(data)) {
-    source = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  } else if (Array.isArray(data)) {
-    // Some platforms hand over a plain number[]: copied straight into the result, never accumulated.
-    source = data as number[];
-  } else {
-    throw new OfficeError(
-      "read_failed",
-      "Word handed over the document in a form Sidecar can't read. Update Word, or try Word on the web.",
-    );
+    return new Uint8Array(data as ArrayBuffer);
   }
-  if (offset + source.length > target.length) {
-    throw new OfficeError(
-      "read_failed",
-      "Word handed over more data than the document's size. Save the document, then try again.",
-    );
-  }
-  target.set(source, offset);
-  return offset + source.length;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  // Some platforms hand over a plain number[]: one slice at a time becomes bytes, never accumulated.
+  if (Array.isArray(data)) return Uint8Array.from(data as number[]);
+  throw new OfficeError(
+    "read_failed",
+    "Word handed over the document in a form Sidecar can't read. Update Word, or try Word on the web.",
+  );
 }
 
 /** Resolves with `promise`, or rejects with "aborted" as soon as `signal` aborts. */
@@ -271,7 +261,7 @@ function closeOnce(file: Office.File): () => void {
 
 export async function readWordDocument(
   options: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal } = {},
-): Promise<Uint8Array> {
+): Promise<Blob> {
   const { onProgress, signal } = options;
   const office = officeGlobal();
   if (typeof office.context.document.getFileAsync !== "function") {
@@ -290,7 +280,7 @@ export async function readWordDocument(
     if (!Number.isSafeInteger(totalBytes) || totalBytes <= 0) {
       throw new OfficeError("read_failed", "Word handed over an empty document. Save the document, then try again.");
     }
-    const bytes = new Uint8Array(totalBytes);
+    let docx = new Blob([], { type: DOCX_MIME_TYPE });
     let bytesRead = 0;
     for (let index = 0; index < file.sliceCount; index++) {
       if (signal?.aborted) throw abortedError();
@@ -298,7 +288,13 @@ export async function readWordDocument(
       inFlight = slice;
       const { data } = await unlessAborted(slice, signal);
       inFlight = undefined;
-      bytesRead = copySlice(bytes, bytesRead, data);
+      const bytes = sliceBytes(data);
+      if (bytesRead + bytes.byteLength > totalBytes) {
+        throw new OfficeError("read_failed", "Word handed over more data than the document's size. Save the document, then try again.");
+      }
+      // A Blob made of a Blob and a slice copies the slice once and only refers to the earlier part.
+      docx = new Blob([docx, bytes], { type: DOCX_MIME_TYPE });
+      bytesRead += bytes.byteLength;
       onProgress?.({ bytesRead, totalBytes });
     }
     if (signal?.aborted) throw abortedError();
@@ -308,7 +304,7 @@ export async function readWordDocument(
         `Word handed over ${bytesRead} of the document's ${totalBytes} bytes. Save the document, then try again.`,
       );
     }
-    return bytes;
+    return docx;
   } catch (error) {
     throw readError(error, READ_FAILED_WORDS);
   } finally {

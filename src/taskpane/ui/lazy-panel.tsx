@@ -10,14 +10,18 @@ import { ErrorMessage } from "./error-message";
  * `React.lazy` for a named export, retried on demand: a failed import is not cached by the
  * browser's module map for webpack chunks, so calling the loader again really fetches again.
  */
-export function lazyNamed<P extends object>(
-  load: () => Promise<Record<string, unknown>>,
-  name: string,
-): LazyLoaded<P> {
+export function lazyNamed<P extends object>(load: () => Promise<Record<string, unknown>>, name: string): LazyLoaded<P> {
+  // One fetch at a time, shared by preload() and rendering; forgotten when it fails so a retry fetches again.
+  let pending: Promise<Record<string, unknown>> | undefined;
+  const loadOnce = () =>
+    (pending ??= load().catch((error: unknown) => {
+      pending = undefined;
+      throw error;
+    }));
   let current = make();
   function make() {
     // A lazy component takes the same props as the one it loads.
-    return lazy(async () => ({ default: (await load())[name] as ComponentType<P> })) as unknown as ComponentType<P>;
+    return lazy(async () => ({ default: (await loadOnce())[name] as ComponentType<P> })) as unknown as ComponentType<P>;
   }
   return {
     get Component() {
@@ -26,12 +30,17 @@ export function lazyNamed<P extends object>(
     reset() {
       current = make();
     },
+    preload() {
+      loadOnce().catch(() => undefined); // a failure shows (with a retry) when the part is rendered
+    },
   };
 }
 
 export interface LazyLoaded<P extends object> {
   readonly Component: ComponentType<P>;
   reset(): void;
+  /** Starts fetching the code now (for a part that is likely to be needed soon). */
+  preload(): void;
 }
 
 interface BoundaryProps {

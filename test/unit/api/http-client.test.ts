@@ -227,7 +227,7 @@ describe("upload", () => {
     const bytes = new Uint8Array(300_000);
     bytes.set([0x50, 0x4b, 3, 4]);
     const progress: number[] = [];
-    const uploaded = await uploadDocument(signedInClient(), { name: "Report.docx", bytes, onProgress: (sent) => progress.push(sent) });
+    const uploaded = await uploadDocument(signedInClient(), { name: "Report.docx", file: new Blob([bytes]), onProgress: (sent) => progress.push(sent) });
     expect(uploaded.document_id).toBe("d1");
     expect(received).toEqual({ name: "Report.docx", size: 300_000, firstBytes: [0x50, 0x4b, 3, 4] });
     expect(progress.length).toBeGreaterThan(0);

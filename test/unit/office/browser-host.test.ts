@@ -7,6 +7,11 @@ import { isBrowserHost } from "../../../src/taskpane/office/connect-host";
 import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
 import { readFixture } from "../../support/fixtures";
 
+/** The bytes of what readDocument returned. */
+async function bytesOf(docx: Blob | Promise<Blob>): Promise<Uint8Array> {
+  return new Uint8Array(await (await docx).arrayBuffer());
+}
+
 /** Fixture bytes as a Uint8Array of the test's realm (Buffer belongs to Node's). */
 function fixture(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFixture(name));
@@ -143,7 +148,7 @@ describe("opening a .docx", () => {
     expect(snapshot).toMatchObject({ status: "ready", name: "Good.docx", key: sha256(good) });
     expect(snapshot.error?.kind).toBe("unsupported");
     expect(preview.textContent).toBe("Walking on imported air");
-    await expect(host.readDocument()).resolves.toEqual(good);
+    expect(await bytesOf(host.readDocument())).toEqual(good);
   });
 
   test("subscribers see loading then ready, and the snapshot object stays the same between changes", async () => {
@@ -218,11 +223,13 @@ describe("readDocument", () => {
 
     const read = await host.readDocument({ onProgress: (p) => progress.push(p) });
 
-    expect(read).toBeInstanceOf(Uint8Array);
-    expect(read).toEqual(bytes);
+    expect(read).toBeInstanceOf(Blob);
+    expect(read.type).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    const readBytes = await bytesOf(read);
+    expect(readBytes).toEqual(bytes);
     expect(progress).toEqual([{ bytesRead: bytes.length, totalBytes: bytes.length }]);
-    read[0] = 0; // the caller's copy: changing it doesn't change the document
-    await expect(host.readDocument()).resolves.toEqual(bytes);
+    readBytes[0] = 0; // the caller's copy: changing it doesn't change the document
+    expect(await bytesOf(host.readDocument())).toEqual(bytes);
   });
 
   test("without a document it asks for one", async () => {
@@ -395,7 +402,7 @@ describe("insertText", () => {
     const { host, preview, bytes } = await openWithPreview();
     select(textOf(preview, "p"), 0, textOf(preview, "p"), 7);
     await host.insertText("Something", "replace");
-    await expect(host.readDocument()).resolves.toEqual(bytes);
+    expect(await bytesOf(host.readDocument())).toEqual(bytes);
   });
 
   test("inserts survive re-attaching the preview", async () => {
@@ -483,7 +490,7 @@ describe("restore after a reload", () => {
 
     expect(statuses[0]).toBe("loading");
     expect(reloaded.getSnapshot()).toEqual({ status: "ready", name: "Tables.docx", key: sha256(bytes) });
-    await expect(reloaded.readDocument()).resolves.toEqual(bytes);
+    expect(await bytesOf(reloaded.readDocument())).toEqual(bytes);
     expect(preview.textContent).toContain("Bottom right");
   });
 
@@ -512,7 +519,7 @@ describe("restore after a reload", () => {
   test("without IndexedDB everything works except restoring, silently", async () => {
     const host = newHost({ indexedDB: null });
     await host.openFile({ name: "a.docx", bytes: fixture("mammoth-single-paragraph.docx") });
-    await expect(host.readDocument()).resolves.toBeInstanceOf(Uint8Array);
+    await expect(host.readDocument()).resolves.toBeInstanceOf(Blob);
     await expect(newHost({ indexedDB: null }).restore()).resolves.toBe(false);
   });
 
@@ -595,7 +602,7 @@ describe("openGeneratedDocument", () => {
     expect(preview.textContent).not.toContain("Walking on imported air");
     expect(host.getSnapshot()).toEqual({ status: "ready", name: "Quarterly summary.docx", key: sha256(generated) });
     await expect(host.getDocumentName()).resolves.toBe("Quarterly summary.docx");
-    await expect(host.readDocument()).resolves.toEqual(generated);
+    expect(await bytesOf(host.readDocument())).toEqual(generated);
   });
 
   test("a name that already ends in .docx is kept as it is", async () => {
@@ -611,7 +618,7 @@ describe("openGeneratedDocument", () => {
     const reloaded = newHost();
     await expect(reloaded.restore()).resolves.toBe(true);
     await expect(reloaded.getDocumentName()).resolves.toBe("Fruit.docx");
-    await expect(reloaded.readDocument()).resolves.toEqual(generated);
+    expect(await bytesOf(reloaded.readDocument())).toEqual(generated);
   });
 
   test("bytes that aren't a .docx are refused in words, and the open document stays", async () => {
@@ -705,7 +712,7 @@ describe("insertDocument", () => {
   test("the open document's bytes are not modified, and the insert survives re-attaching the preview", async () => {
     const { host, bytes } = await openSingleParagraph();
     await host.insertDocument(fixture("mammoth-simple-list.docx"), "end");
-    await expect(host.readDocument()).resolves.toEqual(bytes);
+    expect(await bytesOf(host.readDocument())).toEqual(bytes);
     host.attachPreview(null);
     const again = mountPreview();
     host.attachPreview(again);
@@ -823,12 +830,12 @@ describe("insertFormatted (browser tab)", () => {
 
   test("nothing left after sanitizing: the plain text goes in; the bytes stay; without a document it asks for one", async () => {
     const { host, preview, text } = await openSingleParagraph();
-    const bytes = await host.readDocument();
+    const bytes = await bytesOf(host.readDocument());
     select(text, 0, text, 7);
     await host.insertFormatted("<script>alert(1)</script>", "replace", "Plain one\nPlain two");
     expect(paragraphs(preview)).toEqual(["Plain one", "Plain two", " on imported air"]);
     expect(preview.querySelector("script")).toBeNull();
-    await expect(host.readDocument()).resolves.toEqual(bytes);
+    expect(await bytesOf(host.readDocument())).toEqual(bytes);
 
     expect((await caught(newHost().insertFormatted("<p>x</p>", "cursor", "x"))).kind).toBe("no_document");
   });

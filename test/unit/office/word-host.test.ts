@@ -56,9 +56,11 @@ describe("readDocument", () => {
     installOffice(office);
     const progress: ReadProgress[] = [];
 
-    const bytes = await createWordHost().readDocument({ onProgress: (p) => progress.push(p) });
+    const docx = await createWordHost().readDocument({ onProgress: (p) => progress.push(p) });
+    const bytes = new Uint8Array(await docx.arrayBuffer());
 
-    expect(bytes).toBeInstanceOf(Uint8Array);
+    expect(docx).toBeInstanceOf(Blob);
+    expect(docx.type).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
     expect(sameBytes(bytes, expected)).toBe(true);
     expect(progress).toEqual([
       { bytesRead: 10, totalBytes: 21 },
@@ -83,7 +85,7 @@ describe("readDocument", () => {
     installOffice(fakeOffice({ getFileAsync: gettingFile(file) }));
     const progress: ReadProgress[] = [];
 
-    const bytes = await createWordHost().readDocument({ onProgress: (p) => progress.push(p) });
+    const bytes = new Uint8Array(await (await createWordHost().readDocument({ onProgress: (p) => progress.push(p) })).arrayBuffer());
 
     expect(slices).toHaveLength(6);
     expect(sameBytes(bytes, expected)).toBe(true);
