@@ -179,9 +179,14 @@ export class BatchRunner {
         }
         return;
       }
-      if (this.options.documentDelayMs > 0 && waitedBefore !== next.row_id) {
+      if (waitedBefore !== next.row_id) {
         waitedBefore = next.row_id;
-        await pause(this.options.documentDelayMs, AbortSignal.any([worker.wake.signal, this.stopping.signal]));
+        if (this.options.documentDelayMs > 0) {
+          await pause(this.options.documentDelayMs, AbortSignal.any([worker.wake.signal, this.stopping.signal]));
+        } else {
+          // Let requests and sockets in between documents, even when a document takes no time (it fails at once).
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         continue; // look at the job again: it may have been paused or cancelled meanwhile
       }
       waitedBefore = null;
