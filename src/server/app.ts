@@ -136,7 +136,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       { concurrency: BATCH_CONCURRENCY, documentDelayMs: config.batchDocumentDelayMs, documentTimeoutMs: config.batchDocumentTimeoutMs },
       app.log.child({ component: "batch" }),
     );
-    // Jobs start once the app is ready, and stop (back to Pending) before the database closes.
+    // Jobs start once the app is ready, and stop before the database closes (generation jobs back
+    // to Pending; a batch document being tagged back to pending, its job still processing).
     app.addHook("onReady", async () => generationQueue.start());
     app.addHook("onReady", async () => batchRunner.start());
     app.addHook("preClose", async () => generationQueue.stop());

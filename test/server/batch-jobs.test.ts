@@ -2,6 +2,7 @@
 // machine (every allowed and refused pause / resume / cancel, from every status), at most two jobs
 // running at once, /active, and jobs belonging to the person who started them.
 // SIDECAR_BATCH_DOCUMENT_DELAY_MS slows jobs down so they are observably mid-way.
+import { ConfigError, loadConfig } from "../../src/server/config";
 import { addUser } from "../../src/server/services/users";
 import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
 import {
@@ -367,3 +368,17 @@ test("a document whose text can't be tagged fails with words; the rest of the jo
     ["success", null],
   ]);
 }, 30_000);
+
+test("configuration: batch defaults, and invalid values named with what they should be", () => {
+  expect(loadConfig({}, "/srv/sidecar")).toMatchObject({ batchDocumentDelayMs: 0, batchKeepaliveMs: 30_000, batchDocumentTimeoutMs: 120_000 });
+  expect(
+    loadConfig({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: "250", SIDECAR_BATCH_KEEPALIVE_MS: "5000", SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS: "30000" }),
+  ).toMatchObject({ batchDocumentDelayMs: 250, batchKeepaliveMs: 5000, batchDocumentTimeoutMs: 30_000 });
+  expect(() => loadConfig({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: "soon", SIDECAR_BATCH_KEEPALIVE_MS: "0", SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS: "-1" })).toThrow(
+    new ConfigError([
+      'SIDECAR_BATCH_DOCUMENT_DELAY_MS must be a whole number of milliseconds from 0 to 600000 (got "soon")',
+      'SIDECAR_BATCH_KEEPALIVE_MS must be a whole number of milliseconds from 10 to 3600000 (got "0")',
+      'SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 3600000 (got "-1")',
+    ]),
+  );
+});
