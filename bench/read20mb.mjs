@@ -1,9 +1,10 @@
 // Figure "read20mb": the Word Office layer reading a 20 MB document in 4 MB slices, through the
-// product. dist/taskpane.html loads the real office.js with a stand-in Word host appended (as in
-// test/e2e/word-host.test.ts); the stand-in's getSliceAsync hands out Uint8Array slices (fresh
-// copies, as a host would allocate them; READ_SLICE_DATA=view for views of one buffer, so the
-// extra memory is the pane's alone; =array for number[] as Word desktop gives) of a real 20 MB .docx (the
-// nutrition report padded with a stored media file), so the upload that follows succeeds.
+// product. dist/taskpane.html loads the real office.js with a stand-in Word host appended
+// (test/support/word-stand-in.mjs, shared with test/e2e/word-host.test.ts); the stand-in's
+// getSliceAsync hands out Uint8Array slices (fresh copies, as a host would allocate them;
+// READ_SLICE_DATA=view for views of one buffer, so the extra memory is the pane's alone; =array
+// for number[] as Word desktop gives) of a real 20 MB .docx (the nutrition report padded with a
+// stored media file), so the upload that follows succeeds.
 // Measured: from the click on "Upload this document" to the first "Sending to the server"
 // label (reading + assembly), and the assembly alone (last slice handed over → that label);
 // extra memory = peak of (V8 heap used + ArrayBuffer backing stores, CDP Runtime.getHeapUsage,
@@ -14,75 +15,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { bigDocx } from "./docs.mjs";
 import { ensureBuild, figure, launchBrowser, median, newContext, ROOT, round, runAlone, sleep, startServer } from "./lib.mjs";
+import { wordStandIn } from "../test/support/word-stand-in.mjs";
 
 const RUNS = Number(process.env.READ_RUNS ?? 3);
 const SLICE = 4 * 1024 * 1024;
 const SLICE_DATA = process.env.READ_SLICE_DATA ?? "copy"; // copy | view (no host allocation) | array
 
-function standInWordHost() {
-  return `
-;(function () {
-  var stub = window.__wordStub = { settings: {}, times: {} };
-  window.__benchBytes = fetch("/__bench/document.docx").then(function (r) { return r.arrayBuffer(); }).then(function (b) { stub.bytes = new Uint8Array(b); return b.byteLength; });
-  Office.FileType = Office.FileType || { Compressed: "compressed", Text: "text", Pdf: "pdf" };
-  Office.AsyncResultStatus = Office.AsyncResultStatus || { Succeeded: "succeeded", Failed: "failed" };
-  Office.EventType = Office.EventType || {};
-  Office.EventType.DocumentSelectionChanged = Office.EventType.DocumentSelectionChanged || "documentSelectionChanged";
-  var ok = function (value) { return { status: Office.AsyncResultStatus.Succeeded, value: value }; };
-  var documentStub = {
-    url: "https://contoso.sharepoint.com/sites/team/Shared%20Documents/Big%20report.docx?web=1",
-    getFileAsync: function (type, options, callback) {
-      stub.times.getFile = performance.now();
-      var sliceSize = (options && options.sliceSize) || ${SLICE};
-      var bytes = stub.bytes;
-      var count = Math.ceil(bytes.length / sliceSize);
-      setTimeout(function () {
-        callback(ok({
-          size: bytes.length,
-          sliceCount: count,
-          getSliceAsync: function (index, cb) {
-            setTimeout(function () {
-              var data = bytes.${SLICE_DATA === "view" ? "subarray" : "slice"}(index * sliceSize, (index + 1) * sliceSize);
-              ${SLICE_DATA === "array" ? "data = Array.prototype.slice.call(data);" : ""}
-              stub.times.lastSlice = performance.now();
-              cb(ok({ index: index, size: data.length, data: data }));
-            }, 0);
-          },
-          closeAsync: function (cb) { if (cb) cb(ok()); },
-        }));
-      }, 0);
-    },
-    addHandlerAsync: function (type, handler, options, cb) { var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
-    removeHandlerAsync: function (type, options, cb) { var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
-    settings: {
-      get: function (key) { return stub.settings[key] === undefined ? null : stub.settings[key]; },
-      set: function (key, value) { stub.settings[key] = value; },
-      remove: function (key) { delete stub.settings[key]; },
-      saveAsync: function (options, cb) { var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
-    },
-  };
-  var define = function (name, value) {
-    try { Object.defineProperty(Office.context, name, { value: value, configurable: true, writable: true }); } catch (e) { Office.context[name] = value; }
-  };
-  var realOnReady = Office.onReady.bind(Office);
-  var info = { host: Office.HostType.Word, platform: "PC" };
-  Office.onReady = function (callback) {
-    return realOnReady().then(function () {
-      define("document", documentStub);
-      define("requirements", { isSetSupported: function () { return true; } });
-      define("displayLanguage", "en-US");
-      define("officeTheme", { bodyBackgroundColor: "#ffffff" });
-      if (callback) callback(info);
-      return info;
-    });
-  };
-})();
-`;
-}
-
 async function once(browser, url, officeJs, docx) {
+  const standIn = wordStandIn({ bytes: { url: "/__bench/document.docx" }, documentName: "Big report.docx", sliceData: SLICE_DATA, sliceSize: SLICE });
   const context = await newContext(browser);
-  await context.route("**/assets/office-js/office.js", (route) => route.fulfill({ status: 200, contentType: "application/javascript", body: officeJs + standInWordHost() }));
+  await context.route("**/assets/office-js/office.js", (route) => route.fulfill({ status: 200, contentType: "application/javascript", body: officeJs + standIn }));
   await context.route("**/__bench/document.docx", (route) => route.fulfill({ status: 200, contentType: "application/octet-stream", body: docx }));
   const page = await context.newPage();
   await page.goto(`${url}/taskpane.html`);
@@ -90,7 +32,7 @@ async function once(browser, url, officeJs, docx) {
   await page.getByLabel("Password").fill("sidecar-demo");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("tab", { name: "Documents" }).waitFor();
-  await page.evaluate(() => window.__benchBytes);
+  await page.evaluate(() => window.__wordStubReady);
   await page.evaluate(() => {
     const times = window.__wordStub.times;
     document.addEventListener("click", (e) => {

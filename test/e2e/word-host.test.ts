@@ -1,6 +1,6 @@
 // The real office.js from the build, with a stand-in Word host: office.js itself is served as
-// built, and a few lines appended to it make Office report a Word host whose document hands out
-// the .docx in slices. This proves the Word implementation (not the browser one) reads every
+// built, and a few lines appended to it (test/support/word-stand-in.mjs) make Office report a Word
+// host whose document hands out the .docx in slices. This proves the Word implementation (not the browser one) reads every
 // slice, reports progress, closes the file, and uploads exactly the document's bytes.
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -10,71 +10,11 @@ import { newContext } from "../support/browser";
 import { useServerAndBrowser } from "../support/e2e";
 import { readFixture } from "../support/fixtures";
 import { repoRoot } from "../support/local-server";
+import { type WordStub, wordStandIn } from "../support/word-stand-in.mjs";
 
 jest.setTimeout(90_000);
 
 const env = useServerAndBrowser();
-
-/** Runs after the real office.js: pretend to be Word with a document of `base64` bytes. */
-function standInWordHost(base64: string, sliceCount: number): string {
-  return `
-;(function () {
-  var bytes = Uint8Array.from(atob(${JSON.stringify(base64)}), function (c) { return c.charCodeAt(0); });
-  var stub = window.__wordStub = { slicesRead: [], closeCalls: 0, requestedSliceSize: 0, settings: {}, saved: 0 };
-  Office.FileType = Office.FileType || { Compressed: "compressed", Text: "text", Pdf: "pdf" };
-  Office.AsyncResultStatus = Office.AsyncResultStatus || { Succeeded: "succeeded", Failed: "failed" };
-  Office.EventType = Office.EventType || {};
-  Office.EventType.DocumentSelectionChanged = Office.EventType.DocumentSelectionChanged || "documentSelectionChanged";
-  var sliceSize = Math.ceil(bytes.length / ${sliceCount});
-  var ok = function (value) { return { status: Office.AsyncResultStatus.Succeeded, value: value }; };
-  var documentStub = {
-    url: "https://contoso.sharepoint.com/sites/team/Shared%20Documents/Nutrition%20report.docx?web=1",
-    getFileAsync: function (type, options, callback) {
-      stub.requestedSliceSize = options && options.sliceSize;
-      setTimeout(function () {
-        callback(ok({
-          size: bytes.length,
-          sliceCount: ${sliceCount},
-          getSliceAsync: function (index, cb) {
-            setTimeout(function () {
-              stub.slicesRead.push(index);
-              var data = Array.prototype.slice.call(bytes.subarray(index * sliceSize, (index + 1) * sliceSize));
-              cb(ok({ index: index, size: data.length, data: data }));
-            }, 5);
-          },
-          closeAsync: function (cb) { stub.closeCalls += 1; if (cb) cb(ok()); },
-        }));
-      }, 5);
-    },
-    addHandlerAsync: function (type, handler, options, cb) { var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
-    removeHandlerAsync: function (type, options, cb) { var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
-    settings: {
-      get: function (key) { return stub.settings[key] === undefined ? null : stub.settings[key]; },
-      set: function (key, value) { stub.settings[key] = value; },
-      remove: function (key) { delete stub.settings[key]; },
-      saveAsync: function (options, cb) { stub.saved += 1; var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
-    },
-  };
-  // office.js sets Office.context up while it initialises: let the real onReady finish first,
-  // then put the stand-in document in place and answer as Word would.
-  var define = function (name, value) {
-    try { Object.defineProperty(Office.context, name, { value: value, configurable: true, writable: true }); } catch (e) { Office.context[name] = value; }
-  };
-  var realOnReady = Office.onReady.bind(Office);
-  var info = { host: Office.HostType.Word, platform: "PC" };
-  Office.onReady = function (callback) {
-    return realOnReady().then(function () {
-      define("document", documentStub);
-      define("requirements", { isSetSupported: function () { return true; } });
-      define("displayLanguage", "en-US");
-      define("officeTheme", { bodyBackgroundColor: "#ffffff" });
-      if (callback) callback(info);
-      return info;
-    });
-  };
-})();
-`;
-}
 
 test("the Word implementation reads every slice through the real office.js, reports progress and uploads the exact bytes", async () => {
   const docx = readFixture("openxml-sdk-nutrition-report.docx");
@@ -82,7 +22,7 @@ test("the Word implementation reads every slice through the real office.js, repo
   const officeJs = fs.readFileSync(path.join(repoRoot, "dist/assets/office-js/office.js"), "utf8");
   const context = await newContext(env.browser);
   await context.route("**/assets/office-js/office.js", (route: Route) =>
-    route.fulfill({ status: 200, contentType: "application/javascript", body: officeJs + standInWordHost(docx.toString("base64"), sliceCount) }),
+    route.fulfill({ status: 200, contentType: "application/javascript", body: officeJs + wordStandIn({ bytes: { base64: docx.toString("base64") }, documentName: "Nutrition report.docx", sliceData: "array", sliceCount, delayMs: 5 }) }),
   );
   const page = await context.newPage();
   await page.goto(`${env.server.url}/taskpane.html`);
@@ -106,7 +46,7 @@ test("the Word implementation reads every slice through the real office.js, repo
   await page.getByRole("button", { name: "Upload this document" }).click();
   await page.getByText("Nutrition report.docx is in Sidecar.").waitFor();
 
-  const stub = await page.evaluate(() => (window as unknown as { __wordStub: { slicesRead: number[]; closeCalls: number; requestedSliceSize: number; settings: Record<string, string>; saved: number } }).__wordStub);
+  const stub = await page.evaluate(() => (window as unknown as { __wordStub: WordStub }).__wordStub);
   expect(stub.slicesRead).toEqual([0, 1, 2, 3, 4]);
   expect(stub.closeCalls).toBe(1);
   expect(stub.requestedSliceSize).toBe(4 * 1024 * 1024);
