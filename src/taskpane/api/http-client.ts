@@ -158,6 +158,29 @@ export class HttpClient {
     return url.toString();
   }
 
+  /**
+   * The WebSocket address of an endpoint (the batch job socket): ws:/wss: of the service's base
+   * URL, with the current ejento token as `?token=` — a browser WebSocket cannot send headers, and
+   * the vendor API takes the token there (CONTRACT.md "Auth"). `token` is what was put in the URL,
+   * to hand back to `refreshRejectedToken` if the server refuses it.
+   */
+  socketUrl(name: EndpointName, options: Pick<RequestOptions, "params" | "query"> = {}): { url: string; token: string | undefined } {
+    const token = this.session.current()?.ejentoToken;
+    const url = new URL(this.url(name, { ...options, query: { ...options.query, token } }));
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    return { url: url.toString(), token };
+  }
+
+  /**
+   * A server refused `token` outside an HTTP answer (a WebSocket's "Authentication required"):
+   * the same single-flight refresh as after a 401. Resolves when a fresh token is in the session
+   * (or already was); rejects when it can't be renewed, and then the session is marked expired so
+   * the sign-in dialog appears, as for any 401.
+   */
+  async refreshRejectedToken(token: string | undefined): Promise<void> {
+    await this.refreshOnce(token);
+  }
+
   serverLabel(): string {
     return baseUrlFor(this.settings.get(), "documents", this.origin);
   }

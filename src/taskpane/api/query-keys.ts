@@ -14,3 +14,9 @@ export const generateKeys = {
   status: (taskId: string) => ["generation-status", taskId] as const,
   document: (documentId: string) => ["document", documentId] as const,
 };
+
+export const batchKeys = {
+  all: ["batch"] as const,
+  active: () => [...batchKeys.all, "active"] as const,
+  status: (jobId: string) => [...batchKeys.all, "status", jobId] as const,
+};
