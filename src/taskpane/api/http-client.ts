@@ -166,7 +166,10 @@ export class HttpClient {
    */
   socketUrl(name: EndpointName, options: Pick<RequestOptions, "params" | "query"> = {}): { url: string; token: string | undefined } {
     const token = this.session.current()?.ejentoToken;
-    const url = new URL(this.url(name, { ...options, query: { ...options.query, token } }));
+    // A browser WebSocket can't send headers: the API key (when one is configured) rides as ?key=,
+    // which the local server accepts on its socket route only.
+    const key = this.settings.get().apiKey.trim() || undefined;
+    const url = new URL(this.url(name, { ...options, query: { ...options.query, token, ...(key ? { key } : {}) } }));
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     return { url: url.toString(), token };
   }

@@ -12,6 +12,7 @@ const documentsPanel = lazyNamed<DocumentProps>(() => import(/* webpackChunkName
 const generatePanel = lazyNamed<{ documentKey: string }>(() => import(/* webpackChunkName: "tab-generate", webpackPrefetch: true */ "../features/generate/generate-tab"), "GenerateTab");
 const sourcesPanel = lazyNamed<{ documentKey: string }>(() => import(/* webpackChunkName: "tab-sources", webpackPrefetch: true */ "../features/sources/sources-tab"), "SourcesTab");
 const chatPanel = lazyNamed<DocumentProps>(() => import(/* webpackChunkName: "tab-chat", webpackPrefetch: true */ "../features/chat/chat-tab"), "ChatTab");
+const batchPanel = lazyNamed<object>(() => import(/* webpackChunkName: "tab-batch", webpackPrefetch: true */ "../features/batch/batch-tab"), "BatchTab");
 const accountPanel = lazyNamed<object>(() => import(/* webpackChunkName: "tab-account", webpackPrefetch: true */ "../features/connection/account-panel"), "AccountPanel");
 
 const useStyles = makeStyles({
@@ -24,6 +25,7 @@ const tabs = [
   { id: "generate", label: "Generate" },
   { id: "sources", label: "Sources" },
   { id: "chat", label: "Chat" },
+  { id: "batch", label: "Batch" },
   { id: "account", label: "Account" },
 ] as const;
 type TabId = (typeof tabs)[number]["id"];
@@ -60,6 +62,7 @@ export function Workspace({ documentKey, hasDocument }: { documentKey: string; h
         {tab === "sources" &&
           (hasDocument ? <LazyPanel key={documentKey} panel={sourcesPanel} label="Sources" props={{ documentKey }} /> : <Caption1>Open a document to see its sources.</Caption1>)}
         {tab === "chat" && <LazyPanel panel={chatPanel} label="Chat" props={{ documentKey, hasDocument }} />}
+        {tab === "batch" && <LazyPanel panel={batchPanel} label="Batch" props={{}} />}
         {tab === "account" && <LazyPanel panel={accountPanel} label="Account" props={{}} />}
       </div>
     </>

@@ -233,3 +233,27 @@ describe("upload", () => {
     expect(progress.length).toBeGreaterThan(0);
   });
 });
+
+describe("socketUrl", () => {
+  test("the batch socket: ws of the batch base URL, the job in the path, the API token as ?token=", () => {
+    const client = signedInClient();
+    const { url, token } = client.socketUrl("batchSocket", { params: { job_id: "job 1" } });
+    expect(token).toBe("api-1");
+    const parsed = new URL(url);
+    expect(parsed.protocol).toBe("ws:");
+    expect(parsed.host).toBe("pane.test");
+    expect(parsed.pathname).toBe("/api/batch/ws/job%201");
+    expect(parsed.searchParams.get("token")).toBe("api-1");
+    expect(parsed.searchParams.has("key")).toBe(false);
+  });
+
+  test("an https batch override becomes wss, and a configured API key rides as ?key= (a browser socket sends no headers)", () => {
+    const client = signedInClient();
+    client.settings.update({ apiKey: " secret-key ", overrides: { batch: "https://batch.example.com/base" } });
+    const parsed = new URL(client.socketUrl("batchSocket", { params: { job_id: "j" } }).url);
+    expect(parsed.protocol).toBe("wss:");
+    expect(parsed.host).toBe("batch.example.com");
+    expect(parsed.pathname).toBe("/base/api/batch/ws/j");
+    expect(parsed.searchParams.get("key")).toBe("secret-key");
+  });
+});
