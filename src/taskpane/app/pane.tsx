@@ -6,6 +6,7 @@ import { useSessionState } from "../api/api-context";
 import { SignInForm } from "../features/connection/sign-in-form";
 import { LazyPanel, lazyNamed } from "../ui/lazy-panel";
 import { useDocumentHost } from "../office/host-context";
+import { panels, savedTab } from "./tab-panels";
 
 // The tabs (and each tab's code) load after the first paint; sign-in is in the first chunk.
 const workspace = lazyNamed<{ documentKey: string; hasDocument: boolean }>(() => import(/* webpackChunkName: "workspace" */ "./workspace"), "Workspace");
@@ -30,6 +31,11 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
   const host = useDocumentHost();
   const state = useSessionState();
   const signedIn = state.status !== "signed-out";
+  if (signedIn) {
+    // The tab list's code and the remembered tab's code are fetched side by side, not one after the other.
+    workspace.preload();
+    panels[savedTab()].preload();
+  }
   useEffect(() => {
     if (!signedIn) return;
     const timer = setTimeout(() => expiredDialog.preload(), PRELOAD_DELAY_MS);
