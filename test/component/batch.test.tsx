@@ -564,6 +564,33 @@ test("Pause, Resume and Cancel are enabled only when the status allows them, sen
   expect(screen.queryByRole("group", { name: "Job controls" })).not.toBeInTheDocument();
 });
 
+test("Cancel while a document is being tagged: the pane keeps listening, so that document's result and the server's cancelled message still show", async () => {
+  const user = userEvent.setup({ delay: null });
+  renderBatch();
+  await startJob(user, ["Annual report.docx", "Budget 2026.docx"]);
+  const job = jobs.get("job-1")!;
+  await within(jobSection()).findByText("Live");
+  job.status = "processing";
+  await push(sockets[0]!, progress(job, 0, { status: "processing" }));
+
+  await user.click(screen.getByRole("button", { name: "Cancel" }));
+  const dialog = await screen.findByRole("dialog", { name: "Cancel this tagging job?" });
+  await user.click(within(dialog).getByRole("button", { name: "Cancel the job" }));
+  expect(await screen.findByRole("heading", { name: /tagging job · cancelled/i })).toBeInTheDocument();
+  const controls = screen.getByRole("group", { name: "Job controls" });
+  for (const name of ["Pause", "Resume", "Cancel"]) expect(within(controls).getByRole("button", { name })).toBeDisabled();
+  expect(sockets[0]!.closeCode).toBeUndefined(); // still listening: the current document finishes
+
+  // The server finishes the document being tagged, then says cancelled and closes.
+  await push(sockets[0]!, progress(job, 0, { status: "success", tags: ["kept", "after", "cancel"] }));
+  await push(sockets[0]!, finalMessage(job, "Job cancelled: 1 tagged, 0 failed, 1 not processed."));
+  sockets[0]!.client.close(1000);
+  expect(await screen.findByText("Tagging cancelled")).toBeInTheDocument();
+  expect(tagsOf("Annual report.docx")).toEqual(["kept", "after", "cancel"]);
+  expect(screen.getByText("1 of 2 documents · 1 tagged · 0 failed")).toBeInTheDocument();
+  expect(within(documentRow("Budget 2026.docx")).getByText("waiting")).toBeInTheDocument();
+});
+
 test("keepalive from the server updates the controls (paused elsewhere), and refused controls (409, 404) are shown in words", async () => {
   const user = userEvent.setup({ delay: null });
   renderBatch();

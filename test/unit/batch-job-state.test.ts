@@ -1,4 +1,4 @@
-import { allowedControls, doneCount, initialJobView, jobReducer, type JobAction, type JobView } from "../../src/taskpane/features/batch/job-state";
+import { allowedControls, doneCount, initialJobView, isSnapshotOver, jobReducer, type JobAction, type JobView } from "../../src/taskpane/features/batch/job-state";
 
 const result = (rowId: number, status: string, extra: Record<string, unknown> = {}) => ({
   row_id: rowId,
@@ -214,4 +214,26 @@ test("the controls follow the status", () => {
   for (const status of ["completed", "cancelled", "failed", "unknown"] as const) {
     expect(allowedControls(status)).toEqual({ pause: false, resume: false, cancel: false });
   }
+});
+
+test("cancelled while a document is being tagged: not over until that document's result arrives (socket or snapshot)", () => {
+  const running = run([catchup("processing", [result(0, "processing"), result(1, "pending")])]);
+  // The cancel answer says cancelled at once; the document being tagged still finishes on the server.
+  const cancelling = run([{ type: "status", status: "cancelled" }], running);
+  expect(cancelling).toMatchObject({ status: "cancelled", final: false });
+  expect(allowedControls(cancelling.status)).toEqual({ pause: false, resume: false, cancel: false });
+  const finished = run([progress(0, "success", { tags: ["kept"], processed_count: 1, failed_count: 0, progress: 0.5 })], cancelling);
+  expect(rowSummary(finished)[0]).toBe("Doc 1.docx:success[kept]");
+  expect(finished.final).toBe(true);
+
+  // Polling: a cancelled snapshot with a document still tagging keeps the job open; the next one ends it.
+  const snapshot = (rows: unknown[]) => ({ type: "snapshot" as const, snapshot: { status: "cancelled", total: 2, results: rows } });
+  const polled = run([snapshot([result(0, "processing"), result(1, "pending")])], running);
+  expect(polled).toMatchObject({ status: "cancelled", final: false });
+  expect(isSnapshotOver({ status: "cancelled", results: [result(0, "processing")] })).toBe(false);
+  const ended = run([snapshot([result(0, "failed", { error: "Document not found" }), result(1, "pending")])], polled);
+  expect(ended).toMatchObject({ status: "cancelled", final: true, failedCount: 1 });
+  expect(isSnapshotOver({ status: "cancelled", results: [result(0, "failed")] })).toBe(true);
+  expect(isSnapshotOver({ status: "completed", results: [] })).toBe(true);
+  expect(isSnapshotOver({ status: "paused", results: [] })).toBe(false);
 });

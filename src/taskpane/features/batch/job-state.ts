@@ -171,10 +171,27 @@ function mergeCounts(view: JobView, counts: { total?: unknown; tagged?: unknown;
   return { ...view, total, taggedCount, failedCount, progress };
 }
 
-/** A new job status; a final one sticks. */
+/**
+ * Whether a job in `status` is over. A cancel answers "cancelled" at once, but the document being
+ * tagged then still finishes and its result is kept: until then the job is not over for the pane
+ * (it keeps its socket or polling, to show that result and the server's closing words).
+ */
+function isOver(status: string, rowStatuses: readonly unknown[]): boolean {
+  return finalStatuses.has(status) && !(status === "cancelled" && rowStatuses.includes("processing"));
+}
+
+/** A status answer says the job is over: nothing more will come (no socket, no polling needed). */
+export function isSnapshotOver(snapshot: StatusSnapshot): boolean {
+  const results = Array.isArray(snapshot.results) ? (snapshot.results as unknown[]) : [];
+  return isOver(snapshot.status, results.map((result) => (result && typeof result === "object" ? (result as ResultWire).status : undefined)));
+}
+
+/** A new job status; a final one sticks (once the job is over). */
 function withStatus(view: JobView, status: unknown): JobView {
-  if (view.final || !isJobStatus(status) || status === view.status) return view;
-  return { ...view, status, final: finalStatuses.has(status) };
+  if (view.final || !isJobStatus(status)) return view;
+  const final = isOver(status, view.rows.map((row) => row.status));
+  if (status === view.status && final === view.final) return view;
+  return { ...view, status, final };
 }
 
 function withRows(view: JobView, results: unknown): JobView {
@@ -221,8 +238,9 @@ function applySocketMessage(view: JobView, raw: unknown): JobView {
         failed: message.failed_count,
         progress: message.progress,
       });
-      // A document moving means the job runs — unless it was paused (the current one finishes).
-      return view.status === "pending" || view.status === "unknown" ? withStatus(counted, "processing") : counted;
+      // A document moving means the job runs — unless it was paused or cancelled (the current one
+      // finishes; a cancelled job is over once it has).
+      return withStatus(counted, view.status === "pending" || view.status === "unknown" ? "processing" : view.status);
     }
     case "keepalive":
       return withStatus(view, message.status);
@@ -246,7 +264,7 @@ function applySnapshot(view: JobView, snapshot: StatusSnapshot): JobView {
     progress: snapshot.progress,
   });
   const status = snapshot.status;
-  if (status === "completed" || status === "cancelled" || status === "failed") {
+  if ((status === "completed" || status === "cancelled" || status === "failed") && isSnapshotOver(snapshot)) {
     return finish(counted, status, { error: snapshot.error });
   }
   return withStatus(counted, status);

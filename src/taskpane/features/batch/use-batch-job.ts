@@ -10,7 +10,7 @@ import { batchKeys, queryKeys } from "../../api/query-keys";
 import { connectionProblem, isFinalMessage, openBatchSocket, parseSocketMessage } from "./api/batch-socket";
 import { batchStatusQueryOptions, useBatchStatus } from "./api/get-batch-status";
 import { connectionWords, initialLink, linkReducer, nextRetryIn, statusPolling, type LinkState } from "./connection-state";
-import { finalStatuses, initialJobView, jobReducer, type JobView } from "./job-state";
+import { initialJobView, isSnapshotOver, jobReducer, type JobView } from "./job-state";
 
 export interface BatchJobFollow {
   view: JobView;
@@ -40,7 +40,7 @@ export function useBatchJob(jobId: string, options: { checkFirst: boolean; title
   useEffect(() => {
     if (!status.data) return;
     dispatch({ type: "snapshot", snapshot: status.data });
-    send({ type: "checked", final: finalStatuses.has(status.data.status) });
+    send({ type: "checked", final: isSnapshotOver(status.data) });
   }, [status.dataUpdatedAt]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     if (!status.error) return;
