@@ -1,6 +1,8 @@
 // Helpers for the batch tagging tests: documents with chosen text (uploaded as real .docx files),
 // the batch routes over real HTTP, and a real WebSocket client (`ws`) that records every message
 // so a test can wait for the one it needs instead of sleeping.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
 import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
 import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
@@ -200,3 +202,37 @@ export async function watch(
 export const byType = (type: string) => (message: Message) => message.type === type;
 export const progressOf = (rowId: number, status: string) => (message: Message) =>
   message.type === "progress" && message.row_id === rowId && message.status === status;
+
+/** A fake OpenAI-compatible model that can be told to never answer. */
+export async function fakeModel() {
+  const state = { hang: true, requests: 0 };
+  const hanging = new Set<http.ServerResponse>();
+  const answer = (response: http.ServerResponse) => {
+    response.writeHead(200, { "content-type": "application/json" });
+    response.end(JSON.stringify({ choices: [{ message: { content: '{"tags": ["alpha", "beta", "gamma"]}' } }] }));
+  };
+  const server = http.createServer((request, response) => {
+    request.resume();
+    request.on("end", () => {
+      state.requests++;
+      if (state.hang) return void hanging.add(response);
+      answer(response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    state,
+    /** Stops hanging and answers the requests it held. */
+    release() {
+      state.hang = false;
+      for (const response of hanging) answer(response);
+      hanging.clear();
+    },
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
+    async close() {
+      for (const response of hanging) response.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

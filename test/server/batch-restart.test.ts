@@ -5,14 +5,13 @@
 // as a child process) — is tagged again at the next start.
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import {
   TOPICS,
   byType,
   control,
   documentsFor,
+  fakeModel,
   isFinished,
   jobStatus,
   startJob,
@@ -98,31 +97,6 @@ test("after a restart: processing resumes from its first unfinished document, pa
   await control(second.url, token, paused, "resume");
   expect((await waitForJob(second.url, token, paused, isFinished)).status).toBe("completed");
 }, 40_000);
-
-/** A fake OpenAI-compatible model that can be told to never answer. */
-async function fakeModel() {
-  const state = { hang: true, requests: 0 };
-  const hanging = new Set<http.ServerResponse>();
-  const server = http.createServer((request, response) => {
-    request.resume();
-    request.on("end", () => {
-      state.requests++;
-      if (state.hang) return void hanging.add(response);
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end(JSON.stringify({ choices: [{ message: { content: '{"tags": ["alpha", "beta", "gamma"]}' } }] }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    state,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
-    async close() {
-      for (const response of hanging) response.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 test("a graceful stop while the model is tagging a document abandons it at once; the next start tags it again", async () => {
   const model = await fakeModel();

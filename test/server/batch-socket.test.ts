@@ -11,6 +11,7 @@ import {
   byType,
   control,
   documentsFor,
+  fakeModel,
   isFinished,
   jobStatus,
   progressOf,
@@ -405,4 +406,28 @@ test("the plain HTTP GET of the socket path is not a route", async () => {
   const s = await setup();
   const response = await fetch(s.server.url + "/api/batch/ws/some-job", { headers: { authorization: `Bearer ${s.token}` } });
   expect(response.status).toBe(404);
+}, 30_000);
+
+test("connecting to a job cancelled while the model is still tagging its document: that document's result, then cancelled, then close 1000", async () => {
+  const model = await fakeModel();
+  try {
+    const s = await setup({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: "0", SIDECAR_LLM_BASE_URL: model.url });
+    const jobId = await startJob(s.server.url, s.token, { documents: documents(s.files, 2), config: { num_tags: 3 } });
+    await waitForJob(s.server.url, s.token, jobId, (body) => body.results[0]?.status === "processing" && model.state.requests === 1);
+    expect((await control(s.server.url, s.token, jobId, "cancel")).body.status).toBe("cancelled");
+
+    // Connected after the cancel, before the document is done: not "Job already cancelled" yet.
+    const watcher = await watch(s.server.url, jobId, { token: s.token });
+    const caughtUp = await watcher.waitFor(byType("catchup"));
+    expect(caughtUp.state).toMatchObject({ status: "cancelled", processed_count: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(watcher.messages.map((m) => m.type)).toEqual(["catchup"]);
+
+    model.release();
+    expect(await watcher.waitFor(progressOf(0, "success"))).toMatchObject({ tags: ["alpha", "beta", "gamma"], processed_count: 1 });
+    expect(await watcher.closed).toEqual({ code: 1000, reason: "Job cancelled" });
+    expect(watcher.messages.at(-1)).toEqual({ type: "cancelled", job_id: jobId, processed_count: 1, failed_count: 0, message: "Job cancelled: 1 tagged, 0 failed, 1 not processed." });
+  } finally {
+    await model.close();
+  }
 }, 30_000);

@@ -190,7 +190,10 @@ export class BatchJobService {
       state: jobState(job, counts),
       results: this.storage.batch.results(jobId).map(resultWire),
     };
-    const final = finalMessage(job, counts, true);
+    // A job cancelled while a document is being tagged is not over for its watchers yet: the runner
+    // reports that document's result, then the cancel (and the socket closes then).
+    const stillTagging = job.status === "cancelled" && this.runner.isWorking(jobId);
+    const final = stillTagging ? null : finalMessage(job, counts, true);
     if (final) return { messages: [catchup, final], finished: true, unsubscribe: () => undefined };
     return { messages: [catchup], finished: false, unsubscribe: this.events.subscribe(jobId, listener) };
   }

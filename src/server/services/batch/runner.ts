@@ -109,6 +109,11 @@ export class BatchRunner {
     return this.workers.size;
   }
 
+  /** A worker is on the job: for a cancelled job, its current document is still being tagged and the cancel is not reported yet. */
+  isWorking(jobId: string): boolean {
+    return this.workers.has(jobId);
+  }
+
   /**
    * A job was paused or cancelled: its worker stops waiting and looks at the job again. True when
    * a worker was running it (it then reports the cancel itself, after the current document).
@@ -144,7 +149,9 @@ export class BatchRunner {
       if (!this.stopped && this.storage.isOpen) {
         this.log.error({ err: error, jobId }, "batch job failed on an unexpected error");
         const failed = this.storage.batch.transition(jobId, ["pending", "processing", "paused"], "failed", JOB_CRASHED);
-        if (failed) this.publishFinal(failed);
+        // Or cancelled while its document was being tagged: its watchers wait for the worker to report the cancel.
+        const ended = failed ?? this.storage.batch.getJob(jobId);
+        if (ended?.status === "failed" || ended?.status === "cancelled") this.publishFinal(ended);
       }
     } finally {
       this.workers.delete(jobId);
