@@ -6,7 +6,8 @@ import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
 import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
 import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
-import { bearer, postJson, upload } from "./helpers";
+import type { Writable } from "node:stream";
+import { bearer, postJson, signIn, startServer, upload, type TestServer } from "./helpers";
 
 export type JobStatus = "pending" | "processing" | "paused" | "completed" | "failed" | "cancelled";
 
@@ -235,4 +236,36 @@ export async function fakeModel() {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** A server with the demo user signed in and the three topic documents uploaded. */
+export interface BatchSetup {
+  server: TestServer;
+  token: string;
+  files: Array<{ document_id: string; s3_key: string }>;
+}
+
+/**
+ * Starts a server for batch tests (recorded in `servers`, for the file's afterAll to close), signs
+ * in and uploads the topics; with SIDECAR_API_KEY in `env` every request carries the key.
+ */
+export async function setupBatch(servers: TestServer[], env: Record<string, string> = {}, logStream?: Writable): Promise<BatchSetup> {
+  const server = await startServer(env, logStream ? { logStream } : {});
+  servers.push(server);
+  const headers: Record<string, string> = env.SIDECAR_API_KEY ? { "ocp-apim-subscription-key": env.SIDECAR_API_KEY } : {};
+  const token = (await signIn(server.url, undefined, undefined, headers)).ejento_access_token;
+  const files = [];
+  for (const [topic, paragraphs] of Object.entries(TOPICS)) {
+    const form = new FormData();
+    form.append("file", new Blob([new Uint8Array(await topicDocx(topic, paragraphs))]), `${topic}.docx`);
+    const response = await fetch(server.url + endpoints.uploadLocalDocument.path, { method: "POST", headers: { ...bearer(token), ...headers }, body: form });
+    if (response.status !== 201 && response.status !== 200) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+    files.push((await response.json()) as { document_id: string; s3_key: string });
+  }
+  return { server, token, files };
+}
+
+/** A job of `count` documents (the topics over and over). */
+export function manyDocuments(files: Array<{ s3_key: string }>, count: number) {
+  return documentsFor(Array.from({ length: count }, (_, i) => files[i % files.length] as { s3_key: string }));
 }

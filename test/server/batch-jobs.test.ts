@@ -11,43 +11,28 @@ import {
   documentsFor,
   isFinished,
   jobStatus,
+  manyDocuments,
+  setupBatch,
   startBatch,
   startJob,
   topicDocx,
   uploadDocx,
   waitForJob,
+  type BatchSetup,
   type JobStatusBody,
 } from "./batch-helpers";
-import { bearer, getJson, postJson, readFixture, signIn, startServer, type TestServer } from "./helpers";
+import { bearer, getJson, postJson, readFixture, signIn, type TestServer } from "./helpers";
 
 const DELAY_MS = 150;
 
-interface Setup {
-  server: TestServer;
-  token: string;
-  files: Array<{ document_id: string; s3_key: string }>;
-}
+type Setup = BatchSetup;
 
 const servers: TestServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-async function setup(env: Record<string, string> = {}): Promise<Setup> {
-  const server = await startServer(env);
-  servers.push(server);
-  const token = (await signIn(server.url)).ejento_access_token;
-  const files = [];
-  for (const [topic, paragraphs] of Object.entries(TOPICS)) {
-    files.push(await uploadDocx(server.url, token, await topicDocx(topic, paragraphs), `${topic}.docx`));
-  }
-  return { server, token, files };
-}
-
-/** A job of `count` documents (the three topics over and over). */
-function manyDocuments(files: Setup["files"], count: number) {
-  return documentsFor(Array.from({ length: count }, (_, i) => files[i % files.length] as { s3_key: string }));
-}
+const setup = (env: Record<string, string> = {}) => setupBatch(servers, env);
 
 const finishedCount = (body: JobStatusBody) => body.processed_count + body.failed_count;
 

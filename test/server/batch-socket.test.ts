@@ -7,57 +7,34 @@ import { PassThrough } from "node:stream";
 import { addUser } from "../../src/server/services/users";
 import { endpoints } from "../../src/taskpane/api/endpoints";
 import {
-  TOPICS,
   byType,
   control,
-  documentsFor,
   fakeModel,
   isFinished,
   jobStatus,
+  manyDocuments,
   progressOf,
+  setupBatch,
   startJob,
-  topicDocx,
   waitForJob,
   watch,
+  type BatchSetup,
   type Message,
 } from "./batch-helpers";
-import { getJson, postJson, signIn, startServer, type TestServer } from "./helpers";
+import { getJson, postJson, signIn, type TestServer } from "./helpers";
 
 const DELAY_MS = 120;
 
-interface Setup {
-  server: TestServer;
-  token: string;
-  files: Array<{ document_id: string; s3_key: string }>;
-}
+type Setup = BatchSetup;
 
 const servers: TestServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
-async function setup(env: Record<string, string> = {}, logStream?: PassThrough): Promise<Setup> {
-  const server = await startServer({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: String(DELAY_MS), ...env }, logStream ? { logStream } : {});
-  servers.push(server);
-  const headers: Record<string, string> = env.SIDECAR_API_KEY ? { "ocp-apim-subscription-key": env.SIDECAR_API_KEY } : {};
-  const token = (await signIn(server.url, undefined, undefined, headers)).ejento_access_token;
-  const files = [];
-  for (const [topic, paragraphs] of Object.entries(TOPICS)) {
-    const form = new FormData();
-    form.append("file", new Blob([new Uint8Array(await topicDocx(topic, paragraphs))]), `${topic}.docx`);
-    const response = await fetch(server.url + endpoints.uploadLocalDocument.path, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, ...headers },
-      body: form,
-    });
-    files.push((await response.json()) as { document_id: string; s3_key: string });
-  }
-  return { server, token, files };
-}
-
-function documents(files: Setup["files"], count: number) {
-  return documentsFor(Array.from({ length: count }, (_, i) => files[i % files.length] as { s3_key: string }));
-}
+const setup = (env: Record<string, string> = {}, logStream?: PassThrough) =>
+  setupBatch(servers, { SIDECAR_BATCH_DOCUMENT_DELAY_MS: String(DELAY_MS), ...env }, logStream);
+const documents = manyDocuments;
 
 describe("a job watched from the start", () => {
   // Slower, so the socket surely connects before the first document starts, even on a busy machine.

@@ -3,7 +3,7 @@
 // person who started it: for everyone else it does not exist (404 "Job not found").
 import { randomUUID } from "node:crypto";
 import { HttpError } from "../../errors";
-import { BatchJobExistsError, type BatchJobRow, type BatchJobStatus } from "../../storage/batch-store";
+import { BatchJobExistsError, type BatchCounts, type BatchJobRow, type BatchJobStatus } from "../../storage/batch-store";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import type { BatchEvents, BatchListener } from "./events";
@@ -42,16 +42,8 @@ export interface StartResponse {
   message: string;
 }
 
-export interface StatusResponse {
-  job_id: string;
-  status: BatchJobStatus;
-  progress: number;
-  processed_count: number;
-  failed_count: number;
-  total: number;
-  total_documents: number;
+export interface StatusResponse extends ActiveJob {
   results_count: number;
-  created_at: string;
   updated_at: string;
   finished_at: string | null;
   error: string | null;
@@ -76,6 +68,20 @@ export interface Watch {
   /** The job is finished: close after sending `messages`. */
   finished: boolean;
   unsubscribe(): void;
+}
+
+/** What /active lists of a job, and the start of its status. */
+function jobSummary(job: BatchJobRow, counts: BatchCounts): ActiveJob {
+  return {
+    job_id: job.job_id,
+    status: job.status,
+    progress: progressOf(counts),
+    processed_count: counts.succeeded,
+    failed_count: counts.failed,
+    total: counts.total,
+    total_documents: counts.total,
+    created_at: job.created_at,
+  };
 }
 
 export class BatchJobService {
@@ -118,15 +124,8 @@ export class BatchJobService {
     const counts = this.storage.batch.counts(jobId);
     const results = this.storage.batch.results(jobId).map(resultWire);
     return {
-      job_id: job.job_id,
-      status: job.status,
-      progress: progressOf(counts),
-      processed_count: counts.succeeded,
-      failed_count: counts.failed,
-      total: counts.total,
-      total_documents: counts.total,
+      ...jobSummary(job, counts),
       results_count: counts.succeeded + counts.failed,
-      created_at: job.created_at,
       updated_at: job.updated_at,
       finished_at: job.finished_at,
       error: job.error,
@@ -137,19 +136,7 @@ export class BatchJobService {
 
   active(caller: Caller): { jobs: ActiveJob[] } {
     return {
-      jobs: this.storage.batch.listOpen(caller.userId).map((job) => {
-        const counts = this.storage.batch.counts(job.job_id);
-        return {
-          job_id: job.job_id,
-          status: job.status,
-          progress: progressOf(counts),
-          processed_count: counts.succeeded,
-          failed_count: counts.failed,
-          total: counts.total,
-          total_documents: counts.total,
-          created_at: job.created_at,
-        };
-      }),
+      jobs: this.storage.batch.listOpen(caller.userId).map((job) => jobSummary(job, this.storage.batch.counts(job.job_id))),
     };
   }
 
