@@ -36,7 +36,7 @@ describe("keyword tags (no model)", () => {
     for (const [topic, paragraphs] of Object.entries(TOPICS)) {
       files[topic] = await uploadDocx(server.url, token, await topicDocx(topic, paragraphs), `${topic}.docx`);
     }
-    for (const name of ["openxml-sdk-nutrition-report.docx", "mammoth-single-paragraph.docx"]) {
+    for (const name of ["openxml-sdk-nutrition-report.docx", "mammoth-single-paragraph.docx", "mammoth-simple-list.docx"]) {
       files[name] = await uploadDocx(server.url, token, readFixture(name), name);
     }
   }, 30_000);
@@ -89,6 +89,10 @@ describe("keyword tags (no model)", () => {
     const fifteen = await tag(["bees", "openxml-sdk-nutrition-report.docx", "mammoth-single-paragraph.docx"], { num_tags: 15 });
     expect(fifteen.results.map((r) => r.tags.length)).toEqual([15, 15, 3]);
     expect(fifteen.results[2]?.tags.sort()).toEqual(["air", "imported", "walking"]);
+    // Two words in two list items: too short for a passage, still two tags (not "no text").
+    const twoWords = await tag(["mammoth-simple-list.docx"], { num_tags: 5 });
+    expect(twoWords.results[0]).toMatchObject({ status: "success", error: null });
+    expect(twoWords.results[0]?.tags.sort()).toEqual(["apple", "banana"]);
     // The nutrition report is about nutrition and food.
     expect(fifteen.results[1]?.tags.join(" ")).toMatch(/nutrition/);
     expect(fifteen.results[1]?.tags.join(" ")).toMatch(/food/);

@@ -1,6 +1,7 @@
 // The text batch tagging reads: a document's passages (extracted once per document and kept, the
 // same ones chat and generation retrieve from) with their headings, and the organization's
 // documents as the TF-IDF corpus (document frequencies cached until the set of documents changes).
+import { cleanText } from "../../docx/headings";
 import type { DocumentRow, Storage } from "../../storage/storage";
 import { splitIntoPassages } from "../generation/passages";
 import type { OutlineCache } from "../sections/outline-cache";
@@ -35,13 +36,19 @@ export class TaggingTexts {
     private readonly outlines: OutlineCache,
   ) {}
 
-  /** The document's text: headings and passages in document order. Extracts passages on first use. */
+  /**
+   * The document's text: headings and passages in document order. Extracts passages on first use.
+   * A document too short to make a passage (fewer than three words) is read as its paragraphs, so
+   * it gets the few tags it has words for instead of failing as if it had no text.
+   */
   async textOf(row: DocumentRow): Promise<string> {
     if (!this.storage.passages.isExtracted(row.document_id)) {
       const paragraphs = await this.outlines.paragraphs(row);
       this.storage.passages.save(row.document_id, splitIntoPassages(paragraphs));
     }
-    return this.storedText(row.document_id);
+    const text = this.storedText(row.document_id);
+    if (text.trim()) return text;
+    return (await this.outlines.paragraphs(row)).map((paragraph) => cleanText(paragraph.text)).filter(Boolean).join("\n");
   }
 
   private storedText(documentId: string): string {
