@@ -52,16 +52,7 @@ export async function streamModelAnswer(
   ];
   let response: Response;
   try {
-    response = await fetch(`${llm.baseUrl}/chat/completions`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "text/event-stream",
-        ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}),
-      },
-      body: JSON.stringify({ model: llm.model, stream: true, messages }),
-      signal,
-    });
+    response = await postChatCompletion(llm, { stream: true, messages }, "text/event-stream", signal);
   } catch (error) {
     if (signal.aborted) throw error;
     throw new HttpError(502, MODEL_UNAVAILABLE);
@@ -93,6 +84,20 @@ export async function streamModelAnswer(
   }
 }
 
+/** POST {baseUrl}/chat/completions with the configured model and key; callers turn failures into their own words. */
+function postChatCompletion(llm: LlmConfig, body: Record<string, unknown>, accept: string, signal: AbortSignal): Promise<Response> {
+  return fetch(`${llm.baseUrl}/chat/completions`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept,
+      ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}),
+    },
+    body: JSON.stringify({ model: llm.model, ...body }),
+    signal,
+  });
+}
+
 /** Why a non-streaming model call gave no answer, in words for the person who asked. */
 export class ModelCallError extends Error {
   override name = "ModelCallError";
@@ -110,16 +115,7 @@ export async function completeChat(
 ): Promise<string> {
   let response: Response;
   try {
-    response = await fetch(`${llm.baseUrl}/chat/completions`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json",
-        ...(llm.apiKey ? { authorization: `Bearer ${llm.apiKey}` } : {}),
-      },
-      body: JSON.stringify({ model: llm.model, stream: false, temperature: 0, messages }),
-      signal,
-    });
+    response = await postChatCompletion(llm, { stream: false, temperature: 0, messages }, "application/json", signal);
   } catch (error) {
     if (signal.aborted) throw error;
     throw new ModelCallError(`The language model could not be reached at ${llm.baseUrl}. Check that it is running and SIDECAR_LLM_BASE_URL, then try again.`);
