@@ -265,6 +265,18 @@ export async function setupBatch(servers: TestServer[], env: Record<string, stri
   return { server, token, files };
 }
 
+/**
+ * For a test file: a `setup(env, logStream)` that starts a batch server (with `defaults` under
+ * `env`) and the topics uploaded, and closes every server it started after the file's tests.
+ */
+export function useBatchServers(defaults: Record<string, string> = {}) {
+  const servers: TestServer[] = [];
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+  });
+  return (env: Record<string, string> = {}, logStream?: Writable) => setupBatch(servers, { ...defaults, ...env }, logStream);
+}
+
 /** A job of `count` documents (the topics over and over). */
 export function manyDocuments(files: Array<{ s3_key: string }>, count: number) {
   return documentsFor(Array.from({ length: count }, (_, i) => files[i % files.length] as { s3_key: string }));

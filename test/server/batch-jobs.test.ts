@@ -12,7 +12,7 @@ import {
   isFinished,
   jobStatus,
   manyDocuments,
-  setupBatch,
+  useBatchServers,
   startBatch,
   startJob,
   topicDocx,
@@ -21,23 +21,16 @@ import {
   type BatchSetup,
   type JobStatusBody,
 } from "./batch-helpers";
-import { bearer, getJson, postJson, readFixture, signIn, type TestServer } from "./helpers";
+import { bearer, getJson, postJson, readFixture, signIn } from "./helpers";
 
 const DELAY_MS = 150;
 
-type Setup = BatchSetup;
-
-const servers: TestServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-});
-
-const setup = (env: Record<string, string> = {}) => setupBatch(servers, env);
+const setup = useBatchServers();
 
 const finishedCount = (body: JobStatusBody) => body.processed_count + body.failed_count;
 
 describe("starting a batch", () => {
-  let s: Setup;
+  let s: BatchSetup;
   beforeAll(async () => {
     s = await setup();
   }, 30_000);
@@ -176,7 +169,7 @@ describe("starting a batch", () => {
 });
 
 describe("the state machine (a document every 150 ms)", () => {
-  let s: Setup;
+  let s: BatchSetup;
   beforeAll(async () => {
     s = await setup({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: String(DELAY_MS) });
   }, 30_000);

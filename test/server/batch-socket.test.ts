@@ -14,32 +14,24 @@ import {
   jobStatus,
   manyDocuments,
   progressOf,
-  setupBatch,
+  useBatchServers,
   startJob,
   waitForJob,
   watch,
   type BatchSetup,
   type Message,
 } from "./batch-helpers";
-import { getJson, postJson, signIn, type TestServer } from "./helpers";
+import { getJson, postJson, signIn } from "./helpers";
 
 const DELAY_MS = 120;
 
-type Setup = BatchSetup;
-
-const servers: TestServer[] = [];
-afterAll(async () => {
-  await Promise.all(servers.map((server) => server.close()));
-});
-
-const setup = (env: Record<string, string> = {}, logStream?: PassThrough) =>
-  setupBatch(servers, { SIDECAR_BATCH_DOCUMENT_DELAY_MS: String(DELAY_MS), ...env }, logStream);
+const setup = useBatchServers({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: String(DELAY_MS) });
 const documents = manyDocuments;
 
 describe("a job watched from the start", () => {
   // Slower, so the socket surely connects before the first document starts, even on a busy machine.
   const SLOW_MS = 300;
-  let s: Setup;
+  let s: BatchSetup;
   beforeAll(async () => {
     s = await setup({ SIDECAR_BATCH_KEEPALIVE_MS: "60000", SIDECAR_BATCH_DOCUMENT_DELAY_MS: String(SLOW_MS) });
   }, 30_000);
@@ -150,7 +142,7 @@ describe("a job watched from the start", () => {
 });
 
 describe("reconnecting and finished jobs", () => {
-  let s: Setup;
+  let s: BatchSetup;
   beforeAll(async () => {
     s = await setup({ SIDECAR_BATCH_KEEPALIVE_MS: "60000" });
   }, 30_000);
@@ -219,7 +211,7 @@ describe("reconnecting and finished jobs", () => {
 });
 
 describe("pause, resume and cancel as observers see them", () => {
-  let s: Setup;
+  let s: BatchSetup;
   beforeAll(async () => {
     s = await setup({ SIDECAR_BATCH_KEEPALIVE_MS: "60000" });
   }, 30_000);
@@ -288,7 +280,7 @@ test("an idle socket gets a keepalive with the job's status every SIDECAR_BATCH_
 }, 30_000);
 
 describe("refusals: said in an error message, then close 1008", () => {
-  let s: Setup;
+  let s: BatchSetup;
   let jobId: string;
   beforeAll(async () => {
     s = await setup();
