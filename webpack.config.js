@@ -20,18 +20,12 @@ const pkg = require("./package.json");
 
 const OFFICE_JS_DIR = path.dirname(require.resolve("@microsoft/office-js/dist/office.js"));
 
-/** Paths the local server answers; the dev server forwards them so the pane can stay same-origin. */
-const SERVER_PATHS = [
-  "/api/",
-  "/auth-service/",
-  "/response-service/",
-  "/healthz",
-  "/get-sections-for-document",
-  "/get-sources-for-selected-text",
-  "/get-section-from-text",
-  "/generate-presigned-url",
-  "/files/",
-];
+/**
+ * Paths the local server answers; the dev server forwards them so the pane can stay same-origin.
+ * Derived from the shared endpoint table (loaded through tsx, since this config is CommonJS).
+ */
+const { require: tsxRequire } = require("tsx/cjs/api");
+const SERVER_PATHS = tsxRequire("./src/shared/contract/endpoints.ts", __filename).serverPathPrefixes();
 
 /**
  * Adds `<link rel="preload" as="script">` for the lazy chunks a page needs before its first paint

@@ -7,6 +7,8 @@
 import fastifyMultipart from "@fastify/multipart";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { HEALTH_PATH } from "../shared/contract/endpoints";
 import type { Config } from "./config";
 import { HttpError, UNEXPECTED_ERROR } from "./errors";
 import { isApiPath, pathnameOf } from "./http/api-paths";
@@ -42,7 +44,7 @@ import { TemplateService } from "./services/templates";
 import { ensureDemoUser } from "./services/users";
 import { Storage } from "./storage/storage";
 
-export const HEALTH_PATH = "/healthz";
+export { HEALTH_PATH };
 
 export interface SidecarContext {
   config: Config;
@@ -146,6 +148,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.decorate("sidecar", { config, storage, generationQueue, batchRunner, presign, demoUserCreated });
     app.decorateRequest("caller", null);
 
+    // Routes validate their input with the shared zod schemas (src/shared/wire): a route declares
+    // `schema: { body: someSchema }` and its handler receives the parsed, typed value.
+    app.setValidatorCompiler(validatorCompiler);
+    app.setSerializerCompiler(serializerCompiler);
     registerBodyParsers(app);
     registerErrorHandling(app);
     registerCors(app, config.allowedOrigins);
@@ -244,6 +250,18 @@ function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | HttpError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail });
+    }
+    // A body, query or path that does not match the route's schema: 422 in FastAPI's shape, one
+    // entry per problem, each naming its field (`loc`) so the caller knows what to fix.
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const where = error.validationContext ?? "body";
+      return reply.code(422).send({
+        detail: error.validation.map((issue) => {
+          const field = issue.instancePath.split("/").filter(Boolean);
+          const message = issue.message ?? "is not valid";
+          return { loc: [where, ...field], msg: field.length ? `${field.join(".")}: ${message}` : message, type: issue.keyword };
+        }),
+      });
     }
     const code = (error as FastifyError).code;
     const known = code ? FRAMEWORK_ERRORS[code] : undefined;

@@ -1,7 +1,7 @@
 // Auth over real HTTP (CONTRACT.md "Auth"): sign-in, me, expiry, refresh, logout, API key.
 import fs from "node:fs";
 import path from "node:path";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import { DEMO, bearer, signIn, startServer, type TestServer, type TokenPair } from "./helpers";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
 import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
-import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
+import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import type { Writable } from "node:stream";
 import { bearer, postJson, signIn, startServer, upload, type TestServer } from "./helpers";
 

@@ -4,7 +4,7 @@
 // SIDECAR_BATCH_DOCUMENT_DELAY_MS slows jobs down so they are observably mid-way.
 import { ConfigError, loadConfig } from "../../src/server/config";
 import { addUser } from "../../src/server/services/users";
-import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
+import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import {
   TOPICS,
   control,

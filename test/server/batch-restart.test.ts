@@ -22,7 +22,7 @@ import {
 } from "./batch-helpers";
 import { getJson, makeTempDir, signIn, startServer, type TestServer } from "./helpers";
 import { killHard, startServerProcess } from "./process-helpers";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 
 const roots: string[] = [];
 const servers: TestServer[] = [];

@@ -5,7 +5,7 @@
 // when the server stops.
 import { PassThrough } from "node:stream";
 import { addUser } from "../../src/server/services/users";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import {
   byType,
   control,

@@ -4,7 +4,7 @@
 // fake server started here.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import { postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
 
 interface Received {

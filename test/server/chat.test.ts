@@ -3,7 +3,7 @@
 // citations that point at Sources-panel sections, threads, the non-streaming answer, feedback,
 // and a client that leaves mid-stream.
 import { addUser } from "../../src/server/services/users";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import { bearer, getJson, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
 
 interface Envelope<T> {

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { addUser } from "../../src/server/services/users";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import {
   bearer,
   fixtureNames,

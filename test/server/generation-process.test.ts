@@ -5,7 +5,7 @@
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
+import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import { getJson, makeTempDir, postJson, readFixture, signIn, upload, waitForDocument, type StatusBody } from "./helpers";
 import { killHard, startServerProcess } from "./process-helpers";
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { loadConfig, type ConfigError } from "../../src/server/config";
 import { Storage } from "../../src/server/storage/storage";
-import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
+import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import {
   getJson,
   makeTempDir,

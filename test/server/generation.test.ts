@@ -4,7 +4,7 @@
 import path from "node:path";
 import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
 import { addUser } from "../../src/server/services/users";
-import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
+import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import {
   FIXTURE_DIR,
   bearer,

@@ -11,7 +11,7 @@ import yauzl from "yauzl";
 import yazl from "yazl";
 import { buildApp, type BuildOptions } from "../../src/server/app";
 import { loadConfig, type Config } from "../../src/server/config";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 
 export const FIXTURE_DIR = path.resolve(__dirname, "../../../shared/fixtures/docx");
 export const REPO_ROOT = path.resolve(__dirname, "../..");

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError, loadConfig } from "../../src/server/config";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import { DEMO, bearer, signIn, startServer, type TestServer } from "./helpers";
 
 describe("the built pane", () => {

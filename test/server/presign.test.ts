@@ -4,7 +4,7 @@ import http from "node:http";
 import type { FastifyRequest } from "fastify";
 import { requestBaseUrl } from "../../src/server/http/public-url";
 import { addUser } from "../../src/server/services/users";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import { postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
 
 interface Uploaded {

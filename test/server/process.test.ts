@@ -5,7 +5,7 @@ import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import { DEMO, bearer, listDocuments, makeTempDir, readFixture, signIn, upload } from "./helpers";
 import { run, startServerProcess, type Running } from "./process-helpers";
 

@@ -4,7 +4,7 @@
 // differs from the stored text in whitespace, quotes, dashes, line breaks and case.
 import { Bookmark, Document, HeadingLevel, LevelFormat, Packer, PageNumber, Paragraph, TextRun } from "docx";
 import { addUser } from "../../src/server/services/users";
-import { endpoints, fillPath } from "../../src/taskpane/api/endpoints";
+import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import { bearer, fixtureNames, getJson, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
 
 interface Uploaded {

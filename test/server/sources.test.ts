@@ -6,7 +6,7 @@ import path from "node:path";
 import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
 import { OutlineCache } from "../../src/server/services/sections/outline-cache";
 import { addUser } from "../../src/server/services/users";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import {
   FIXTURE_DIR,
   getJson,

@@ -1,6 +1,6 @@
 // Templates (built-in and uploaded from a .docx with headings) and document sets, over real HTTP.
 import { addUser } from "../../src/server/services/users";
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import {
   bearer,
   getJson,

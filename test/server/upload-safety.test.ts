@@ -1,6 +1,6 @@
 // Upload safety: every bad input gets the right status and a detail naming the problem, the
 // server keeps serving, a good upload still works, and nothing is left behind.
-import { endpoints } from "../../src/taskpane/api/endpoints";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import {
   bearer,
   buildZip,

@@ -1,7 +1,7 @@
 // Which request paths belong to the API (and so need the API key, answer JSON, and never fall
 // through to the static pane). Root-level API routes (e.g. POST /get-sections-for-document)
 // are taken from the shared endpoint table, so adding one there is enough.
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 
 const API_PREFIXES = ["/api/", "/auth-service/", "/response-service/"];
 

@@ -1,7 +1,7 @@
 // Auth routes (CONTRACT.md "Auth"). Paths come from the shared endpoint table.
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import { HttpError } from "../errors";
 import { NOT_AUTHENTICATED, bearerToken, unauthorized, type AuthService } from "../services/auth";
 import { callerOf, requireCaller } from "../http/guards";

@@ -7,7 +7,7 @@
 // socket, then it closes with 1008: a browser never sees the body of a refused upgrade.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { WebSocket } from "ws";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import { HttpError } from "../errors";
 import { routePath } from "../http/api-paths";
 import { API_KEY_HEADER, apiKeyProblem, callerOf, requireCaller } from "../http/guards";

@@ -3,7 +3,7 @@
 // HTTP status (401 stays as the auth guard answers it). The stream route answers Server-Sent
 // Events (A5.5): one JSON per `data:` line, flushed as produced, stopped when the client leaves.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import { HttpError } from "../errors";
 import { routePath } from "../http/api-paths";
 import { callerOf, requireCaller } from "../http/guards";

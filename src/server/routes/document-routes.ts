@@ -1,7 +1,7 @@
 // Documents routes (CONTRACT.md "Documents"), scoped to the caller's organization: upload, list,
 // one document, generation and its status.
 import type { FastifyInstance } from "fastify";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
 import { routePath } from "../http/api-paths";

@@ -1,6 +1,6 @@
 // Document sets routes (artos.md §7): list and create, per organization.
 import type { FastifyInstance } from "fastify";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import { callerOf, requireCaller } from "../http/guards";
 import type { AuthService } from "../services/auth";
 import type { DocumentSetService } from "../services/document-sets";

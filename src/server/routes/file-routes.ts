@@ -3,7 +3,7 @@
 // no auth header (and no API key: a link must work when opened as it is).
 import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import type { Config } from "../config";
 import { routePath } from "../http/api-paths";
 import { callerOf, requireCaller } from "../http/guards";

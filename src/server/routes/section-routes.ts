@@ -7,7 +7,7 @@
 // requests a second those would be most of the log and a good part of the server's time.
 // Warnings and errors (an unexpected failure is logged at error) still reach the log.
 import type { FastifyInstance } from "fastify";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import type { LogLevel } from "../config";
 import { callerOf, requireCaller } from "../http/guards";
 import type { AuthService } from "../services/auth";

@@ -1,6 +1,6 @@
 // Templates routes (CONTRACT.md; artos.md §6): the list, and uploading a .docx as a template.
 import type { FastifyInstance } from "fastify";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
 import { callerOf, requireCaller } from "../http/guards";

@@ -7,7 +7,7 @@
 // whose key, expiry or signature was changed → 403; one past its expiry → 410.
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
-import { endpoints } from "../../taskpane/api/endpoints";
+import { endpoints } from "../../shared/contract/endpoints";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
 import type { Storage } from "../storage/storage";

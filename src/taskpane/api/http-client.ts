@@ -4,7 +4,7 @@
 
 import { ApiError, fallbackMessage, kindForStatus, messageFromBody } from "./api-error";
 import { baseUrlFor, type ConnectionSettingsStore } from "./connection-settings";
-import { endpoints, fillPath, type Endpoint, type EndpointName } from "./endpoints";
+import { endpoints, fillPath, type Endpoint, type EndpointName } from "../../shared/contract/endpoints";
 import type { Session, SessionStore } from "./session-store";
 
 export interface RequestOptions {
