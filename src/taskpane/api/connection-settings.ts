@@ -1,7 +1,7 @@
 // Where the pane finds its server: one base URL (default: the pane's own origin), optional
 // per-service overrides, and an optional API key sent as Ocp-Apim-Subscription-Key.
 
-import type { Service } from "../../shared/contract/endpoints";
+import type { ServiceName as Service } from "../../shared/contract/endpoints";
 import { Observable, readJson, writeJson } from "./local-store";
 
 export interface ConnectionSettings {
