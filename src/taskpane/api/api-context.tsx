@@ -1,8 +1,9 @@
-// Gives components the one HttpClient and the session state.
+// Gives components the one HttpClient, the sign-in state of each service and the settings.
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react";
+import type { ServiceName } from "../../shared/contract/endpoints";
 import type { ConnectionSettings } from "./connection-settings";
 import type { HttpClient } from "./http-client";
-import type { SessionState } from "./session-store";
+import { paneSignIn, slotFor, type PaneSignIn, type SessionsState, type SlotState } from "./session-store";
 
 const ApiClientContext = createContext<HttpClient | null>(null);
 
@@ -16,7 +17,8 @@ export function useApiClient(): HttpClient {
   return client;
 }
 
-export function useSessionState(): SessionState {
+/** Every sign-in slot's state. */
+export function useSessions(): SessionsState {
   const { session } = useApiClient();
   return useSyncExternalStore(session.subscribe, session.get);
 }
@@ -24,4 +26,15 @@ export function useSessionState(): SessionState {
 export function useConnectionSettings(): ConnectionSettings {
   const { settings } = useApiClient();
   return useSyncExternalStore(settings.subscribe, settings.get);
+}
+
+/** The pane as a whole: signed out (sign-in screen) or signed in to something (the work). */
+export function usePaneSignIn(): PaneSignIn {
+  return paneSignIn(useConnectionSettings().mode, useSessions());
+}
+
+/** The sign-in state that a service's calls depend on. */
+export function useServiceSignIn(service: ServiceName): SlotState {
+  const settings = useConnectionSettings();
+  return useSessions()[slotFor(settings.mode, service)];
 }

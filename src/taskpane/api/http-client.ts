@@ -1,11 +1,12 @@
-// The one HTTP client of the pane: base URL per service, Bearer and API-key headers, a single
-// shared token refresh on 401 followed by one replay, typed errors with words for people, and
-// upload progress (XMLHttpRequest, since fetch cannot report upload progress).
+// The one HTTP client of the pane: each endpoint goes to its service's address with that service's
+// key headers and bearer token only; a 401 (or Artos's 400 "Authentication failed") renews that
+// service's sign-in once — single flight per service — and replays; typed errors with words for
+// people that name the service; upload progress (XMLHttpRequest, since fetch cannot report it).
 
 import { ApiError, fallbackMessage, kindForStatus, messageFromBody } from "./api-error";
-import { baseUrlFor, type ConnectionSettingsStore } from "./connection-settings";
-import { endpoints, fillPath, type Endpoint, type EndpointName } from "../../shared/contract/endpoints";
-import type { Session, SessionStore } from "./session-store";
+import { endpoints, fillPath, type Endpoint, type EndpointName, type ServiceName } from "../../shared/contract/endpoints";
+import { connectionFor, describeService, serviceLabels, type ConnectionSettingsStore, type ServiceConnection } from "./connection-settings";
+import { bearerOf, slotFor, type Credentials, type SessionStore, type SignInSlot } from "./session-store";
 
 export interface RequestOptions {
   params?: Record<string, string>;
@@ -82,22 +83,37 @@ const xhrTransport: Transport = (request) =>
     xhr.send((request.body as XMLHttpRequestBodyInit | undefined) ?? null);
   });
 
-export interface TokenPair {
-  accessToken: string;
-  ejentoToken: string;
-  expiresAt: number;
-}
-
-/** Login and refresh answer the same shape; Ejento deployments wrap it in `{success, data}`. */
-export function parseTokens(body: unknown, endpoint: string): TokenPair {
-  const record = (body && typeof body === "object" && "data" in body && (body as { data: unknown }).data) || body;
+/** Ejento's two tokens (login, refresh, e-mail code): bare or in the `{success, data}` envelope. */
+export function parseEjentoTokens(body: unknown, endpoint: string): { accessToken: string; ejentoToken: string; expiresAt: number } {
+  const record = unwrapEnvelope(body);
   const tokens = requireFields<{ access_token: string; ejento_access_token: string; expires_in?: number }>(
     record,
     ["access_token", "ejento_access_token"],
     endpoint,
   );
-  const expiresIn = typeof tokens.expires_in === "number" && tokens.expires_in > 0 ? tokens.expires_in : 3600;
-  return { accessToken: tokens.access_token, ejentoToken: tokens.ejento_access_token, expiresAt: Date.now() + expiresIn * 1000 };
+  return { accessToken: tokens.access_token, ejentoToken: tokens.ejento_access_token, expiresAt: expiryFrom(tokens.expires_in) };
+}
+
+/** The tag generator's token pair (login answers it under `tokens`, refresh bare). */
+export function parseBatchTokens(body: unknown, endpoint: string): { accessToken: string; refreshToken: string; expiresAt: number } {
+  const record = body && typeof body === "object" && "tokens" in body ? (body as { tokens: unknown }).tokens : body;
+  const tokens = requireFields<{ access_token: string; refresh_token: string; expires_in?: number }>(record, ["access_token", "refresh_token"], endpoint);
+  return { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: expiryFrom(tokens.expires_in) };
+}
+
+function expiryFrom(expiresIn: unknown): number {
+  const seconds = typeof expiresIn === "number" && expiresIn > 0 ? expiresIn : 3600;
+  return Date.now() + seconds * 1000;
+}
+
+/** Ejento wraps answers as `{success, message, data}`; everything else answers bare. */
+export function unwrapEnvelope(body: unknown): unknown {
+  if (body && typeof body === "object" && "data" in body && "success" in body) return (body as { data: unknown }).data;
+  if (body && typeof body === "object" && "data" in body && (body as { data: unknown }).data && typeof (body as { data: unknown }).data === "object") {
+    const keys = Object.keys(body as object);
+    if (keys.every((key) => key === "data" || key === "message" || key === "success")) return (body as { data: unknown }).data;
+  }
+  return body;
 }
 
 /** Checks that an answer carries the fields Sidecar needs; a clear `invalid` error otherwise. */
@@ -125,19 +141,25 @@ export function requireFields<T>(body: unknown, fields: readonly string[], endpo
 export interface HttpClientOptions {
   settings: ConnectionSettingsStore;
   session: SessionStore;
-  /** The pane's own origin (default base URL). */
+  /** The pane's own origin (default address). */
   origin?: string;
   transport?: Transport;
   uploadTransport?: Transport;
 }
 
+/** Artos answers some calls 400 "Authentication failed" where others say 401 (artos.md §1.3). */
+function isArtosAuthFailure(status: number, detail: string | undefined): boolean {
+  return status === 400 && typeof detail === "string" && /authenticat|credential/i.test(detail);
+}
+
 export class HttpClient {
   readonly settings: ConnectionSettingsStore;
   readonly session: SessionStore;
-  private readonly origin: string;
+  readonly origin: string;
   private readonly transport: Transport;
   private readonly uploadTransport: Transport;
-  private refreshing: Promise<void> | null = null;
+  /** One refresh at a time per sign-in: concurrent 401s of that service wait for the same one. */
+  private readonly refreshing = new Map<SignInSlot, Promise<void>>();
 
   constructor(options: HttpClientOptions) {
     this.settings = options.settings;
@@ -147,11 +169,31 @@ export class HttpClient {
     this.uploadTransport = options.uploadTransport ?? (typeof XMLHttpRequest === "undefined" ? fetchTransport : xhrTransport);
   }
 
+  /** The sign-in slot whose credentials a service's calls carry under the current settings. */
+  slotOf(service: ServiceName): SignInSlot {
+    return slotFor(this.settings.get().mode, service);
+  }
+
+  /** The bearer token a service's calls carry now, if signed in to it. */
+  bearerFor(service: ServiceName): string | undefined {
+    const credentials = this.session.credentials(this.slotOf(service));
+    return credentials ? bearerOf(credentials) : undefined;
+  }
+
+  /** Where a service is reached and its key headers. */
+  connection(service: ServiceName): ServiceConnection {
+    return connectionFor(this.settings.get(), service, this.origin);
+  }
+
+  /** True when two services are reached at the same address (one Sidecar server, or one host for both). */
+  sameAddress(a: ServiceName, b: ServiceName): boolean {
+    return this.connection(a).baseUrl === this.connection(b).baseUrl;
+  }
+
   /** The full URL of an endpoint with the current settings. */
   url(name: EndpointName, options: Pick<RequestOptions, "params" | "query"> = {}): string {
     const endpoint: Endpoint = endpoints[name];
-    const base = baseUrlFor(this.settings.get(), endpoint.service, this.origin);
-    const url = new URL(base + fillPath(endpoint.path, options.params));
+    const url = new URL(this.connection(endpoint.service).baseUrl + fillPath(endpoint.path, options.params));
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
@@ -159,16 +201,18 @@ export class HttpClient {
   }
 
   /**
-   * The WebSocket address of an endpoint (the batch job socket): ws:/wss: of the service's base
-   * URL, with the current ejento token as `?token=` — a browser WebSocket cannot send headers, and
-   * the vendor API takes the token there (CONTRACT.md "Auth"). `token` is what was put in the URL,
-   * to hand back to `refreshRejectedToken` if the server refuses it.
+   * The WebSocket address of an endpoint (the batch job socket): ws:/wss: of the service's address,
+   * with that service's token as `?token=` — a browser WebSocket cannot send headers, and the
+   * vendor API takes the token there. `token` is what was put in the URL, to hand back to
+   * `refreshRejectedToken` if the server refuses it.
    */
   socketUrl(name: EndpointName, options: Pick<RequestOptions, "params" | "query"> = {}): { url: string; token: string | undefined } {
-    const token = this.session.current()?.ejentoToken;
-    // A browser WebSocket can't send headers: the API key (when one is configured) rides as ?key=,
-    // which the local server accepts on its socket route only.
-    const key = this.settings.get().apiKey.trim() || undefined;
+    const service = endpoints[name].service;
+    const token = this.bearerFor(service);
+    // The Sidecar server's API key (when one is configured) rides as ?key=, which the local server
+    // accepts on its socket route only. A separate tag generator has no key.
+    const settings = this.settings.get();
+    const key = settings.mode === "sidecar" ? settings.apiKey.trim() || undefined : undefined;
     const url = new URL(this.url(name, { ...options, query: { ...options.query, token, ...(key ? { key } : {}) } }));
     url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
     return { url: url.toString(), token };
@@ -176,16 +220,17 @@ export class HttpClient {
 
   /**
    * A server refused `token` outside an HTTP answer (a WebSocket's "Authentication required"):
-   * the same single-flight refresh as after a 401. Resolves when a fresh token is in the session
-   * (or already was); rejects when it can't be renewed, and then the session is marked expired so
-   * the sign-in dialog appears, as for any 401.
+   * the same single-flight refresh as after a 401, for that service's sign-in only. Resolves when a
+   * fresh token is there (or already was); rejects when it can't be renewed, and then that sign-in
+   * is marked expired so the sign-in dialog appears, as for any 401.
    */
-  async refreshRejectedToken(token: string | undefined): Promise<void> {
-    await this.refreshOnce(token);
+  async refreshRejectedToken(token: string | undefined, service: ServiceName = "batch"): Promise<void> {
+    await this.refreshOnce(service, token);
   }
 
-  serverLabel(): string {
-    return baseUrlFor(this.settings.get(), "documents", this.origin);
+  /** The address of a service, for messages (default: the documents service). */
+  serverLabel(service: ServiceName = "documents"): string {
+    return this.connection(service).baseUrl;
   }
 
   async request<T = unknown>(name: EndpointName, options: RequestOptions = {}): Promise<T> {
@@ -200,65 +245,103 @@ export class HttpClient {
     return this.withRefresh(name, options, (bearer) => this.send<Response>(name, { ...options, onUploadProgress: undefined }, bearer, options.accept ?? "text/event-stream"));
   }
 
-  /** Runs `attempt`; on a 401 refreshes once (shared with concurrent callers) and replays. */
+  /** Runs `attempt`; on a 401 refreshes that service's sign-in once (shared with concurrent callers) and replays. */
   private async withRefresh<T>(name: EndpointName, options: Pick<RequestOptions, "bearer">, attempt: (bearer: string | undefined) => Promise<T>): Promise<T> {
     const endpoint: Endpoint = endpoints[name];
-    const sentWith = options.bearer ?? this.session.current()?.ejentoToken;
+    const sentWith = options.bearer ?? this.bearerFor(endpoint.service);
     try {
       return await attempt(sentWith);
     } catch (error) {
       const canRefresh = error instanceof ApiError && error.kind === "unauthorized" && !endpoint.anonymous && !options.bearer && name !== "refresh";
       if (!canRefresh) throw error;
-      await this.refreshOnce(sentWith);
-      const token = this.session.current()?.ejentoToken;
+      await this.refreshOnce(endpoint.service, sentWith);
+      const token = this.bearerFor(endpoint.service);
       if (!token) throw error;
       return attempt(token);
     }
   }
 
   /**
-   * Refreshes the tokens once for everyone: concurrent 401s wait for the same refresh. If the
-   * tokens already changed since the failed request was sent, the refresh is skipped.
+   * Renews a service's sign-in once for everyone: concurrent 401s wait for the same renewal. If the
+   * token already changed since the failed request was sent, nothing is renewed.
    */
-  private async refreshOnce(sentWith: string | undefined): Promise<void> {
-    const current = this.session.current();
-    if (!current) throw this.expiredError();
-    if (current.ejentoToken !== sentWith) return;
-    if (!this.refreshing) {
-      this.refreshing = this.refresh(current).finally(() => {
-        this.refreshing = null;
-      });
+  private async refreshOnce(service: ServiceName, sentWith: string | undefined): Promise<void> {
+    const slot = this.slotOf(service);
+    const credentials = this.session.credentials(slot);
+    if (!credentials) throw this.expiredError(slot);
+    if (bearerOf(credentials) !== sentWith) return;
+    let running = this.refreshing.get(slot);
+    if (!running) {
+      running = this.renew(slot, credentials).finally(() => this.refreshing.delete(slot));
+      this.refreshing.set(slot, running);
     }
-    await this.refreshing;
+    await running;
   }
 
-  private async refresh(session: Session): Promise<void> {
+  /** One renewal, the way the slot's vendor does it; a renewal refused means sign in again. */
+  private async renew(slot: SignInSlot, credentials: Credentials): Promise<void> {
     try {
-      const body = await this.send("refresh", {}, session.accessToken);
-      this.session.replaceTokens(parseTokens(body, "refresh"));
+      this.session.replace(slot, await this.renewed(credentials));
     } catch (error) {
-      if (error instanceof ApiError && (error.kind === "unauthorized" || error.kind === "forbidden" || error.kind === "invalid")) {
-        this.session.expire();
-        throw this.expiredError();
+      if (error instanceof ApiError && (error.kind === "unauthorized" || error.kind === "forbidden" || error.kind === "invalid" || error.kind === "not_found")) {
+        this.session.expire(slot);
+        throw this.expiredError(slot);
       }
       throw error;
     }
   }
 
-  private expiredError(): ApiError {
+  private async renewed(credentials: Credentials): Promise<Credentials> {
+    switch (credentials.kind) {
+      case "ejento": {
+        if (!credentials.accessToken) throw this.cannotRenew("refresh");
+        const body = await this.send("refresh", {}, credentials.accessToken);
+        return { ...credentials, ...parseEjentoTokens(body, "refresh") };
+      }
+      case "artos": {
+        // No refresh token at Artos: obtain another token from the user id.
+        if (!credentials.userId) throw this.cannotRenew("artosAccessToken");
+        const body = await this.send("artosAccessToken", { body: { user_id: credentials.userId } }, undefined);
+        const { access_token } = requireFields<{ access_token: string }>(body, ["access_token"], "artosAccessToken");
+        return { ...credentials, token: access_token };
+      }
+      case "batch": {
+        const body = await this.send("batchRefresh", { body: { refresh_token: credentials.refreshToken } }, undefined);
+        return { ...credentials, ...parseBatchTokens(body, "batchRefresh") };
+      }
+    }
+  }
+
+  private cannotRenew(endpoint: string): ApiError {
+    return new ApiError({ kind: "unauthorized", endpoint, status: 401, message: "This sign-in can't be renewed." });
+  }
+
+  private expiredError(slot: SignInSlot): ApiError {
+    const where = slot === "sidecar" ? "" : ` to ${serviceLabels[slot === "ejento" ? "ejento" : slot]}`;
     return new ApiError({
       kind: "unauthorized",
       endpoint: "refresh",
       status: 401,
-      message: "Your session has expired. Sign in again, then try once more — nothing you entered is lost.",
+      message: `Your sign-in${where} has expired. Sign in again, then try once more — nothing you entered is lost.`,
     });
   }
 
   private async send<T>(name: EndpointName, options: RequestOptions, bearer: string | undefined, streamAccept?: string): Promise<T> {
     const endpoint: Endpoint = endpoints[name];
-    const headers: Record<string, string> = { Accept: streamAccept ?? "application/json" };
-    const { apiKey } = this.settings.get();
-    if (apiKey.trim()) headers["Ocp-Apim-Subscription-Key"] = apiKey.trim();
+    let connection: ServiceConnection;
+    let url: string;
+    try {
+      connection = this.connection(endpoint.service);
+      url = this.url(name, options);
+    } catch {
+      throw new ApiError({
+        kind: "network",
+        endpoint: name,
+        message: `The address of ${serviceLabels[endpoint.service]} in Account → Connection is not a valid web address. Fix it and try again.`,
+      });
+    }
+    // Only this service's key headers: a key never travels to another vendor's host.
+    const headers: Record<string, string> = { Accept: streamAccept ?? "application/json", ...connection.headers };
     if (!endpoint.anonymous && bearer) headers.Authorization = `Bearer ${bearer}`;
     let body: BodyInit | undefined;
     if (options.body instanceof FormData || options.body instanceof URLSearchParams || options.body instanceof Blob) {
@@ -266,16 +349,6 @@ export class HttpClient {
     } else if (options.body !== undefined) {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(options.body);
-    }
-    let url: string;
-    try {
-      url = this.url(name, options);
-    } catch {
-      throw new ApiError({
-        kind: "network",
-        endpoint: name,
-        message: "The server address in Connection settings is not a valid web address. Fix it and try again.",
-      });
     }
     const transport = streamAccept ? streamTransport : options.onUploadProgress ? this.uploadTransport : this.transport;
     let raw: RawResponse;
@@ -289,11 +362,16 @@ export class HttpClient {
         kind: "network",
         endpoint: name,
         cause: error,
-        message: `Sidecar can't reach the server at ${this.serverLabel()}. Check that it is running and that the server address in Connection settings is right, then try again.`,
+        message: `Sidecar can't reach ${this.describe(endpoint.service)}. Check that it is running and that its address in Account → Connection is right, then try again.`,
       });
     }
     if (raw.stream) return raw.stream as T;
     return this.interpret<T>(name, raw);
+  }
+
+  /** "the server at …" or "Documents (Artos) at …". */
+  describe(service: ServiceName): string {
+    return describeService(this.settings.get(), service, this.origin);
   }
 
   private interpret<T>(name: EndpointName, raw: RawResponse): T {
@@ -307,24 +385,29 @@ export class HttpClient {
         parsedOk = false;
       }
     }
+    const service = endpoints[name].service;
     if (raw.status >= 200 && raw.status < 300) {
       if (!parsedOk) {
         throw new ApiError({
           kind: "server",
           endpoint: name,
           status: raw.status,
-          message: `The server at ${this.serverLabel()} answered with something that is not Sidecar's API (${raw.contentType || "no content type"}). Check the server address in Connection settings.`,
+          message: `${capitalize(this.describe(service))} answered with something that is not the API Sidecar expects (${raw.contentType || "no content type"}). Check its address in Account → Connection.`,
         });
       }
       return parsed as T;
     }
-    const kind = kindForStatus(raw.status);
     const detail = messageFromBody(parsed);
+    const kind = service === "documents" && isArtosAuthFailure(raw.status, detail) ? "unauthorized" : kindForStatus(raw.status);
     let message = detail ?? fallbackMessage(kind);
     if (kind === "server" && detail) message = `The server ran into a problem: ${detail}`;
     if (kind === "server" && !parsedOk && raw.status >= 502) {
-      message = `The server at ${this.serverLabel()} is not answering (HTTP ${raw.status}). Check that it is running, then try again.`;
+      message = `${capitalize(this.describe(service))} is not answering (HTTP ${raw.status}). Check that it is running, then try again.`;
     }
     throw new ApiError({ kind, endpoint: name, status: raw.status, detail, message });
   }
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -2,7 +2,7 @@
 // expires mid-work, sign-in opens as a dialog above the tabs so nothing on them is lost.
 import { Caption1, MessageBar, MessageBarBody, MessageBarTitle, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect } from "react";
-import { useSessionState } from "../api/api-context";
+import { usePaneSignIn } from "../api/api-context";
 import { SignInForm } from "../features/connection/sign-in-form";
 import { LazyPanel, lazyNamed } from "../ui/lazy-panel";
 import { useDocumentHost } from "../office/host-context";
@@ -29,7 +29,7 @@ const useStyles = makeStyles({
 export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDocument: boolean }) {
   const styles = useStyles();
   const host = useDocumentHost();
-  const state = useSessionState();
+  const state = usePaneSignIn();
   const signedIn = state.status !== "signed-out";
   if (signedIn) {
     // The tab list's code and the remembered tab's code are fetched side by side, not one after the other.
@@ -47,7 +47,7 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
         <Text as="h1" size={500} weight="semibold">
           Sidecar
         </Text>
-        {state.status === "signed-in" && <Caption1 aria-label="Signed in as">{state.session.email}</Caption1>}
+        {state.status === "signed-in" && <Caption1 aria-label="Signed in as">{state.who}</Caption1>}
       </header>
       {!host.info.supported && (
         <MessageBar intent="warning" layout="multiline">
@@ -58,11 +58,11 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
         </MessageBar>
       )}
       {state.status === "signed-out" ? (
-        <SignInForm lastEmail={state.lastEmail} intro="Sign in to your Sidecar server to upload and work with your documents." />
+        <SignInForm lastEmail={state.lastWho} intro="Sign in to your Sidecar server to upload and work with your documents." />
       ) : (
         <>
           <LazyPanel panel={workspace} label="Sidecar" props={{ documentKey, hasDocument }} />
-          {state.status === "expired" && <LazyPanel panel={expiredDialog} label="sign-in" props={{ lastEmail: state.lastEmail }} />}
+          {state.status === "signed-in" && state.expired.length > 0 && <LazyPanel panel={expiredDialog} label="sign-in" props={{ lastEmail: state.who }} />}
         </>
       )}
     </main>

@@ -4,7 +4,7 @@
 // job is over and when the view goes away.
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useReducer, useRef } from "react";
-import { useApiClient, useSessionState } from "../../api/api-context";
+import { useApiClient, useServiceSignIn } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
 import { batchKeys, queryKeys } from "../../api/query-keys";
 import { connectionProblem, isFinalMessage, openBatchSocket, parseSocketMessage } from "./api/batch-socket";
@@ -29,7 +29,7 @@ export interface BatchJobFollow {
 export function useBatchJob(jobId: string, options: { checkFirst: boolean; titles?: string[] }): BatchJobFollow {
   const client = useApiClient();
   const queryClient = useQueryClient();
-  const session = useSessionState();
+  const session = useServiceSignIn("batch");
   const [view, dispatch] = useReducer(jobReducer, undefined, () => initialJobView(jobId, options.titles));
   const [link, send] = useReducer(linkReducer, options.checkFirst, initialLink);
   const linkRef = useRef(link);
@@ -77,9 +77,9 @@ export function useBatchJob(jobId: string, options: { checkFirst: boolean; title
         send({ type: "auth-rejected", socket: socketId });
         // Only the first refusal refreshes; a fresh token refused too backs off like any failure.
         if (firstRefusal) {
-          client.refreshRejectedToken(token).then(
+          client.refreshRejectedToken(token, "batch").then(
             () => send({ type: "auth-refreshed" }),
-            () => send({ type: "auth-failed", signedOut: client.session.current() === undefined }),
+            () => send({ type: "auth-failed", signedOut: client.bearerFor("batch") === undefined }),
           );
         }
         return;

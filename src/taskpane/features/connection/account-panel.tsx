@@ -1,7 +1,7 @@
 // Who is signed in, to which server, and the way out.
 import { Button, Caption1, Card, CardHeader, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useState } from "react";
-import { useApiClient, useConnectionSettings, useSessionState } from "../../api/api-context";
+import { useApiClient, useConnectionSettings, usePaneSignIn } from "../../api/api-context";
 import { normalizeServerUrl, validateServerUrl } from "../../api/connection-settings";
 import { ErrorMessage } from "../../ui/error-message";
 import { useMe } from "./api/get-me";
@@ -16,9 +16,9 @@ const useStyles = makeStyles({
 export function AccountPanel() {
   const styles = useStyles();
   const client = useApiClient();
-  const state = useSessionState();
+  const state = usePaneSignIn();
   const settings = useConnectionSettings();
-  const email = state.status === "signed-in" ? state.session.email : "";
+  const email = state.status === "signed-in" ? state.who : "";
   const me = useMe(email, state.status === "signed-in");
   const signOut = useSignOut();
   const [draft, setDraft] = useState({ serverUrl: settings.serverUrl, apiKey: settings.apiKey });
@@ -32,7 +32,7 @@ export function AccountPanel() {
           header={<Text weight="semibold">{email || "Not signed in"}</Text>}
           description={
             <Caption1>
-              {me.data ? `Organization: ${me.data.organization.name}` : me.isLoading ? "Loading…" : ""} · Server: {client.serverLabel()}
+              {me.data ? `Organization: ${me.data.organization?.name ?? "—"}` : me.isLoading ? "Loading…" : ""} · Server: {client.serverLabel()}
             </Caption1>
           }
         />
@@ -53,7 +53,7 @@ export function AccountPanel() {
           const serverUrl = normalizeServerUrl(draft.serverUrl);
           client.settings.update({ serverUrl, apiKey: draft.apiKey.trim() });
           // Tokens belong to the server that issued them: a new server needs a new sign-in.
-          if (serverUrl !== settings.serverUrl) client.session.signOut();
+          if (serverUrl !== settings.serverUrl) client.session.signOut("sidecar");
         }}
       >
         <Text weight="semibold">Server settings</Text>

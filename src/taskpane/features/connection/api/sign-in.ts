@@ -1,16 +1,23 @@
+// POST /auth-service/api/v2/login/access-token: e-mail + password, form-encoded as the auth service
+// expects. With one Sidecar server this is its one sign-in (slot "sidecar"); with separate services
+// it is the Ejento sign-in.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
-import { parseTokens, type HttpClient } from "../../../api/http-client";
+import { parseEjentoTokens, type HttpClient } from "../../../api/http-client";
 
 export interface SignInInput {
   email: string;
   password: string;
 }
 
-/** Signs in with e-mail and password (form-encoded, as the auth service expects). */
+/** The slot the Ejento-style sign-ins fill under the current settings. */
+export function ejentoSlot(client: HttpClient) {
+  return client.slotOf("ejento");
+}
+
 export async function signIn(client: HttpClient, { email, password }: SignInInput): Promise<void> {
   const body = await client.request("login", { body: new URLSearchParams({ username: email.trim(), password }) });
-  client.session.signIn({ ...parseTokens(body, "login"), email: email.trim() });
+  client.session.signIn(ejentoSlot(client), { kind: "ejento", ...parseEjentoTokens(body, "login"), who: email.trim(), method: "password" });
 }
 
 export function useSignIn() {

@@ -1,17 +1,18 @@
+// Signs out of one sign-in: on the server where the vendor has a way (Ejento's logout, the tag
+// generator's logout), and always locally, so a person is never stuck signed in when the server
+// can't be reached.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import type { HttpClient } from "../../../api/http-client";
+import type { SignInSlot } from "../../../api/session-store";
 
-/**
- * Signs out on the server (both tokens stop working) and forgets the session locally. The local
- * sign-out happens even when the server cannot be reached, so a person is never stuck signed in.
- */
-export async function signOut(client: HttpClient): Promise<void> {
-  const session = client.session.current();
+export async function signOut(client: HttpClient, slot: SignInSlot = client.slotOf("ejento")): Promise<void> {
+  const credentials = client.session.credentials(slot);
   try {
-    if (session) await client.request("logout", { bearer: session.accessToken });
+    if (credentials?.kind === "ejento" && credentials.accessToken) await client.request("logout", { bearer: credentials.accessToken });
+    if (credentials?.kind === "batch") await client.request("batchLogout", { bearer: credentials.accessToken, body: { refresh_token: credentials.refreshToken } });
   } finally {
-    client.session.signOut();
+    client.session.signOut(slot);
   }
 }
 
@@ -19,7 +20,7 @@ export function useSignOut() {
   const client = useApiClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => signOut(client),
+    mutationFn: (slot?: SignInSlot) => signOut(client, slot),
     onSettled: () => queryClient.clear(),
   });
 }
