@@ -835,7 +835,7 @@ test("a socket that says Authentication required gets a refreshed token through 
   expect(await within(section).findByText("Live")).toBeInTheDocument();
   expect(refreshCalls).toBe(1);
   expect(sockets.map((s) => s.token)).toEqual(["e", "e2"]);
-  expect(session.current()?.ejentoToken).toBe("e2");
+  expect(session.credentials("sidecar")).toMatchObject({ ejentoToken: "e2" });
 });
 
 test("when the token can't be renewed the session's sign-in appears; signing in again follows the job live again", async () => {
@@ -846,9 +846,9 @@ test("when the token can't be renewed the session's sign-in appears; signing in 
   const { session } = renderBatch();
   const section = await screen.findByRole("region", { name: /tagging job/i });
   expect(await within(section).findByText("Signed out — sign in again to keep following this job live.")).toBeInTheDocument();
-  expect(session.get().status).toBe("expired"); // the pane's sign-in dialog opens on this
+  expect(session.slot("sidecar").status).toBe("expired"); // the pane's sign-in dialog opens on this
   expect(refreshCalls).toBe(1);
-  act(() => session.signIn({ accessToken: "r3", ejentoToken: "e3", expiresAt: Date.now() + 3_600_000, email: "demo@sidecar.local" }));
+  act(() => session.signIn("sidecar", { kind: "ejento", accessToken: "r3", ejentoToken: "e3", expiresAt: Date.now() + 3_600_000, who: "demo@sidecar.local", method: "password" }));
   expect(await within(section).findByText("Live")).toBeInTheDocument();
   expect(sockets.at(-1)!.token).toBe("e3");
 });

@@ -16,7 +16,7 @@ afterAll(() => server.close());
 
 function signedInClient() {
   const client = new HttpClient({ settings: new ConnectionSettingsStore(), session: new SessionStore(), origin });
-  client.session.signIn({ accessToken: "refresh-1", ejentoToken: "api 1/+", expiresAt: Date.now() + 1000, email: "a@b.c" });
+  client.session.signIn("sidecar", { kind: "ejento", accessToken: "refresh-1", ejentoToken: "api 1/+", expiresAt: Date.now() + 1000, who: "a@b.c", method: "password" });
   return client;
 }
 
@@ -28,7 +28,8 @@ test("the socket address is ws: or wss: of the batch base URL, with the ejento t
   });
   client.settings.update({ serverUrl: "https://sidecar.example.com/base" });
   expect(client.socketUrl("batchSocket", { params: { job_id: "j" } }).url).toBe("wss://sidecar.example.com/base/api/batch/ws/j?token=api+1%2F%2B");
-  client.settings.update({ overrides: { batch: "http://batch.internal:8000" } });
+  client.settings.update({ mode: "separate", batch: { url: "http://batch.internal:8000", taggingApiKey: "", modelName: "" } });
+  client.session.signIn("batch", { kind: "batch", accessToken: "api 1/+", refreshToken: "r", expiresAt: Date.now() + 1000, who: "a@b.c" });
   expect(client.socketUrl("batchSocket", { params: { job_id: "j" } }).url).toBe("ws://batch.internal:8000/api/batch/ws/j?token=api+1%2F%2B");
   expect(new URL(client.socketUrl("batchSocket", { params: { job_id: "j" } }).url).searchParams.get("token")).toBe("api 1/+");
 });
@@ -56,7 +57,7 @@ test("a refresh that is refused marks the session expired (the sign-in dialog) a
   server.use(http.post(`${origin}/auth-service/api/v2/users/refresh-access-token`, () => HttpResponse.json({ detail: "expired" }, { status: 401 })));
   const client = signedInClient();
   await expect(client.refreshRejectedToken("api 1/+")).rejects.toMatchObject({ kind: "unauthorized" });
-  expect(client.session.get().status).toBe("expired");
+  expect(client.session.slot("sidecar").status).toBe("expired");
 });
 
 test("socket frames: JSON objects only; final messages; connection problems told apart from a crashed job", () => {

@@ -25,7 +25,7 @@ function makeClient() {
 
 function signedInClient(tokens = { access: "refresh-1", ejento: "api-1" }) {
   const client = makeClient();
-  client.session.signIn({ accessToken: tokens.access, ejentoToken: tokens.ejento, expiresAt: Date.now() + 1000, email: "a@b.c" });
+  client.session.signIn("sidecar", { kind: "ejento", accessToken: tokens.access, ejentoToken: tokens.ejento, expiresAt: Date.now() + 1000, who: "a@b.c", method: "password" });
   return client;
 }
 
@@ -52,9 +52,9 @@ describe("sign-in", () => {
     await signIn(client, { email: " demo@sidecar.local ", password: "pw" });
     expect(received?.get("username")).toBe("demo@sidecar.local");
     expect(received?.get("password")).toBe("pw");
-    expect(client.session.current()).toMatchObject({ accessToken: "r", ejentoToken: "e", email: "demo@sidecar.local" });
+    expect(client.session.credentials("sidecar")).toMatchObject({ accessToken: "r", ejentoToken: "e", who: "demo@sidecar.local" });
     // a new pane (new store) is still signed in
-    expect(new SessionStore().current()?.ejentoToken).toBe("e");
+    expect(new SessionStore().credentials("sidecar")).toMatchObject({ ejentoToken: "e" });
   });
 
   test("accepts the Ejento envelope {success, data}", async () => {
@@ -65,7 +65,7 @@ describe("sign-in", () => {
     );
     const client = makeClient();
     await signIn(client, { email: "x@y.z", password: "pw" });
-    expect(client.session.current()?.ejentoToken).toBe("e2");
+    expect(client.session.credentials("sidecar")).toMatchObject({ ejentoToken: "e2" });
   });
 
   test("wrong password shows the server's words and does not sign in", async () => {
@@ -78,7 +78,7 @@ describe("sign-in", () => {
     const error = await caught(signIn(client, { email: "x@y.z", password: "bad" }));
     expect(error.kind).toBe("unauthorized");
     expect(error.message).toBe("Incorrect e-mail or password.");
-    expect(client.session.get().status).toBe("signed-out");
+    expect(client.session.slot("sidecar").status).toBe("signed-out");
   });
 });
 
@@ -105,7 +105,7 @@ describe("token refresh", () => {
     expect(results).toEqual([[], [], []]);
     expect(refreshCalls).toBe(1);
     expect(seenTokens.filter((t) => t === "Bearer api-2")).toHaveLength(3);
-    expect(client.session.current()).toMatchObject({ accessToken: "refresh-2", ejentoToken: "api-2", email: "a@b.c" });
+    expect(client.session.credentials("sidecar")).toMatchObject({ accessToken: "refresh-2", ejentoToken: "api-2", who: "a@b.c" });
   });
 
   test("when the refresh is refused the session is marked expired and the caller gets words to act on", async () => {
@@ -119,7 +119,7 @@ describe("token refresh", () => {
     const error = await caught(getDocuments(client));
     expect(error.kind).toBe("unauthorized");
     expect(error.message).toMatch(/sign in again/i);
-    expect(client.session.get()).toEqual({ status: "expired", lastEmail: "a@b.c" });
+    expect(client.session.slot("sidecar")).toMatchObject({ status: "expired", lastWho: "a@b.c" });
   });
 
   test("a server that is down during refresh does not sign the person out", async () => {
@@ -130,7 +130,7 @@ describe("token refresh", () => {
     const client = signedInClient();
     const error = await caught(getDocuments(client));
     expect(error.kind).toBe("network");
-    expect(client.session.get().status).toBe("signed-in");
+    expect(client.session.slot("sidecar").status).toBe("signed-in");
   });
 });
 
@@ -147,7 +147,7 @@ describe("errors in words", () => {
     ["too large", () => HttpResponse.json({ detail: "The file is larger than the 50 MB limit." }, { status: 413 }), "too_large", /50 MB/],
     ["rate limited", () => new HttpResponse(null, { status: 429 }), "rate_limited", /busy/],
     ["gateway down", () => new HttpResponse("<html>Bad gateway</html>", { status: 502, headers: { "content-type": "text/html" } }), "server", /not answering/],
-    ["html instead of JSON", () => new HttpResponse("<html></html>", { status: 200, headers: { "content-type": "text/html" } }), "server", /not Sidecar's API/],
+    ["html instead of JSON", () => new HttpResponse("<html></html>", { status: 200, headers: { "content-type": "text/html" } }), "server", /not the API Sidecar expects/],
   ];
   test.each(cases)("%s", async (_name, respond, kind, words) => {
     server.use(http.get(`${origin}/api/v1/documents/`, respond));
@@ -196,16 +196,16 @@ describe("errors in words", () => {
 });
 
 describe("connection settings", () => {
-  test("the API key travels as Ocp-Apim-Subscription-Key and a per-service override wins", async () => {
+  test("one Sidecar server: the API key travels as Ocp-Apim-Subscription-Key to every service, with the one token", async () => {
     let headers: Headers | undefined;
     server.use(
-      http.get("http://docs.test/api/v1/documents/", ({ request }) => {
+      http.get("http://sidecar.test/base/api/v1/documents/", ({ request }) => {
         headers = request.headers;
         return HttpResponse.json({ documents: [] });
       }),
     );
     const client = signedInClient();
-    client.settings.update({ serverUrl: "http://elsewhere.test", apiKey: "k-123", overrides: { documents: "http://docs.test/" } });
+    client.settings.update({ serverUrl: "http://sidecar.test/base/", apiKey: "k-123" });
     await getDocuments(client);
     expect(headers?.get("ocp-apim-subscription-key")).toBe("k-123");
     expect(headers?.get("authorization")).toBe("Bearer api-1");
@@ -249,11 +249,141 @@ describe("socketUrl", () => {
 
   test("an https batch override becomes wss, and a configured API key rides as ?key= (a browser socket sends no headers)", () => {
     const client = signedInClient();
-    client.settings.update({ apiKey: " secret-key ", overrides: { batch: "https://batch.example.com/base" } });
+    client.settings.update({ apiKey: " secret-key ", serverUrl: "https://batch.example.com/base" });
     const parsed = new URL(client.socketUrl("batchSocket", { params: { job_id: "j" } }).url);
     expect(parsed.protocol).toBe("wss:");
     expect(parsed.host).toBe("batch.example.com");
     expect(parsed.pathname).toBe("/base/api/batch/ws/j");
     expect(parsed.searchParams.get("key")).toBe("secret-key");
+  });
+});
+
+describe("separate services", () => {
+  const hosts = { ejento: "http://ejento.test", artos: "http://artos.test", tagger: "http://tagger.test" };
+
+  function separateClient() {
+    const client = makeClient();
+    client.settings.update({
+      mode: "separate",
+      ejento: { url: hosts.ejento, apiKey: "apim-key" },
+      documents: { url: `${hosts.artos}/` },
+      batch: { url: hosts.tagger, taggingApiKey: "or-key", modelName: "m" },
+    });
+    client.session.signIn("ejento", { kind: "ejento", accessToken: "ej-auth", ejentoToken: "ej-1", who: "e@x.y", method: "password" });
+    client.session.signIn("documents", { kind: "artos", token: "artos-1", userId: "u-7", who: "user u-7" });
+    client.session.signIn("batch", { kind: "batch", accessToken: "tag-1", refreshToken: "tag-r1", expiresAt: Date.now() + 1000, who: "t@x.y" });
+    return client;
+  }
+
+  test("each call goes to its own service with only that service's key and token", async () => {
+    const seen: Record<string, { auth: string | null; key: string | null }> = {};
+    const note = (name: string) => ({ request }: { request: Request }) => {
+      seen[name] = { auth: request.headers.get("authorization"), key: request.headers.get("ocp-apim-subscription-key") };
+    };
+    server.use(
+      http.get(`${hosts.ejento}/api/v2/agents`, (info) => (note("ejento")(info), HttpResponse.json({ success: true, message: "", data: [] }))),
+      http.get(`${hosts.artos}/api/v1/documents/`, (info) => (note("artos")(info), HttpResponse.json({ documents: [] }))),
+      http.get(`${hosts.tagger}/api/batch/active`, (info) => (note("tagger")(info), HttpResponse.json({ jobs: [] }))),
+    );
+    const client = separateClient();
+    await client.request("listAgents");
+    await getDocuments(client);
+    await client.request("activeBatches");
+    expect(seen).toEqual({
+      ejento: { auth: "Bearer ej-1", key: "apim-key" },
+      artos: { auth: "Bearer artos-1", key: null },
+      tagger: { auth: "Bearer tag-1", key: null },
+    });
+  });
+
+  test("an Artos 401 obtains a new token from the user id; Ejento and the tagger are not touched", async () => {
+    const tokensTried: string[] = [];
+    let tokenRequests = 0;
+    server.use(
+      http.get(`${hosts.artos}/api/v1/documents/`, ({ request }) => {
+        tokensTried.push(request.headers.get("authorization") ?? "");
+        return request.headers.get("authorization") === "Bearer artos-2"
+          ? HttpResponse.json({ documents: [] })
+          : HttpResponse.json({ detail: "Invalid authentication credentials" }, { status: 401 });
+      }),
+      http.post(`${hosts.artos}/get-access-token`, async ({ request }) => {
+        tokenRequests += 1;
+        expect(await request.json()).toEqual({ user_id: "u-7" });
+        expect(request.headers.get("authorization")).toBeNull();
+        return HttpResponse.json({ access_token: "artos-2" });
+      }),
+    );
+    const client = separateClient();
+    await Promise.all([getDocuments(client), getDocuments(client)]);
+    expect(tokenRequests).toBe(1);
+    expect(client.session.credentials("documents")).toMatchObject({ token: "artos-2", userId: "u-7" });
+    expect(client.session.credentials("ejento")).toMatchObject({ ejentoToken: "ej-1" });
+    expect(client.session.credentials("batch")).toMatchObject({ accessToken: "tag-1" });
+  });
+
+  test("Artos's 400 'Authentication failed' counts as a 401", async () => {
+    server.use(
+      http.post(`${hosts.artos}/get-sections-for-document`, ({ request }) =>
+        request.headers.get("authorization") === "Bearer artos-2"
+          ? HttpResponse.json({ sections: [] })
+          : HttpResponse.json({ detail: "Authentication failed" }, { status: 400 }),
+      ),
+      http.post(`${hosts.artos}/get-access-token`, () => HttpResponse.json({ access_token: "artos-2" })),
+    );
+    const client = separateClient();
+    await expect(client.request("getSectionsForDocument", { body: { document_id: "d" } })).resolves.toEqual({ sections: [] });
+  });
+
+  test("a tagger 401 refreshes with the refresh token at /api/auth/refresh", async () => {
+    server.use(
+      http.get(`${hosts.tagger}/api/batch/active`, ({ request }) =>
+        request.headers.get("authorization") === "Bearer tag-2" ? HttpResponse.json({ jobs: [] }) : HttpResponse.json({ detail: "Invalid or expired token" }, { status: 401 }),
+      ),
+      http.post(`${hosts.tagger}/api/auth/refresh`, async ({ request }) => {
+        expect(await request.json()).toEqual({ refresh_token: "tag-r1" });
+        return HttpResponse.json({ access_token: "tag-2", refresh_token: "tag-r2", token_type: "bearer", expires_in: 1800 });
+      }),
+    );
+    const client = separateClient();
+    await client.request("activeBatches");
+    expect(client.session.credentials("batch")).toMatchObject({ accessToken: "tag-2", refreshToken: "tag-r2" });
+    expect(client.session.credentials("ejento")).toMatchObject({ ejentoToken: "ej-1" });
+  });
+
+  test("a pasted organization token that stops working expires the Documents sign-in only, naming it", async () => {
+    server.use(http.get(`${hosts.artos}/api/v1/documents/`, () => HttpResponse.json({ detail: "Invalid authentication credentials" }, { status: 401 })));
+    const client = separateClient();
+    client.session.signIn("documents", { kind: "artos", token: "pasted", who: "organization token" });
+    const error = await caught(getDocuments(client));
+    expect(error.kind).toBe("unauthorized");
+    expect(error.message).toContain("Documents (Artos)");
+    expect(client.session.slot("documents").status).toBe("expired");
+    expect(client.session.slot("ejento").status).toBe("signed-in");
+    expect(client.session.slot("batch").status).toBe("signed-in");
+  });
+
+  test("an unreachable service is named with its address", async () => {
+    server.use(http.get(`${hosts.tagger}/api/batch/active`, () => HttpResponse.error()));
+    const error = await caught(separateClient().request("activeBatches"));
+    expect(error.kind).toBe("network");
+    expect(error.message).toContain(`Batch tagging at ${hosts.tagger}`);
+  });
+
+  test("the batch socket carries the tagger's token and no key", () => {
+    const client = separateClient();
+    client.settings.update({ apiKey: "sidecar-key" });
+    const parsed = new URL(client.socketUrl("batchSocket", { params: { job_id: "j" } }).url);
+    expect(parsed.origin).toBe("ws://tagger.test");
+    expect(parsed.searchParams.get("token")).toBe("tag-1");
+    expect(parsed.searchParams.has("key")).toBe(false);
+  });
+
+  test("a pane signed in before per-service connections keeps its sign-in", () => {
+    localStorage.setItem("sidecar.session", JSON.stringify({ accessToken: "r", ejentoToken: "e", expiresAt: 1, email: "old@x.y" }));
+    localStorage.setItem("sidecar.connection", JSON.stringify({ serverUrl: "http://old.test", apiKey: "k", overrides: {} }));
+    const client = makeClient();
+    expect(client.session.credentials("sidecar")).toMatchObject({ ejentoToken: "e", who: "old@x.y" });
+    expect(client.settings.get()).toMatchObject({ mode: "sidecar", serverUrl: "http://old.test", apiKey: "k" });
+    expect(client.url("listDocuments")).toBe("http://old.test/api/v1/documents/");
   });
 });
