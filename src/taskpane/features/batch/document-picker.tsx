@@ -8,7 +8,7 @@ import { useDocuments } from "../../api/get-documents";
 import { writeJson } from "../../api/local-store";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
-import { useStartBatch, type StartBatchRequest } from "./api/start-batch";
+import { useStartBatch, type StartBatchInput } from "./api/start-batch";
 import {
   defaultTaggingOptions,
   maxTags,
@@ -70,8 +70,8 @@ export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (blocked || !("value" in numTags) || start.isPending) return;
-    const request: StartBatchRequest = {
-      documents: chosen.map((d) => ({ title: d.document_name, file_path: d.s3_key ?? "", file_source_type: "s3" })),
+    const request: StartBatchInput = {
+      documents: chosen.map((d) => ({ title: d.document_name, s3_key: d.s3_key })),
       config: { num_tags: numTags.value, exclusion_words: parseExclusionWords(options.exclusionWords) },
     };
     start.mutate(request, {
