@@ -189,8 +189,11 @@ export class BatchStore {
       .run(documentId, nowIso(), jobId, rowId);
   }
 
-  /** A document tagged: its result and the document's tags (replacing earlier ones), together. */
-  succeedResult(jobId: string, rowId: number, documentId: string, tags: readonly string[]): void {
+  /**
+   * A document tagged: its result and the document's tags (replacing earlier ones), together. A
+   * document read from an address (documentId null) is not one of this server's: only the result.
+   */
+  succeedResult(jobId: string, rowId: number, documentId: string | null, tags: readonly string[]): void {
     this.db.transaction(() => {
       const now = nowIso();
       const json = JSON.stringify(tags);
@@ -200,7 +203,7 @@ export class BatchStore {
            WHERE job_id = ? AND row_id = ?`,
         )
         .run(documentId, json, now, jobId, rowId);
-      this.db.prepare("UPDATE documents SET tags_json = ?, tagged_at = ? WHERE document_id = ?").run(json, now, documentId);
+      if (documentId) this.db.prepare("UPDATE documents SET tags_json = ?, tagged_at = ? WHERE document_id = ?").run(json, now, documentId);
     })();
   }
 

@@ -1,7 +1,14 @@
 // The text batch tagging reads: a document's passages (extracted once per document and kept, the
 // same ones chat and generation retrieve from) with their headings, and the organization's
 // documents as the TF-IDF corpus (document frequencies cached until the set of documents changes).
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { cleanText } from "../../docx/headings";
+import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
+import { readDocxParagraphs } from "../../docx/paragraphs";
 import type { DocumentRow, Storage } from "../../storage/storage";
 import { splitIntoPassages } from "../generation/passages";
 import type { OutlineCache } from "../sections/outline-cache";
@@ -28,13 +35,77 @@ export function isTaggable(row: DocumentRow): boolean {
   return row.kind !== "generated" || row.status === "Ready";
 }
 
+/** A document given by address (file_source_type "url") that can't be read, in words for the result. */
+export class UnreadableUrlError extends Error {
+  override name = "UnreadableUrlError";
+}
+
+/** How a document given by address is read: the most bytes it may have and the .docx checks of an upload. */
+export interface UrlReadOptions {
+  maxBytes: number;
+  limits: DocxLimits;
+}
+
+const DEFAULT_URL_READ: UrlReadOptions = { maxBytes: 50 * 1024 * 1024, limits: { maxUnpackedBytes: 500 * 1024 * 1024, maxEntries: 5000 } };
+
 export class TaggingTexts {
   private readonly corpora = new Map<string, { signature: string; corpus: Corpus }>();
 
   constructor(
     private readonly storage: Storage,
     private readonly outlines: OutlineCache,
+    private readonly urlRead: UrlReadOptions = DEFAULT_URL_READ,
   ) {}
+
+  /**
+   * The text of a .docx given by address (a tagger separate from the documents service gets a
+   * presigned URL of each document): downloaded into tmp/ with a size limit, checked like an
+   * upload, read as paragraphs, and removed. Only http(s) addresses; `signal` ends the download.
+   */
+  async textOfUrl(address: string, signal: AbortSignal): Promise<string> {
+    let url: URL;
+    try {
+      url = new URL(address);
+    } catch {
+      throw new UnreadableUrlError("file_path is not a web address; send an http(s) URL of the document with file_source_type \"url\".");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new UnreadableUrlError(`Only http(s) addresses can be read (got ${url.protocol}).`);
+    const shown = `${url.origin}${url.pathname}`; // never the query: a presigned URL's signature stays out of results and logs
+    let response: Response;
+    try {
+      response = await fetch(url, { signal, redirect: "follow" });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new UnreadableUrlError(`The document at ${shown} could not be downloaded (${(error as Error).message}). Check that the documents service is reachable from the tagger.`);
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel().catch(() => {});
+      const hint = response.status === 403 || response.status === 410 ? " The link may have expired: start the job again for a fresh one." : "";
+      throw new UnreadableUrlError(`The document at ${shown} could not be downloaded (HTTP ${response.status}).${hint}`);
+    }
+    const declared = Number(response.headers.get("content-length") ?? "0");
+    if (declared > this.urlRead.maxBytes) {
+      await response.body.cancel().catch(() => {});
+      throw new UnreadableUrlError(`The document at ${shown} is larger than the ${Math.round(this.urlRead.maxBytes / 1048576)} MB this server reads.`);
+    }
+    const tempPath = path.join(this.storage.tmpDir, `${randomUUID()}.download`);
+    try {
+      let received = 0;
+      const limit = this.urlRead.maxBytes;
+      const counted = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>).on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > limit) counted.destroy(new UnreadableUrlError(`The document at ${shown} is larger than the ${Math.round(limit / 1048576)} MB this server reads.`));
+      });
+      await pipeline(counted, fs.createWriteStream(tempPath, { mode: 0o600 }), { signal });
+      const paragraphs = await readDocxParagraphs(tempPath, this.urlRead.limits);
+      return paragraphs.map((paragraph) => cleanText(paragraph.text)).filter(Boolean).join("\n");
+    } catch (error) {
+      if (error instanceof DocxRejectedError) throw new UnreadableUrlError(`The file at ${shown} is not a Word document Sidecar can read: ${error.message}`);
+      throw error;
+    } finally {
+      fs.rmSync(tempPath, { force: true });
+    }
+  }
 
   /**
    * The document's text: headings and passages in document order. Extracts passages on first use.

@@ -14,9 +14,9 @@
 // lets the document being tagged finish and keeps its result; nothing new starts after it.
 import type { FastifyBaseLogger } from "fastify";
 import type { BatchJobRow, BatchResultRow } from "../../storage/batch-store";
-import type { DocumentRow, Storage } from "../../storage/storage";
+import type { Storage } from "../../storage/storage";
 import type { BatchEvents } from "./events";
-import { DocumentTagError, type DocumentTagger } from "./tagger";
+import { DocumentTagError, type DocumentTagger, type TagTarget } from "./tagger";
 import { finalMessage, progressMessage } from "./wire";
 
 export interface BatchRunnerOptions {
@@ -208,24 +208,25 @@ export class BatchRunner {
 
   private async tagDocument(job: BatchJobRow, result: BatchResultRow): Promise<void> {
     const { job_id: jobId, row_id: rowId } = result;
-    let document: DocumentRow | null = null;
+    let target: TagTarget | null = null;
     let error: string | null = null;
     try {
-      document = this.tagger.resolve(job, result);
+      target = this.tagger.resolve(job, result);
     } catch (caught) {
       if (!(caught instanceof DocumentTagError)) throw caught;
       error = caught.message;
     }
-    this.storage.batch.startResult(jobId, rowId, document?.document_id ?? null);
+    const documentId = target?.kind === "stored" ? target.document.document_id : null;
+    this.storage.batch.startResult(jobId, rowId, documentId);
     this.publishProgress(jobId, rowId);
 
-    if (document) {
+    if (target) {
       const deadline = AbortSignal.timeout(this.options.documentTimeoutMs);
       const signal = AbortSignal.any([deadline, this.stopping.signal]);
       try {
-        const tags = await untilAborted(this.tagger.tag(job, result, document, signal), signal);
+        const tags = await untilAborted(this.tagger.tag(job, result, target, signal), signal);
         if (!this.storage.isOpen) return;
-        this.storage.batch.succeedResult(jobId, rowId, document.document_id, tags);
+        this.storage.batch.succeedResult(jobId, rowId, documentId, tags);
         this.publishProgress(jobId, rowId);
         return;
       } catch (caught) {

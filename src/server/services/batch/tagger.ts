@@ -1,12 +1,13 @@
 // Tagging one document of a batch, in named steps: Resolve (file_path → a document of the job's
-// organization), Read (its text, the first num_pages pages), Tag (the model when configured, else
-// the organization-wide keywords). A problem with the document itself is a DocumentTagError whose
+// organization, or with file_source_type "url" an address to download it from — what a tagger
+// separate from the documents service is given), Read (its text, the first num_pages pages), Tag
+// (the model when configured, else the organization-wide keywords). A problem with the document itself is a DocumentTagError whose
 // message is the result's error; the job goes on with the next document.
 import { HttpError } from "../../errors";
 import type { BatchJobRow, BatchResultRow } from "../../storage/batch-store";
 import type { DocumentRow, Storage } from "../../storage/storage";
 import { ModelCallError, type LlmConfig } from "../chat/llm";
-import { firstPages, isTaggable, type TaggingTexts } from "./document-text";
+import { UnreadableUrlError, firstPages, isTaggable, type TaggingTexts } from "./document-text";
 import { keywordTags } from "./keywords";
 import { modelTags } from "./model-tags";
 import { tagsOf } from "./wire";
@@ -26,6 +27,9 @@ export interface JobSettings {
   exclusionWords: string[];
 }
 
+/** What a result's file_path names: one of this server's documents, or a document to download. */
+export type TagTarget = { kind: "stored"; document: DocumentRow } | { kind: "url"; url: string };
+
 export function settingsOf(job: BatchJobRow): JobSettings {
   return { numTags: job.num_tags, numPages: job.num_pages, exclusionWords: tagsOf(job.exclusion_words_json) };
 }
@@ -37,13 +41,17 @@ export class DocumentTagger {
     private readonly llm: LlmConfig | null,
   ) {}
 
-  /** Resolve: the job's organization's document behind a result's file_path (an s3_key). */
-  resolve(job: BatchJobRow, result: BatchResultRow): DocumentRow {
+  /** Resolve: the job's organization's document behind a result's file_path (an s3_key), or its address. */
+  resolve(job: BatchJobRow, result: BatchResultRow): TagTarget {
     const filePath = result.file_path.trim();
     if (!filePath) throw new DocumentTagError(FILE_PATH_REQUIRED);
+    if (result.file_source_type === "url") {
+      if (!/^https?:\/\//i.test(filePath)) throw new DocumentTagError('With file_source_type "url", file_path must be an http(s) address of the document.');
+      return { kind: "url", url: filePath };
+    }
     if (result.file_source_type !== "s3") {
       throw new DocumentTagError(
-        `This server tags only its own documents: send file_source_type "s3" with the document's s3_key as file_path (got "${result.file_source_type}").`,
+        `Send file_source_type "s3" with the document's s3_key as file_path, or "url" with an address of the document (got "${result.file_source_type}").`,
       );
     }
     const document = this.storage.findDocumentByS3Key(filePath);
@@ -51,17 +59,17 @@ export class DocumentTagger {
     if (!isTaggable(document)) {
       throw new DocumentTagError(`The document "${document.document_name}" is still being generated (${document.status}); tag it once it is Ready.`);
     }
-    return document;
+    return { kind: "stored", document };
   }
 
   /** Read and Tag. `signal` aborts a model call (the per-document time limit, or the server stopping). */
-  async tag(job: BatchJobRow, result: BatchResultRow, document: DocumentRow, signal: AbortSignal): Promise<string[]> {
+  async tag(job: BatchJobRow, result: BatchResultRow, target: TagTarget, signal: AbortSignal): Promise<string[]> {
     const settings = settingsOf(job);
     let text: string;
     try {
-      text = await this.texts.textOf(document);
+      text = target.kind === "url" ? await this.texts.textOfUrl(target.url, signal) : await this.texts.textOf(target.document);
     } catch (error) {
-      if (error instanceof HttpError) throw new DocumentTagError(error.message);
+      if (error instanceof HttpError || error instanceof UnreadableUrlError) throw new DocumentTagError(error.message);
       throw error;
     }
     signal.throwIfAborted();
