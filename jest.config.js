@@ -48,7 +48,7 @@ module.exports = {
       ...common,
       displayName: "server",
       testEnvironment: "node",
-      testMatch: ["<rootDir>/test/server/**/*.test.ts", "<rootDir>/test/tooling/**/*.test.ts"],
+      testMatch: ["<rootDir>/test/server/**/*.test.ts", "<rootDir>/test/tooling/**/*.test.ts", "<rootDir>/test/contract/**/*.test.ts"],
     },
     {
       ...common,

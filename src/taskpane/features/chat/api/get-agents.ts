@@ -41,7 +41,9 @@ export function parseAgent(raw: unknown): Agent | undefined {
 
 export async function getAgents(client: HttpClient, signal?: AbortSignal): Promise<Agent[]> {
   const data = unwrapEnvelope<unknown>(await client.request("listAgents", { signal }), "listAgents");
-  return Array.isArray(data) ? data.map(parseAgent).filter((a): a is Agent => !!a) : [];
+  // A list in `data`, or a page of them in `data.items`.
+  const list = Array.isArray(data) ? data : Array.isArray((data as { items?: unknown })?.items) ? (data as { items: unknown[] }).items : [];
+  return list.map(parseAgent).filter((a): a is Agent => !!a);
 }
 
 export const agentsQueryOptions = (client: HttpClient) =>
