@@ -173,6 +173,8 @@ module.exports = (env = {}, argv = {}) => {
     entry: {
       taskpane: "./src/taskpane/index.tsx",
       commands: "./src/commands/commands.ts",
+      // The sign-in window's page (SSO round trip): tiny, none of the pane's code.
+      "auth-dialog": "./src/auth-dialog/main.ts",
     },
     output: {
       path: path.resolve(__dirname, "dist"),
@@ -231,6 +233,13 @@ module.exports = (env = {}, argv = {}) => {
         filename: "commands.html",
         chunks: ["commands"],
         templateContent: page({ title: "Sidecar commands", officeJs: true, body: "" }),
+      }),
+      // The sign-in window (src/auth-dialog/): starts on the add-in's domain, goes on to the provider,
+      // and hands the returned tokens to the pane. office.js, as an Office dialog needs it for messageParent.
+      new HtmlWebpackPlugin({
+        filename: "auth-dialog.html",
+        chunks: ["auth-dialog"],
+        templateContent: page({ title: "Sidecar sign-in", officeJs: true, body: '<main style="padding: 1.5rem"><p id="status" role="status">Signing in…</p></main>' }),
       }),
       // The help page the manifest's SupportUrl points at.
       new HtmlWebpackPlugin({

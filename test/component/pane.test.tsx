@@ -27,10 +27,12 @@ function handlers() {
       if (form.get("password") !== "sidecar-demo") return HttpResponse.json({ detail: "Incorrect e-mail or password." }, { status: 401 });
       return HttpResponse.json({ access_token: "refresh-1", ejento_access_token: validToken, token_type: "bearer", expires_in: 3600 });
     }),
-    http.get(`${origin}/auth-service/api/v2/users/me`, ({ request }) =>
+    // The server offers the password only (no e-mail code, no SSO).
+    http.get(`${origin}/auth-service/api/v2/feature-flags/logins`, () => HttpResponse.json({ data: { items: [] } })),
+    http.get(`${origin}/api/v2/users/me`, ({ request }) =>
       authorized(request)
-        ? HttpResponse.json({ email: "demo@sidecar.local", organization: { id: "o1", name: "demo" } })
-        : HttpResponse.json({ detail: "Not authenticated" }, { status: 401 }),
+        ? HttpResponse.json({ success: true, message: "", data: { id: 1, email: "demo@sidecar.local", organization: { id: "o1", name: "demo" } } })
+        : HttpResponse.json({ success: false, message: "Not authenticated", data: null }, { status: 401 }),
     ),
     http.post(`${origin}/auth-service/api/v2/users/refresh-access-token`, () => HttpResponse.json({ detail: "expired" }, { status: 401 })),
     http.post(`${origin}/auth-service/api/v2/users/logout`, () => new HttpResponse(null, { status: 204 })),

@@ -1,17 +1,24 @@
-// The task pane itself: sign-in when signed out, otherwise the features as tabs. When a session
-// expires mid-work, sign-in opens as a dialog above the tabs so nothing on them is lost.
+// The task pane itself: sign-in when signed out, otherwise the features as tabs. When a sign-in
+// expires mid-work, that service's sign-in opens as a dialog above the tabs so nothing on them is
+// lost; with several expired, one after the other. Changing the connection (Account → Connection)
+// never takes the tabs away: they stay, and each says which service it still needs.
 import { Caption1, MessageBar, MessageBarBody, MessageBarTitle, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useEffect } from "react";
-import { usePaneSignIn } from "../api/api-context";
-import { SignInForm } from "../features/connection/sign-in-form";
+import { useEffect, useState } from "react";
+import { useConnectionSettings, usePaneSignIn } from "../api/api-context";
+import type { ConnectionMode } from "../api/connection-settings";
+import type { SignInSlot } from "../api/session-store";
+import { SignInScreen } from "../features/connection/sign-in-screen";
 import { LazyPanel, lazyNamed } from "../ui/lazy-panel";
 import { useDocumentHost } from "../office/host-context";
 import { panels, savedTab } from "./tab-panels";
 
 // The tabs (and each tab's code) load after the first paint; sign-in is in the first chunk.
 const workspace = lazyNamed<{ documentKey: string; hasDocument: boolean }>(() => import(/* webpackChunkName: "workspace" */ "./workspace"), "Workspace");
-// Only needed when a session expires; fetched soon after signing in so it is there by then.
-const expiredDialog = lazyNamed<{ lastEmail?: string }>(() => import(/* webpackChunkName: "session-dialog" */ "../features/connection/expired-session-dialog"), "ExpiredSessionDialog");
+// Only needed when a sign-in expires; fetched soon after signing in so it is there by then.
+const expiredDialog = lazyNamed<{ slot: SignInSlot }>(
+  () => import(/* webpackChunkName: "session-dialog" */ "../features/connection/expired-session-dialog"),
+  "ExpiredSessionDialog",
+);
 const PRELOAD_DELAY_MS = 2000;
 
 const useStyles = makeStyles({
@@ -26,12 +33,27 @@ const useStyles = makeStyles({
   header: { display: "flex", alignItems: "baseline", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
 });
 
+/**
+ * Whether the work (tabs) shows: when signed in to something, and also right after the connection
+ * mode changed under open work (the tabs stay mounted with what was typed; each names the sign-in
+ * it needs). Signing out in the same mode returns to the sign-in screen.
+ */
+function useShowWork(signedIn: boolean, mode: ConnectionMode): boolean {
+  const [workMode, setWorkMode] = useState<ConnectionMode | undefined>(signedIn ? mode : undefined);
+  const show = signedIn || (workMode !== undefined && workMode !== mode);
+  if (signedIn && workMode !== mode) setWorkMode(mode);
+  if (!show && workMode !== undefined) setWorkMode(undefined);
+  return show;
+}
+
 export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDocument: boolean }) {
   const styles = useStyles();
   const host = useDocumentHost();
   const state = usePaneSignIn();
+  const { mode } = useConnectionSettings();
   const signedIn = state.status !== "signed-out";
-  if (signedIn) {
+  const showWork = useShowWork(signedIn, mode);
+  if (showWork) {
     // The tab list's code and the remembered tab's code are fetched side by side, not one after the other.
     workspace.preload();
     panels[savedTab()].preload();
@@ -41,6 +63,7 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
     const timer = setTimeout(() => expiredDialog.preload(), PRELOAD_DELAY_MS);
     return () => clearTimeout(timer);
   }, [signedIn]);
+  const expired = state.status === "signed-in" ? state.expired[0] : undefined;
   return (
     <main className={styles.pane}>
       <header className={styles.header}>
@@ -57,13 +80,13 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
           </MessageBarBody>
         </MessageBar>
       )}
-      {state.status === "signed-out" ? (
-        <SignInForm lastEmail={state.lastWho} intro="Sign in to your Sidecar server to upload and work with your documents." />
-      ) : (
+      {showWork ? (
         <>
           <LazyPanel panel={workspace} label="Sidecar" props={{ documentKey, hasDocument }} />
-          {state.status === "signed-in" && state.expired.length > 0 && <LazyPanel panel={expiredDialog} label="sign-in" props={{ lastEmail: state.who }} />}
+          {expired && <LazyPanel key={expired} panel={expiredDialog} label="sign-in" props={{ slot: expired }} />}
         </>
+      ) : (
+        <SignInScreen lastWho={state.status === "signed-out" ? state.lastWho : undefined} />
       )}
     </main>
   );

@@ -1,17 +1,19 @@
 // The pane's tabs and where each one's code lives (each tab is its own chunk). The shell starts
 // fetching the remembered tab's chunk together with the tab list's; the others are fetched once
 // the pane has settled (preloadOtherTabs), so they never compete with what is on screen.
+import type { ServiceName } from "../../shared/contract/endpoints";
 import { readJson, writeJson } from "../api/local-store";
 import { lazyNamed, type LazyLoaded } from "../ui/lazy-panel";
 
+/** Each tab, and the services whose sign-in it needs (with separate services, a tab says which is missing). */
 export const tabs = [
-  { id: "documents", label: "Documents" },
-  { id: "generate", label: "Generate" },
-  { id: "sources", label: "Sources" },
-  { id: "chat", label: "Chat" },
-  { id: "batch", label: "Batch" },
-  { id: "account", label: "Account" },
-] as const;
+  { id: "documents", label: "Documents", needs: ["documents"] },
+  { id: "generate", label: "Generate", needs: ["documents"] },
+  { id: "sources", label: "Sources", needs: ["documents"] },
+  { id: "chat", label: "Chat", needs: ["ejento"] },
+  { id: "batch", label: "Batch", needs: ["batch", "documents"] },
+  { id: "account", label: "Account", needs: [] },
+] as const satisfies ReadonlyArray<{ id: string; label: string; needs: readonly ServiceName[] }>;
 export type TabId = (typeof tabs)[number]["id"];
 
 export type DocumentProps = { documentKey: string; hasDocument: boolean };

@@ -1,70 +1,44 @@
-// Who is signed in, to which server, and the way out.
-import { Button, Caption1, Card, CardHeader, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useState } from "react";
-import { useApiClient, useConnectionSettings, usePaneSignIn } from "../../api/api-context";
-import { normalizeServerUrl, validateServerUrl } from "../../api/connection-settings";
-import { ErrorMessage } from "../../ui/error-message";
-import { useMe } from "./api/get-me";
-import { useSignOut } from "./api/sign-out";
-import { ServerSettingsFields } from "./server-settings-fields";
+// Account → Connection: one Sidecar server (the default) or separate services, each with its own
+// address, keys and sign-in. Switching keeps what was typed on either side (both stay mounted once
+// shown) and everything on the other tabs.
+import { Field, Radio, RadioGroup, Subtitle1, makeStyles, tokens } from "@fluentui/react-components";
+import { useApiClient, useConnectionSettings } from "../../api/api-context";
+import type { ConnectionMode } from "../../api/connection-settings";
+import { ServiceGroups } from "./service-group";
+import { SidecarConnection } from "./sidecar-connection";
+import { useShownModes } from "./use-shown-modes";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
 });
 
 export function AccountPanel() {
   const styles = useStyles();
   const client = useApiClient();
-  const state = usePaneSignIn();
-  const settings = useConnectionSettings();
-  const email = state.status === "signed-in" ? state.who : "";
-  const me = useMe(email, state.status === "signed-in");
-  const signOut = useSignOut();
-  const [draft, setDraft] = useState({ serverUrl: settings.serverUrl, apiKey: settings.apiKey });
-  const changed = draft.serverUrl !== settings.serverUrl || draft.apiKey !== settings.apiKey;
-  const origin = globalThis.location?.origin ?? "";
-
+  const { mode } = useConnectionSettings();
+  const shown = useShownModes(mode);
   return (
     <div className={styles.column}>
-      <Card>
-        <CardHeader
-          header={<Text weight="semibold">{email || "Not signed in"}</Text>}
-          description={
-            <Caption1>
-              {me.data ? `Organization: ${me.data.organization?.name ?? "—"}` : me.isLoading ? "Loading…" : ""} · Server: {client.serverLabel()}
-            </Caption1>
-          }
-        />
-        {me.error && <ErrorMessage error={me.error} onRetry={() => me.refetch()} />}
-        <div className={styles.row}>
-          <Button onClick={() => signOut.mutate()} disabled={signOut.isPending}>
-            Sign out
-          </Button>
-          {signOut.isPending && <Spinner size="tiny" label="Signing out…" />}
-        </div>
-      </Card>
-      <form
-        className={styles.column}
-        aria-label="Server settings"
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (validateServerUrl(draft.serverUrl)) return;
-          const serverUrl = normalizeServerUrl(draft.serverUrl);
-          client.settings.update({ serverUrl, apiKey: draft.apiKey.trim() });
-          // Tokens belong to the server that issued them: a new server needs a new sign-in.
-          if (serverUrl !== settings.serverUrl) client.session.signOut("sidecar");
-        }}
+      <Subtitle1 as="h2">Connection</Subtitle1>
+      <Field
+        label="Connect to"
+        hint="A Sidecar server answers everything at one address with one sign-in. Separate services: Chat (Ejento), Documents (Artos) and Batch tagging, each with its own address and sign-in."
       >
-        <Text weight="semibold">Server settings</Text>
-        <ServerSettingsFields draft={draft} onChange={setDraft} defaultOrigin={origin} />
-        <div className={styles.row}>
-          <Button type="submit" disabled={!changed}>
-            Save server settings
-          </Button>
-          {draft.serverUrl !== settings.serverUrl && <Caption1>Saving a different server signs you out here.</Caption1>}
+        <RadioGroup value={mode} onChange={(_, data) => client.settings.update({ mode: data.value as ConnectionMode })}>
+          <Radio value="sidecar" label="Sidecar server" />
+          <Radio value="separate" label="Separate services" />
+        </RadioGroup>
+      </Field>
+      {shown.sidecar && (
+        <div hidden={mode !== "sidecar"}>
+          <SidecarConnection />
         </div>
-      </form>
+      )}
+      {shown.separate && (
+        <div hidden={mode !== "separate"}>
+          <ServiceGroups />
+        </div>
+      )}
     </div>
   );
 }

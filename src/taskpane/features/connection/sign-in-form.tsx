@@ -1,70 +1,88 @@
-// Sign in with e-mail and password. What the person typed stays in the fields when sign-in fails.
-import { Button, Field, Input, Link, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useState, type FormEvent } from "react";
+// Sign in to the Sidecar server: e-mail and password, with the server's address at hand (plus an
+// e-mail code and SSO buttons when the server's flags turn them on). What the person typed stays
+// in the fields when sign-in fails. This form is in the pane's first chunk; the other methods load
+// after its first paint.
+import { Link, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { useState } from "react";
 import { useApiClient, useConnectionSettings } from "../../api/api-context";
 import { normalizeServerUrl, validateServerUrl } from "../../api/connection-settings";
-import { ErrorMessage } from "../../ui/error-message";
+import { lazyNamed } from "../../ui/lazy-panel";
 import { useSignIn } from "./api/sign-in";
+import { EmailPasswordForm } from "./email-password-form";
+import { OptionalLazy } from "./optional-lazy";
+import type { FormMethod } from "./other-sign-in-methods";
+import { PrepareSignIn } from "./prepare-sign-in";
 import { ServerSettingsFields, type ServerSettingsDraft } from "./server-settings-fields";
 
+const otherMethods = lazyNamed<{ method: FormMethod; onMethod: (method: FormMethod) => void; lastEmail?: string }>(
+  () => import(/* webpackChunkName: "sign-in-methods" */ "./other-sign-in-methods"),
+  "OtherSignInMethods",
+);
+
 const useStyles = makeStyles({
-  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
+  column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
 });
 
-export function SignInForm({ lastEmail, intro }: { lastEmail?: string; intro?: string }) {
-  const styles = useStyles();
+/** The server address and key as typed here, saved just before any sign-in. */
+function useServerDraft() {
   const client = useApiClient();
   const settings = useConnectionSettings();
-  const signIn = useSignIn();
-  const [email, setEmail] = useState(lastEmail ?? "");
-  const [password, setPassword] = useState("");
   const [showServer, setShowServer] = useState(Boolean(settings.serverUrl || settings.apiKey));
   const [draft, setDraft] = useState<ServerSettingsDraft>({ serverUrl: settings.serverUrl, apiKey: settings.apiKey });
-  const [missing, setMissing] = useState<string | undefined>();
-  const origin = globalThis.location?.origin ?? "";
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (!email.trim() || !password) {
-      setMissing(!email.trim() ? "Enter your e-mail address." : "Enter your password.");
-      return;
-    }
+  /** Saves the typed address (false, with the fields open, when it is not a web address). */
+  const apply = (): boolean => {
     if (validateServerUrl(draft.serverUrl)) {
       setShowServer(true);
-      return;
+      return false;
     }
-    setMissing(undefined);
-    client.settings.update({ serverUrl: normalizeServerUrl(draft.serverUrl), apiKey: draft.apiKey.trim() });
-    signIn.mutate({ email, password });
+    const serverUrl = normalizeServerUrl(draft.serverUrl);
+    const apiKey = draft.apiKey.trim();
+    if (serverUrl !== settings.serverUrl || apiKey !== settings.apiKey) client.settings.update({ serverUrl, apiKey });
+    return true;
   };
+  return { showServer, setShowServer, draft, setDraft, apply, label: client.serverLabel() };
+}
+
+export function SignInForm({ lastEmail, intro, onUseSeparate }: { lastEmail?: string; intro?: string; onUseSeparate?: () => void }) {
+  const styles = useStyles();
+  const signIn = useSignIn();
+  const server = useServerDraft();
+  const [method, setMethod] = useState<FormMethod>("password");
+  const origin = globalThis.location?.origin ?? "";
 
   return (
-    <form className={styles.form} onSubmit={submit} aria-label="Sign in" noValidate>
-      {intro && <Text>{intro}</Text>}
-      <Field label="E-mail" required validationMessage={missing?.includes("e-mail") ? missing : undefined}>
-        <Input type="email" autoComplete="username" value={email} onChange={(_, data) => setEmail(data.value)} />
-      </Field>
-      <Field label="Password" required validationMessage={missing?.includes("password") ? missing : undefined}>
-        <Input type="password" autoComplete="current-password" value={password} onChange={(_, data) => setPassword(data.value)} />
-      </Field>
-      {showServer ? (
-        <ServerSettingsFields draft={draft} onChange={setDraft} defaultOrigin={origin} />
-      ) : (
-        <Text size={200}>
-          Server: {client.serverLabel()}{" "}
-          <Link as="button" type="button" onClick={() => setShowServer(true)}>
-            Change server
+    <PrepareSignIn.Provider value={server.apply}>
+      <div className={styles.column}>
+        {method === "password" ? (
+          <EmailPasswordForm
+            label="Sign in"
+            intro={intro}
+            lastEmail={lastEmail}
+            pending={signIn.isPending}
+            error={signIn.error}
+            onSubmit={(input) => signIn.mutate(input)}
+          >
+            {server.showServer ? (
+              <ServerSettingsFields draft={server.draft} onChange={server.setDraft} defaultOrigin={origin} />
+            ) : (
+              <Text size={200}>
+                Server: {server.label}{" "}
+                <Link as="button" type="button" onClick={() => server.setShowServer(true)}>
+                  Change server
+                </Link>
+              </Text>
+            )}
+          </EmailPasswordForm>
+        ) : (
+          intro && <Text>{intro}</Text>
+        )}
+        <OptionalLazy panel={otherMethods} props={{ method, onMethod: setMethod, lastEmail }} />
+        {onUseSeparate && (
+          <Link as="button" type="button" onClick={onUseSeparate}>
+            Connect to separate services instead
           </Link>
-        </Text>
-      )}
-      {signIn.error && <ErrorMessage error={signIn.error} title="Sign-in failed" />}
-      <div className={styles.actions}>
-        <Button appearance="primary" type="submit" disabled={signIn.isPending}>
-          Sign in
-        </Button>
-        {signIn.isPending && <Spinner size="tiny" label="Signing in…" />}
+        )}
       </div>
-    </form>
+    </PrepareSignIn.Provider>
   );
 }

@@ -4,7 +4,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import type { HttpClient } from "../../../api/http-client";
-import type { SignInSlot } from "../../../api/session-store";
+import { paneSignIn, type SignInSlot } from "../../../api/session-store";
 
 export async function signOut(client: HttpClient, slot: SignInSlot = client.slotOf("ejento")): Promise<void> {
   const credentials = client.session.credentials(slot);
@@ -21,6 +21,10 @@ export function useSignOut() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (slot?: SignInSlot) => signOut(client, slot),
-    onSettled: () => queryClient.clear(),
+    // Signed out of everything: forget what was loaded. Signed out of one of several services: the
+    // others' work stays (the tabs of the one signed out say so, and a new sign-in reloads).
+    onSettled: () => {
+      if (paneSignIn(client.settings.get().mode, client.session.get()).status === "signed-out") queryClient.clear();
+    },
   });
 }

@@ -1,0 +1,17 @@
+// Signing in to the tag generator (ejento.md B1): e-mail and password.
+import { serviceLabels } from "../../api/connection-settings";
+import { useSignInToBatch } from "./api/sign-in-batch";
+import { EmailPasswordForm } from "./email-password-form";
+
+export function BatchSignIn({ lastWho }: { lastWho?: string }) {
+  const signIn = useSignInToBatch();
+  return (
+    <EmailPasswordForm
+      label={`Sign in to ${serviceLabels.batch}`}
+      lastEmail={lastWho?.includes("@") ? lastWho : undefined}
+      pending={signIn.isPending}
+      error={signIn.error}
+      onSubmit={(input) => signIn.mutate(input)}
+    />
+  );
+}

@@ -1,0 +1,51 @@
+// A pasted access token (ejento.md A2.6 for Ejento, artos.md §1 for an Artos organization token):
+// checked against the service before it is kept.
+import { Button, Field, Input, Spinner, makeStyles, tokens } from "@fluentui/react-components";
+import { useState, type FormEvent } from "react";
+import { ErrorMessage } from "../../ui/error-message";
+import { usePrepareSignIn } from "./prepare-sign-in";
+
+const useStyles = makeStyles({
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  actions: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalM },
+});
+
+export function TokenSignIn({
+  label,
+  fieldLabel,
+  hint,
+  pending,
+  error,
+  onSubmit,
+}: {
+  label: string;
+  fieldLabel: string;
+  hint?: string;
+  pending: boolean;
+  error: unknown;
+  onSubmit: (token: string) => void;
+}) {
+  const styles = useStyles();
+  const [token, setToken] = useState("");
+  const [missing, setMissing] = useState(false);
+  const prepare = usePrepareSignIn();
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setMissing(!token.trim());
+    if (token.trim() && prepare()) onSubmit(token);
+  };
+  return (
+    <form className={styles.form} onSubmit={submit} aria-label={label} noValidate>
+      <Field label={fieldLabel} required hint={hint} validationMessage={missing ? "Paste the token first." : undefined}>
+        <Input type="password" autoComplete="off" value={token} onChange={(_, data) => setToken(data.value)} />
+      </Field>
+      {error != null && <ErrorMessage error={error} title="That token didn't work" />}
+      <div className={styles.actions}>
+        <Button appearance="primary" type="submit" disabled={pending}>
+          Use this token
+        </Button>
+        {pending && <Spinner size="tiny" label="Checking the token…" />}
+      </div>
+    </form>
+  );
+}

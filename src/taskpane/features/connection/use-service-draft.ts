@@ -1,0 +1,94 @@
+// One service's address and settings as typed in its group, saved on "Save" (or just before a
+// sign-in from that group). Saving a new address for a signed-in service marks that sign-in
+// expired, with the reason, instead of signing out: the rest of the pane stays as it is.
+import { useState } from "react";
+import type { ServiceName } from "../../../shared/contract/endpoints";
+import { useApiClient, useConnectionSettings } from "../../api/api-context";
+import { normalizeServerUrl, serviceLabels, validateHeaderName, validateServerUrl, type ConnectionSettings } from "../../api/connection-settings";
+
+export type ServiceDraft = Record<string, string>;
+
+export interface DraftField {
+  key: string;
+  label: string;
+  hint?: string;
+  kind: "url" | "secret" | "text";
+  validate?: (value: string, draft: ServiceDraft) => string | undefined;
+}
+
+const ownOrigin = () => globalThis.location?.origin ?? "";
+
+/** The fields of each service's group (connection-settings.ts ConnectionSettings). */
+export function fieldsOf(service: ServiceName): DraftField[] {
+  const address = (hint: string): DraftField => ({ key: "url", label: "Address", hint, kind: "url", validate: validateServerUrl });
+  switch (service) {
+    case "ejento":
+      return [
+        address(`The Ejento gateway, e.g. https://customer.ejento.ai. Empty: ${ownOrigin()}.`),
+        { key: "apiKey", label: "API key", hint: "Sent as Ocp-Apim-Subscription-Key to Chat (Ejento) only.", kind: "secret" },
+      ];
+    case "indexing":
+      return [
+        address("Empty: the Chat (Ejento) address."),
+        {
+          key: "keyHeader",
+          label: "Key header name",
+          hint: "For example X-Indexing-Key.",
+          kind: "text",
+          validate: (value, draft) =>
+            validateHeaderName(value) ?? (!value.trim() && draft.keyValue?.trim() ? "Give the header's name too, or leave both empty." : undefined),
+        },
+        {
+          key: "keyValue",
+          label: "Key value",
+          kind: "secret",
+          validate: (value, draft) => (!value.trim() && draft.keyHeader?.trim() ? "Give the key's value too, or leave both empty." : undefined),
+        },
+      ];
+    case "documents":
+      return [address(`The Artos Documents API, e.g. https://api.artosai.com. Empty: ${ownOrigin()}.`)];
+    case "batch":
+      return [
+        address(`The tag generator. Empty: ${ownOrigin()}.`),
+        { key: "taggingApiKey", label: "API key", hint: "The tag generator requires it in each job's settings (config.api_key).", kind: "secret" },
+        { key: "modelName", label: "Model name", hint: "The model the tag generator uses (config.model_name).", kind: "text" },
+      ];
+  }
+}
+
+function savedDraft(settings: ConnectionSettings, service: ServiceName): ServiceDraft {
+  return { ...(settings[service] as unknown as ServiceDraft) };
+}
+
+export function useServiceDraft(service: ServiceName) {
+  const client = useApiClient();
+  const settings = useConnectionSettings();
+  const saved = savedDraft(settings, service);
+  const fields = fieldsOf(service);
+  const [draft, setDraft] = useState<ServiceDraft>(saved);
+  const problems: Record<string, string | undefined> = Object.fromEntries(fields.map((f) => [f.key, f.validate?.(draft[f.key] ?? "", draft)]));
+  const changed = fields.some((f) => (draft[f.key] ?? "") !== (saved[f.key] ?? ""));
+
+  /** Saves what was typed; false (with words under the fields) when something can't be used. */
+  const save = (): boolean => {
+    if (fields.some((f) => problems[f.key])) return false;
+    if (!changed) return true;
+    const next: ServiceDraft = Object.fromEntries(
+      fields.map((f) => [f.key, f.kind === "url" ? normalizeServerUrl(draft[f.key] ?? "") : (draft[f.key] ?? "").trim()]),
+    );
+    const before = client.connection(service).baseUrl;
+    client.settings.update({ [service]: { ...saved, ...next } } as Partial<ConnectionSettings>);
+    setDraft(next);
+    const after = client.connection(service).baseUrl;
+    const slot = service === "indexing" ? undefined : service;
+    if (slot && before !== after && client.session.credentials(slot)) {
+      client.session.expire(slot, `The ${serviceLabels[service]} address changed to ${after}. Sign in there; the sign-in at ${before} is no longer used.`);
+    }
+    return true;
+  };
+
+  const set = (key: string, value: string) => setDraft((previous) => ({ ...previous, [key]: value }));
+  return { service, fields, draft, set, problems, changed, save };
+}
+
+export type ServiceDraftState = ReturnType<typeof useServiceDraft>;
