@@ -51,25 +51,35 @@ export function readReturn(env: Pick<PageEnvironment, "location" | "history">): 
   };
 }
 
-async function inOfficeDialog(env: PageEnvironment): Promise<boolean> {
+/** office.js's answer to onReady (undefined when it isn't loaded, fails, or takes too long). */
+async function officeReady(env: PageEnvironment): Promise<{ host?: unknown } | undefined> {
   const office = env.office;
-  if (!office || typeof office.onReady !== "function") return false;
-  const info = await Promise.race([
+  if (!office || typeof office.onReady !== "function") return undefined;
+  return Promise.race([
     Promise.resolve(office.onReady()).catch(() => undefined),
     new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), env.officeTimeoutMs ?? 3000)),
   ]);
-  return info?.host != null && typeof office.context?.ui?.messageParent === "function";
 }
 
-/** Hands the message to the pane; false when there is no pane to hand it to. */
+/**
+ * Hands the message to the pane; false when there is no pane to hand it to. An Office dialog (office.js
+ * names a host) answers with messageParent; a browser popup posts to its opener, at the add-in's
+ * origin only; an Office dialog that names no host but has messageParent still uses it.
+ */
 async function send(env: PageEnvironment, message: SignInMessage): Promise<boolean> {
   const text = JSON.stringify(message);
-  if (await inOfficeDialog(env)) {
-    env.office?.context?.ui?.messageParent?.(text);
+  const info = await officeReady(env);
+  const messageParent = env.office?.context?.ui?.messageParent;
+  if (info?.host != null && typeof messageParent === "function") {
+    messageParent.call(env.office?.context?.ui, text);
     return true;
   }
   if (env.opener) {
     env.opener.postMessage(text, env.location.origin);
+    return true;
+  }
+  if (typeof messageParent === "function") {
+    messageParent.call(env.office?.context?.ui, text);
     return true;
   }
   return false;

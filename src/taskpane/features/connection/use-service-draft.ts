@@ -16,15 +16,13 @@ export interface DraftField {
   validate?: (value: string, draft: ServiceDraft) => string | undefined;
 }
 
-const ownOrigin = () => globalThis.location?.origin ?? "";
-
-/** The fields of each service's group (connection-settings.ts ConnectionSettings). */
-export function fieldsOf(service: ServiceName): DraftField[] {
+/** The fields of each service's group (connection-settings.ts ConnectionSettings); `origin`: where an empty address goes. */
+export function fieldsOf(service: ServiceName, origin: string): DraftField[] {
   const address = (hint: string): DraftField => ({ key: "url", label: "Address", hint, kind: "url", validate: validateServerUrl });
   switch (service) {
     case "ejento":
       return [
-        address(`The Ejento gateway, e.g. https://customer.ejento.ai. Empty: ${ownOrigin()}.`),
+        address(`The Ejento gateway, e.g. https://customer.ejento.ai. Empty: ${origin}.`),
         { key: "apiKey", label: "API key", hint: "Sent as Ocp-Apim-Subscription-Key to Chat (Ejento) only.", kind: "secret" },
       ];
     case "indexing":
@@ -46,10 +44,10 @@ export function fieldsOf(service: ServiceName): DraftField[] {
         },
       ];
     case "documents":
-      return [address(`The Artos Documents API, e.g. https://api.artosai.com. Empty: ${ownOrigin()}.`)];
+      return [address(`The Artos Documents API, e.g. https://api.artosai.com. Empty: ${origin}.`)];
     case "batch":
       return [
-        address(`The tag generator. Empty: ${ownOrigin()}.`),
+        address(`The tag generator. Empty: ${origin}.`),
         { key: "taggingApiKey", label: "API key", hint: "The tag generator requires it in each job's settings (config.api_key).", kind: "secret" },
         { key: "modelName", label: "Model name", hint: "The model the tag generator uses (config.model_name).", kind: "text" },
       ];
@@ -64,7 +62,7 @@ export function useServiceDraft(service: ServiceName) {
   const client = useApiClient();
   const settings = useConnectionSettings();
   const saved = savedDraft(settings, service);
-  const fields = fieldsOf(service);
+  const fields = fieldsOf(service, client.origin);
   const [draft, setDraft] = useState<ServiceDraft>(saved);
   const problems: Record<string, string | undefined> = Object.fromEntries(fields.map((f) => [f.key, f.validate?.(draft[f.key] ?? "", draft)]));
   const changed = fields.some((f) => (draft[f.key] ?? "") !== (saved[f.key] ?? ""));
