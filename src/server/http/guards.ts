@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HttpError } from "../errors";
 import { NOT_AUTHENTICATED, bearerToken, unauthorized, type AuthService, type Caller } from "../services/auth";
 import { secretsEqual } from "../services/tokens";
-import { isApiPath, pathnameOf } from "./api-paths";
+import { isApiPath, pathnameOf, serviceOfRoute } from "./api-paths";
 
 export const API_KEY_HEADER = "ocp-apim-subscription-key";
 
@@ -18,6 +18,11 @@ declare module "fastify" {
      * WebSocket cannot send headers) and answers a wrong one over the socket.
      */
     socketChecksApiKey?: boolean;
+    /**
+     * A page a browser navigates to (the development SSO page and its form post): a navigation
+     * cannot send headers, so it needs no API key.
+     */
+    browserNavigation?: boolean;
   }
 }
 
@@ -36,25 +41,33 @@ export function apiKeyProblem(sent: string | undefined, apiKey: string, where = 
 
 /**
  * When the server has an API key, every API request must carry it. WebSocket upgrades to a route
- * marked socketChecksApiKey are left to that route.
+ * marked socketChecksApiKey are left to that route; routes marked browserNavigation need none.
  */
 export function registerApiKeyCheck(app: FastifyInstance, apiKey: string | null): void {
   if (apiKey === null) return;
   app.addHook("onRequest", async (request) => {
     if (request.method === "OPTIONS" || !isApiPath(pathnameOf(request.url))) return;
     if (request.routeOptions.config?.socketChecksApiKey && isWebSocketUpgrade(request)) return;
+    if (request.routeOptions.config?.browserNavigation) return;
     const sent = request.headers[API_KEY_HEADER];
     const problem = apiKeyProblem(typeof sent === "string" ? sent : undefined, apiKey);
     if (problem) throw new HttpError(401, problem);
   });
 }
 
-/** onRequest hook for routes that need a signed-in caller (Bearer = ejento_access_token). */
+/**
+ * onRequest hook for routes that need a signed-in caller (Bearer = an API token). The route's
+ * service comes from the shared endpoint table, so a token is accepted only by the services its
+ * sign-in was made for (a documents token by documents routes, a batch token by batch routes, a
+ * Sidecar/Ejento token by all).
+ */
 export function requireCaller(auth: AuthService) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
+    const service = serviceOfRoute(request.routeOptions.url);
+    if (!service) throw new Error(`route ${request.routeOptions.url} uses requireCaller but is not in the endpoint table`);
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized(NOT_AUTHENTICATED);
-    request.caller = auth.authenticate(token);
+    request.caller = auth.authenticate(token, service);
   };
 }
 

@@ -114,7 +114,7 @@ function watchJob(
   let caller: Caller;
   try {
     if (!token) throw new HttpError(401, AUTHENTICATION_REQUIRED);
-    caller = auth.authenticate(token);
+    caller = auth.authenticate(token, endpoints.batchSocket.service);
   } catch {
     return refuse(AUTHENTICATION_REQUIRED, AUTHENTICATION_REQUIRED);
   }

@@ -6,10 +6,21 @@
 // never past the sign-in). Refreshing issues a new pair from the same sign-in; it does not extend
 // the sign-in (after SIDECAR_REFRESH_TTL_SECONDS the person signs in again) and does not revoke
 // the previous tokens (they expire on their own). Signing out revokes the sign-in and so every
-// token it ever issued.
+// token it ever issued. The e-mail code and SSO sign-ins (passwordless.ts, sso-dev.ts) make the
+// same kind of sign-in through signInUser.
+//
+// Each sign-in has a face (CONTRACT.md "Services, addresses and credentials"):
+//   sidecar    the Ejento sign-ins above, this server's one sign-in: every face accepts its tokens.
+//   documents  Artos' POST /get-access-token {user_id}: one API token, no refresh token, lives
+//              SIDECAR_TOKEN_TTL_SECONDS; accepted only by routes of the documents service.
+//   batch      the tag generator's POST /api/auth/login {email, password} (ejento.md B1): an access
+//              token (kind "api") and a refresh token (kind "refresh", lives as long as the sign-in).
+//              Refreshing rotates: the refresh token used stops working, as the vendor's does.
+//              Accepted only by routes of the batch service.
+import type { ServiceName } from "../../shared/contract/endpoints";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
-import type { Storage, TokenKind, TokenRecord } from "../storage/storage";
+import type { SignInFace, Storage, TokenKind, TokenRecord, UserWithOrganization } from "../storage/storage";
 import { verifyPassword } from "./passwords";
 import { normalizeEmail } from "./users";
 import { hashToken, newToken } from "./tokens";
@@ -34,6 +45,52 @@ export const NOT_AUTHENTICATED = "Not authenticated";
 export const SESSION_INVALID = "Your session has expired or is not valid. Sign in again.";
 export const SIGN_IN_INVALID = "Your sign-in has expired or was ended. Sign in again.";
 export const BAD_CREDENTIALS = "Incorrect e-mail or password.";
+/** Artos' words for a user id it does not know (artos.md §1.3). */
+export const ARTOS_INVALID_CREDENTIALS = "Invalid authentication credentials";
+/** The tag generator's words (ejento.md B1). */
+export const BATCH_BAD_CREDENTIALS = "Invalid email or password";
+export const BATCH_REFRESH_INVALID = "Invalid or expired refresh token";
+
+/** The services' names in the words a refused token gets. */
+export const SERVICE_NAMES: Record<ServiceName, string> = {
+  ejento: "Ejento",
+  indexing: "Ejento indexing",
+  documents: "Documents",
+  batch: "Batch tagging",
+};
+
+const FACE_NAMES: Record<Exclude<SignInFace, "sidecar">, string> = { documents: SERVICE_NAMES.documents, batch: SERVICE_NAMES.batch };
+
+/** True when a token of a sign-in with this face may call a route of `service`. */
+export function faceAccepts(face: SignInFace, service: ServiceName): boolean {
+  return face === "sidecar" || face === service;
+}
+
+/** The words for a token of another service's sign-in. */
+export function otherServiceToken(face: Exclude<SignInFace, "sidecar">, service: ServiceName): string {
+  return `This token was issued for the ${FACE_NAMES[face]} service; sign in to the ${SERVICE_NAMES[service]} service to call it.`;
+}
+
+/** The tag generator's user object (ejento.md B1). We keep no full name: full_name is null. */
+export interface BatchUser {
+  id: string;
+  email: string;
+  full_name: string | null;
+  is_active: boolean;
+  is_verified: boolean;
+  created_at: string;
+}
+
+export interface BatchTokens {
+  access_token: string;
+  refresh_token: string;
+  token_type: "bearer";
+  expires_in: number;
+}
+
+export function batchUser(user: Pick<UserWithOrganization, "id" | "email" | "created_at">): BatchUser {
+  return { id: user.id, email: user.email, full_name: null, is_active: true, is_verified: true, created_at: user.created_at };
+}
 
 const BEARER_CHALLENGE = { "www-authenticate": "Bearer" };
 
@@ -57,33 +114,101 @@ export class AuthService {
     const user = this.storage.findUserByEmail(normalizeEmail(username));
     const ok = await verifyPassword(password, user?.password_hash ?? null);
     if (!user || !ok) throw unauthorized(BAD_CREDENTIALS);
-    const now = Date.now();
-    // Sign-ins that ended more than a day ago are of no use to anyone.
-    this.storage.purgeSignInsExpiredBefore(now - 24 * 3600 * 1000);
+    return this.signInUser(user.id);
+  }
+
+  /** A new Ejento (face "sidecar") sign-in for a user already identified (e-mail code, SSO). */
+  signInUser(userId: string): TokenPair {
+    const now = this.startSignIn();
     const signInExpiresAt = now + this.config.refreshTtlSeconds * 1000;
     const pair = this.issuePair(now, signInExpiresAt);
-    this.storage.createSignIn(user.id, signInExpiresAt, pair.stored);
+    this.storage.createSignIn(userId, signInExpiresAt, pair.stored, "sidecar");
     return pair.response;
   }
 
   /** New pair for the sign-in behind a valid refresh token (the auth-service access_token). */
   refresh(refreshToken: string): TokenPair {
     const record = this.storage.findToken(hashToken(refreshToken));
-    if (!record || !isUsable(record, "refresh", Date.now())) throw unauthorized(SIGN_IN_INVALID);
+    if (!record || record.face !== "sidecar" || !isUsable(record, "refresh", Date.now())) throw unauthorized(SIGN_IN_INVALID);
     const pair = this.issuePair(Date.now(), record.signInExpiresAt);
     this.storage.addTokens(record.signInId, pair.stored);
     return pair.response;
   }
 
-  /** Ends the sign-in behind either of its tokens, even an expired one. Unknown tokens: no-op. */
+  /**
+   * Ends the Ejento sign-in behind either of its tokens, even an expired one. Unknown tokens, and
+   * tokens of another service's sign-in (each ends through its own service): no-op.
+   */
   logout(token: string): void {
     const record = this.storage.findToken(hashToken(token));
-    if (record) this.storage.revokeSignIn(record.signInId);
+    if (record && record.face === "sidecar") this.storage.revokeSignIn(record.signInId);
   }
 
-  /** The caller behind an ejento_access_token; throws 401 when it is not usable. */
-  authenticate(apiToken: string): Caller {
+  /**
+   * Artos' POST /get-access-token: a documents-only token for the user with this id, living
+   * SIDECAR_TOKEN_TTL_SECONDS, with no refresh token (the client asks again on a 401).
+   */
+  artosToken(userId: string): { access_token: string; token_type: "bearer"; expires_in: number } {
+    const user = userId ? this.storage.findUserById(userId) : undefined;
+    if (!user) throw unauthorized(ARTOS_INVALID_CREDENTIALS);
+    const now = this.startSignIn();
+    const expiresAt = now + this.config.tokenTtlSeconds * 1000;
+    const token = newToken();
+    this.storage.createSignIn(user.id, expiresAt, [{ tokenHash: hashToken(token), kind: "api", expiresAt }], "documents");
+    return { access_token: token, token_type: "bearer", expires_in: this.config.tokenTtlSeconds };
+  }
+
+  /** The tag generator's POST /api/auth/login (ejento.md B1): a batch-only sign-in. */
+  async batchLogin(email: string, password: string): Promise<{ user: BatchUser; tokens: BatchTokens }> {
+    const user = this.storage.findUserByEmail(normalizeEmail(email));
+    const ok = await verifyPassword(password, user?.password_hash ?? null);
+    if (!user || !ok) throw unauthorized(BATCH_BAD_CREDENTIALS);
+    const now = this.startSignIn();
+    const signInExpiresAt = now + this.config.refreshTtlSeconds * 1000;
+    const pair = this.issuePair(now, signInExpiresAt);
+    this.storage.createSignIn(user.id, signInExpiresAt, pair.stored, "batch");
+    return { user: batchUser(user), tokens: batchTokens(pair.response) };
+  }
+
+  /**
+   * The tag generator's POST /api/auth/refresh: a new pair for the batch sign-in behind a valid
+   * refresh token, which is used up (rotation). The sign-in's own end does not move.
+   */
+  batchRefresh(refreshToken: string): BatchTokens {
+    const tokenHash = hashToken(refreshToken);
+    const record = this.storage.findToken(tokenHash);
+    if (!record || record.face !== "batch" || !isUsable(record, "refresh", Date.now())) throw unauthorized(BATCH_REFRESH_INVALID);
+    const pair = this.issuePair(Date.now(), record.signInExpiresAt);
+    this.storage.revokeToken(tokenHash);
+    this.storage.addTokens(record.signInId, pair.stored);
+    return batchTokens(pair.response);
+  }
+
+  /**
+   * The tag generator's POST /api/auth/logout: ends the batch sign-in behind the refresh token
+   * (and behind the bearer token, when one is sent). False when neither named a batch sign-in.
+   */
+  batchLogout(refreshToken: string, bearer: string | null): boolean {
+    let ended = false;
+    for (const token of [refreshToken, bearer]) {
+      const record = token ? this.storage.findToken(hashToken(token)) : undefined;
+      if (record && record.face === "batch" && !record.signInRevoked) {
+        this.storage.revokeSignIn(record.signInId);
+        ended = true;
+      }
+    }
+    return ended;
+  }
+
+  /**
+   * The caller behind an API token, for a route of `service`; throws 401 when the token is not
+   * usable, or was issued by another service's sign-in (a documents token on an Ejento route).
+   */
+  authenticate(apiToken: string, service: ServiceName): Caller {
     const record = this.storage.findToken(hashToken(apiToken));
+    if (record && record.kind === "api" && record.face !== "sidecar" && !faceAccepts(record.face, service)) {
+      throw unauthorized(otherServiceToken(record.face, service));
+    }
     if (!record || !isUsable(record, "api", Date.now())) throw unauthorized(SESSION_INVALID);
     return {
       userId: record.userId,
@@ -92,6 +217,13 @@ export class AuthService {
       organizationName: record.organizationName,
       signInId: record.signInId,
     };
+  }
+
+  /** Now (epoch ms), after forgetting sign-ins that ended more than a day ago (of no use to anyone). */
+  private startSignIn(): number {
+    const now = Date.now();
+    this.storage.purgeSignInsExpiredBefore(now - 24 * 3600 * 1000);
+    return now;
   }
 
   private issuePair(now: number, signInExpiresAt: number) {
@@ -111,6 +243,10 @@ export class AuthService {
       },
     };
   }
+}
+
+function batchTokens(pair: TokenPair): BatchTokens {
+  return { access_token: pair.ejento_access_token, refresh_token: pair.access_token, token_type: "bearer", expires_in: pair.expires_in };
 }
 
 function isUsable(record: TokenRecord, kind: TokenKind, now: number): boolean {

@@ -247,4 +247,29 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX batch_results_status ON batch_results(status);
   `,
+
+  // 5: each vendor's sign-in (CONTRACT.md "Services, addresses and credentials"). A sign-in's face
+  // says which services accept its tokens: 'sidecar' (the Ejento sign-ins: password, e-mail code,
+  // SSO) every face, 'documents' (POST /get-access-token) only the documents service, 'batch'
+  // (POST /api/auth/login) only the tag generator. Passwordless sign-in codes (ejento.md A2.4):
+  // one row per otp_session_id; only an HMAC of the code is kept. user_id NULL = the e-mail has no
+  // account (the session exists so that the answer is the same; its code never verifies).
+  `
+  ALTER TABLE sign_ins ADD COLUMN face TEXT NOT NULL DEFAULT 'sidecar';
+
+  CREATE TABLE otp_sessions (
+    id            TEXT PRIMARY KEY,
+    email         TEXT NOT NULL COLLATE NOCASE,
+    user_id       TEXT REFERENCES users(id) ON DELETE CASCADE,
+    code_hash     TEXT NOT NULL,
+    expires_at    INTEGER NOT NULL,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    codes_issued  INTEGER NOT NULL DEFAULT 1,
+    issued_at     INTEGER NOT NULL,
+    used_at       TEXT,
+    created_at    TEXT NOT NULL
+  );
+  CREATE INDEX otp_sessions_email ON otp_sessions(email, issued_at);
+  CREATE INDEX otp_sessions_expiry ON otp_sessions(expires_at);
+  `,
 ];

@@ -22,6 +22,7 @@ import { ChatStore } from "./chat-store";
 import { DocumentSetStore } from "./document-set-store";
 import { GenerationStore } from "./generation-store";
 import { migrations } from "./migrations";
+import { OtpStore } from "./otp-store";
 import { PassageStore } from "./passage-store";
 import { TemplateStore } from "./template-store";
 import { fsyncDirectory, nowIso, removeQuietly, insertDocumentRow } from "./util";
@@ -46,6 +47,12 @@ export interface UserWithOrganization extends UserRow {
 
 export type TokenKind = "refresh" | "api";
 
+/**
+ * Which services accept a sign-in's tokens: "sidecar" (the Ejento sign-ins, this server's own
+ * one-sign-in) every face, "documents" only the documents service, "batch" only the tag generator.
+ */
+export type SignInFace = "sidecar" | "documents" | "batch";
+
 export interface NewToken {
   tokenHash: string;
   kind: TokenKind;
@@ -60,6 +67,7 @@ export interface TokenRecord {
   signInId: string;
   signInExpiresAt: number;
   signInRevoked: boolean;
+  face: SignInFace;
   userId: string;
   email: string;
   organizationId: string;
@@ -124,6 +132,7 @@ export class Storage {
   readonly generation: GenerationStore;
   readonly chat: ChatStore;
   readonly batch: BatchStore;
+  readonly otp: OtpStore;
 
   /** Prepared statements of the queries every request makes (a token, a document), made once. */
   private readonly hotStatements = new Map<string, Database.Statement>();
@@ -141,6 +150,7 @@ export class Storage {
     this.generation = new GenerationStore(db, this.filesDir, this.tmpDir);
     this.chat = new ChatStore(db);
     this.batch = new BatchStore(db);
+    this.otp = new OtpStore(db);
   }
 
   /** Opens (creating if needed) the data directory and brings the schema up to date. */
@@ -212,6 +222,27 @@ export class Storage {
       .get(email) as UserWithOrganization | undefined;
   }
 
+  findUserById(id: string): UserWithOrganization | undefined {
+    return this.db
+      .prepare(
+        `SELECT u.*, o.name AS organization_name FROM users u
+         JOIN organizations o ON o.id = u.organization_id
+         WHERE u.id = ?`,
+      )
+      .get(id) as UserWithOrganization | undefined;
+  }
+
+  /** Every user with their organization's name, by organization then e-mail (no password hashes). */
+  listUsers(): Array<Omit<UserWithOrganization, "password_hash">> {
+    return this.db
+      .prepare(
+        `SELECT u.id, u.organization_id, u.email, u.created_at, o.name AS organization_name FROM users u
+         JOIN organizations o ON o.id = u.organization_id
+         ORDER BY o.name COLLATE NOCASE, u.email COLLATE NOCASE`,
+      )
+      .all() as Array<Omit<UserWithOrganization, "password_hash">>;
+  }
+
   /**
    * Adds a user, creating the organization when no organization of that name (compared without
    * case) exists. Throws EmailTakenError when the e-mail is taken, in any organization.
@@ -250,12 +281,12 @@ export class Storage {
 
   // ---- sign-ins and tokens -------------------------------------------------------------------
 
-  createSignIn(userId: string, expiresAt: number, tokens: NewToken[]): string {
+  createSignIn(userId: string, expiresAt: number, tokens: NewToken[], face: SignInFace = "sidecar"): string {
     const signInId = randomUUID();
     this.db.transaction(() => {
       this.db
-        .prepare("INSERT INTO sign_ins (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .run(signInId, userId, nowIso(), expiresAt);
+        .prepare("INSERT INTO sign_ins (id, user_id, created_at, expires_at, face) VALUES (?, ?, ?, ?, ?)")
+        .run(signInId, userId, nowIso(), expiresAt, face);
       this.insertTokens(signInId, tokens);
     })();
     return signInId;
@@ -275,7 +306,7 @@ export class Storage {
   findToken(tokenHash: string): TokenRecord | undefined {
     const row = this.hot(
       `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
-              s.revoked_at, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
+              s.revoked_at, s.face, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
        FROM auth_tokens t
        JOIN sign_ins s ON s.id = t.sign_in_id
        JOIN users u ON u.id = s.user_id
@@ -289,6 +320,7 @@ export class Storage {
           sign_in_id: string;
           sign_in_expires_at: number;
           revoked_at: string | null;
+          face: SignInFace;
           user_id: string;
           email: string;
           organization_id: string;
@@ -303,11 +335,17 @@ export class Storage {
       signInId: row.sign_in_id,
       signInExpiresAt: row.sign_in_expires_at,
       signInRevoked: row.revoked_at !== null,
+      face: row.face,
       userId: row.user_id,
       email: row.email,
       organizationId: row.organization_id,
       organizationName: row.organization_name,
     };
+  }
+
+  /** Revokes one token (a rotated refresh token); its sign-in and other tokens go on. */
+  revokeToken(tokenHash: string): void {
+    this.db.prepare("UPDATE auth_tokens SET revoked = 1 WHERE token_hash = ?").run(tokenHash);
   }
 
   /** Ends a sign-in: it and every token it issued stop working. */
