@@ -8,22 +8,25 @@ import fastifyMultipart from "@fastify/multipart";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { HEALTH_PATH } from "../shared/contract/endpoints";
+import { HEALTH_PATH, type ServiceName } from "../shared/contract/endpoints";
 import type { Config } from "./config";
 import { HttpError, UNEXPECTED_ERROR } from "./errors";
-import { isApiPath, pathnameOf } from "./http/api-paths";
+import { isApiPath, pathnameOf, serviceOfPath } from "./http/api-paths";
 import { registerCors } from "./http/cors";
 import { API_KEY_HEADER, registerApiKeyCheck } from "./http/guards";
 import { authRoutes } from "./routes/auth-routes";
 import { CLOSE, batchRoutes } from "./routes/batch-routes";
+import { batchSignInRoutes } from "./routes/batch-sign-in-routes";
 import { chatRoutes } from "./routes/chat-routes";
 import { documentRoutes } from "./routes/document-routes";
 import { documentSetRoutes } from "./routes/document-set-routes";
+import { documentsSignInRoutes } from "./routes/documents-sign-in-routes";
+import { ejentoSignInRoutes } from "./routes/ejento-sign-in-routes";
 import { fileRoutes } from "./routes/file-routes";
 import { sectionRoutes } from "./routes/section-routes";
 import { staticSite } from "./routes/static-site";
 import { templateRoutes } from "./routes/template-routes";
-import { AuthService } from "./services/auth";
+import { AuthService, SERVICE_NAMES } from "./services/auth";
 import { BatchJobService } from "./services/batch/batch-jobs";
 import { TaggingTexts } from "./services/batch/document-text";
 import { BatchEvents } from "./services/batch/events";
@@ -37,6 +40,8 @@ import { DocumentService } from "./services/documents";
 import { GenerateRequestService } from "./services/generation/generate-request";
 import { GenerationPipeline } from "./services/generation/pipeline";
 import { GenerationQueue } from "./services/generation/queue";
+import { MailDelivery } from "./services/mail-delivery";
+import { LogDelivery, PasswordlessService } from "./services/passwordless";
 import { PresignService } from "./services/presign";
 import { OutlineCache } from "./services/sections/outline-cache";
 import { SectionService } from "./services/sections/sections";
@@ -138,10 +143,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       { concurrency: BATCH_CONCURRENCY, documentDelayMs: config.batchDocumentDelayMs, documentTimeoutMs: config.batchDocumentTimeoutMs },
       app.log.child({ component: "batch" }),
     );
+    // The faces this server serves (SIDECAR_SERVICES): only their routes are registered, and only
+    // their background work runs.
+    const serves = (service: ServiceName) => config.services.includes(service);
     // Jobs start once the app is ready, and stop before the database closes (generation jobs back
     // to Pending; a batch document being tagged back to pending, its job still processing).
-    app.addHook("onReady", async () => generationQueue.start());
-    app.addHook("onReady", async () => batchRunner.start());
+    if (serves("documents")) app.addHook("onReady", async () => generationQueue.start());
+    if (serves("batch")) app.addHook("onReady", async () => batchRunner.start());
     app.addHook("preClose", async () => generationQueue.stop());
     app.addHook("preClose", async () => batchRunner.stop());
     app.addHook("onClose", async () => storage.close());
@@ -153,7 +161,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.setValidatorCompiler(validatorCompiler);
     app.setSerializerCompiler(serializerCompiler);
     registerBodyParsers(app);
-    registerErrorHandling(app);
+    registerErrorHandling(app, config.services);
     registerCors(app, config.allowedOrigins);
     registerApiKeyCheck(app, config.apiKey);
     await app.register(fastifyMultipart, { throwFileSizeLimit: false });
@@ -178,19 +186,38 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     );
 
     app.get(HEALTH_PATH, async () => ({ ok: true }));
-    await app.register(authRoutes, { auth });
-    await app.register(documentRoutes, { auth, documents, generation, config });
-    await app.register(templateRoutes, { auth, templates, storage, config });
-    await app.register(documentSetRoutes, { auth, documentSets });
-    await app.register(fileRoutes, { auth, presign, config });
-    await app.register(chatRoutes, { auth, agents, chat });
-    await app.register(sectionRoutes, { auth, sections, logLevel: config.logLevel });
-    await app.register(batchRoutes, {
-      auth,
-      batch: new BatchJobService(storage, batchRunner, batchEvents, config.llm?.model ?? null),
-      apiKey: config.apiKey,
-      keepaliveMs: config.batchKeepaliveMs,
-    });
+    if (serves("ejento")) {
+      const signInLog = app.log.child({ component: "sign-in" });
+      const mail = config.smtp ? new MailDelivery(config.smtp.url, config.smtp.from) : null;
+      if (mail) app.addHook("onClose", async () => mail.close());
+      const passwordless = new PasswordlessService(storage, auth, mail ?? new LogDelivery(signInLog), signInLog);
+      if (config.loginMethods.some((method) => method.endsWith("_sso"))) {
+        signInLog.warn(
+          "Development SSO is on (SIDECAR_LOGIN_METHODS): anyone who can reach this server can sign in as any of its users without a password. Use it only on a development server.",
+        );
+      }
+      await app.register(authRoutes, { auth, loginMethods: config.loginMethods });
+      await app.register(ejentoSignInRoutes, { auth, passwordless, storage, config });
+      await app.register(chatRoutes, { auth, agents, chat });
+    }
+    if (serves("documents")) {
+      await app.register(documentsSignInRoutes, { auth });
+      await app.register(documentRoutes, { auth, documents, generation, config });
+      await app.register(templateRoutes, { auth, templates, storage, config });
+      await app.register(documentSetRoutes, { auth, documentSets });
+      await app.register(fileRoutes, { auth, presign, config });
+      await app.register(sectionRoutes, { auth, sections, logLevel: config.logLevel });
+    }
+    if (serves("batch")) {
+      await app.register(batchSignInRoutes, { auth, storage });
+      await app.register(batchRoutes, {
+        auth,
+        batch: new BatchJobService(storage, batchRunner, batchEvents, config.llm?.model ?? null),
+        apiKey: config.apiKey,
+        keepaliveMs: config.batchKeepaliveMs,
+      });
+    }
+    // indexing: no routes yet (the Ejento corpus upload of ejento.md A6 is not served here).
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;
   } catch (error) {
@@ -246,7 +273,7 @@ const FRAMEWORK_ERRORS: Record<string, (request: FastifyRequest) => { status: nu
   }),
 };
 
-function registerErrorHandling(app: FastifyInstance): void {
+function registerErrorHandling(app: FastifyInstance, services: readonly ServiceName[]): void {
   app.setErrorHandler((error: FastifyError | HttpError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).headers(error.headers).send({ detail: error.detail });
@@ -279,6 +306,13 @@ function registerErrorHandling(app: FastifyInstance): void {
 
   app.setNotFoundHandler((request, reply) => {
     const pathname = pathnameOf(request.url);
+    const service = serviceOfPath(pathname);
+    if (service && !services.includes(service)) {
+      const served = services.map((name) => SERVICE_NAMES[name]).join(", ");
+      return reply.code(404).send({
+        detail: `This server does not serve the ${SERVICE_NAMES[service]} service (it serves: ${served}). Point the ${SERVICE_NAMES[service]} connection at the server that does.`,
+      });
+    }
     const detail = isApiPath(pathname)
       ? `There is no API endpoint ${request.method} ${pathname}. Check the server URL and that the pane and server versions match.`
       : `Nothing is served at ${pathname}.`;

@@ -3,9 +3,19 @@
 // names the variable and says what it should be.
 import path from "node:path";
 import { z } from "zod";
+import { SERVICES, type ServiceName } from "../shared/contract/endpoints";
+import { LOGIN_FLAG_NAMES, type LoginFlagName } from "../shared/wire/auth";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * The Ejento sign-in methods the feature flags can name (ejento.md A2.4). `password` is our
+ * extension (Ejento's own list doesn't name it); the `_sso` ones are served by a development
+ * page on the local server (no identity provider).
+ */
+export const LOGIN_METHODS = LOGIN_FLAG_NAMES;
+export type LoginMethod = LoginFlagName;
 
 export interface Config {
   port: number;
@@ -48,6 +58,12 @@ export interface Config {
   batchKeepaliveMs: number;
   /** The most one document of a batch job may take (reading it and asking the model); then it fails. */
   batchDocumentTimeoutMs: number;
+  /** The faces this server serves (SIDECAR_SERVICES); only their routes are registered. */
+  services: ServiceName[];
+  /** The Ejento sign-in methods that are on (SIDECAR_LOGIN_METHODS); the feature flags say so. */
+  loginMethods: LoginMethod[];
+  /** Where sign-in codes are e-mailed from; null = they are written to the server log (development). */
+  smtp: { url: string; from: string } | null;
 }
 
 const MB = 1024 * 1024;
@@ -92,6 +108,47 @@ function originList() {
             message: `"${origin}" is not an origin; write each as scheme://host[:port] with no path, e.g. https://localhost:3000`,
           });
         }
+      }
+    });
+}
+
+/** A comma list of names, each one of `allowed`, at least one; duplicates dropped, order kept. */
+function nameList<T extends string>(allowed: readonly T[]) {
+  return z
+    .string()
+    .transform((value) => [
+      ...new Set(
+        value
+          .split(",")
+          .map((item) => item.trim().toLowerCase())
+          .filter((item) => item.length > 0),
+      ),
+    ])
+    .superRefine((names, ctx) => {
+      const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
+      if (unknown.length > 0 || names.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a comma-separated list of ${allowed.join(", ")}${unknown.length ? `; not known: ${unknown.join(", ")}` : ""}`,
+        });
+      }
+    })
+    .transform((names) => names as T[]);
+}
+
+function smtpUrl() {
+  return z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      let parsed: URL | null = null;
+      try {
+        parsed = new URL(value);
+      } catch {
+        parsed = null;
+      }
+      if (!parsed || !/^smtps?:$/.test(parsed.protocol) || !parsed.hostname) {
+        ctx.addIssue({ code: "custom", message: "must be an SMTP address as smtp://user:password@host:port (or smtps:// for TLS)" });
       }
     });
 }
@@ -148,7 +205,20 @@ const envSchema = z.object({
   SIDECAR_BATCH_DOCUMENT_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
   SIDECAR_BATCH_KEEPALIVE_MS: wholeNumber(10, 3600 * 1000, " of milliseconds").default(30_000),
   SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS: wholeNumber(100, 3600 * 1000, " of milliseconds").default(120_000),
+  SIDECAR_SERVICES: nameList(SERVICES).default([...SERVICES]),
+  SIDECAR_LOGIN_METHODS: nameList(LOGIN_METHODS).default(["password", "otp"]),
+  SIDECAR_SMTP_URL: smtpUrl().optional(),
+  SIDECAR_SMTP_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/, {
+      message: 'must be an e-mail address, e.g. sidecar@example.com or "Sidecar <sidecar@example.com>"',
+    })
+    .optional(),
 });
+
+/** Variables whose value is never echoed in an error (it holds a password). */
+const SECRET_VARIABLES = new Set(["SIDECAR_SMTP_URL", "SIDECAR_DEMO_PASSWORD"]);
 
 /**
  * Reads the configuration from `env` (empty strings count as unset). Relative directories are
@@ -165,7 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? "environment");
-        const got = raw[name] === undefined ? "" : ` (got "${raw[name]}")`;
+        const got = raw[name] === undefined || SECRET_VARIABLES.has(name) ? "" : ` (got "${raw[name]}")`;
         return `${name} ${issue.message}${got}`;
       }),
     );
@@ -174,6 +244,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   if (e.SIDECAR_REFRESH_TTL_SECONDS < e.SIDECAR_TOKEN_TTL_SECONDS) {
     throw new ConfigError([
       `SIDECAR_REFRESH_TTL_SECONDS (${e.SIDECAR_REFRESH_TTL_SECONDS}) must be at least SIDECAR_TOKEN_TTL_SECONDS (${e.SIDECAR_TOKEN_TTL_SECONDS}): the sign-in has to outlive the tokens it issues`,
+    ]);
+  }
+  if ((e.SIDECAR_SMTP_URL === undefined) !== (e.SIDECAR_SMTP_FROM === undefined)) {
+    const missing = e.SIDECAR_SMTP_URL === undefined ? "SIDECAR_SMTP_URL" : "SIDECAR_SMTP_FROM";
+    throw new ConfigError([
+      `${missing} must be set too: sign-in codes are e-mailed only when both SIDECAR_SMTP_URL and SIDECAR_SMTP_FROM are set (neither = codes go to the server log)`,
     ]);
   }
   return {
@@ -202,6 +278,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     batchDocumentDelayMs: e.SIDECAR_BATCH_DOCUMENT_DELAY_MS,
     batchKeepaliveMs: e.SIDECAR_BATCH_KEEPALIVE_MS,
     batchDocumentTimeoutMs: e.SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS,
+    services: e.SIDECAR_SERVICES,
+    loginMethods: e.SIDECAR_LOGIN_METHODS,
+    smtp: e.SIDECAR_SMTP_URL && e.SIDECAR_SMTP_FROM ? { url: e.SIDECAR_SMTP_URL, from: e.SIDECAR_SMTP_FROM } : null,
   };
 }
 

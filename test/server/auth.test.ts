@@ -88,13 +88,23 @@ describe("sign-in with the default settings", () => {
     expect(((await response.json()) as { detail: string }).detail).toMatch(/not valid JSON/);
   });
 
-  test("me answers with the caller's e-mail and organization", async () => {
+  test("me answers with the caller's id, e-mail and organization in Ejento's envelope", async () => {
     const pair = await signIn(server.url);
     const result = await me(server.url, pair.ejento_access_token);
     expect(result.status).toBe(200);
     expect(result.body).toEqual({
-      email: DEMO.email,
-      organization: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: "demo" },
+      success: true,
+      message: "",
+      data: {
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        email: DEMO.email,
+        first_name: "",
+        last_name: "",
+        name: DEMO.email,
+        is_staff: false,
+        is_superuser: false,
+        organization: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: "demo" },
+      },
     });
   });
 

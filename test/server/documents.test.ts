@@ -32,7 +32,7 @@ beforeAll(async () => {
   server = await startServer();
   token = (await signIn(server.url)).ejento_access_token;
   const me = await fetch(server.url + endpoints.me.path, { headers: bearer(token) });
-  organizationId = ((await me.json()) as { organization: { id: string } }).organization.id;
+  organizationId = ((await me.json()) as { data: { organization: { id: string } } }).data.organization.id;
 });
 afterAll(() => server.close());
 

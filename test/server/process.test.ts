@@ -79,7 +79,7 @@ describe("the server process and the user:add CLI", () => {
     expect(added.output).toMatch(/Added pat@acme\.example to organization "Acme" \(new organization\)/);
     const pat = await signIn(second.url, "pat@acme.example", "correct horse");
     const me = await fetch(second.url + endpoints.me.path, { headers: bearer(pat.ejento_access_token) });
-    expect(((await me.json()) as { organization: { name: string } }).organization.name).toBe("Acme");
+    expect(((await me.json()) as { data: { organization: { name: string } } }).data.organization.name).toBe("Acme");
     expect(await listDocuments(second.url, pat.ejento_access_token)).toEqual([]);
   }, 15_000);
 

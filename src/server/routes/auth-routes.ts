@@ -1,21 +1,25 @@
-// Auth routes (CONTRACT.md "Auth"). Paths come from the shared endpoint table.
+// Ejento auth routes (CONTRACT.md "Auth"): password sign-in, refresh, sign-out, and who am I
+// (GET /api/v2/users/me, the core API's). Paths come from the shared endpoint table. The e-mail
+// code, SSO and feature-flag routes are in ejento-sign-in-routes.ts.
 import type { FastifyInstance } from "fastify";
-import { z } from "zod";
 import { endpoints } from "../../shared/contract/endpoints";
+import { passwordLoginRequest, type EjentoMeResponse } from "../../shared/wire/auth";
+import type { LoginMethod } from "../config";
 import { HttpError } from "../errors";
 import { NOT_AUTHENTICATED, bearerToken, unauthorized, type AuthService } from "../services/auth";
 import { callerOf, requireCaller } from "../http/guards";
 
-const loginBody = z.object({
-  username: z.string().trim().min(1),
-  password: z.string().min(1),
-});
-
-export async function authRoutes(app: FastifyInstance, { auth }: { auth: AuthService }): Promise<void> {
+export async function authRoutes(
+  app: FastifyInstance,
+  { auth, loginMethods }: { auth: AuthService; loginMethods: readonly LoginMethod[] },
+): Promise<void> {
   // Form (application/x-www-form-urlencoded, as OAuth2 password flow clients send) or JSON.
   app.post(endpoints.login.path, async (request) => {
+    if (!loginMethods.includes("password")) {
+      throw new HttpError(403, "Sign-in with a password is turned off on this server (password is not in SIDECAR_LOGIN_METHODS). Sign in another way.");
+    }
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const parsed = loginBody.safeParse(body);
+    const parsed = passwordLoginRequest.safeParse(body);
     if (!parsed.success) {
       const fields = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
       throw new HttpError(
@@ -41,8 +45,22 @@ export async function authRoutes(app: FastifyInstance, { auth }: { auth: AuthSer
     return reply.code(204).send();
   });
 
-  app.get(endpoints.me.path, { onRequest: requireCaller(auth) }, async (request) => {
+  // ejento.md A5.1 in the envelope. We keep no names: name is the e-mail; organization is our extension.
+  app.get(endpoints.me.path, { onRequest: requireCaller(auth) }, async (request): Promise<EjentoMeResponse> => {
     const caller = callerOf(request);
-    return { email: caller.email, organization: { id: caller.organizationId, name: caller.organizationName } };
+    return {
+      success: true,
+      message: "",
+      data: {
+        id: caller.userId,
+        email: caller.email,
+        first_name: "",
+        last_name: "",
+        name: caller.email,
+        is_staff: false,
+        is_superuser: false,
+        organization: { id: caller.organizationId, name: caller.organizationName },
+      },
+    };
   });
 }

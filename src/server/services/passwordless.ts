@@ -1,0 +1,110 @@
+// Passwordless sign-in (ejento.md A2.4): a 6-digit code by e-mail, traded for the Ejento token pair.
+//
+//   request(email)                 → otp_session_id. The same answer whether or not the e-mail has
+//                                    an account; only an account gets a code (by e-mail when SMTP
+//                                    is configured, else in the server log, for development).
+//   request(email, otp_session_id) → a new code in the same session (resend): the tries start again.
+//   verify(otp_session_id, code)   → a new sign-in (face "sidecar", as a password sign-in).
+//
+// A code is valid CODE_TTL_MS and allows MAX_TRIES wrong tries; it verifies once. Only an HMAC of
+// it (keyed by a server secret and the session id) is stored. At most CODES_PER_HOUR codes are
+// issued per e-mail per hour, so a code can't be found by asking for new ones over and over.
+import { createHmac, randomInt, randomUUID } from "node:crypto";
+import type { FastifyBaseLogger } from "fastify";
+import { HttpError } from "../errors";
+import type { Storage } from "../storage/storage";
+import { unauthorized, type AuthService, type TokenPair } from "./auth";
+import { secretsEqual } from "./tokens";
+import { normalizeEmail } from "./users";
+
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const MAX_TRIES = 5;
+export const CODES_PER_HOUR = 10;
+const HOUR_MS = 3600 * 1000;
+
+export const CODE_SENT = "If this e-mail has an account, a sign-in code is on its way. It is valid for 10 minutes.";
+export const REQUEST_NEW_CODE = "This sign-in code is no longer valid (expired, already used, or too many wrong tries). Request a new code.";
+
+/** Sends a sign-in code to a person. */
+export interface CodeDelivery {
+  send(email: string, code: string, validMinutes: number): Promise<void>;
+}
+
+/** Development: the code goes to the server log, as a warning so that it shows at the default level. */
+export class LogDelivery implements CodeDelivery {
+  constructor(private readonly log: FastifyBaseLogger) {}
+
+  async send(email: string, code: string, validMinutes: number): Promise<void> {
+    this.log.warn(`Sign-in code for ${email}: ${code} (valid ${validMinutes} minutes)`);
+  }
+}
+
+export class PasswordlessService {
+  private readonly secret: string;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly auth: AuthService,
+    private readonly delivery: CodeDelivery,
+    private readonly log: FastifyBaseLogger,
+  ) {
+    this.secret = storage.serverSecret("otp-code-hmac");
+  }
+
+  /** Issues a code (a new session, or a resend in `otpSessionId`'s) and answers the session id. */
+  request(email: string, otpSessionId?: string): { otp_session_id: string } {
+    const address = normalizeEmail(email);
+    const now = Date.now();
+    this.storage.otp.purgeExpiredBefore(now - HOUR_MS);
+    if (this.storage.otp.codesIssuedSince(address, now - HOUR_MS) >= CODES_PER_HOUR) {
+      throw new HttpError(429, "Too many sign-in codes were asked for this e-mail in the last hour. Wait a while, then request a new code.");
+    }
+    const user = this.storage.findUserByEmail(address);
+    const existing = otpSessionId ? this.storage.otp.get(otpSessionId) : undefined;
+    // A resend continues its session only for the same e-mail and while it is unused; otherwise a
+    // new session starts (the answer looks the same).
+    const resend = existing && existing.email.toLowerCase() === address && existing.used_at === null ? existing : undefined;
+    const sessionId = resend?.id ?? randomUUID();
+    // An e-mail without an account gets a session whose stored hash no 6-digit code can match.
+    const code = user ? String(randomInt(0, 1_000_000)).padStart(6, "0") : null;
+    const codeHash = this.hash(sessionId, code ?? randomUUID());
+    const expiresAt = now + CODE_TTL_MS;
+    if (resend) this.storage.otp.reissue(sessionId, codeHash, expiresAt, now);
+    else this.storage.otp.create({ id: sessionId, email: address, userId: user?.id ?? null, codeHash, expiresAt, issuedAt: now });
+
+    if (user && code) {
+      // Not awaited: the answer (and how long it takes) doesn't depend on the e-mail having an account.
+      this.delivery.send(user.email, code, CODE_TTL_MS / 60_000).catch((error: unknown) => {
+        this.log.error({ err: error }, `could not send the sign-in code to ${user.email}`);
+      });
+    } else {
+      this.log.info(`Sign-in code asked for ${address}, which has no account; no code was sent`);
+    }
+    return { otp_session_id: sessionId };
+  }
+
+  /** The Ejento token pair for a right code; 401 with words otherwise. */
+  verify(otpSessionId: string, code: string): TokenPair {
+    const session = this.storage.otp.get(otpSessionId);
+    const now = Date.now();
+    if (!session || session.used_at !== null || session.expires_at <= now || session.attempts >= MAX_TRIES) {
+      throw unauthorized(REQUEST_NEW_CODE);
+    }
+    const right = /^\d{6}$/.test(code) && secretsEqual(this.hash(session.id, code), session.code_hash);
+    if (!right || session.user_id === null) {
+      const tries = this.storage.otp.countWrongTry(session.id);
+      const left = MAX_TRIES - tries;
+      throw unauthorized(
+        left > 0
+          ? `Wrong code: ${left} ${left === 1 ? "try" : "tries"} left.`
+          : "Wrong code, and that was the last try. Request a new code.",
+      );
+    }
+    if (!this.storage.otp.markUsed(session.id)) throw unauthorized(REQUEST_NEW_CODE);
+    return this.auth.signInUser(session.user_id);
+  }
+
+  private hash(sessionId: string, code: string): string {
+    return createHmac("sha256", this.secret).update(`${sessionId}:${code}`).digest("hex");
+  }
+}
