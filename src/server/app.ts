@@ -60,7 +60,7 @@ export interface SidecarContext {
   batchRunner: BatchRunner;
   presign: PresignService;
   /** The demo sign-in, when this start created it (first start on an empty data directory). */
-  demoUserCreated: { email: string; password: string } | null;
+  demoUserCreated: { email: string; password: string; userId: string } | null;
 }
 
 declare module "fastify" {

@@ -2,6 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildApp } from "./app";
+import { SERVICES } from "../shared/contract/endpoints";
 import { ConfigError, loadConfig, type Config } from "./config";
 
 function fail(message: string): never {
@@ -61,8 +62,12 @@ async function main(): Promise<void> {
     lines.push(`  The pane is not built yet (no ${config.staticDir}): run npm run build.`);
   }
   if (config.apiKey) lines.push("  API key required:       yes (Ocp-Apim-Subscription-Key)");
+  if (config.services.length < SERVICES.length) lines.push(`  Services served:        ${config.services.join(", ")} (SIDECAR_SERVICES)`);
   const demo = app.sidecar.demoUserCreated;
-  if (demo) lines.push(`Created the demo sign-in: ${demo.email} / ${demo.password}`);
+  if (demo) {
+    lines.push(`Created the demo sign-in: ${demo.email} / ${demo.password}`);
+    if (config.services.includes("documents")) lines.push(`  Its Artos user id (POST /get-access-token): ${demo.userId}`);
+  }
   console.log(lines.join("\n"));
 
   let closing = false;

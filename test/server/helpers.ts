@@ -312,3 +312,49 @@ export function readBackDocx(bytes: Uint8Array): ReadBackDocx {
 export function normalizeSpace(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+// ---- each vendor's sign-in (CONTRACT.md "Services, addresses and credentials") --------------
+
+/** The demo user's id (its Artos user id), read the way a client would: from users/me. */
+export async function userIdOf(url: string, email = DEMO.email, password = DEMO.password): Promise<string> {
+  const pair = await signIn(url, email, password);
+  const response = await fetch(url + endpoints.me.path, { headers: bearer(pair.ejento_access_token) });
+  if (response.status !== 200) throw new Error(`me failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { data: { id: string } }).data.id;
+}
+
+/** Artos' sign-in: POST /get-access-token {user_id} → the documents-only access token. */
+export async function artosSignIn(url: string, userId: string): Promise<string> {
+  const response = await postJson(url, endpoints.artosAccessToken.path, null, { user_id: userId });
+  if (response.status !== 200) throw new Error(`get-access-token failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+export interface BatchSignIn {
+  user: { id: string; email: string; full_name: string | null; is_active: boolean; is_verified: boolean; created_at: string };
+  tokens: { access_token: string; refresh_token: string; token_type: string; expires_in: number };
+}
+
+/** The tag generator's sign-in: POST /api/auth/login {email, password}. */
+export async function batchSignIn(url: string, email = DEMO.email, password = DEMO.password): Promise<BatchSignIn> {
+  const response = await postJson(url, endpoints.batchLogin.path, null, { email, password });
+  if (response.status !== 200) throw new Error(`batch login failed: ${response.status} ${await response.text()}`);
+  return (await response.json()) as BatchSignIn;
+}
+
+/** A log stream for startServer's `logStream` that keeps every line's message, to wait for one. */
+export function logLines() {
+  const lines: Array<{ level: number; msg: string }> = [];
+  return {
+    lines,
+    stream: {
+      write(line: string) {
+        lines.push(JSON.parse(line) as { level: number; msg: string });
+      },
+    },
+    /** The messages (pino levels: 40 warn, 30 info) that match `pattern`, in order. */
+    matching(pattern: RegExp): string[] {
+      return lines.map((line) => line.msg).filter((msg) => typeof msg === "string" && pattern.test(msg));
+    },
+  };
+}

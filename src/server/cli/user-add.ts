@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       password: values.password as string,
     });
     console.log(
-      `Added ${added.email} to organization "${added.organization.name}"${added.organizationCreated ? " (new organization)" : ""}.\nData directory: ${dataDir}\nThey can sign in now.`,
+      `Added ${added.email} to organization "${added.organization.name}"${added.organizationCreated ? " (new organization)" : ""}.\nArtos user id (POST /get-access-token): ${added.userId}\nData directory: ${dataDir}\nThey can sign in now.`,
     );
   } catch (error) {
     if (error instanceof UserInputError) {

@@ -67,13 +67,14 @@ export async function addUser(
 
 /**
  * On a server's first start (no users at all) creates organization "demo" with
- * demo@sidecar.local, so there is something to sign in with. Returns the sign-in when created.
+ * demo@sidecar.local, so there is something to sign in with. Returns the sign-in (and the user's
+ * id, which is also its Artos user id) when created.
  */
 export async function ensureDemoUser(
   storage: Storage,
   password: string,
-): Promise<{ email: string; password: string } | null> {
+): Promise<{ email: string; password: string; userId: string } | null> {
   if (storage.countUsers() > 0) return null;
-  await addUser(storage, { organizationName: DEMO_ORGANIZATION, email: DEMO_EMAIL, password });
-  return { email: DEMO_EMAIL, password };
+  const added = await addUser(storage, { organizationName: DEMO_ORGANIZATION, email: DEMO_EMAIL, password });
+  return { email: DEMO_EMAIL, password, userId: added.userId };
 }
