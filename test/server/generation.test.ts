@@ -3,13 +3,17 @@
 // the request's checks, and organization isolation.
 import path from "node:path";
 import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
+import type { TemplateResponse as Template } from "../../src/server/services/templates";
 import { addUser } from "../../src/server/services/users";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
+import type { ErrorBody } from "../../src/shared/wire/auth";
+import type { DocumentDetailResponse, GenerateAccepted, UploadedDocument as Uploaded } from "../../src/shared/wire/documents";
 import {
   FIXTURE_DIR,
   bearer,
   getJson,
   listDocuments,
+  namedFields,
   normalizeSpace,
   postJson,
   readBackDocx,
@@ -21,30 +25,8 @@ import {
   type TestServer,
 } from "./helpers";
 
-interface Uploaded {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-}
-interface Template {
-  template_id: string;
-  template_name: string;
-  document_type: string;
-  sections: Array<{ section_id: string; section_name: string; order_index: number; level: number; instructions: string }>;
-}
-interface DocumentBody {
-  document: {
-    document_id: string;
-    document_name: string;
-    status: string;
-    s3_key: string;
-    workspace_id: string | null;
-    template: { template_id: string; template_name: string } | null;
-    created_at: string;
-    updated_at: string;
-    sections: Array<{ section_id: string; section_title: string; section_order: number; text: string }>;
-  };
-}
+/** An answer to generate: accepted, or refused with words (400) or the fields it names (422). */
+type GenerateAnswer = Partial<GenerateAccepted & ErrorBody>;
 
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
 const COMPLEX = "openxml-sdk-complex0.docx";
@@ -84,13 +66,13 @@ function requestFor(files: string[], overrides: Record<string, unknown> = {}): R
   };
 }
 
-async function generate(body: unknown, as = token): Promise<{ status: number; body: { message?: string; task_id?: string; detail?: string } }> {
+async function generate(body: unknown, as = token): Promise<{ status: number; body: GenerateAnswer }> {
   const response = await postJson(server.url, endpoints.generateDocument.path, as, body);
-  return { status: response.status, body: (await response.json()) as { message?: string; task_id?: string; detail?: string } };
+  return { status: response.status, body: (await response.json()) as GenerateAnswer };
 }
 
 async function getDocument(id: string, as = token) {
-  return getJson<DocumentBody>(server.url, fillPath(endpoints.getDocument.path, { document_id: id }), as);
+  return getJson<DocumentDetailResponse>(server.url, fillPath(endpoints.getDocument.path, { document_id: id }), as);
 }
 
 async function download(key: string): Promise<Response> {
@@ -371,39 +353,50 @@ describe("the request", () => {
   });
 
   test.each([
-    ["document_type", /Missing required field: document_type\./],
-    ["file_paths", /Missing required field: file_paths\./],
-    ["connector_data_id", /Missing required field: connector_data_id \(or document_set_key\)\./],
-    ["workspace_name", /Missing required field: workspace_name \(or document_set_name\)\./],
-    ["template_id", /Missing required field: template_id \(or generic_mrt_id\)\./],
-    ["output_name", /Missing required field: output_name\./],
-  ])("without %s → 400 naming it", async (field, message) => {
+    ["document_type", "document_type: is required"],
+    ["file_paths", /^file_paths: is required/],
+    ["connector_data_id", "connector_data_id: is required (or send document_set_key)"],
+    ["workspace_name", "workspace_name: is required (or send document_set_name)"],
+    ["template_id", "template_id: is required (or send generic_mrt_id)"],
+    ["output_name", "output_name: is required"],
+  ])("without %s → 422 naming it", async (field, message) => {
     const request = requestFor([NUTRITION]);
     delete request[field];
     const { status, body } = await generate(request);
-    expect(status).toBe(400);
-    expect(body.detail).toMatch(message);
+    expect(status).toBe(422);
+    expect(namedFields(body)).toEqual([field]);
+    expect(body.detail?.[0]).toMatchObject({ loc: ["body", field], msg: typeof message === "string" ? message : expect.stringMatching(message) });
   });
 
-  test("several missing fields are all named; blank strings count as missing", async () => {
+  test("several missing fields are all named in one answer; blank strings count as missing", async () => {
     const { status, body } = await generate({ document_type: "  ", file_paths: [(uploaded.get(NUTRITION) as Uploaded).s3_key] });
-    expect(status).toBe(400);
-    expect(body.detail).toBe(
-      "Cannot generate the document. Missing required fields: document_type, connector_data_id (or document_set_key), workspace_name (or document_set_name), template_id (or generic_mrt_id), output_name.",
-    );
+    expect(status).toBe(422);
+    expect(namedFields(body)).toEqual(["document_type", "connector_data_id", "workspace_name", "template_id", "output_name"]);
   });
 
   test.each([
-    ["an empty file_paths", { file_paths: [] }, /file_paths is empty/],
-    ["file_paths that is not a list", { file_paths: "a/documents/b.docx" }, /file_paths must be a list of s3_key strings/],
-    ["an output_name of just .docx", { output_name: ".docx" }, /output_name is only "\.docx"/],
-    ["an empty selected_section_ids", { selected_section_ids: [] }, /selected_section_ids is empty/],
-    ["a body that is not an object", null, /Send the generation request as a JSON object/],
-  ])("%s → 400", async (_label, change, message) => {
-    const body = change === null ? [] : requestFor([NUTRITION], change as Record<string, unknown>);
-    const response = await generate(body);
-    expect(response.status).toBe(400);
-    expect(response.body.detail).toMatch(message);
+    ["an empty file_paths", { file_paths: [] }, "file_paths", /file_paths: is empty/],
+    ["file_paths that is not a list", { file_paths: "a/documents/b.docx" }, "file_paths", /file_paths: must be a list of s3_key strings/],
+    ["an output_name of just .docx", { output_name: ".docx" }, "output_name", /output_name: is only "\.docx"/],
+    ["an empty selected_section_ids", { selected_section_ids: [] }, "selected_section_ids", /selected_section_ids: is empty/],
+  ])("%s → 422 naming it", async (_label, change, field, message) => {
+    const response = await generate(requestFor([NUTRITION], change));
+    expect(response.status).toBe(422);
+    expect(namedFields(response.body)).toEqual([field]);
+    expect(response.body.detail?.[0]).toMatchObject({ msg: expect.stringMatching(message) });
+  });
+
+  test("a body that is not an object → 422 saying what to send", async () => {
+    const response = await generate([]);
+    expect(response.status).toBe(422);
+    expect(response.body.detail?.[0]).toMatchObject({ loc: ["body"], msg: expect.stringMatching(/Send the generation request as a JSON object/) });
+  });
+
+  test("an alias sent in place of a missing primary name is taken; a primary name wins over its alias", async () => {
+    const request = requestFor([NUTRITION], { connector_data_id: null, document_set_key: workspace.document_set_id, template_id: "builtin-briefing-note", generic_mrt_id: "no-such-template" });
+    const { status, body } = await generate(request);
+    expect(status).toBe(202);
+    await waitForDocument(server.url, token, body.task_id as string);
   });
 
   test("an unknown template → 400 template not found", async () => {

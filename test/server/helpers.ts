@@ -11,7 +11,10 @@ import yauzl from "yauzl";
 import yazl from "yazl";
 import { buildApp, type BuildOptions } from "../../src/server/app";
 import { loadConfig, type Config } from "../../src/server/config";
+import type { DocumentListItem } from "../../src/server/services/documents";
 import { endpoints } from "../../src/shared/contract/endpoints";
+import type { EjentoTokenPair, ErrorBody } from "../../src/shared/wire/auth";
+import type { GenerationStatusResponse } from "../../src/shared/wire/documents";
 
 export const FIXTURE_DIR = path.resolve(__dirname, "../../../shared/fixtures/docx");
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -80,12 +83,7 @@ export async function startServer(
   };
 }
 
-export interface TokenPair {
-  access_token: string;
-  ejento_access_token: string;
-  token_type: string;
-  expires_in: number;
-}
+export type TokenPair = EjentoTokenPair;
 
 export async function signIn(url: string, email = DEMO.email, password = DEMO.password, headers: Record<string, string> = {}): Promise<TokenPair> {
   const response = await fetch(url + endpoints.login.path, {
@@ -113,19 +111,8 @@ export async function upload(
   return fetch(url + endpoints.uploadLocalDocument.path, { method: "POST", headers: bearer(token), body: form });
 }
 
-export interface ListedDocument {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-  created_at: string;
-  updated_at: string;
-  workspace_id: string | null;
-  template: unknown;
-  size_bytes: number;
-  kind: string;
-  status: string;
-  tags: string[];
-}
+/** An entry of the local server's documents list: every field, its own additions too. */
+export type ListedDocument = DocumentListItem;
 
 export async function listDocuments(url: string, token: string): Promise<ListedDocument[]> {
   const response = await fetch(url + endpoints.listDocuments.path, { headers: bearer(token) });
@@ -242,11 +229,12 @@ export async function getJson<T>(url: string, path: string, token: string): Prom
   return { status: response.status, body: (await response.json()) as T };
 }
 
-export interface StatusBody {
-  task_id: string;
-  status: "Pending" | "Ingesting" | "Generating" | "Ready" | "Failed";
-  progress: number | null;
-  error: string | null;
+export type StatusBody = GenerationStatusResponse;
+
+/** The fields a 422 names: each problem's `loc` after "body" (or "params", "querystring"), joined with dots. */
+export function namedFields(body: unknown): string[] {
+  const detail = (body as Partial<ErrorBody> | null)?.detail;
+  return Array.isArray(detail) ? detail.map((problem) => problem.loc.slice(1).join(".")) : [];
 }
 
 /** Polls the status until Ready or Failed; returns every distinct (status, progress) seen, in order. */

@@ -5,13 +5,9 @@ import type { FastifyRequest } from "fastify";
 import { requestBaseUrl } from "../../src/server/http/public-url";
 import { addUser } from "../../src/server/services/users";
 import { endpoints } from "../../src/shared/contract/endpoints";
-import { postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
-
-interface Uploaded {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-}
+import type { ErrorBody } from "../../src/shared/wire/auth";
+import type { PresignedUrlResponse, UploadedDocument as Uploaded } from "../../src/shared/wire/documents";
+import { namedFields, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
 
 let server: TestServer;
 let token: string;
@@ -21,7 +17,7 @@ const NUTRITION = "openxml-sdk-nutrition-report.docx";
 
 async function presign(key: unknown, as: string | null = token, headers: Record<string, string> = {}, url = server.url) {
   const response = await postJson(url, endpoints.presignedUrl.path, as, { key }, headers);
-  return { status: response.status, body: (await response.json()) as { url?: string; detail?: string } };
+  return { status: response.status, body: (await response.json()) as Partial<PresignedUrlResponse & ErrorBody> };
 }
 
 function withParam(url: string, name: string, value: string): string {
@@ -100,14 +96,14 @@ test("an expired URL → 410 (signed with a past expiry; and a 1-second TTL serv
   }
 });
 
-test("a key the caller's organization cannot read → 404; no key → 400; no sign-in → 401", async () => {
+test("a key the caller's organization cannot read → 404; no key → 422 naming it; no sign-in → 401", async () => {
   const theirs = await presign(nutrition.s3_key, otherToken);
   expect(theirs.status).toBe(404);
   expect(theirs.body.detail).toMatch(/no document with the key/);
   expect((await presign("nobody/documents/none.docx")).status).toBe(404);
   const missing = await presign(undefined);
-  expect(missing.status).toBe(400);
-  expect(missing.body.detail).toMatch(/"key"/);
+  expect(missing.status).toBe(422);
+  expect(namedFields(missing.body)).toEqual(["key"]);
   expect((await presign(nutrition.s3_key, null)).status).toBe(401);
 });
 

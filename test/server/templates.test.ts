@@ -1,9 +1,13 @@
 // Templates (built-in and uploaded from a .docx with headings) and document sets, over real HTTP.
+import type { TemplateResponse as Template } from "../../src/server/services/templates";
 import { addUser } from "../../src/server/services/users";
 import { endpoints } from "../../src/shared/contract/endpoints";
+import type { ErrorBody } from "../../src/shared/wire/auth";
+import type { DocumentSet } from "../../src/shared/wire/document-sets";
 import {
   bearer,
   getJson,
+  namedFields,
   postJson,
   readFixture,
   signIn,
@@ -14,28 +18,6 @@ import {
   type TestServer,
 } from "./helpers";
 
-interface Section {
-  section_id: string;
-  section_name: string;
-  order_index: number;
-  level: number;
-  instructions: string;
-}
-interface Template {
-  template_id: string;
-  template_name: string;
-  document_type: string;
-  built_in: boolean;
-  sections: Section[];
-}
-interface DocumentSet {
-  document_set_id: string;
-  document_set_name: string;
-  organization_id: string;
-  details: string | null;
-  documents: string[];
-  version: number;
-}
 
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
@@ -147,7 +129,7 @@ describe("templates", () => {
       expect(section.order_index).toBe(index);
       expect([1, 2, 3]).toContain(section.level);
     });
-    const westEast = body.sections.find((s) => s.section_name === "The West-East Divide") as Section;
+    const westEast = body.sections.find((s) => s.section_name === "The West-East Divide") as Template["sections"][number];
     expect(westEast.level).toBe(2);
     expect(westEast.instructions).toMatch(/^Liselotte Schäfer Elinder reported in her speech/);
     expect(westEast.instructions).not.toContain("Time for action");
@@ -300,13 +282,16 @@ describe("document sets", () => {
   });
 
   test.each([
-    ["no name", {}],
-    ["a blank name", { document_set_name: "   " }],
-    ["a name that is not a string", { document_set_name: 42 }],
-  ])("%s → 400", async (_label, body) => {
+    ["no name", {}, /give the document set a name/],
+    ["a blank name", { document_set_name: "   " }, /give the document set a name/],
+    ["a name that is not a string", { document_set_name: 42 }, /must be a string/],
+    ["a name that is too long", { document_set_name: "x".repeat(201) }, /at most 200 characters/],
+  ])("%s → 422 naming document_set_name", async (_label, body, message) => {
     const response = await postJson(server.url, endpoints.createDocumentSet.path, token, body);
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { detail: string }).detail).toMatch(/Give the document set a name/);
+    expect(response.status).toBe(422);
+    const answer = (await response.json()) as ErrorBody;
+    expect(namedFields(answer)).toEqual(["document_set_name"]);
+    expect(answer.detail[0]).toMatchObject({ msg: expect.stringMatching(message) });
   });
 
   test("a set lists the documents generated into it", async () => {

@@ -1,7 +1,15 @@
 // Documents routes (CONTRACT.md "Documents"), scoped to the caller's organization: upload, list,
 // one document, generation and its status.
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { endpoints } from "../../shared/contract/endpoints";
+import {
+  documentIdParams,
+  generateRequest,
+  type DocumentDetailResponse,
+  type DocumentListResponse,
+  type GenerationStatusResponse,
+} from "../../shared/wire/documents";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
 import { routePath } from "../http/api-paths";
@@ -22,6 +30,7 @@ export async function documentRoutes(
 ): Promise<void> {
   const authenticate = requireCaller(auth);
   const tooLarge = () => documents.tooLarge();
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
   // Any other content type reaches the handler unread, which answers 400 naming the field.
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
@@ -54,24 +63,24 @@ export async function documentRoutes(
     return reply.code(result.created ? 201 : 200).send(result.document);
   });
 
-  app.get(endpoints.listDocuments.path, { onRequest: authenticate }, async (request) => ({
+  app.get(endpoints.listDocuments.path, { onRequest: authenticate }, async (request): Promise<DocumentListResponse> => ({
     documents: documents.list(callerOf(request)),
   }));
 
-  app.post(endpoints.generateDocument.path, { onRequest: authenticate }, async (request, reply) => {
-    const result = generation.generate(callerOf(request), request.body);
-    return reply.code(result.status).send(result.body);
-  });
-
-  app.get<{ Params: { document_id: string } }>(
-    routePath(endpoints.documentStatus.path),
-    { onRequest: authenticate },
-    async (request) => documents.status(callerOf(request), request.params.document_id),
+  // Both alias names of artos.md §3.2 are accepted (the schema moves them to the primary names).
+  api.post(endpoints.generateDocument.path, { onRequest: authenticate, schema: { body: generateRequest } }, async (request, reply) =>
+    reply.code(202).send(generation.generate(callerOf(request), request.body)),
   );
 
-  app.get<{ Params: { document_id: string } }>(
+  api.get(
+    routePath(endpoints.documentStatus.path),
+    { onRequest: authenticate, schema: { params: documentIdParams } },
+    async (request): Promise<GenerationStatusResponse> => documents.status(callerOf(request), request.params.document_id),
+  );
+
+  api.get(
     routePath(endpoints.getDocument.path),
-    { onRequest: authenticate },
-    async (request) => ({ document: await documents.get(callerOf(request), request.params.document_id) }),
+    { onRequest: authenticate, schema: { params: documentIdParams } },
+    async (request): Promise<DocumentDetailResponse> => ({ document: await documents.get(callerOf(request), request.params.document_id) }),
   );
 }

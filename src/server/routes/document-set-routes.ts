@@ -1,6 +1,8 @@
 // Document sets routes (artos.md §7): list and create, per organization.
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { endpoints } from "../../shared/contract/endpoints";
+import { createDocumentSetRequest, type DocumentSetListResponse } from "../../shared/wire/document-sets";
 import { callerOf, requireCaller } from "../http/guards";
 import type { AuthService } from "../services/auth";
 import type { DocumentSetService } from "../services/document-sets";
@@ -11,12 +13,13 @@ export async function documentSetRoutes(
 ): Promise<void> {
   const authenticate = requireCaller(auth);
 
-  app.get(endpoints.listDocumentSets.path, { onRequest: authenticate }, async (request) => ({
+  app.get(endpoints.listDocumentSets.path, { onRequest: authenticate }, async (request): Promise<DocumentSetListResponse> => ({
     document_sets: documentSets.list(callerOf(request)),
   }));
 
   // 201 with the new set; 200 with the existing one when the organization has that name already.
-  app.post(endpoints.createDocumentSet.path, { onRequest: authenticate }, async (request, reply) => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.post(endpoints.createDocumentSet.path, { onRequest: authenticate, schema: { body: createDocumentSetRequest } }, async (request, reply) => {
     const { set, created } = documentSets.create(callerOf(request), request.body);
     return reply.code(created ? 201 : 200).send(set);
   });

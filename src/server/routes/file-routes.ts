@@ -3,7 +3,9 @@
 // no auth header (and no API key: a link must work when opened as it is).
 import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { endpoints } from "../../shared/contract/endpoints";
+import { presignedUrlRequest, signedFileParams, signedFileQuery } from "../../shared/wire/documents";
 import type { Config } from "../config";
 import { routePath } from "../http/api-paths";
 import { callerOf, requireCaller } from "../http/guards";
@@ -24,12 +26,15 @@ export async function fileRoutes(
   app: FastifyInstance,
   { auth, presign, config }: { auth: AuthService; presign: PresignService; config: Config },
 ): Promise<void> {
-  app.post(endpoints.presignedUrl.path, { onRequest: requireCaller(auth) }, async (request) =>
-    presign.presign(callerOf(request), request.body, requestBaseUrl(request, config.publicUrl)),
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.post(endpoints.presignedUrl.path, { onRequest: requireCaller(auth), schema: { body: presignedUrlRequest } }, async (request) =>
+    presign.presign(callerOf(request), request.body.key, requestBaseUrl(request, config.publicUrl)),
   );
 
-  app.get<{ Params: { "*": string }; Querystring: Record<string, unknown> }>(
+  api.get(
     routePath(endpoints.signedFile.path, "key"),
+    { schema: { params: signedFileParams, querystring: signedFileQuery } },
     async (request, reply) => {
       const file = presign.open(request.params["*"], request.query);
       return reply

@@ -1,6 +1,7 @@
 // Templates routes (CONTRACT.md; artos.md §6): the list, and uploading a .docx as a template.
 import type { FastifyInstance } from "fastify";
 import { endpoints } from "../../shared/contract/endpoints";
+import type { TemplateListResponse, TemplateUploadFields } from "../../shared/wire/templates";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
 import { callerOf, requireCaller } from "../http/guards";
@@ -20,18 +21,18 @@ export async function templateRoutes(
   // Any other content type reaches the handler unread, which answers 400 naming the field.
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
 
-  app.get(endpoints.listTemplates.path, { onRequest: authenticate }, async (request) => ({
+  app.get(endpoints.listTemplates.path, { onRequest: authenticate }, async (request): Promise<TemplateListResponse> => ({
     templates: templates.list(callerOf(request)),
   }));
 
-  // multipart: "file" (.docx, checked like a document upload) and optional template_name,
-  // document_type, before or after the file.
+  // multipart (read here, not by a schema): "file" (.docx, checked like a document upload) and
+  // optional template_name, document_type, before or after the file.
   app.post(endpoints.uploadTemplate.path, { onRequest: authenticate }, async (request, reply) => {
     const caller = callerOf(request);
     if (!request.isMultipart()) throw new HttpError(400, SEND_AS_MULTIPART);
     let upload: CheckedDocx | null = null;
     let filename: string | undefined;
-    const fields: Record<string, string> = {};
+    const fields: TemplateUploadFields & Record<string, string> = {};
     try {
       for await (const part of request.parts({ limits: multipartLimits(config.maxUploadBytes) })) {
         if (part.type === "file") {

@@ -1,65 +1,27 @@
 // Documents of an organization in the Artos shape (CONTRACT.md "Documents"): receive an upload,
 // check it is a real .docx, keep it; list them (local and generated); one document with its
 // sections; a generated document's status.
+import type {
+  DocumentDetail,
+  DocumentSection,
+  DocumentSummary,
+  GenerationStatus,
+  GenerationStatusResponse,
+  UploadedDocument,
+} from "../../shared/wire/documents";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
-import type { DocumentStatus } from "../storage/generation-store";
 import type { DocumentRow, Storage } from "../storage/storage";
 import type { Caller } from "./auth";
 import { tagsOf } from "./batch/wire";
 import { receiveCheckedDocx, tooLargeError } from "./docx-upload";
 import type { OutlineCache } from "./sections/outline-cache";
 
-export interface UploadedDocument {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-  status: "Ready";
-}
+/** An entry of the documents list as this server answers it: every field, its own additions too. */
+export type DocumentListItem = Required<DocumentSummary>;
 
-export interface DocumentListItem {
-  document_id: string;
-  document_name: string;
-  /** Where the document is stored; what batch tagging takes as file_path. */
-  s3_key: string;
-  created_at: string;
-  updated_at: string;
-  workspace_id: string | null;
-  template: { template_id: string; template_name: string } | null;
-  size_bytes: number | null;
-  /** "local" (uploaded) or "generated". */
-  kind: string;
-  status: string;
-  /** Saved by the last batch tagging of the document (empty until then). */
-  tags: string[];
-}
-
-export interface DocumentStatusResponse {
-  task_id: string;
-  status: DocumentStatus;
-  progress: number | null;
-  error: string | null;
-}
-
-export interface DocumentSection {
-  section_id: string;
-  section_title: string;
-  section_order: number;
-  text: string;
-}
-
-export interface DocumentDetail {
-  document_id: string;
-  document_name: string;
-  status: string;
-  s3_key: string;
-  workspace_id: string | null;
-  template: { template_id: string; template_name: string } | null;
-  created_at: string;
-  updated_at: string;
-  kind: string;
-  sections: DocumentSection[];
-}
+/** One document as this server answers it (with its kind). */
+export type FullDocumentDetail = Required<DocumentDetail>;
 
 const MAX_NAME_LENGTH = 200;
 const FALLBACK_NAME = "document.docx";
@@ -174,7 +136,7 @@ export class DocumentService {
       workspace_id: row.workspace_id,
       template: templateOf(row),
       size_bytes: row.size_bytes,
-      kind: row.kind,
+      kind: row.kind as DocumentListItem["kind"],
       status: row.status,
       tags: tagsOf(row.tags_json),
     }));
@@ -185,10 +147,10 @@ export class DocumentService {
   }
 
   /** Generation status (CONTRACT.md); a local document is simply Ready. */
-  status(caller: Caller, documentId: string): DocumentStatusResponse {
+  status(caller: Caller, documentId: string): GenerationStatusResponse {
     const row = this.readable(caller, documentId);
     const job = row.kind === "generated" ? this.storage.generation.getJob(documentId) : undefined;
-    const status = row.status as DocumentStatus;
+    const status = row.status as GenerationStatus;
     return {
       task_id: row.document_id,
       status,
@@ -202,7 +164,7 @@ export class DocumentService {
    * (empty until it is Ready); a local document's headings with the text under each — the same
    * sections, ids and titles as get-sections-for-document (docx/outline.ts).
    */
-  async get(caller: Caller, documentId: string): Promise<DocumentDetail> {
+  async get(caller: Caller, documentId: string): Promise<FullDocumentDetail> {
     const row = this.readable(caller, documentId);
     let sections: DocumentSection[];
     if (row.kind === "generated") {
@@ -224,7 +186,7 @@ export class DocumentService {
       template: templateOf(row),
       created_at: artosTimestamp(row.created_at),
       updated_at: artosTimestamp(row.updated_at),
-      kind: row.kind,
+      kind: row.kind as FullDocumentDetail["kind"],
       sections,
     };
   }

@@ -8,6 +8,7 @@
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import { endpoints } from "../../shared/contract/endpoints";
+import type { PresignedUrlResponse, SignedFileQuery } from "../../shared/wire/documents";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
 import type { Storage } from "../storage/storage";
@@ -50,11 +51,7 @@ export class PresignService {
   }
 
   /** POST /generate-presigned-url: the caller's organization must have a Ready document at `key`. */
-  presign(caller: Caller, body: unknown, baseUrl: string, now = Date.now()): { url: string; expires_at: string } {
-    const key = (body as { key?: unknown } | null | undefined)?.key;
-    if (typeof key !== "string" || key.trim() === "") {
-      throw new HttpError(400, 'Send JSON {"key": "<s3_key>"} with the s3_key of one of your documents.');
-    }
+  presign(caller: Caller, key: string, baseUrl: string, now = Date.now()): Required<PresignedUrlResponse> {
     const document = this.storage.findDocumentByS3Key(key);
     if (!document || document.organization_id !== caller.organizationId) {
       throw new HttpError(404, `Your organization has no document with the key "${key}". Use the s3_key from the documents list.`);
@@ -67,9 +64,9 @@ export class PresignService {
   }
 
   /** GET /files/{key}: checks the signature, then the expiry, and finds the file. */
-  open(key: string, query: { expires?: unknown; signature?: unknown }, now = Date.now()): SignedFile {
-    const expiresText = typeof query.expires === "string" ? query.expires : "";
-    const signature = typeof query.signature === "string" ? query.signature : "";
+  open(key: string, query: SignedFileQuery, now = Date.now()): SignedFile {
+    const expiresText = query.expires ?? "";
+    const signature = query.signature ?? "";
     if (!/^\d{1,12}$/.test(expiresText) || !signature) {
       throw new HttpError(403, "This file link is incomplete: it needs its expires and signature parameters. Ask Sidecar for a new link.");
     }

@@ -1,6 +1,7 @@
 // Templates (artos.md §6; CONTRACT.md): the built-ins every organization sees plus each
 // organization's uploaded ones. An uploaded .docx becomes a template whose sections are its
 // headings (Heading 1-3 or outline levels 0-2) and whose instructions are the text under each.
+import type { Template, TemplateSection } from "../../shared/wire/templates";
 import { headingSections } from "../docx/headings";
 import { paragraphsFromXml } from "../docx/paragraphs";
 import { HttpError } from "../errors";
@@ -11,24 +12,9 @@ import { BUILT_IN_TEMPLATES } from "./builtin-templates";
 import { sanitizeDocumentName } from "./documents";
 import type { CheckedDocx } from "./docx-upload";
 
-export interface TemplateSectionResponse {
-  section_id: string;
-  section_name: string;
-  order_index: number;
-  level: number;
-  instructions: string;
-}
-
-export interface TemplateResponse {
-  id: string;
-  template_id: string;
-  template_name: string;
-  document_type: string;
-  built_in: boolean;
-  source_document_name: string | null;
-  created_at: string;
-  updated_at: string;
-  sections: TemplateSectionResponse[];
+/** A template as this server answers it: every field of the wire's, each section's instructions too. */
+export interface TemplateResponse extends Required<Omit<Template, "sections">> {
+  sections: Array<Required<TemplateSection>>;
 }
 
 const MAX_NAME_CHARS = 200;
