@@ -5,18 +5,10 @@
 import { Bookmark, Document, HeadingLevel, LevelFormat, Packer, PageNumber, Paragraph, TextRun } from "docx";
 import { addUser } from "../../src/server/services/users";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
-import { bearer, fixtureNames, getJson, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
-
-interface Uploaded {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-}
-interface Section {
-  section_id: string;
-  section_title: string;
-  section_order: number;
-}
+import type { ErrorBody } from "../../src/shared/wire/auth";
+import type { UploadedDocument as Uploaded } from "../../src/shared/wire/documents";
+import type { SectionListing as Section } from "../../src/shared/wire/sections";
+import { bearer, fixtureNames, getJson, namedFields, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
 
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
 const COMPLEX = "openxml-sdk-complex0.docx";
@@ -28,7 +20,7 @@ const uploaded = new Map<string, Uploaded>();
 
 async function post(path: string, body: unknown, as = token) {
   const response = await postJson(server.url, path, as, body);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { detail?: string } };
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> & Partial<ErrorBody> };
 }
 
 async function sectionsOf(documentId: string, as = token): Promise<Section[]> {
@@ -238,17 +230,22 @@ describe("get-sections-for-document", () => {
     expect(byId.get("international-forum-gastein")?.split("\n")[0]).toBe("Tauernplatz 1");
   });
 
-  test("unknown document → 404, another organization's → 403, no document_id → 400, no sign-in → 401", async () => {
+  test("unknown document → 404, another organization's → 403, no document_id → 422 naming it, no sign-in → 401", async () => {
     const unknown = await post(endpoints.getSectionsForDocument.path, { document_id: "00000000-0000-4000-8000-000000000000" });
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toMatch(/no document with the id "00000000-0000-4000-8000-000000000000"/);
     const foreign = await post(endpoints.getSectionsForDocument.path, { document_id: id(NUTRITION) }, otherToken);
     expect(foreign.status).toBe(403);
     expect(foreign.body.detail).toMatch(/another organization/);
-    for (const body of [{}, { document_id: "  " }, { document_id: 7 }, [], null]) {
+    for (const body of [{}, { document_id: "  " }, { document_id: 7 }]) {
       const bad = await post(endpoints.getSectionsForDocument.path, body);
-      expect(bad.status).toBe(400);
-      expect(bad.body.detail).toMatch(/document_id|JSON object/);
+      expect(bad.status).toBe(422);
+      expect(namedFields(bad.body)).toEqual(["document_id"]);
+    }
+    for (const body of [[], null]) {
+      const bad = await post(endpoints.getSectionsForDocument.path, body);
+      expect(bad.status).toBe(422);
+      expect(bad.body.detail?.[0]).toMatchObject({ loc: ["body"], msg: expect.stringMatching(/JSON object \{"document_id"/) });
     }
     const anonymous = await postJson(server.url, endpoints.getSectionsForDocument.path, null, { document_id: id(NUTRITION) });
     expect(anonymous.status).toBe(401);
@@ -343,11 +340,15 @@ describe("get-section-from-text", () => {
     expect(body.detail).toMatch(/has no headings/);
   });
 
-  test("missing or blank text → 400; another organization's document → 403", async () => {
-    for (const body of [{ document_id: id(NUTRITION) }, { document_id: id(NUTRITION), text: " \r\n " }, { text: "Time for action" }]) {
+  test("missing or blank text → 422 naming it; another organization's document → 403", async () => {
+    for (const [body, field] of [
+      [{ document_id: id(NUTRITION) }, "text"],
+      [{ document_id: id(NUTRITION), text: " \r\n " }, "text"],
+      [{ text: "Time for action" }, "document_id"],
+    ] as const) {
       const response = await post(endpoints.getSectionFromText.path, body);
-      expect(response.status).toBe(400);
-      expect(response.body.detail).toMatch(/Missing required field: (text|document_id)/);
+      expect(response.status).toBe(422);
+      expect(response.body.detail).toEqual([{ loc: ["body", field], msg: `${field}: is required`, type: expect.any(String) }]);
     }
     const foreign = await post(endpoints.getSectionFromText.path, { document_id: id(NUTRITION), text: "Time for action" }, otherToken);
     expect(foreign.status).toBe(403);

@@ -4,12 +4,17 @@
 // and the outline cache behind it all (one build per document version, bounded).
 import path from "node:path";
 import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
-import { OutlineCache } from "../../src/server/services/sections/outline-cache";
+import { OutlineCache, type SourceEntry as Source } from "../../src/server/services/sections/outline-cache";
 import { addUser } from "../../src/server/services/users";
 import { endpoints } from "../../src/shared/contract/endpoints";
+import type { ErrorBody } from "../../src/shared/wire/auth";
+import type { UploadedDocument as Uploaded } from "../../src/shared/wire/documents";
+import type { SectionSources as WireSectionSources, SourceContext as Context } from "../../src/shared/wire/sections";
+import type { TemplateSection } from "../../src/shared/wire/templates";
 import {
   FIXTURE_DIR,
   getJson,
+  namedFields,
   normalizeSpace,
   postJson,
   readFixture,
@@ -20,39 +25,8 @@ import {
   type TestServer,
 } from "./helpers";
 
-interface Uploaded {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-}
-interface Source {
-  document_source_id: string;
-  document_source_name: string;
-  referenced_text: string;
-  s3_key: string;
-  passage_id: string;
-  passage_index: number;
-}
-interface SectionSources {
-  section_id: string;
-  section_title: string;
-  sources: Source[];
-}
-interface Context {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-  passage_id: string;
-  passage_index: number;
-  before: string[];
-  passage: string;
-  after: string[];
-}
-interface TemplateSection {
-  section_id: string;
-  section_name: string;
-  order_index: number;
-}
+/** The local server's sources carry passage_id and passage_index. */
+type SectionSources = Omit<WireSectionSources, "sources"> & { sources: Source[] };
 
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
 const COMPLEX = "openxml-sdk-complex0.docx";
@@ -71,7 +45,7 @@ let stored: Array<{ section_id: string; section_title: string; text: string }>;
 
 async function post<T = Record<string, unknown>>(path: string, body: unknown, as = token) {
   const response = await postJson(server.url, path, as, body);
-  return { status: response.status, body: (await response.json()) as T & { detail?: string } };
+  return { status: response.status, body: (await response.json()) as T & Partial<ErrorBody> };
 }
 
 const sources = (body: unknown, as = token) => post<SectionSources>(endpoints.getSourcesForSelectedText.path, body, as);
@@ -214,13 +188,15 @@ describe("a generated document's sections and sources", () => {
     expect(madeUp.body.detail).toMatch(/No section of "Sources panel study.docx" contains the selected text/);
   });
 
-  test("neither section_id nor selected_text → 400; an unknown section → 404 naming it; ids are compared byte for byte", async () => {
+  test("neither section_id nor selected_text → 422; an unknown section → 404 naming it; ids are compared byte for byte", async () => {
     for (const body of [{ document_id: generatedId }, { document_id: generatedId, section_id: null, selected_text: "  " }, { document_id: generatedId, section_id: "" }]) {
       const response = await sources(body);
-      expect(response.status).toBe(400);
-      expect(response.body.detail).toMatch(/Send a section_id or the selected_text/);
+      expect(response.status).toBe(422);
+      expect(response.body.detail?.[0]).toMatchObject({ loc: ["body", "section_id"], msg: expect.stringMatching(/send a section_id or the selected_text/) });
     }
-    expect((await sources({ document_id: generatedId, section_id: 42 })).status).toBe(400);
+    const notText = await sources({ document_id: generatedId, section_id: 42 });
+    expect(notText.status).toBe(422);
+    expect(namedFields(notText.body)).toEqual(["section_id"]);
     const unknown = await sources({ document_id: generatedId, section_id: "no-such-section" });
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toMatch(/has no section with the id "no-such-section"/);
@@ -279,7 +255,7 @@ describe("a source passage in context", () => {
     expect(checked.size).toBeGreaterThan(3);
   });
 
-  test("paragraphs asks for more or less context; out of range → 400", async () => {
+  test("paragraphs asks for more or less context; out of range → 422 naming it", async () => {
     const source = allSources().find((s) => s.passage_index >= 3) ?? allSources()[0];
     const one = await context({ document_source_id: source?.document_source_id, passage_id: source?.passage_id, paragraphs: 1 });
     expect(one.status).toBe(200);
@@ -288,10 +264,11 @@ describe("a source passage in context", () => {
     const none = await context({ document_source_id: source?.document_source_id, passage_id: source?.passage_id, paragraphs: 0 });
     expect([none.body.before, none.body.after]).toEqual([[], []]);
     const bad = await context({ document_source_id: source?.document_source_id, passage_id: source?.passage_id, paragraphs: 500 });
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
+    expect(bad.body.detail?.[0]).toMatchObject({ msg: "paragraphs: must be a whole number from 0 to 20" });
   });
 
-  test("another organization → 403; a passage of another document or none → 404; missing fields → 400", async () => {
+  test("another organization → 403; a passage of another document or none → 404; missing fields → 422 naming them", async () => {
     const [source] = allSources();
     if (!source) throw new Error("no sources recorded");
     const body = { document_source_id: source.document_source_id, passage_id: source.passage_id };
@@ -302,8 +279,10 @@ describe("a source passage in context", () => {
     expect(mismatched.body.detail).toMatch(/has no passage/);
     expect((await context({ document_source_id: source.document_source_id, passage_id: "nope:1" })).status).toBe(404);
     expect((await context({ document_source_id: "nope", passage_id: source.passage_id })).status).toBe(404);
-    expect((await context({ passage_id: source.passage_id })).status).toBe(400);
-    expect((await context({ document_source_id: source.document_source_id })).status).toBe(400);
+    const noSource = await context({ passage_id: source.passage_id });
+    expect([noSource.status, namedFields(noSource.body)]).toEqual([422, ["document_source_id"]]);
+    const noPassage = await context({ document_source_id: source.document_source_id });
+    expect([noPassage.status, namedFields(noPassage.body)]).toEqual([422, ["passage_id"]]);
   });
 
   test("the source file itself downloads through a presigned URL made from the source's s3_key", async () => {

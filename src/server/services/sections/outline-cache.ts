@@ -7,6 +7,7 @@
 // rebuilt on its next use. Concurrent requests for a document that is not cached yet share one
 // build. The cache is bounded by entry count and by an estimate of the characters it holds; the
 // least recently used entries go first.
+import type { SectionListing, Source } from "../../../shared/wire/sections";
 import { documentOutline, sectionIds } from "../../docx/outline";
 import { cleanText } from "../../docx/headings";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
@@ -25,20 +26,8 @@ export interface OutlineSection {
   text: string;
 }
 
-export interface SectionListing {
-  section_id: string;
-  section_title: string;
-  section_order: number;
-}
-
-export interface SourceEntry {
-  document_source_id: string;
-  document_source_name: string;
-  referenced_text: string;
-  s3_key: string;
-  passage_id: string;
-  passage_index: number;
-}
+/** A source as this server records it: every field of the wire's, passage_id and passage_index too. */
+export type SourceEntry = Required<Source>;
 
 export interface CachedOutline {
   documentId: string;

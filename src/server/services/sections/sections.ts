@@ -10,71 +10,27 @@
 // Generated documents have their template sections (as stored when generated) and the sources
 // recorded for each; uploaded documents have their headings (docx/outline.ts) and no recorded
 // sources (an empty list: the pane says so). Everything is answered from the outline cache.
+import type {
+  SectionFromTextRequest,
+  SectionListing,
+  SectionSources,
+  SectionsForDocumentRequest,
+  SectionsForDocumentResponse,
+  SourceContext,
+  SourceContextRequest,
+  SourcesForSelectedTextRequest,
+} from "../../../shared/wire/sections";
 import { HttpError } from "../../errors";
 import type { DocumentRow, Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { readableDocument } from "../documents";
 import { cleanText } from "../../docx/headings";
-import type { CachedOutline, OutlineCache, SectionListing, SourceEntry } from "./outline-cache";
-
-export interface SectionsResponse {
-  sections: SectionListing[];
-}
-
-export interface SectionSourcesResponse {
-  section_id: string;
-  section_title: string;
-  sources: SourceEntry[];
-}
-
-export interface SourceContextResponse {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-  passage_id: string;
-  passage_index: number;
-  before: string[];
-  passage: string;
-  after: string[];
-}
+import type { CachedOutline, OutlineCache } from "./outline-cache";
 
 /** Paragraphs of context on each side of a passage, unless the request asks for another number. */
 export const DEFAULT_CONTEXT_PARAGRAPHS = 3;
-const MAX_CONTEXT_PARAGRAPHS = 20;
 /** Longest selection accepted (characters); Word selections of whole books are cut to this. */
 const MAX_SELECTION_CHARS = 200_000;
-
-type Body = Record<string, unknown>;
-
-function objectBody(raw: unknown, shape: string): Body {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw new HttpError(400, `Send a JSON object ${shape}.`);
-  }
-  return raw as Body;
-}
-
-/** A required non-blank string field (kept exactly as sent). */
-function requiredString(body: Body, field: string, shape: string): string {
-  const value = body[field];
-  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
-    throw new HttpError(400, `Missing required field: ${field}. Send a JSON object ${shape}.`);
-  }
-  if (typeof value !== "string") throw new HttpError(400, `${field} must be a string. Send a JSON object ${shape}.`);
-  return value;
-}
-
-/** An optional string field: absent, null or "" count as not sent. */
-function optionalString(body: Body, field: string, shape: string): string | null {
-  const value = body[field];
-  if (value === undefined || value === null || value === "") return null;
-  if (typeof value !== "string") throw new HttpError(400, `${field} must be a string. Send a JSON object ${shape}.`);
-  return value;
-}
-
-const SECTIONS_SHAPE = '{"document_id": "..."}';
-const FROM_TEXT_SHAPE = '{"document_id": "...", "text": "<the selected text>"}';
-const SOURCES_SHAPE = '{"document_id": "...", "section_id": "..."} or {"document_id": "...", "selected_text": "..."}';
-const CONTEXT_SHAPE = '{"document_source_id": "...", "passage_id": "..."} (both from a source of get-sources-for-selected-text)';
 
 /**
  * When a passage is a piece of one long paragraph (passages.ts cuts those at sentence ends), the
@@ -94,29 +50,20 @@ export class SectionService {
     private readonly outlines: OutlineCache,
   ) {}
 
-  async sections(caller: Caller, raw: unknown): Promise<SectionsResponse> {
-    const body = objectBody(raw, SECTIONS_SHAPE);
-    const outline = await this.outlineOf(caller, requiredString(body, "document_id", SECTIONS_SHAPE));
+  async sections(caller: Caller, request: SectionsForDocumentRequest): Promise<SectionsForDocumentResponse> {
+    const outline = await this.outlineOf(caller, request.document_id);
     return { sections: outline.listing };
   }
 
-  async sectionFromText(caller: Caller, raw: unknown): Promise<SectionListing> {
-    const body = objectBody(raw, FROM_TEXT_SHAPE);
-    const documentId = requiredString(body, "document_id", FROM_TEXT_SHAPE);
-    const text = requiredString(body, "text", FROM_TEXT_SHAPE);
-    const outline = await this.outlineOf(caller, documentId);
-    return outline.listing[this.findSection(outline, text)] as SectionListing;
+  async sectionFromText(caller: Caller, request: SectionFromTextRequest): Promise<SectionListing> {
+    const outline = await this.outlineOf(caller, request.document_id);
+    return outline.listing[this.findSection(outline, request.text)] as SectionListing;
   }
 
-  async sourcesForSelectedText(caller: Caller, raw: unknown): Promise<SectionSourcesResponse> {
-    const body = objectBody(raw, SOURCES_SHAPE);
-    const documentId = requiredString(body, "document_id", SOURCES_SHAPE);
-    const sectionId = optionalString(body, "section_id", SOURCES_SHAPE);
-    const selectedText = optionalString(body, "selected_text", SOURCES_SHAPE);
-    if (sectionId === null && (selectedText === null || selectedText.trim() === "")) {
-      throw new HttpError(400, `Send a section_id or the selected_text (or both): ${SOURCES_SHAPE}.`);
-    }
-    const outline = await this.outlineOf(caller, documentId);
+  /** The schema has made sure a section_id or a selected text that is not blank came. */
+  async sourcesForSelectedText(caller: Caller, request: SourcesForSelectedTextRequest): Promise<SectionSources> {
+    const sectionId = request.section_id || null;
+    const outline = await this.outlineOf(caller, request.document_id);
     let index: number;
     if (sectionId !== null) {
       const found = outline.byId.get(sectionId);
@@ -128,7 +75,7 @@ export class SectionService {
       }
       index = found;
     } else {
-      index = this.findSection(outline, selectedText as string);
+      index = this.findSection(outline, request.selected_text ?? "");
     }
     const section = outline.sections[index] as CachedOutline["sections"][number];
     return {
@@ -138,18 +85,9 @@ export class SectionService {
     };
   }
 
-  async sourceContext(caller: Caller, raw: unknown): Promise<SourceContextResponse> {
-    const body = objectBody(raw, CONTEXT_SHAPE);
-    const documentId = requiredString(body, "document_source_id", CONTEXT_SHAPE);
-    const passageId = requiredString(body, "passage_id", CONTEXT_SHAPE);
-    let around = DEFAULT_CONTEXT_PARAGRAPHS;
-    if (body.paragraphs !== undefined && body.paragraphs !== null) {
-      const value = body.paragraphs;
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_CONTEXT_PARAGRAPHS) {
-        throw new HttpError(400, `paragraphs must be a whole number from 0 to ${MAX_CONTEXT_PARAGRAPHS} (paragraphs of context on each side).`);
-      }
-      around = value;
-    }
+  async sourceContext(caller: Caller, request: SourceContextRequest): Promise<SourceContext> {
+    const { document_source_id: documentId, passage_id: passageId } = request;
+    const around = request.paragraphs ?? DEFAULT_CONTEXT_PARAGRAPHS;
     const row = readableDocument(this.storage, caller, documentId);
     const passage = this.storage.passages.get(passageId);
     if (!passage || passage.document_id !== row.document_id) {
