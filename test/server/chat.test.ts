@@ -4,36 +4,18 @@
 // and a client that leaves mid-stream.
 import { addUser } from "../../src/server/services/users";
 import { endpoints } from "../../src/shared/contract/endpoints";
+import type {
+  AgentListResponse,
+  AgentResponse,
+  Answer as EndOutput,
+  AnswerResponse,
+  ChatEvent as StreamEvent,
+  ChatThreadListResponse,
+  EjentoError,
+  FeedbackResponse,
+  ThreadTurnListResponse,
+} from "../../src/shared/wire/chat";
 import { bearer, getJson, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
-
-interface Envelope<T> {
-  success: boolean;
-  message: string;
-  data: T;
-}
-interface Reference {
-  number: number;
-  order: number;
-  url: string;
-  title: string;
-  document_id: string;
-  section_id?: string;
-}
-interface EndOutput {
-  answer: string;
-  references: Reference[];
-  followup_questions: string[];
-  thread_id: number;
-  chat_thread_name: string;
-  agent_response_id: number;
-}
-interface StreamEvent {
-  step: string;
-  delta?: string;
-  message?: string;
-  success?: boolean;
-  output?: EndOutput;
-}
 
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
 const COMPLEX = "openxml-sdk-complex0.docx";
@@ -110,7 +92,7 @@ afterAll(async () => {
 
 describe("agents", () => {
   it("lists the built-in agents in the Ejento envelope", async () => {
-    const { status, body } = await getJson<Envelope<Array<Record<string, unknown>>>>(server.url, endpoints.listAgents.path, token);
+    const { status, body } = await getJson<AgentListResponse>(server.url, endpoints.listAgents.path, token);
     expect(status).toBe(200);
     expect(body.success).toBe(true);
     expect(body.data.map((agent) => agent.agent_name)).toEqual(["Document assistant", "Drafting assistant"]);
@@ -120,9 +102,9 @@ describe("agents", () => {
   });
 
   it("gets one agent; 404 for an unknown one; 401 as the auth guard answers it", async () => {
-    const one = await getJson<Envelope<{ id: number; agent_name: string }>>(server.url, path(endpoints.getAgent.path, { agent_id: 2 }), token);
+    const one = await getJson<AgentResponse>(server.url, path(endpoints.getAgent.path, { agent_id: 2 }), token);
     expect(one.body.data).toMatchObject({ id: 2, agent_name: "Drafting assistant" });
-    const missing = await getJson<Envelope<null>>(server.url, path(endpoints.getAgent.path, { agent_id: 99 }), token);
+    const missing = await getJson<EjentoError>(server.url, path(endpoints.getAgent.path, { agent_id: 99 }), token);
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ success: false, data: null });
     expect(missing.body.message).toMatch(/no agent/);
@@ -151,7 +133,7 @@ describe("streamed answers", () => {
     expect(steps[steps.length - 1]).toBe("end");
 
     const output = endOf(events);
-    const deltas = events.filter((event) => event.step === "assistant_stream").map((event) => event.delta).join("");
+    const deltas = events.flatMap((event) => (event.step === "assistant_stream" ? [event.delta] : [])).join("");
     expect(deltas).toBe(output.answer);
     const cited = [...output.answer.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]));
     expect(cited.length).toBeGreaterThanOrEqual(2);
@@ -186,7 +168,7 @@ describe("streamed answers", () => {
 
   it("grounds only on the caller's organization's documents (foreign and unknown ids are ignored and said so)", async () => {
     const { events } = await stream(ask("How wide are the columns?", { overrides: { document_ids: [otherDocId, "no-such-doc"] } }));
-    const thoughts = events.filter((event) => event.step === "tools_stream").map((event) => event.delta).join("");
+    const thoughts = events.flatMap((event) => (event.step === "tools_stream" ? [event.delta] : [])).join("");
     expect(thoughts).toMatch(/Ignored 2 document ids/);
     const output = endOf(events);
     expect(output.references).toEqual([]);
@@ -207,18 +189,27 @@ describe("streamed answers", () => {
     expect(output.references[0]?.document_id).toBe(complexId);
   });
 
-  it("rejects an empty or too long question with a JSON 400 before any stream, and an unknown agent with 404", async () => {
+  it("rejects an empty or too long question with a JSON 422 naming user_query before any stream, and an unknown agent with 404", async () => {
     for (const body of [ask(""), ask("   "), { chat_thread_id: null }, ask("x".repeat(8001))]) {
       const response = await postJson(server.url, streamPath(1), token, body);
-      expect(response.status).toBe(400);
+      expect(response.status).toBe(422);
       expect(response.headers.get("content-type")).toMatch(/application\/json/);
-      const envelope = (await response.json()) as Envelope<null>;
+      const envelope = (await response.json()) as EjentoError;
       expect(envelope).toMatchObject({ success: false, data: null });
-      expect(envelope.message).toMatch(/user_query|too long/);
+      expect(envelope.message).toMatch(/^user_query: (is required|is too long)/);
+    }
+    for (const [extra, field] of [
+      [{ chat_thread_id: "twelve" }, "chat_thread_id"],
+      [{ overrides: { document_ids: "a,b" } }, "overrides.document_ids"],
+      [{ history: "earlier" }, "history"],
+    ] as const) {
+      const response = await postJson(server.url, streamPath(1), token, ask("Hello?", extra));
+      expect(response.status).toBe(422);
+      expect(((await response.json()) as EjentoError).message).toMatch(new RegExp(`^${field}: `));
     }
     const unknown = await postJson(server.url, streamPath(42), token, ask("Hello?"));
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as Envelope<null>).success).toBe(false);
+    expect(((await unknown.json()) as EjentoError).success).toBe(false);
     const noToken = await postJson(server.url, streamPath(1), null, ask("Hello?"));
     expect(noToken.status).toBe(401);
   });
@@ -233,7 +224,7 @@ describe("threads", () => {
     expect(second.thread_id).toBe(first.thread_id);
     expect(second.agent_response_id).toBeGreaterThan(first.agent_response_id);
 
-    const threads = await getJson<Envelope<Array<{ id: number; chat_thread_name: string; created_at: string; updated_at: string }>>>(
+    const threads = await getJson<ChatThreadListResponse>(
       server.url,
       path(endpoints.listChatThreads.path, { agent_id: 1 }),
       token,
@@ -242,12 +233,12 @@ describe("threads", () => {
     expect(threads.body.data[0]).toMatchObject({ id: first.thread_id, chat_thread_name: "What does the WHO say about obesity?" });
     expect(threads.body.data.filter((thread) => thread.id === first.thread_id)).toHaveLength(1);
     // The other agent's list and the other person's list don't have it.
-    const drafting = await getJson<Envelope<Array<{ id: number }>>>(server.url, path(endpoints.listChatThreads.path, { agent_id: 2 }), token);
+    const drafting = await getJson<ChatThreadListResponse>(server.url, path(endpoints.listChatThreads.path, { agent_id: 2 }), token);
     expect(drafting.body.data.map((thread) => thread.id)).not.toContain(first.thread_id);
-    const theirs = await getJson<Envelope<Array<{ id: number }>>>(server.url, path(endpoints.listChatThreads.path, { agent_id: 1 }), otherToken);
+    const theirs = await getJson<ChatThreadListResponse>(server.url, path(endpoints.listChatThreads.path, { agent_id: 1 }), otherToken);
     expect(theirs.body.data.map((thread) => thread.id)).not.toContain(first.thread_id);
 
-    const turns = await getJson<Envelope<Array<{ id: number; user_query: string; answer: string; references: Reference[]; created_at: string }>>>(
+    const turns = await getJson<ThreadTurnListResponse>(
       server.url,
       path(endpoints.listThreadResponses.path, { thread_id: first.thread_id }),
       token,
@@ -255,9 +246,9 @@ describe("threads", () => {
     expect(turns.body.data.map((turn) => turn.user_query)).toEqual(["What does the WHO say about obesity?", "And what about fruit and vegetable consumption?"]);
     expect(turns.body.data[1]).toMatchObject({ id: second.agent_response_id, answer: second.answer, references: second.references });
 
-    const foreign = await getJson<Envelope<null>>(server.url, path(endpoints.listThreadResponses.path, { thread_id: first.thread_id }), otherToken);
+    const foreign = await getJson<EjentoError>(server.url, path(endpoints.listThreadResponses.path, { thread_id: first.thread_id }), otherToken);
     expect(foreign.status).toBe(403);
-    const missing = await getJson<Envelope<null>>(server.url, path(endpoints.listThreadResponses.path, { thread_id: 999999 }), token);
+    const missing = await getJson<EjentoError>(server.url, path(endpoints.listThreadResponses.path, { thread_id: 999999 }), token);
     expect(missing.status).toBe(404);
     // Someone else's thread (or another agent's) cannot be continued.
     const hijack = await postJson(server.url, streamPath(1), otherToken, ask("Hi", { chat_thread_id: first.thread_id }));
@@ -269,31 +260,40 @@ describe("threads", () => {
   it("answers without streaming in the envelope", async () => {
     const response = await postJson(server.url, path(endpoints.createAgentResponse.path, { agent_id: 2 }), token, ask("Draft an introduction about nutrition policy", { overrides: { document_ids: [nutritionId] } }));
     expect(response.status).toBe(200);
-    const body = (await response.json()) as Envelope<EndOutput>;
+    const body = (await response.json()) as AnswerResponse;
     expect(body.success).toBe(true);
     expect(body.data.answer).toMatch(/^Here is a draft/);
     expect(body.data.answer).toMatch(/\[1\]/);
     expect(body.data.references[0]?.document_id).toBe(nutritionId);
     expect(typeof body.data.thread_id).toBe("number");
     const bad = await postJson(server.url, path(endpoints.createAgentResponse.path, { agent_id: 2 }), token, ask(""));
-    expect(bad.status).toBe(400);
+    expect(bad.status).toBe(422);
+    // A thread id sent as a string of digits (as some Ejento clients send it) continues the thread.
+    const again = await postJson(
+      server.url,
+      path(endpoints.createAgentResponse.path, { agent_id: 2 }),
+      token,
+      ask("Draft a conclusion", { chat_thread_id: String(body.data.thread_id), overrides: { document_ids: [nutritionId] } }),
+    );
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as AnswerResponse).data.thread_id).toBe(body.data.thread_id);
   });
 });
 
 describe("feedback", () => {
-  it("records up and down votes; 400 for another value; 404 for unknown or foreign answers", async () => {
+  it("records up and down votes; 422 naming vote_type for another value; 404 for unknown or foreign answers", async () => {
     const response = await postJson(server.url, path(endpoints.createAgentResponse.path, { agent_id: 1 }), token, ask("What is the West-East divide?"));
-    const { agent_response_id: id } = ((await response.json()) as Envelope<EndOutput>).data;
+    const { agent_response_id: id } = ((await response.json()) as AnswerResponse).data;
     const feedbackPath = path(endpoints.sendFeedback.path, { agent_response_id: id });
     for (const vote_type of ["upvote", "downvote"]) {
       const sent = await postJson(server.url, feedbackPath, token, { vote_type });
       expect(sent.status).toBe(200);
-      expect(await sent.json()).toEqual({ success: true, message: "", data: { id } });
+      expect((await sent.json()) as FeedbackResponse).toEqual({ success: true, message: "", data: { id } });
     }
     expect(server.app.sidecar.storage.chat.getResponse(id)?.vote).toBe("downvote");
     const invalid = await postJson(server.url, feedbackPath, token, { vote_type: "meh" });
-    expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as Envelope<null>).success).toBe(false);
+    expect(invalid.status).toBe(422);
+    expect((await invalid.json()) as EjentoError).toMatchObject({ success: false, message: 'vote_type: must be "upvote" or "downvote"', data: null });
     expect((await postJson(server.url, feedbackPath, otherToken, { vote_type: "upvote" })).status).toBe(404);
     expect((await postJson(server.url, path(endpoints.sendFeedback.path, { agent_response_id: 999999 }), token, { vote_type: "upvote" })).status).toBe(404);
   });
@@ -342,7 +342,7 @@ describe("a client that leaves mid-stream", () => {
     expect(stopped!.deltas_sent).toBeLessThan(5);
     expect(stopped!.deltas_total).toBeGreaterThan(10);
     // No half answer was stored.
-    const threads = await getJson<Envelope<unknown[]>>(slow.url, path(endpoints.listChatThreads.path, { agent_id: 1 }), slowToken);
+    const threads = await getJson<ChatThreadListResponse>(slow.url, path(endpoints.listChatThreads.path, { agent_id: 1 }), slowToken);
     expect(threads.body.data).toEqual([]);
 
     // And the next question is answered in full.

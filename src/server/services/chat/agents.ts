@@ -1,31 +1,9 @@
 // The local server's agents, built in (like the built-in templates): both answer from the
 // person's documents — the ones the pane grounds the chat on, or else the organization's newest.
+import type { Agent } from "../../../shared/wire/chat";
 import { HttpError } from "../../errors";
 
 export type AnswerStyle = "summary" | "draft";
-
-export interface Agent {
-  id: number;
-  agent_name: string;
-  alias: string;
-  description: string;
-  access: string;
-  status: string;
-  is_active: boolean;
-  is_deleted: boolean;
-  prefix_prompt: string;
-  sample_q1: string;
-  sample_q2: string;
-  sample_q3: string;
-  sample_q4: string;
-  conversation_starter_enabled: boolean;
-  pattern: { id: number; name: string; description: string };
-  connected_tool_names: string[];
-  tags: string[];
-  created_by: string;
-  created_on: string;
-  modified_on: string;
-}
 
 const BUILT_IN_AT = "2026-01-01T00:00:00.000Z";
 

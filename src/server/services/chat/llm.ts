@@ -2,8 +2,8 @@
 // `${base}/chat/completions` with stream: true, the numbered passages in the system prompt, each
 // content delta relayed as it arrives.
 import { createParser } from "eventsource-parser";
+import type { Agent } from "../../../shared/wire/chat";
 import { HttpError } from "../../errors";
-import type { Agent } from "./agents";
 import type { Grounding } from "./grounding";
 
 export interface LlmConfig {
