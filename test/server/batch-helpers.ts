@@ -6,39 +6,10 @@ import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
 import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
+import type { ErrorBody } from "../../src/shared/wire/auth";
+import type { BatchControlResponse, BatchStatusResponse } from "../../src/shared/wire/batch";
 import type { Writable } from "node:stream";
 import { bearer, postJson, signIn, startServer, upload, type TestServer } from "./helpers";
-
-export type JobStatus = "pending" | "processing" | "paused" | "completed" | "failed" | "cancelled";
-
-export interface ResultBody {
-  row_id: number;
-  row_number: number;
-  title: string;
-  document_id: string | null;
-  file_path: string;
-  status: "pending" | "processing" | "success" | "failed";
-  success: boolean;
-  tags: string[];
-  error: string | null;
-}
-
-export interface JobStatusBody {
-  job_id: string;
-  status: JobStatus;
-  progress: number;
-  processed_count: number;
-  failed_count: number;
-  total: number;
-  total_documents: number;
-  results_count: number;
-  created_at: string;
-  updated_at: string;
-  finished_at: string | null;
-  error: string | null;
-  config: { num_tags: number; exclusion_words: string[]; model_name: string | null };
-  results: ResultBody[];
-}
 
 /** A socket message, loosely typed (tests check the fields they care about). */
 export type Message = Record<string, unknown> & { type: string };
@@ -76,6 +47,7 @@ export async function uploadDocx(url: string, token: string, bytes: Uint8Array, 
   return (await response.json()) as { document_id: string; s3_key: string };
 }
 
+/** A start body, loosely typed: tests also send malformed ones (src/shared/wire/batch.ts has the real shape). */
 export interface StartBody {
   documents?: unknown;
   config?: unknown;
@@ -99,9 +71,9 @@ export function documentsFor(files: Array<{ s3_key: string }>, titles: string[] 
   return files.map((file, i) => ({ title: titles[i] ?? `Document ${i + 1}`, file_path: file.s3_key, file_source_type: "s3" }));
 }
 
-export async function jobStatus(url: string, token: string, jobId: string): Promise<{ status: number; body: JobStatusBody }> {
+export async function jobStatus(url: string, token: string, jobId: string): Promise<{ status: number; body: BatchStatusResponse }> {
   const response = await fetch(url + fillPath(endpoints.batchStatus.path, { job_id: jobId }), { headers: bearer(token) });
-  return { status: response.status, body: (await response.json()) as JobStatusBody };
+  return { status: response.status, body: (await response.json()) as BatchStatusResponse };
 }
 
 export async function control(
@@ -109,10 +81,10 @@ export async function control(
   token: string,
   jobId: string,
   command: "pause" | "resume" | "cancel",
-): Promise<{ status: number; body: { message?: string; job_id?: string; status?: JobStatus; detail?: string } }> {
+): Promise<{ status: number; body: Partial<BatchControlResponse & ErrorBody> }> {
   const path = { pause: endpoints.pauseBatch.path, resume: endpoints.resumeBatch.path, cancel: endpoints.cancelBatch.path }[command];
   const response = await fetch(url + fillPath(path, { job_id: jobId }), { method: "POST", headers: bearer(token) });
-  return { status: response.status, body: (await response.json()) as { message?: string; job_id?: string; status?: JobStatus; detail?: string } };
+  return { status: response.status, body: (await response.json()) as Partial<BatchControlResponse & ErrorBody> };
 }
 
 /** Polls the status until `done` says so (20 ms apart). */
@@ -120,9 +92,9 @@ export async function waitForJob(
   url: string,
   token: string,
   jobId: string,
-  done: (body: JobStatusBody) => boolean,
+  done: (body: BatchStatusResponse) => boolean,
   timeoutMs = 15_000,
-): Promise<JobStatusBody> {
+): Promise<BatchStatusResponse> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { status, body } = await jobStatus(url, token, jobId);
@@ -133,7 +105,7 @@ export async function waitForJob(
   }
 }
 
-export const isFinished = (body: JobStatusBody) => ["completed", "cancelled", "failed"].includes(body.status);
+export const isFinished = (body: BatchStatusResponse) => ["completed", "cancelled", "failed"].includes(body.status);
 
 /** A real WebSocket client that keeps every message it receives. */
 export class Watcher {

@@ -5,6 +5,8 @@
 import { ConfigError, loadConfig } from "../../src/server/config";
 import { addUser } from "../../src/server/services/users";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
+import type { ErrorBody } from "../../src/shared/wire/auth";
+import type { BatchStatusResponse } from "../../src/shared/wire/batch";
 import {
   TOPICS,
   control,
@@ -19,15 +21,14 @@ import {
   uploadDocx,
   waitForJob,
   type BatchSetup,
-  type JobStatusBody,
 } from "./batch-helpers";
-import { bearer, getJson, postJson, readFixture, signIn } from "./helpers";
+import { bearer, getJson, namedFields, postJson, readFixture, signIn } from "./helpers";
 
 const DELAY_MS = 150;
 
 const setup = useBatchServers();
 
-const finishedCount = (body: JobStatusBody) => body.processed_count + body.failed_count;
+const finishedCount = (body: BatchStatusResponse) => body.processed_count + body.failed_count;
 
 describe("starting a batch", () => {
   let s: BatchSetup;
@@ -121,32 +122,52 @@ describe("starting a batch", () => {
   });
 
   test("no documents → 400; too many → 400; malformed fields → 422 naming the field", async () => {
-    const cases: Array<[unknown, number, string | RegExp]> = [
-      [{}, 400, "No documents provided"],
-      [{ documents: [] }, 400, "No documents provided"],
-      [{ documents: null, config: {} }, 400, "No documents provided"],
-      [{ documents: Array.from({ length: 501 }, () => ({ title: "x", file_path: "y" })) }, 400, /at most 500/],
-      [{ documents: "a.docx" }, 422, /^documents: /],
-      [{ documents: ["a.docx"] }, 422, /^documents\[0\]: /],
-      [{ documents: [{ file_path: 7 }] }, 422, /^documents\[0\]\.file_path: /],
-      [{ documents: [{ file_path: "k" }], config: { num_tags: 2 } }, 422, "config.num_tags: must be a whole number from 3 to 15"],
-      [{ documents: [{ file_path: "k" }], config: { num_tags: 16 } }, 422, "config.num_tags: must be a whole number from 3 to 15"],
-      [{ documents: [{ file_path: "k" }], config: { num_tags: 4.5 } }, 422, "config.num_tags: must be a whole number from 3 to 15"],
-      [{ documents: [{ file_path: "k" }], config: { num_tags: "8" } }, 422, "config.num_tags: must be a whole number from 3 to 15"],
-      [{ documents: [{ file_path: "k" }], config: { num_pages: 0 } }, 422, "config.num_pages: must be a whole number from 1 to 10"],
-      [{ documents: [{ file_path: "k" }], config: { num_pages: 11 } }, 422, "config.num_pages: must be a whole number from 1 to 10"],
-      [{ documents: [{ file_path: "k" }], config: { exclusion_words: "a,b" } }, 422, /^config\.exclusion_words: /],
-      [{ documents: [{ file_path: "k" }], config: "fast" }, 422, /^config: /],
-      [{ documents: [{ file_path: "k" }], column_mapping: [] }, 422, /^column_mapping: /],
-      [{ documents: [{ file_path: "k" }], job_id: "../etc" }, 422, /^job_id: /],
+    const refused: Array<[unknown, string | RegExp]> = [
+      [{}, "No documents provided"],
+      [{ documents: [] }, "No documents provided"],
+      [{ documents: null, config: {} }, "No documents provided"],
+      [{ documents: Array.from({ length: 501 }, () => ({ title: "x", file_path: "y" })) }, /at most 500/],
     ];
-    for (const [body, status, detail] of cases) {
+    for (const [body, detail] of refused) {
       const response = await postJson(s.server.url, endpoints.startBatch.path, s.token, body);
       const answer = (await response.json()) as { detail: string };
-      expect({ body, status: response.status }).toEqual({ body, status });
+      expect({ body, status: response.status }).toEqual({ body, status: 400 });
       if (typeof detail === "string") expect(answer.detail).toBe(detail);
       else expect(answer.detail).toMatch(detail);
     }
+    const malformed: Array<[unknown, string, string | RegExp]> = [
+      [{ documents: "a.docx" }, "documents", /^documents: must be a list of documents/],
+      [{ documents: ["a.docx"] }, "documents.0", /^documents\.0: must be an object/],
+      [{ documents: [{ file_path: 7 }] }, "documents.0.file_path", /^documents\.0\.file_path: must be a string/],
+      [{ documents: [{ file_path: "k", file_source_type: "ftp" }] }, "documents.0.file_source_type", 'documents.0.file_source_type: must be "s3" (file_path is an s3_key) or "url" (file_path is an http(s) address)'],
+      [{ documents: [{ file_path: "ftp://example.invalid/x.docx", file_source_type: "url" }] }, "documents.0.file_path", /^documents\.0\.file_path: must be an absolute http\(s\) address/],
+      [{ documents: [{ file_path: "k" }], config: { num_tags: 2 } }, "config.num_tags", "config.num_tags: must be a whole number from 3 to 15"],
+      [{ documents: [{ file_path: "k" }], config: { num_tags: 16 } }, "config.num_tags", "config.num_tags: must be a whole number from 3 to 15"],
+      [{ documents: [{ file_path: "k" }], config: { num_tags: 4.5 } }, "config.num_tags", "config.num_tags: must be a whole number from 3 to 15"],
+      [{ documents: [{ file_path: "k" }], config: { num_tags: "8" } }, "config.num_tags", "config.num_tags: must be a whole number from 3 to 15"],
+      [{ documents: [{ file_path: "k" }], config: { num_pages: 0 } }, "config.num_pages", "config.num_pages: must be a whole number from 1 to 10"],
+      [{ documents: [{ file_path: "k" }], config: { num_pages: 11 } }, "config.num_pages", "config.num_pages: must be a whole number from 1 to 10"],
+      [{ documents: [{ file_path: "k" }], config: { exclusion_words: "a,b" } }, "config.exclusion_words", /^config\.exclusion_words: /],
+      [{ documents: [{ file_path: "k" }], config: "fast" }, "config", /^config: /],
+      [{ documents: [{ file_path: "k" }], column_mapping: [] }, "column_mapping", /^column_mapping: /],
+      [{ documents: [{ file_path: "k" }], job_id: "../etc" }, "job_id", /^job_id: /],
+    ];
+    for (const [body, field, message] of malformed) {
+      const response = await postJson(s.server.url, endpoints.startBatch.path, s.token, body);
+      const answer = (await response.json()) as ErrorBody;
+      expect({ body, status: response.status, fields: namedFields(answer) }).toEqual({ body, status: 422, fields: [field] });
+      expect(answer.detail[0]).toMatchObject({ msg: typeof message === "string" ? message : expect.stringMatching(message) });
+    }
+    // Case and blanks in file_source_type don't matter; left out it is "s3".
+    const mixed = await startBatch(s.server.url, s.token, {
+      documents: [
+        { title: "Upper", file_path: s.files[0]?.s3_key, file_source_type: " S3 " },
+        { title: "Left out", file_path: s.files[1]?.s3_key },
+      ],
+    });
+    expect(mixed.status).toBe(200);
+    const mixedDone = await waitForJob(s.server.url, s.token, mixed.body.job_id as string, isFinished);
+    expect(mixedDone.results.map((r) => r.status)).toEqual(["success", "success"]);
     // Not JSON at all, and no sign-in.
     const notJson = await fetch(s.server.url + endpoints.startBatch.path, {
       method: "POST",

@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { buildCorpus, cleanTags, exclusionMatcher, foldWord, keywordTags } from "../../src/server/services/batch/keywords";
+import type { BatchStatusResponse } from "../../src/shared/wire/batch";
 import {
   TOPICS,
   documentsFor,
@@ -15,7 +16,6 @@ import {
   topicDocx,
   uploadDocx,
   waitForJob,
-  type JobStatusBody,
 } from "./batch-helpers";
 import { listDocuments, makeTempDir, readFixture, signIn, startServer, type TestServer } from "./helpers";
 
@@ -44,7 +44,7 @@ describe("keyword tags (no model)", () => {
     await server?.close();
   });
 
-  async function tag(names: string[], config: Record<string, unknown> = {}): Promise<JobStatusBody> {
+  async function tag(names: string[], config: Record<string, unknown> = {}): Promise<BatchStatusResponse> {
     const jobId = await startJob(server.url, token, { documents: documentsFor(names.map((name) => files[name] as { s3_key: string }), names), config });
     const done = await waitForJob(server.url, token, jobId, isFinished);
     expect(done.status).toBe("completed");

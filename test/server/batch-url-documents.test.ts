@@ -2,10 +2,11 @@
 // (file_source_type "url"): here two local servers with their own users, one holding the
 // documents, the other tagging them from the links. The tags come back in the job's results; the
 // tagger's own documents list is untouched; a link that is refused, expired or not a Word file
-// fails that document with words, and the signature never shows in them.
+// fails that document with words, and the signature never shows in them; an address that is not
+// an absolute http(s) URL is refused at the start.
 import { endpoints } from "../../src/shared/contract/endpoints";
-import { TOPICS, isFinished, startJob, topicDocx, uploadDocx, waitForJob } from "./batch-helpers";
-import { bearer, listDocuments, signIn, startServer, type TestServer } from "./helpers";
+import { TOPICS, isFinished, startBatch, startJob, topicDocx, uploadDocx, waitForJob } from "./batch-helpers";
+import { bearer, listDocuments, namedFields, signIn, startServer, type TestServer } from "./helpers";
 
 let documentsServer: TestServer;
 let tagger: TestServer;
@@ -53,7 +54,7 @@ test("documents given as presigned URLs are downloaded and tagged; the tags come
   expect(await listDocuments(tagger.url, taggerToken)).toEqual([]);
 });
 
-test("a refused link, a non-Word file and a non-http address each fail their document with words; the signature stays hidden", async () => {
+test("a refused link and a non-Word file each fail their document with words; the signature stays hidden", async () => {
   const good = await presign(files.bees!.s3_key);
   const tampered = good.replace(/signature=[^&]+/, "signature=forged");
   const notWord = `${documentsServer.url}/healthz`;
@@ -61,7 +62,6 @@ test("a refused link, a non-Word file and a non-http address each fail their doc
     documents: [
       { title: "tampered", file_path: tampered, file_source_type: "url" },
       { title: "not word", file_path: notWord, file_source_type: "url" },
-      { title: "ftp", file_path: "ftp://example.invalid/x.docx", file_source_type: "url" },
       { title: "fine", file_path: good, file_source_type: "url" },
     ],
   });
@@ -70,7 +70,19 @@ test("a refused link, a non-Word file and a non-http address each fail their doc
   expect(errorOf("tampered")).toMatch(/could not be downloaded \(HTTP 403\).*expired/);
   expect(errorOf("tampered")).not.toContain("forged");
   expect(errorOf("not word")).toMatch(/not a Word document/);
-  expect(errorOf("ftp")).toMatch(/http\(s\)/);
   expect(done.results.find((r) => r.title === "fine")?.status).toBe("success");
-  expect(done.failed_count).toBe(3);
+  expect(done.failed_count).toBe(2);
+});
+
+test("a url that is not an absolute http(s) address is refused at the start (422 naming it), before any job exists", async () => {
+  const good = await presign(files.bees!.s3_key);
+  const started = await startBatch(tagger.url, taggerToken, {
+    documents: [
+      { title: "fine", file_path: good, file_source_type: "url" },
+      { title: "ftp", file_path: "ftp://example.invalid/x.docx", file_source_type: "url" },
+      { title: "relative", file_path: "/files/x.docx", file_source_type: "url" },
+    ],
+  });
+  expect(started.status).toBe(422);
+  expect(namedFields(started.body)).toEqual(["documents.1.file_path", "documents.2.file_path"]);
 });

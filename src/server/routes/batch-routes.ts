@@ -6,14 +6,24 @@
 // takes it from the Ocp-Apim-Subscription-Key header or `?key=`. Every refusal is said over the
 // socket, then it closes with 1008: a browser never sees the body of a refused upgrade.
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { WebSocket } from "ws";
 import { endpoints } from "../../shared/contract/endpoints";
+import {
+  batchSocketQuery,
+  jobIdParams,
+  startBatchRequest,
+  type BatchSocketMessage,
+  type BatchSocketQuery,
+  type JobIdParams,
+} from "../../shared/wire/batch";
 import { HttpError } from "../errors";
 import { routePath } from "../http/api-paths";
 import { API_KEY_HEADER, apiKeyProblem, callerOf, requireCaller } from "../http/guards";
 import { bearerToken, type AuthService, type Caller } from "../services/auth";
 import { JOB_NOT_FOUND, type BatchJobService, type ControlCommand } from "../services/batch/batch-jobs";
-import { FINAL_MESSAGE_TYPES, type SocketMessage } from "../services/batch/wire";
+import { checkDocumentCount } from "../services/batch/start-request";
+import { FINAL_MESSAGE_TYPES } from "../services/batch/wire";
 
 export const AUTHENTICATION_REQUIRED = "Authentication required";
 
@@ -22,20 +32,25 @@ export const CLOSE = { normal: 1000, goingAway: 1001, policy: 1008 } as const;
 
 const FINAL_REASONS: Record<string, string> = { completed: "Job completed", cancelled: "Job cancelled", error: "Job failed" };
 
-type JobParams = { Params: { job_id: string } };
-type SocketRequest = FastifyRequest<{ Params: { job_id: string }; Querystring: { token?: string; key?: string } }>;
+/** What watching reads of the upgrade request. */
+type SocketRequest = Pick<FastifyRequest, "headers"> & { params: JobIdParams; query: BatchSocketQuery };
 
 export async function batchRoutes(
   app: FastifyInstance,
   { auth, batch, apiKey, keepaliveMs }: { auth: AuthService; batch: BatchJobService; apiKey: string | null; keepaliveMs: number },
 ): Promise<void> {
   const options = { onRequest: requireCaller(auth) };
+  const ofJob = { ...options, schema: { params: jobIdParams } };
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.post(endpoints.startBatch.path, options, async (request) => batch.start(callerOf(request), request.body));
-
-  app.get<JobParams>(routePath(endpoints.batchStatus.path), options, async (request) =>
-    batch.status(callerOf(request), request.params.job_id),
+  // No documents (or too many) is the vendor's 400, said before the schema's 422s.
+  api.post(
+    endpoints.startBatch.path,
+    { ...options, preValidation: async (request) => checkDocumentCount(request.body), schema: { body: startBatchRequest } },
+    async (request) => batch.start(callerOf(request), request.body),
   );
+
+  api.get(routePath(endpoints.batchStatus.path), ofJob, async (request) => batch.status(callerOf(request), request.params.job_id));
 
   const controls: Array<[ControlCommand, string]> = [
     ["pause", endpoints.pauseBatch.path],
@@ -43,13 +58,16 @@ export async function batchRoutes(
     ["cancel", endpoints.cancelBatch.path],
   ];
   for (const [command, path] of controls) {
-    app.post<JobParams>(routePath(path), options, async (request) => batch.control(callerOf(request), request.params.job_id, command));
+    api.post(routePath(path), ofJob, async (request) => batch.control(callerOf(request), request.params.job_id, command));
   }
 
   app.get(endpoints.activeBatches.path, options, async (request) => batch.active(callerOf(request)));
 
-  app.get(routePath(endpoints.batchSocket.path), { websocket: true, config: { socketChecksApiKey: true } }, (socket, request) =>
-    watchJob(socket, request as SocketRequest, { auth, batch, apiKey, keepaliveMs }),
+  // The query's schema never refuses (a refusal is said over the socket, not as a refused upgrade).
+  api.get(
+    routePath(endpoints.batchSocket.path),
+    { websocket: true, config: { socketChecksApiKey: true }, schema: { params: jobIdParams, querystring: batchSocketQuery } },
+    (socket, request) => watchJob(socket, request, { auth, batch, apiKey, keepaliveMs }),
   );
 }
 
@@ -86,7 +104,7 @@ function watchJob(
       if (status) send({ type: "keepalive", job_id: jobId, status });
     }, keepaliveMs);
   };
-  const send = (message: SocketMessage) => {
+  const send = (message: BatchSocketMessage) => {
     if (closed || socket.readyState !== WebSocket.OPEN) return;
     socket.send(JSON.stringify(message));
     armKeepalive();
@@ -106,11 +124,11 @@ function watchJob(
 
   if (apiKey !== null) {
     const header = firstString(request.headers[API_KEY_HEADER]);
-    const problem = apiKeyProblem(header ?? firstString(request.query.key), apiKey, "the Ocp-Apim-Subscription-Key header or the ?key= query parameter");
+    const problem = apiKeyProblem(header ?? request.query.key, apiKey, "the Ocp-Apim-Subscription-Key header or the ?key= query parameter");
     if (problem) return refuse(problem, "API key required");
   }
 
-  const token = firstString(request.query.token) || bearerToken(request.headers.authorization);
+  const token = request.query.token || bearerToken(request.headers.authorization);
   let caller: Caller;
   try {
     if (!token) throw new HttpError(401, AUTHENTICATION_REQUIRED);

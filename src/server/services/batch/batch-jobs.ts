@@ -2,14 +2,23 @@
 // cancel, the caller's open jobs, and watching a job over the WebSocket. A job belongs to the
 // person who started it: for everyone else it does not exist (404 "Job not found").
 import { randomUUID } from "node:crypto";
+import type {
+  ActiveBatchesResponse,
+  BatchControlResponse,
+  BatchJobSummary,
+  BatchSocketMessage,
+  BatchStatusResponse,
+  ParsedStartBatchRequest,
+  StartBatchResponse,
+} from "../../../shared/wire/batch";
 import { HttpError } from "../../errors";
 import { BatchJobExistsError, type BatchCounts, type BatchJobRow, type BatchJobStatus } from "../../storage/batch-store";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import type { BatchEvents, BatchListener } from "./events";
 import type { BatchRunner } from "./runner";
-import { parseStartRequest } from "./start-request";
-import { finalMessage, jobState, progressOf, resultWire, tagsOf, type ResultWire, type SocketMessage } from "./wire";
+import { startRequestOf } from "./start-request";
+import { finalMessage, jobState, progressOf, resultWire, tagsOf } from "./wire";
 
 export const JOB_NOT_FOUND = "Job not found";
 
@@ -36,42 +45,16 @@ export function refusal(command: ControlCommand, status: BatchJobStatus): string
   }
 }
 
-export interface StartResponse {
-  job_id: string;
-  total_documents: number;
-  message: string;
-}
-
-export interface StatusResponse extends ActiveJob {
-  results_count: number;
-  updated_at: string;
-  finished_at: string | null;
-  error: string | null;
-  config: { num_tags: number; exclusion_words: string[]; model_name: string | null };
-  results: ResultWire[];
-}
-
-export interface ActiveJob {
-  job_id: string;
-  status: BatchJobStatus;
-  progress: number;
-  processed_count: number;
-  failed_count: number;
-  total: number;
-  total_documents: number;
-  created_at: string;
-}
-
 export interface Watch {
   /** Sent at once: the catchup, and for a finished job its final message. */
-  messages: SocketMessage[];
+  messages: BatchSocketMessage[];
   /** The job is finished: close after sending `messages`. */
   finished: boolean;
   unsubscribe(): void;
 }
 
 /** What /active lists of a job, and the start of its status. */
-function jobSummary(job: BatchJobRow, counts: BatchCounts): ActiveJob {
+function jobSummary(job: BatchJobRow, counts: BatchCounts): BatchJobSummary {
   return {
     job_id: job.job_id,
     status: job.status,
@@ -93,8 +76,8 @@ export class BatchJobService {
     private readonly modelName: string | null,
   ) {}
 
-  start(caller: Caller, raw: unknown): StartResponse {
-    const request = parseStartRequest(raw);
+  start(caller: Caller, body: ParsedStartBatchRequest): StartBatchResponse {
+    const request = startRequestOf(body);
     const jobId = request.jobId ?? randomUUID();
     try {
       this.storage.batch.createJob({
@@ -119,7 +102,7 @@ export class BatchJobService {
     return { job_id: jobId, total_documents: total, message: `Started processing of ${total} documents` };
   }
 
-  status(caller: Caller, jobId: string): StatusResponse {
+  status(caller: Caller, jobId: string): BatchStatusResponse {
     const job = this.own(caller, jobId);
     const counts = this.storage.batch.counts(jobId);
     const results = this.storage.batch.results(jobId).map(resultWire);
@@ -134,14 +117,14 @@ export class BatchJobService {
     };
   }
 
-  active(caller: Caller): { jobs: ActiveJob[] } {
+  active(caller: Caller): ActiveBatchesResponse {
     return {
       jobs: this.storage.batch.listOpen(caller.userId).map((job) => jobSummary(job, this.storage.batch.counts(job.job_id))),
     };
   }
 
   /** pause / resume / cancel: the new status at once, or 409 saying why not. */
-  control(caller: Caller, jobId: string, command: ControlCommand): { message: string; job_id: string; status: BatchJobStatus } {
+  control(caller: Caller, jobId: string, command: ControlCommand): Required<BatchControlResponse> {
     this.own(caller, jobId);
     const rule = COMMANDS[command];
     const job = this.storage.batch.transition(jobId, rule.from, rule.to);
@@ -171,7 +154,7 @@ export class BatchJobService {
   watch(caller: Caller, jobId: string, listener: BatchListener): Watch {
     const job = this.own(caller, jobId);
     const counts = this.storage.batch.counts(jobId);
-    const catchup: SocketMessage = {
+    const catchup: BatchSocketMessage = {
       type: "catchup",
       job_id: jobId,
       state: jobState(job, counts),

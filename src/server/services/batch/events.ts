@@ -3,9 +3,9 @@
 // follows the database write it reports, so a socket that subscribes and then reads the job's
 // state (in the same tick) misses nothing and sees nothing twice.
 import { EventEmitter } from "node:events";
-import type { SocketMessage } from "./wire";
+import type { BatchSocketMessage } from "../../../shared/wire/batch";
 
-export type BatchListener = (message: SocketMessage) => void;
+export type BatchListener = (message: BatchSocketMessage) => void;
 
 export class BatchEvents {
   private readonly emitter = new EventEmitter();
@@ -15,7 +15,7 @@ export class BatchEvents {
     this.emitter.setMaxListeners(0);
   }
 
-  publish(jobId: string, message: SocketMessage): void {
+  publish(jobId: string, message: BatchSocketMessage): void {
     this.emitter.emit(jobId, message);
   }
 

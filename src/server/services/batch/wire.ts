@@ -1,64 +1,11 @@
-// The shapes batch tagging sends (batch-spec.md): a document's result, the job's counts, and every
-// WebSocket message type. Built here only, so the status route, the socket's catchup and the
-// live messages always agree.
-import type { BatchCounts, BatchJobRow, BatchJobStatus, BatchResultRow, BatchResultStatus } from "../../storage/batch-store";
-
-export interface ResultWire {
-  row_id: number;
-  row_number: number;
-  title: string;
-  document_id: string | null;
-  file_path: string;
-  status: BatchResultStatus;
-  success: boolean;
-  tags: string[];
-  error: string | null;
-}
-
-export interface JobState {
-  status: BatchJobStatus;
-  total: number;
-  processed_count: number;
-  failed_count: number;
-  progress: number;
-}
-
-/** A document started (status processing) or finished (success with tags, failed with error). */
-export interface ProgressMessage {
-  type: "progress";
-  job_id: string;
-  row_id: number;
-  row_number: number;
-  title: string;
-  document_id: string | null;
-  file_path: string;
-  status: BatchResultStatus;
-  success?: boolean;
-  tags?: string[];
-  error?: string | null;
-  progress: number;
-  processed_count: number;
-  failed_count: number;
-}
-
-export type SocketMessage =
-  | { type: "catchup"; job_id: string; state: JobState; results: ResultWire[] }
-  | ProgressMessage
-  | { type: "keepalive"; job_id: string; status: BatchJobStatus }
-  | {
-      type: "completed";
-      job_id: string;
-      total_documents: number;
-      processed_count: number;
-      failed_count: number;
-      processing_time: number;
-      message: string;
-    }
-  | { type: "cancelled"; job_id: string; processed_count: number; failed_count: number; message: string }
-  | { type: "error"; job_id: string; error: string; message?: string };
+// The shapes batch tagging sends (src/shared/wire/batch.ts): a document's result, the job's
+// counts, and every WebSocket message type. Built here only, so the status route, the socket's
+// catchup and the live messages always agree.
+import type { BatchJobState, BatchProgressMessage, BatchResult, BatchSocketMessage } from "../../../shared/wire/batch";
+import type { BatchCounts, BatchJobRow, BatchResultRow } from "../../storage/batch-store";
 
 /** After these the server closes the socket (1000). */
-export const FINAL_MESSAGE_TYPES: ReadonlySet<SocketMessage["type"]> = new Set(["completed", "cancelled", "error"]);
+export const FINAL_MESSAGE_TYPES: ReadonlySet<BatchSocketMessage["type"]> = new Set(["completed", "cancelled", "error"]);
 
 export function tagsOf(json: string | null | undefined): string[] {
   if (!json) return [];
@@ -70,7 +17,7 @@ export function tagsOf(json: string | null | undefined): string[] {
   }
 }
 
-export function resultWire(row: BatchResultRow): ResultWire {
+export function resultWire(row: BatchResultRow): BatchResult {
   return {
     row_id: row.row_id,
     row_number: row.row_id + 1,
@@ -89,7 +36,7 @@ export function progressOf(counts: BatchCounts): number {
   return counts.total === 0 ? 0 : Math.round(((counts.succeeded + counts.failed) / counts.total) * 10_000) / 10_000;
 }
 
-export function jobState(job: BatchJobRow, counts: BatchCounts): JobState {
+export function jobState(job: BatchJobRow, counts: BatchCounts): BatchJobState {
   return {
     status: job.status,
     total: counts.total,
@@ -99,9 +46,9 @@ export function jobState(job: BatchJobRow, counts: BatchCounts): JobState {
   };
 }
 
-export function progressMessage(jobId: string, row: BatchResultRow, counts: BatchCounts): ProgressMessage {
+export function progressMessage(jobId: string, row: BatchResultRow, counts: BatchCounts): BatchProgressMessage {
   const result = resultWire(row);
-  const base: ProgressMessage = {
+  const base: BatchProgressMessage = {
     type: "progress",
     job_id: jobId,
     row_id: result.row_id,
@@ -131,7 +78,7 @@ function plural(count: number, word: string): string {
 }
 
 /** The message for a job that reached a final status; `already` when the observer connected after the end. */
-export function finalMessage(job: BatchJobRow, counts: BatchCounts, already: boolean): SocketMessage | null {
+export function finalMessage(job: BatchJobRow, counts: BatchCounts, already: boolean): BatchSocketMessage | null {
   const left = counts.total - counts.succeeded - counts.failed;
   switch (job.status) {
     case "completed":
