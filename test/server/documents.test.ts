@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { addUser } from "../../src/server/services/users";
 import { endpoints } from "../../src/shared/contract/endpoints";
+import type { UploadedDocument as Uploaded } from "../../src/shared/wire/documents";
 import {
   bearer,
   fixtureNames,
@@ -16,13 +17,6 @@ import {
   upload,
   type TestServer,
 } from "./helpers";
-
-interface Uploaded {
-  document_id: string;
-  document_name: string;
-  s3_key: string;
-  status: string;
-}
 
 let server: TestServer;
 let token: string;

@@ -5,6 +5,7 @@ import path from "node:path";
 import { loadConfig, type ConfigError } from "../../src/server/config";
 import { Storage } from "../../src/server/storage/storage";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
+import type { DocumentSet, DocumentSetListResponse } from "../../src/shared/wire/document-sets";
 import {
   getJson,
   makeTempDir,
@@ -32,12 +33,8 @@ interface Ready {
 async function ready(env: Record<string, string>): Promise<Ready> {
   const server = await startServer(env);
   const token = (await signIn(server.url)).ejento_access_token;
-  const sets = await getJson<{ document_sets: Array<{ document_set_id: string; document_set_name: string }> }>(
-    server.url,
-    endpoints.listDocumentSets.path,
-    token,
-  );
-  const set = sets.body.document_sets[0] as { document_set_id: string; document_set_name: string };
+  const sets = await getJson<DocumentSetListResponse>(server.url, endpoints.listDocumentSets.path, token);
+  const set = sets.body.document_sets[0] as DocumentSet;
   const uploadOne = async () =>
     (await (await upload(server.url, token, readFixture(NUTRITION), `${Math.random()}.docx`)).json()) as { document_id: string; s3_key: string };
   const source = await uploadOne();
