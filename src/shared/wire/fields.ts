@@ -45,3 +45,9 @@ export function objectBody<T extends z.ZodRawShape>(fields: T, shape: string) {
 export function pathParams<const Name extends string>(name: Name) {
   return z.object({ [name]: z.string() } as Record<Name, z.ZodString>);
 }
+
+/**
+ * A body of which only the fields `Sure` are sure to be there: what a client that tolerates a
+ * vendor's gaps relies on (the pane checks those and reads the rest as maybe absent).
+ */
+export type AtLeast<T, Sure extends keyof T> = Pick<T, Sure> & Partial<Omit<T, Sure>>;

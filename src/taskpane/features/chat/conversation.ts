@@ -5,7 +5,8 @@ import { isApiError } from "../../api/api-error";
 import type { HttpClient } from "../../api/http-client";
 import { readJson, writeJson } from "../../api/local-store";
 import type { StreamEvent } from "../../api/sse";
-import { parseReferences, streamAnswer, type AskRequest, type Reference } from "./api/stream-answer";
+import type { AskRequest } from "../../../shared/wire/chat";
+import { parseReferences, streamAnswer, type Reference } from "./api/stream-answer";
 import type { PastTurn } from "./api/threads";
 
 export type MessageStatus = "streaming" | "done" | "stopped" | "interrupted" | "error";

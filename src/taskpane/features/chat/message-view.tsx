@@ -19,10 +19,11 @@ import {
 } from "@fluentui/react-components";
 import { CopyRegular, TextAddRegular, TextEditStyleRegular, ThumbDislikeRegular, ThumbLikeRegular } from "@fluentui/react-icons";
 import { lazy, memo, Suspense, useCallback, useRef, useState, useSyncExternalStore } from "react";
+import type { Vote } from "../../../shared/wire/chat";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { requestSources } from "../../ui/navigation";
-import { useSendFeedback, type Vote } from "./api/send-feedback";
+import { useSendFeedback } from "./api/send-feedback";
 import type { Conversation } from "./conversation";
 
 const MarkdownView = lazy(() => import(/* webpackChunkName: "markdown" */ "./markdown-view"));

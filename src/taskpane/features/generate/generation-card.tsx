@@ -23,11 +23,12 @@ import { useApiClient } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
 import { downloadByKey } from "../../api/download";
 import { queryKeys } from "../../api/query-keys";
+import type { GenerationStatus } from "../../../shared/wire/documents";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { useGenerateDocument } from "./api/generate-document";
 import { getDocument } from "./api/get-document";
-import { isFinished, useGenerationStatus, type GenerationStatus } from "./api/get-generation-status";
+import { isFinished, useGenerationStatus } from "./api/get-generation-status";
 import { nextOutputName, recentGenerations, type TrackedGeneration } from "./recent-generations";
 
 const useStyles = makeStyles({

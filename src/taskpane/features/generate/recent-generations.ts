@@ -2,7 +2,7 @@
 // the pane (or Word) picks them up again.
 import { useSyncExternalStore } from "react";
 import { Observable, readJson, writeJson } from "../../api/local-store";
-import type { GenerateRequest } from "./api/generate-document";
+import type { GenerateRequest } from "../../../shared/wire/documents";
 
 export interface TrackedGeneration {
   taskId: string;

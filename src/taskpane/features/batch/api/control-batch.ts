@@ -5,17 +5,14 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import type { HttpClient } from "../../../api/http-client";
 import { batchKeys } from "../../../api/query-keys";
+import type { BatchControlResponse } from "../../../../shared/wire/batch";
 
 export type BatchControl = "pause" | "resume" | "cancel";
 
 const endpointFor = { pause: "pauseBatch", resume: "resumeBatch", cancel: "cancelBatch" } as const;
 
-export interface ControlResponse {
-  message?: string;
-  job_id?: string;
-  /** The job's new status (the vendor's code leaves it out). */
-  status?: string;
-}
+/** The answer, any field of which may be missing (the vendor's code sends the message only). */
+export type ControlResponse = Partial<BatchControlResponse>;
 
 export async function controlBatch(client: HttpClient, control: BatchControl, jobId: string): Promise<ControlResponse> {
   const body = await client.request(endpointFor[control], { params: { job_id: jobId } });

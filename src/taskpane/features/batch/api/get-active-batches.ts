@@ -3,17 +3,16 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { batchKeys } from "../../../api/query-keys";
+import type { BatchJobSummary } from "../../../../shared/wire/batch";
 
-export interface ActiveBatch {
-  job_id: string;
+/**
+ * An open job as the pane lists it: counts as numbers (0 when missing), progress 0–1, the total
+ * from `total` or `total_documents`, a status the pane may not know, and no date when none came.
+ */
+export type ActiveBatch = Pick<BatchJobSummary, "job_id" | "progress" | "processed_count" | "failed_count" | "total"> & {
   status: string;
-  /** 0–1 */
-  progress: number;
-  processed_count: number;
-  failed_count: number;
-  total: number;
   created_at: string | null;
-}
+};
 
 const count = (value: unknown) => (Number.isFinite(Number(value)) ? Number(value) : 0);
 

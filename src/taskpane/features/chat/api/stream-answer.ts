@@ -1,31 +1,11 @@
 // Asks an agent and reads its streamed answer (CONTRACT.md "Chat", ejento.md A5.4–A5.5).
 import type { HttpClient } from "../../../api/http-client";
 import { readEventStream, type StreamEvent, type StreamOutcome } from "../../../api/sse";
+import type { AskRequest, Reference as WireReference } from "../../../../shared/wire/chat";
+import type { AtLeast } from "../../../../shared/wire/fields";
 
-export interface Reference {
-  number: number;
-  order?: number;
-  url?: string;
-  title?: string;
-  document_id?: string;
-  section_id?: string;
-}
-
-export interface AskRequest {
-  user_query: string;
-  chat_thread_id: string | number | null;
-  query_source: "word-addin";
-  caching_enabled: boolean;
-  is_file_attached: boolean;
-  history: Array<{ user: string; bot: string }>;
-  overrides: {
-    suggest_followup_questions: boolean;
-    log_intermediate_response: boolean;
-    retrieve_data_points: boolean;
-    document_ids?: string[];
-    selected_text?: string;
-  };
-}
+/** A citation as the pane reads it: its number is sure; the rest may be missing (or sent as strings). */
+export type Reference = AtLeast<WireReference, "number">;
 
 export function parseReferences(raw: unknown): Reference[] {
   if (!Array.isArray(raw)) return [];

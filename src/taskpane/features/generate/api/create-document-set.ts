@@ -3,10 +3,12 @@ import { useApiClient } from "../../../api/api-context";
 import { ApiError } from "../../../api/api-error";
 import type { HttpClient } from "../../../api/http-client";
 import { generateKeys } from "../../../api/query-keys";
+import type { CreateDocumentSetRequest } from "../../../../shared/wire/document-sets";
 import { parseDocumentSet, type DocumentSet } from "./get-document-sets";
 
 export async function createDocumentSet(client: HttpClient, name: string): Promise<DocumentSet> {
-  const body = await client.request("createDocumentSet", { body: { document_set_name: name.trim() } });
+  const request: CreateDocumentSetRequest = { document_set_name: name.trim() };
+  const body = await client.request("createDocumentSet", { body: request });
   const set = parseDocumentSet(body) ?? parseDocumentSet((body as { document_set?: unknown })?.document_set);
   if (!set) {
     throw new ApiError({ kind: "invalid", endpoint: "createDocumentSet", message: 'The server\'s answer to createDocumentSet is missing the field "document_set_id".' });

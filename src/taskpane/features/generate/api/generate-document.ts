@@ -2,22 +2,12 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { queryKeys } from "../../../api/query-keys";
+import type { GenerateAccepted, GenerateRequest } from "../../../../shared/wire/documents";
 
-/** The request body (artos.md §3.2), with the alias names the contract prefers. */
-export interface GenerateRequest {
-  document_type: string;
-  file_paths: string[];
-  connector_data_id: string;
-  workspace_name: string;
-  template_id: string;
-  output_name: string;
-  selected_section_ids?: string[] | null;
-  document_instructions?: string | null;
-}
-
-export async function generateDocument(client: HttpClient, request: GenerateRequest): Promise<{ task_id: string; message: string }> {
+/** The request body (artos.md §3.2) under the primary names the contract prefers. */
+export async function generateDocument(client: HttpClient, request: GenerateRequest): Promise<GenerateAccepted> {
   const body = await client.request("generateDocument", { body: request });
-  return requireFields<{ task_id: string; message: string }>(body, ["task_id"], "generateDocument");
+  return requireFields<GenerateAccepted>(body, ["task_id"], "generateDocument");
 }
 
 export function useGenerateDocument() {

@@ -2,11 +2,10 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { generateKeys } from "../../../api/query-keys";
+import type { DocumentSet as WireDocumentSet } from "../../../../shared/wire/document-sets";
 
-export interface DocumentSet {
-  document_set_id: string;
-  document_set_name: string;
-}
+/** A set as the pane keeps it: its id and a name (the id when the vendor sends none). */
+export type DocumentSet = Pick<WireDocumentSet, "document_set_id" | "document_set_name">;
 
 export function parseDocumentSet(item: unknown): DocumentSet | undefined {
   if (!item || typeof item !== "object") return undefined;

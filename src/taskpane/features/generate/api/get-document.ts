@@ -2,14 +2,11 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { generateKeys } from "../../../api/query-keys";
+import type { DocumentDetail as WireDocumentDetail } from "../../../../shared/wire/documents";
+import type { AtLeast } from "../../../../shared/wire/fields";
 
-export interface DocumentDetail {
-  document_id: string;
-  document_name: string;
-  status?: string;
-  s3_key: string;
-  sections?: Array<{ section_id: string; section_title: string; section_order: number; text?: string }>;
-}
+/** One document as the pane reads it: it checks document_id and s3_key; a vendor may leave out more. */
+export type DocumentDetail = AtLeast<WireDocumentDetail, "document_id" | "document_name" | "s3_key">;
 
 export async function getDocument(client: HttpClient, documentId: string, signal?: AbortSignal): Promise<DocumentDetail> {
   const body = await client.request("getDocument", { params: { document_id: documentId }, signal });

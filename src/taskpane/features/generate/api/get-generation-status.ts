@@ -6,16 +6,10 @@ import { useApiClient } from "../../../api/api-context";
 import { isApiError } from "../../../api/api-error";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { generateKeys } from "../../../api/query-keys";
+import type { GenerationStatus, GenerationStatusResponse as StatusResponse } from "../../../../shared/wire/documents";
 
-export const generationStatuses = ["Pending", "Ingesting", "Generating", "Ready", "Failed"] as const;
-export type GenerationStatus = (typeof generationStatuses)[number];
-
-export interface StatusResponse {
-  task_id: string;
-  status: GenerationStatus;
-  progress: number | null;
-  error: string | null;
-}
+/** The statuses of the contract (the pane imports the wire's types only, so it lists them again, checked). */
+export const generationStatuses = ["Pending", "Ingesting", "Generating", "Ready", "Failed"] as const satisfies readonly GenerationStatus[];
 
 export async function getGenerationStatus(client: HttpClient, taskId: string, signal?: AbortSignal): Promise<StatusResponse> {
   const body = await client.request("documentStatus", { params: { document_id: taskId }, signal });

@@ -2,21 +2,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { generateKeys } from "../../../api/query-keys";
-
-export interface TemplateSection {
-  section_id: string;
-  section_name: string;
-  order_index: number;
-  level?: number;
-  instructions?: string;
-}
-
-export interface Template {
-  template_id: string;
-  template_name: string;
-  document_type: string;
-  sections: TemplateSection[];
-}
+import type { Template } from "../../../../shared/wire/templates";
 
 export async function getTemplates(client: HttpClient, signal?: AbortSignal): Promise<Template[]> {
   const body = await client.request("listTemplates", { signal });

@@ -2,12 +2,7 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { normalizeHeadingTitle } from "../../../office/heading-match";
-
-export interface Section {
-  section_id: string;
-  section_title: string;
-  section_order: number;
-}
+import type { SectionListing as Section, SectionsForDocumentRequest } from "../../../../shared/wire/sections";
 
 export const sourcesKeys = {
   sections: (documentId: string) => ["sections", documentId] as const,
@@ -16,7 +11,8 @@ export const sourcesKeys = {
 };
 
 export async function getSections(client: HttpClient, documentId: string, signal?: AbortSignal): Promise<Section[]> {
-  const body = await client.request("getSectionsForDocument", { body: { document_id: documentId }, signal });
+  const request: SectionsForDocumentRequest = { document_id: documentId };
+  const body = await client.request("getSectionsForDocument", { body: request, signal });
   const { sections } = requireFields<{ sections: unknown }>(body, ["sections"], "getSectionsForDocument");
   if (!Array.isArray(sections)) return [];
   return sections

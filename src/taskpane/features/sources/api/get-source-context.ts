@@ -1,19 +1,16 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
+import type { AtLeast } from "../../../../shared/wire/fields";
+import type { SourceContext as WireSourceContext, SourceContextRequest } from "../../../../shared/wire/sections";
 import { sourcesKeys } from "./get-sections";
 
-export interface SourceContext {
-  document_id: string;
-  document_name: string;
-  s3_key?: string;
-  before: string[];
-  passage: string;
-  after: string[];
-}
+/** A passage in context (our extension); the pane checks `passage` and fills `before` and `after`. */
+export type SourceContext = AtLeast<WireSourceContext, "document_id" | "document_name" | "before" | "passage" | "after">;
 
 export async function getSourceContext(client: HttpClient, sourceId: string, passageId: string, signal?: AbortSignal): Promise<SourceContext> {
-  const body = await client.request("getSourceContext", { body: { document_source_id: sourceId, passage_id: passageId }, signal });
+  const request: SourceContextRequest = { document_source_id: sourceId, passage_id: passageId };
+  const body = await client.request("getSourceContext", { body: request, signal });
   const context = requireFields<SourceContext>(body, ["passage"], "getSourceContext");
   return { ...context, before: Array.isArray(context.before) ? context.before : [], after: Array.isArray(context.after) ? context.after : [] };
 }

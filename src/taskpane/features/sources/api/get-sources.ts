@@ -1,22 +1,18 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
+import type { AtLeast } from "../../../../shared/wire/fields";
+import type {
+  SectionSources as WireSectionSources,
+  Source as WireSource,
+  SourcesForSelectedTextRequest,
+} from "../../../../shared/wire/sections";
 import { sourcesKeys } from "./get-sections";
 
-export interface Source {
-  document_source_id: string;
-  document_source_name: string;
-  referenced_text: string;
-  s3_key?: string;
-  passage_id?: string | number;
-  passage_index?: number;
-}
+/** A source as the pane reads it: a vendor may leave out its s3_key (no download then) and our extensions. */
+export type Source = AtLeast<WireSource, "document_source_id" | "document_source_name" | "referenced_text">;
 
-export interface SectionSources {
-  section_id: string;
-  section_title: string;
-  sources: Source[];
-}
+export type SectionSources = Omit<WireSectionSources, "sources"> & { sources: Source[] };
 
 function parse(body: unknown): SectionSources {
   const result = requireFields<SectionSources>(body, ["section_id", "sources"], "getSourcesForSelectedText");
@@ -33,10 +29,8 @@ export async function getSources(
   input: { documentId: string; sectionId?: string; selectedText?: string },
   signal?: AbortSignal,
 ): Promise<SectionSources> {
-  const body = await client.request("getSourcesForSelectedText", {
-    body: { document_id: input.documentId, section_id: input.sectionId, selected_text: input.selectedText },
-    signal,
-  });
+  const request: SourcesForSelectedTextRequest = { document_id: input.documentId, section_id: input.sectionId, selected_text: input.selectedText };
+  const body = await client.request("getSourcesForSelectedText", { body: request, signal });
   return parse(body);
 }
 
