@@ -5,6 +5,7 @@ import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { delay, http, HttpResponse, ws, type WebSocketHandlerConnection } from "msw";
 import { setupServer } from "msw/node";
+import type { BatchResult } from "../../src/shared/wire/batch";
 import { ConnectionSettingsStore } from "../../src/taskpane/api/connection-settings";
 import { HttpClient } from "../../src/taskpane/api/http-client";
 import { createQueryClient } from "../../src/taskpane/api/query-client";
@@ -21,22 +22,11 @@ jest.setTimeout(15_000);
 
 // ---------------------------------------------------------------- the fake batch server
 
-interface Result {
-  row_id: number;
-  row_number: number;
-  title: string;
-  document_id: string | null;
-  file_path: string;
-  status: "pending" | "processing" | "success" | "failed";
-  success: boolean;
-  tags: string[];
-  error: string | null;
-}
 interface FakeJob {
   job_id: string;
   status: string;
   created_at: string;
-  results: Result[];
+  results: BatchResult[];
   error: string | null;
 }
 interface Socket {

@@ -2,18 +2,10 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse, delay } from "msw";
 import { setupServer } from "msw/node";
+import type { DocumentSummary as Doc } from "../../src/shared/wire/documents";
 import { documentIdSetting } from "../../src/taskpane/office/host-context";
 import { FakeHost } from "../support/fake-host";
 import { renderPane, server as origin } from "../support/render-pane";
-
-interface Doc {
-  document_id: string;
-  document_name: string;
-  created_at: string;
-  updated_at: string;
-  workspace_id: null;
-  template: null;
-}
 
 let documents: Doc[] = [];
 let validToken = "api-1";
