@@ -181,19 +181,13 @@ export const batchJobState = z.object({
 });
 export type BatchJobState = z.infer<typeof batchJobState>;
 
-/** A document started (status processing) or finished (success with tags, failed with error). */
-export const batchProgressMessage = z.object({
+/**
+ * A document started (status processing: no success, tags or error yet) or finished (success with
+ * tags, failed with error): its result, with the job's counts.
+ */
+export const batchProgressMessage = batchResult.partial({ success: true, tags: true, error: true }).extend({
   type: z.literal("progress"),
   job_id: z.string(),
-  row_id: z.number(),
-  row_number: z.number(),
-  title: z.string(),
-  document_id: z.string().nullable(),
-  file_path: z.string(),
-  status: batchResultStatus,
-  success: z.boolean().optional(),
-  tags: z.array(z.string()).optional(),
-  error: z.string().nullable().optional(),
   progress: z.number(),
   processed_count: z.number(),
   failed_count: z.number(),
