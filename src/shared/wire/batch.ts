@@ -1,8 +1,8 @@
-// The batch tagging bodies (CONTRACT.md "Batch tagging"; ejento.md Part B): start, a job's
-// status with every document's result (`results` is our extension), pause / resume / cancel, the
-// caller's open jobs, and the job WebSocket's messages. The server validates requests with these
-// schemas (a failure is a 422 naming the field); the pane imports the types only. Paths are in
-// ../contract/endpoints.ts.
+// The batch tagging bodies (docs/api.md "Batch tagging"; docs/vendors.md, Ejento Part B): start, a
+// job's status with every document's result (`results` is our extension), pause / resume / cancel,
+// the caller's open jobs, and the job WebSocket's messages. The server validates requests with
+// these schemas (a failure is a 422 naming the field); the pane imports the types only. Paths are
+// in ../contract/endpoints.ts.
 import { z } from "zod";
 import { pathParams, wholeNumber } from "./fields";
 
@@ -59,7 +59,7 @@ export type BatchDocument = z.input<typeof batchDocument>;
 /**
  * POST /api/batch/start. `config.api_key` and `config.model_name` are the vendor's tagging
  * settings (the local server never stores the key; it tags with its own model or keywords).
- * `column_mapping` is accepted and stored, not applied (ejento.md B2).
+ * `column_mapping` is accepted and stored, not applied (docs/vendors.md, Ejento B2).
  */
 export const startBatchRequest = z.object({
   documents: z.array(batchDocument, { error: "must be a list of documents ({title, file_path, file_source_type})" }),
@@ -160,7 +160,7 @@ export const batchControlResponse = z.object({
 });
 export type BatchControlResponse = z.infer<typeof batchControlResponse>;
 
-// ---- the job WebSocket (ejento.md B3) ----------------------------------------------------------
+// ---- the job WebSocket (docs/vendors.md, Ejento B3) --------------------------------------------
 
 /**
  * The socket's query: the token (a browser's WebSocket cannot send headers) and the API key. A

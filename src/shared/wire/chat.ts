@@ -1,7 +1,7 @@
-// The chat bodies (CONTRACT.md "Chat"; ejento.md A3–A5): agents, the question (streamed and not),
-// the streamed events, threads, their turns and feedback, in Ejento's envelope. The server
-// validates requests with these schemas (a failure is a 422 naming the field, in the envelope);
-// the pane imports the types only. Paths are in ../contract/endpoints.ts.
+// The chat bodies (docs/api.md "Chat"; docs/vendors.md, Ejento A3–A5): agents, the question
+// (streamed and not), the streamed events, threads, their turns and feedback, in Ejento's envelope.
+// The server validates requests with these schemas (a failure is a 422 naming the field, in the
+// envelope); the pane imports the types only. Paths are in ../contract/endpoints.ts.
 import { z } from "zod";
 import { envelope } from "./auth";
 import { optionalText, pathParams, trimmedText } from "./fields";
@@ -34,7 +34,7 @@ export const wholeNumberId = z.union([
     .refine((id) => id > 0),
 ]);
 
-// ---- agents (ejento.md A3.1) -------------------------------------------------------------------
+// ---- agents (docs/vendors.md, Ejento A3.1) -----------------------------------------------------
 
 export const agent = z.object({
   id: z.number(),
@@ -67,7 +67,7 @@ export type AgentListResponse = z.infer<typeof agentListResponse>;
 export const agentResponse = envelope(agent);
 export type AgentResponse = z.infer<typeof agentResponse>;
 
-// ---- a question (ejento.md A5.2) ---------------------------------------------------------------
+// ---- a question (docs/vendors.md, Ejento A5.2) -------------------------------------------------
 
 /** A completed earlier turn of the conversation. */
 export const historyTurn = z.object({ user: z.string(), bot: z.string() });
@@ -146,7 +146,7 @@ export type Answer = z.infer<typeof answer>;
 export const answerResponse = envelope(answer);
 export type AnswerResponse = z.infer<typeof answerResponse>;
 
-/** One Server-Sent Event of the stream (ejento.md A5.5): one JSON per `data:` line, told apart by `step`. */
+/** One Server-Sent Event of the stream (docs/vendors.md, Ejento A5.5): one JSON per `data:` line, told apart by `step`. */
 export const chatEvent = z.discriminatedUnion("step", [
   z.object({ step: z.literal("status"), message: z.string() }),
   z.object({ step: z.literal("tools_stream"), delta: z.string(), message: z.string() }),
@@ -161,7 +161,7 @@ export const chatEvent = z.discriminatedUnion("step", [
 ]);
 export type ChatEvent = z.infer<typeof chatEvent>;
 
-// ---- threads and feedback (ejento.md A4) -------------------------------------------------------
+// ---- threads and feedback (docs/vendors.md, Ejento A4, A5.7) -----------------------------------
 
 /** One entry of GET /api/v2/agents/{agent_id}/chat-threads, newest first. */
 export const chatThread = z.object({

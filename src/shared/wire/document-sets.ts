@@ -1,6 +1,6 @@
-// The Document sets API's bodies (artos.md §7; CONTRACT.md "Documents"): list and create, per
-// organization. The server validates requests with these schemas (a failure is a 422 naming the
-// field); the pane imports the types only.
+// The Document sets API's bodies (docs/api.md "Templates and document sets"; docs/vendors.md, Artos
+// §7): list and create, per organization. The server validates requests with these schemas (a
+// failure is a 422 naming the field); the pane imports the types only.
 import { z } from "zod";
 import { objectBody, trimmedText } from "./fields";
 

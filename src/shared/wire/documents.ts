@@ -1,8 +1,8 @@
-// The Documents API's bodies (CONTRACT.md "Documents"; artos.md §2–§5): upload, the list, one
-// document, generation and its status, presigned file links. The server validates requests with
-// these schemas (a failure is a 422 naming the field); the pane imports the types only. Fields
-// marked "local server" are this server's additions: a vendor may leave them out. Paths are in
-// ../contract/endpoints.ts.
+// The Documents API's bodies (docs/api.md "Documents" and "Files"; docs/vendors.md, Artos §2–§5):
+// upload, the list, one document, generation and its status, presigned file links. The server
+// validates requests with these schemas (a failure is a 422 naming the field); the pane imports the
+// types only. Fields marked "local server" are this server's additions: a vendor may leave them
+// out. Paths are in ../contract/endpoints.ts.
 import { z } from "zod";
 import { optionalText, pathParams, requiredList, requiredText, trimmedText } from "./fields";
 
@@ -52,7 +52,7 @@ export type DocumentListResponse = z.infer<typeof documentListResponse>;
 export const MAX_GENERATION_SOURCES = 100;
 export const MAX_DOCUMENT_INSTRUCTIONS_CHARS = 8000;
 
-/** artos.md §3.2: each of these may be sent under its alias instead (primary name first). */
+/** docs/vendors.md, Artos §3.2: each of these may be sent under its alias instead (primary name first). */
 export const GENERATE_ALIASES = {
   connector_data_id: "document_set_key",
   workspace_name: "document_set_name",
@@ -153,7 +153,7 @@ export type DocumentDetail = z.infer<typeof documentDetail>;
 export const documentDetailResponse = z.object({ document: documentDetail });
 export type DocumentDetailResponse = z.infer<typeof documentDetailResponse>;
 
-// ---- presigned file links (artos.md §5.3) ------------------------------------------------------
+// ---- presigned file links (docs/api.md "Files") ------------------------------------------------
 
 /** POST /generate-presigned-url */
 export const presignedUrlRequest = z.object({ key: requiredText() }, { error: 'Send JSON {"key": "<s3_key>"} with the s3_key of one of your documents.' });

@@ -1,7 +1,8 @@
-// The Sources panel's bodies (CONTRACT.md "Documents"; artos.md §3.6, §3.7): a document's
-// sections, the section holding selected text, a section's sources, and (our extension) a source
-// passage in context. The server validates requests with these schemas (a failure is a 422 naming
-// the field); the pane imports the types only. Ids are passed back byte for byte, never trimmed.
+// The Sources panel's bodies (docs/api.md "Sections and sources"; docs/vendors.md, Artos §3.6,
+// §3.7): a document's sections, the section holding selected text, a section's sources, and (our
+// extension) a source passage in context. The server validates requests with these schemas (a
+// failure is a 422 naming the field); the pane imports the types only. Ids are passed back byte for
+// byte, never trimmed.
 import { z } from "zod";
 import { objectBody, optionalText, requiredText, wholeNumber } from "./fields";
 

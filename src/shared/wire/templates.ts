@@ -1,6 +1,7 @@
-// The Templates API's bodies (CONTRACT.md "Documents"; artos.md §6): the list, and (our
-// extension) a template made from an uploaded .docx. The pane imports the types only. Fields
-// marked "local server" are this server's additions: a vendor may leave them out.
+// The Templates API's bodies (docs/api.md "Templates and document sets"; docs/vendors.md, Artos
+// §6): the list, and (our extension) a template made from an uploaded .docx. The pane imports the
+// types only. Fields marked "local server" are this server's additions: a vendor may leave them
+// out.
 import { z } from "zod";
 
 export const templateSection = z.object({
@@ -19,7 +20,7 @@ export const template = z.object({
   template_name: z.string(),
   document_type: z.string(),
   sections: z.array(templateSection),
-  /** The same value as template_id (artos.md §6.1). */
+  /** The same value as template_id (docs/vendors.md, Artos §6). */
   id: z.string().optional(),
   /** Local server: every organization sees the built-in templates. */
   built_in: z.boolean().optional(),

@@ -1,8 +1,8 @@
-// POST /api/batch/start (ejento.md B2): what the body's schema (src/shared/wire/batch.ts) cannot
-// say. No documents, or more than a job holds, is a 400 as the vendor answers, checked before the
-// schema so that `{}` says "No documents provided"; the schema's defaults left to the server are
-// filled here. A document with an empty or unknown file_path is NOT a request error: that
-// document's result fails when the job reaches it.
+// POST /api/batch/start (docs/vendors.md, Ejento B2): what the body's schema
+// (src/shared/wire/batch.ts) cannot say. No documents, or more than a job holds, is a 400 as the
+// vendor answers, checked before the schema so that `{}` says "No documents provided"; the defaults
+// left to the server are filled here. A document with an empty or unknown file_path is NOT a
+// request error: that document's result fails when the job reaches it.
 import { MAX_BATCH_DOCUMENTS, type ParsedStartBatchRequest } from "../../../shared/wire/batch";
 import { HttpError } from "../../errors";
 import type { NewBatchJob } from "../../storage/batch-store";

@@ -1,7 +1,7 @@
-// POST /api/v1/documents/generate (CONTRACT.md, artos.md §3.2): resolves what the request names
-// in the caller's organization (its shape is checked by the route, with the schema in
-// src/shared/wire/documents.ts), and queues the job (202 with the new document's id). Same
-// output_name in the same organization → the existing document's id, nothing new.
+// POST /api/v1/documents/generate (docs/api.md "Documents"; docs/vendors.md, Artos §3.2): resolves
+// what the request names in the caller's organization (its shape is checked by the route, with the
+// schema in src/shared/wire/documents.ts), and queues the job (202 with the new document's id).
+// Same output_name in the same organization → the existing document's id, nothing new.
 import type { GenerateAccepted, GenerateRequest } from "../../../shared/wire/documents";
 import { HttpError } from "../../errors";
 import type { Storage } from "../../storage/storage";

@@ -4,7 +4,7 @@ import { requireFields, type HttpClient } from "../../../api/http-client";
 import { queryKeys } from "../../../api/query-keys";
 import type { GenerateAccepted, GenerateRequest } from "../../../../shared/wire/documents";
 
-/** The request body (artos.md §3.2) under the primary names the contract prefers. */
+/** The request body (docs/vendors.md, Artos §3.2) under the primary names the contract prefers. */
 export async function generateDocument(client: HttpClient, request: GenerateRequest): Promise<GenerateAccepted> {
   const body = await client.request("generateDocument", { body: request });
   return requireFields<GenerateAccepted>(body, ["task_id"], "generateDocument");
