@@ -68,7 +68,7 @@ describe("one Sidecar server", () => {
   });
 
   test("documents: upload, list, templates, document sets, generate to Ready, the result, a presigned download", async () => {
-    const uploaded = await uploadDocument(client, { name: fixture, file: new Blob([readFixture(fixture)]) });
+    const uploaded = await uploadDocument(client, { name: fixture, file: new Blob([new Uint8Array(readFixture(fixture))]) });
     expect((await getDocuments(client)).map((d) => d.document_id)).toContain(uploaded.document_id);
     const templates = await getTemplates(client);
     expect(templates.length).toBeGreaterThan(0);

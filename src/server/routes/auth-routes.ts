@@ -30,11 +30,14 @@ export async function authRoutes(
     return auth.login(parsed.data.username, parsed.data.password);
   });
 
-  // Bearer = the auth-service access_token.
+  // Bearer = the auth-service access_token. Ejento's own client (Quickstart-Template's refresh
+  // route) reads the new pair from `data`; the contract gives it bare like the login's. Both are
+  // sent, so either reader finds the tokens.
   app.post(endpoints.refresh.path, async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized(NOT_AUTHENTICATED);
-    return auth.refresh(token);
+    const pair = auth.refresh(token);
+    return { ...pair, success: true, message: "Tokens refreshed", data: pair };
   });
 
   // Bearer = either token of the sign-in; the whole sign-in ends.

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { cleanText } from "../../docx/headings";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
 import { readDocxParagraphs } from "../../docx/paragraphs";
@@ -92,7 +93,7 @@ export class TaggingTexts {
     try {
       let received = 0;
       const limit = this.urlRead.maxBytes;
-      const counted = Readable.fromWeb(response.body as import("node:stream/web").ReadableStream<Uint8Array>).on("data", (chunk: Buffer) => {
+      const counted = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).on("data", (chunk: Buffer) => {
         received += chunk.length;
         if (received > limit) counted.destroy(new UnreadableUrlError(`The document at ${shown} is larger than the ${Math.round(limit / 1048576)} MB this server reads.`));
       });
