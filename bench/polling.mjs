@@ -41,7 +41,7 @@ export async function run() {
         }
       }
     });
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.session") ?? "{}").ejentoToken);
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.sessions") ?? "{}").sidecar?.ejentoToken);
     counting = true;
     const started = Date.now();
     await page.getByRole("button", { name: "Generate" }).click();

@@ -24,7 +24,7 @@ test("sign in, pick a fixture .docx, upload it, see it listed — and find it al
   await table.getByText("openxml-sdk-nutrition-report.docx").waitFor();
 
   // The server really has it.
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.session") ?? "{}").ejentoToken as string);
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.sessions") ?? "{}").sidecar?.ejentoToken as string);
   const listed = await (await fetch(`${env.server.url}/api/v1/documents/`, { headers: { Authorization: `Bearer ${token}` } })).json();
   expect(listed.documents.map((d: { document_name: string }) => d.document_name)).toContain("openxml-sdk-nutrition-report.docx");
 

@@ -58,7 +58,7 @@ test("the Word implementation reads every slice through the real office.js, repo
   expect(progress.some((label) => /Reading the document/.test(label))).toBe(true);
 
   // The server stored exactly the document's bytes under the id the document now carries.
-  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.session") ?? "{}").ejentoToken as string);
+  const token = await page.evaluate(() => JSON.parse(localStorage.getItem("sidecar.sessions") ?? "{}").sidecar?.ejentoToken as string);
   const listed = await (await fetch(`${env.server.url}/api/v1/documents/`, { headers: { Authorization: `Bearer ${token}` } })).json();
   const stored = listed.documents.find((d: { document_id: string }) => d.document_id === documentId);
   expect(stored.document_name).toBe("Nutrition report.docx");
