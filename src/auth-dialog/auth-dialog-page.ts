@@ -1,4 +1,4 @@
-// The add-in's sign-in window page (auth-dialog.html), for the SSO round trip of ejento.md A2.5.
+// The add-in's sign-in window page (auth-dialog.html), for the SSO round trip of docs/vendors.md Ejento A2.5.
 // It is opened twice in the same window:
 //   1. ?start=<the provider's sign-in address>: go on to it (an Office dialog must start on the
 //      add-in's own domain);

@@ -217,7 +217,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         keepaliveMs: config.batchKeepaliveMs,
       });
     }
-    // indexing: no routes yet (the Ejento corpus upload of ejento.md A6 is not served here).
+    // indexing: no routes yet (the Ejento corpus upload of docs/vendors.md Ejento A6 is not served here).
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;
   } catch (error) {

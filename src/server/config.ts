@@ -10,7 +10,7 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /**
- * The Ejento sign-in methods the feature flags can name (ejento.md A2.4). `password` is our
+ * The Ejento sign-in methods the feature flags can name (docs/vendors.md Ejento A2.4). `password` is our
  * extension (Ejento's own list doesn't name it); the `_sso` ones are served by a development
  * page on the local server (no identity provider).
  */

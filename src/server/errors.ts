@@ -1,5 +1,5 @@
 // One error type for "answer the caller with this status and this message". Routes and services
-// throw it; the error handler in app.ts turns it into `{detail}` (FastAPI style, CONTRACT.md).
+// throw it; the error handler in app.ts turns it into `{detail}` (FastAPI style, docs/api.md).
 
 export type ErrorDetail = string | Array<{ loc: (string | number)[]; msg: string; type: string }>;
 

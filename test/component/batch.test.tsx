@@ -156,7 +156,7 @@ function closeSoon(socket: Socket, code: number) {
   setTimeout(() => socket.client.close(code), 5);
 }
 
-/** What the real server does on connect (batch-spec.md "WebSocket"). */
+/** What the real server does on connect (docs/vendors.md (tag generator, Part B) "WebSocket"). */
 function serveLikeTheServer(socket: Socket) {
   const job = jobs.get(socket.jobId);
   if (!socket.token || !validTokens.has(socket.token)) {

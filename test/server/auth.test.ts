@@ -1,4 +1,4 @@
-// Auth over real HTTP (CONTRACT.md "Auth"): sign-in, me, expiry, refresh, logout, API key.
+// Auth over real HTTP (docs/api.md "Auth"): sign-in, me, expiry, refresh, logout, API key.
 import fs from "node:fs";
 import path from "node:path";
 import { endpoints } from "../../src/shared/contract/endpoints";

@@ -1,4 +1,4 @@
-// Chat over real HTTP (CONTRACT.md "Chat"; ejento.md A3–A5): agents, the SSE answer stream read
+// Chat over real HTTP (docs/api.md "Chat"; docs/vendors.md Ejento A3–A5): agents, the SSE answer stream read
 // with fetch and a small line reader, grounding on the caller's organization's documents with
 // citations that point at Sources-panel sections, threads, the non-streaming answer, feedback,
 // and a client that leaves mid-stream.

@@ -1,4 +1,4 @@
-// The Ejento sign-in methods beyond the password, over real HTTP (ejento.md A2.4): the feature
+// The Ejento sign-in methods beyond the password, over real HTTP (docs/vendors.md Ejento A2.4): the feature
 // flags and SIDECAR_LOGIN_METHODS, and sign-in by e-mail code — the code read from the server log
 // as a developer would read it on the console.
 import { endpoints } from "../../src/shared/contract/endpoints";

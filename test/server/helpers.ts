@@ -301,7 +301,7 @@ export function normalizeSpace(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-// ---- each vendor's sign-in (CONTRACT.md "Services, addresses and credentials") --------------
+// ---- each vendor's sign-in (docs/api.md "Services, addresses and credentials") --------------
 
 /** The demo user's id (its Artos user id), read the way a client would: from users/me. */
 export async function userIdOf(url: string, email = DEMO.email, password = DEMO.password): Promise<string> {

@@ -1,4 +1,4 @@
-// SSO in its development form, over real HTTP (ejento.md A2.5): the login page a browser opens
+// SSO in its development form, over real HTTP (docs/vendors.md Ejento A2.5): the login page a browser opens
 // lists the server's users, choosing one comes back to `next` with both tokens, and only trusted
 // `next` addresses get them. A browser navigation sends no headers, so these two routes work
 // without the API key while every other API route still needs it.

@@ -1,5 +1,5 @@
-// Each vendor's sign-in over real HTTP (CONTRACT.md "Services, addresses and credentials"): Artos'
-// POST /get-access-token, the tag generator's /api/auth/* (ejento.md B1), and which services
+// Each vendor's sign-in over real HTTP (docs/api.md "Services, addresses and credentials"): Artos'
+// POST /get-access-token, the tag generator's /api/auth/* (docs/vendors.md Ejento B1), and which services
 // accept whose token: a documents token only the documents routes, a batch token only the batch
 // routes, a Sidecar (Ejento) token all of them.
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";

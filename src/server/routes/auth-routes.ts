@@ -1,4 +1,4 @@
-// Ejento auth routes (CONTRACT.md "Auth"): password sign-in, refresh, sign-out, and who am I
+// Ejento auth routes (docs/api.md "Auth"): password sign-in, refresh, sign-out, and who am I
 // (GET /api/v2/users/me, the core API's). Paths come from the shared endpoint table. The e-mail
 // code, SSO and feature-flag routes are in ejento-sign-in-routes.ts.
 import type { FastifyInstance } from "fastify";
@@ -48,7 +48,7 @@ export async function authRoutes(
     return reply.code(204).send();
   });
 
-  // ejento.md A5.1 in the envelope. We keep no names: name is the e-mail; organization is our extension.
+  // docs/vendors.md Ejento A5.1 in the envelope. We keep no names: name is the e-mail; organization is our extension.
   app.get(endpoints.me.path, { onRequest: requireCaller(auth) }, async (request): Promise<EjentoMeResponse> => {
     const caller = callerOf(request);
     return {

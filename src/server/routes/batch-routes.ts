@@ -1,4 +1,4 @@
-// Batch tagging routes (batch-spec.md; CONTRACT.md "Batch tagging"; ejento.md Part B): start,
+// Batch tagging routes (docs/vendors.md (tag generator, Part B); docs/api.md "Batch tagging"; docs/vendors.md (tag generator, Part B)): start,
 // status, pause / resume / cancel, the caller's open jobs, and the job's WebSocket.
 //
 // The WebSocket is a read-only observer. Its token comes as `?token=` (a browser's WebSocket

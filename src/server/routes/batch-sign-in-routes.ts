@@ -1,4 +1,4 @@
-// The tag generator's sign-in (ejento.md B1): login, refresh, logout, me. Its tokens are accepted
+// The tag generator's sign-in (docs/vendors.md Ejento B1): login, refresh, logout, me. Its tokens are accepted
 // only by the batch service's routes; GET /api/auth/me also takes a Sidecar (Ejento) token, as
 // every batch route does.
 import type { FastifyInstance } from "fastify";

@@ -1,4 +1,4 @@
-// Chat routes (CONTRACT.md "Chat"; ejento.md A3–A5), in Ejento's envelope: success
+// Chat routes (docs/api.md "Chat"; docs/vendors.md Ejento A3–A5), in Ejento's envelope: success
 // `{success: true, message: "", data}`, errors `{success: false, message, data: null}` with the
 // HTTP status (401 stays as the auth guard answers it). The stream route answers Server-Sent
 // Events (A5.5): one JSON per `data:` line, flushed as produced, stopped when the client leaves.

@@ -1,4 +1,4 @@
-// Documents routes (CONTRACT.md "Documents"), scoped to the caller's organization: upload, list,
+// Documents routes (docs/api.md "Documents"), scoped to the caller's organization: upload, list,
 // one document, generation and its status.
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -67,7 +67,7 @@ export async function documentRoutes(
     documents: documents.list(callerOf(request)),
   }));
 
-  // Both alias names of artos.md §3.2 are accepted (the schema moves them to the primary names).
+  // Both alias names of docs/vendors.md Artos §3.2 are accepted (the schema moves them to the primary names).
   api.post(endpoints.generateDocument.path, { onRequest: authenticate, schema: { body: generateRequest } }, async (request, reply) =>
     reply.code(202).send(generation.generate(callerOf(request), request.body)),
   );

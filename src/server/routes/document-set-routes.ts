@@ -1,4 +1,4 @@
-// Document sets routes (artos.md §7): list and create, per organization.
+// Document sets routes (docs/vendors.md Artos §7): list and create, per organization.
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { endpoints } from "../../shared/contract/endpoints";

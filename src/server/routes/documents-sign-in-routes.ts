@@ -1,4 +1,4 @@
-// Artos' sign-in (artos.md §1.1): POST /get-access-token {user_id} → {access_token}. The user id is
+// Artos' sign-in (docs/vendors.md Artos §1.1): POST /get-access-token {user_id} → {access_token}. The user id is
 // the local user's id (`npm run user:add` and the server's start print it). The token is accepted
 // only by the documents service's routes and lives SIDECAR_TOKEN_TTL_SECONDS; there is no refresh
 // token: the client asks again with the same user id on a 401.

@@ -1,4 +1,4 @@
-// The Ejento sign-in methods beyond the password (ejento.md A2.4, A2.5): which are on (feature
+// The Ejento sign-in methods beyond the password (docs/vendors.md Ejento A2.4, A2.5): which are on (feature
 // flags), an e-mail code (passwordless-auth → verify-otp), and SSO in a development form. All
 // answer before any sign-in, so none needs a token; a method that is off answers 403 with words.
 // Their sign-ins are "sidecar" sign-ins, like the password's: every face accepts their tokens.

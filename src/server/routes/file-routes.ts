@@ -1,4 +1,4 @@
-// Presigned file links (artos.md §5.3): POST /generate-presigned-url (signed in) hands out an
+// Presigned file links (docs/vendors.md Artos §5.3): POST /generate-presigned-url (signed in) hands out an
 // absolute URL; GET /files/{key}?expires=…&signature=… serves the bytes to whoever holds it, with
 // no auth header (and no API key: a link must work when opened as it is).
 import fs from "node:fs";

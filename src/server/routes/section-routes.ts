@@ -1,4 +1,4 @@
-// The Sources panel's routes (CONTRACT.md "Documents"; artos.md §3.6, §3.7): a document's
+// The Sources panel's routes (docs/api.md "Documents"; docs/vendors.md Artos §3.6, §3.7): a document's
 // sections, the section holding selected text, a section's sources, and a source passage in
 // context. All POST with JSON bodies checked by the schemas in src/shared/wire/sections.ts, all
 // signed in; paths from the shared endpoint table.

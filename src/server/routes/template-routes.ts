@@ -1,4 +1,4 @@
-// Templates routes (CONTRACT.md; artos.md §6): the list, and uploading a .docx as a template.
+// Templates routes (docs/api.md; docs/vendors.md Artos §6): the list, and uploading a .docx as a template.
 import type { FastifyInstance } from "fastify";
 import { endpoints } from "../../shared/contract/endpoints";
 import type { TemplateListResponse, TemplateUploadFields } from "../../shared/wire/templates";

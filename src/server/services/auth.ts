@@ -1,4 +1,4 @@
-// Sign-in, refresh, sign-out and token checks (CONTRACT.md "Auth").
+// Sign-in, refresh, sign-out and token checks (docs/api.md "Auth").
 //
 // A password sign-in creates a sign-in row that lives SIDECAR_REFRESH_TTL_SECONDS. It issues a
 // pair: access_token (kind "refresh": used only to refresh, lives as long as the sign-in) and
@@ -9,11 +9,11 @@
 // token it ever issued. The e-mail code and SSO sign-ins (passwordless.ts, sso-dev.ts) make the
 // same kind of sign-in through signInUser.
 //
-// Each sign-in has a face (CONTRACT.md "Services, addresses and credentials"):
+// Each sign-in has a face (docs/api.md "Services, addresses and credentials"):
 //   sidecar    the Ejento sign-ins above, this server's one sign-in: every face accepts its tokens.
 //   documents  Artos' POST /get-access-token {user_id}: one API token, no refresh token, lives
 //              SIDECAR_TOKEN_TTL_SECONDS; accepted only by routes of the documents service.
-//   batch      the tag generator's POST /api/auth/login {email, password} (ejento.md B1): an access
+//   batch      the tag generator's POST /api/auth/login {email, password} (docs/vendors.md Ejento B1): an access
 //              token (kind "api") and a refresh token (kind "refresh", lives as long as the sign-in).
 //              Refreshing rotates: the refresh token used stops working, as the vendor's does.
 //              Accepted only by routes of the batch service.
@@ -45,9 +45,9 @@ export const NOT_AUTHENTICATED = "Not authenticated";
 export const SESSION_INVALID = "Your session has expired or is not valid. Sign in again.";
 export const SIGN_IN_INVALID = "Your sign-in has expired or was ended. Sign in again.";
 export const BAD_CREDENTIALS = "Incorrect e-mail or password.";
-/** Artos' words for a user id it does not know (artos.md §1.3). */
+/** Artos' words for a user id it does not know (docs/vendors.md Artos §1.3). */
 export const ARTOS_INVALID_CREDENTIALS = "Invalid authentication credentials";
-/** The tag generator's words (ejento.md B1). */
+/** The tag generator's words (docs/vendors.md Ejento B1). */
 export const BATCH_BAD_CREDENTIALS = "Invalid email or password";
 export const BATCH_REFRESH_INVALID = "Invalid or expired refresh token";
 
@@ -71,7 +71,7 @@ export function otherServiceToken(face: Exclude<SignInFace, "sidecar">, service:
   return `This token was issued for the ${FACE_NAMES[face]} service; sign in to the ${SERVICE_NAMES[service]} service to call it.`;
 }
 
-/** The tag generator's user object (ejento.md B1). We keep no full name: full_name is null. */
+/** The tag generator's user object (docs/vendors.md Ejento B1). We keep no full name: full_name is null. */
 export interface BatchUser {
   id: string;
   email: string;
@@ -158,7 +158,7 @@ export class AuthService {
     return { access_token: token, token_type: "bearer", expires_in: this.config.tokenTtlSeconds };
   }
 
-  /** The tag generator's POST /api/auth/login (ejento.md B1): a batch-only sign-in. */
+  /** The tag generator's POST /api/auth/login (docs/vendors.md Ejento B1): a batch-only sign-in. */
   async batchLogin(email: string, password: string): Promise<{ user: BatchUser; tokens: BatchTokens }> {
     const user = this.storage.findUserByEmail(normalizeEmail(email));
     const ok = await verifyPassword(password, user?.password_hash ?? null);

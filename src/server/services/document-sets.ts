@@ -1,4 +1,4 @@
-// Document sets (workspaces, artos.md §7), per organization. Creating a name the organization
+// Document sets (workspaces, docs/vendors.md Artos §7), per organization. Creating a name the organization
 // already has (compared without case) returns that set instead of a second one.
 import type { CreateDocumentSetRequest, DocumentSet } from "../../shared/wire/document-sets";
 import type { DocumentSetWithDocuments } from "../storage/document-set-store";

@@ -1,4 +1,4 @@
-// Documents of an organization in the Artos shape (CONTRACT.md "Documents"): receive an upload,
+// Documents of an organization in the Artos shape (docs/api.md "Documents"): receive an upload,
 // check it is a real .docx, keep it; list them (local and generated); one document with its
 // sections; a generated document's status.
 import type {
@@ -146,7 +146,7 @@ export class DocumentService {
     return readableDocument(this.storage, caller, documentId);
   }
 
-  /** Generation status (CONTRACT.md); a local document is simply Ready. */
+  /** Generation status (docs/api.md); a local document is simply Ready. */
   status(caller: Caller, documentId: string): GenerationStatusResponse {
     const row = this.readable(caller, documentId);
     const job = row.kind === "generated" ? this.storage.generation.getJob(documentId) : undefined;

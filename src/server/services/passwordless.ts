@@ -1,4 +1,4 @@
-// Passwordless sign-in (ejento.md A2.4): a 6-digit code by e-mail, traded for the Ejento token pair.
+// Passwordless sign-in (docs/vendors.md Ejento A2.4): a 6-digit code by e-mail, traded for the Ejento token pair.
 //
 //   request(email)                 → otp_session_id. The same answer whether or not the e-mail has
 //                                    an account; only an account gets a code (by e-mail when SMTP

@@ -1,4 +1,4 @@
-// Presigned file URLs (artos.md §5.3): POST /generate-presigned-url {key} → an absolute URL that
+// Presigned file URLs (docs/vendors.md Artos §5.3): POST /generate-presigned-url {key} → an absolute URL that
 // serves the document's bytes with no auth header until it expires.
 //
 //   <base>/files/<key>?expires=<unix seconds>&signature=<base64url HMAC-SHA256(secret, key \n expires)>

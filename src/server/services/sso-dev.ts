@@ -1,4 +1,4 @@
-// SSO in a development form (ejento.md A2.5). The local server has no identity provider, so
+// SSO in a development form (docs/vendors.md Ejento A2.5). The local server has no identity provider, so
 // GET /auth-service/api/v2/sso/{provider}/login?next=… shows a page that lists the server's users;
 // choosing one posts the page's one-time nonce to …/callback, which signs that person in (a
 // "sidecar" sign-in, as a password sign-in) and sends the browser to `next` with

@@ -1,4 +1,4 @@
-// Templates (artos.md §6; CONTRACT.md): the built-ins every organization sees plus each
+// Templates (docs/vendors.md Artos §6; docs/api.md): the built-ins every organization sees plus each
 // organization's uploaded ones. An uploaded .docx becomes a template whose sections are its
 // headings (Heading 1-3 or outline levels 0-2) and whose instructions are the text under each.
 import type { Template, TemplateSection } from "../../shared/wire/templates";

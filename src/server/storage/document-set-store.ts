@@ -1,4 +1,4 @@
-// Document sets (workspaces, artos.md §7): named groups of an organization's generated documents.
+// Document sets (workspaces, docs/vendors.md Artos §7): named groups of an organization's generated documents.
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { nowIso } from "./util";

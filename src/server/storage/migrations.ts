@@ -203,7 +203,7 @@ export const migrations: readonly string[] = [
   CREATE INDEX agent_responses_thread ON agent_responses(thread_id, id);
   `,
 
-  // 4: batch tagging (CONTRACT.md "Batch tagging"): a job per start request, owned by the person
+  // 4: batch tagging (docs/api.md "Batch tagging"): a job per start request, owned by the person
   // who started it, and one result per document of the job in job order (row_id from 0). Tags
   // land on the document (tags_json, a JSON array of strings; NULL = never tagged). A job's
   // status is one of the spec's six; a result is pending → processing → success | failed.
@@ -248,10 +248,10 @@ export const migrations: readonly string[] = [
   CREATE INDEX batch_results_status ON batch_results(status);
   `,
 
-  // 5: each vendor's sign-in (CONTRACT.md "Services, addresses and credentials"). A sign-in's face
+  // 5: each vendor's sign-in (docs/api.md "Services, addresses and credentials"). A sign-in's face
   // says which services accept its tokens: 'sidecar' (the Ejento sign-ins: password, e-mail code,
   // SSO) every face, 'documents' (POST /get-access-token) only the documents service, 'batch'
-  // (POST /api/auth/login) only the tag generator. Passwordless sign-in codes (ejento.md A2.4):
+  // (POST /api/auth/login) only the tag generator. Passwordless sign-in codes (docs/vendors.md Ejento A2.4):
   // one row per otp_session_id; only an HMAC of the code is kept. user_id NULL = the e-mail has no
   // account (the session exists so that the answer is the same; its code never verifies).
   `

@@ -1,4 +1,4 @@
-// Passwordless sign-in codes (ejento.md A2.4): one row per otp_session_id. Only an HMAC of the
+// Passwordless sign-in codes (docs/vendors.md Ejento A2.4): one row per otp_session_id. Only an HMAC of the
 // code is stored (services/passwordless.ts); a row with user_id NULL is for an e-mail that has no
 // account, kept so that asking for a code answers the same either way.
 import type Database from "better-sqlite3";

@@ -16,8 +16,8 @@ export interface Endpoint {
 }
 
 export const endpoints = {
-  // Ejento auth-service (ejento.md A2). The local server's own one-sign-in is the password login
-  // with `scope=sidecar`: its tokens are accepted by all four faces.
+  // Ejento auth-service (docs/vendors.md Ejento A2). On the local server the Ejento sign-ins are its
+  // own one sign-in: their tokens are accepted by every face the server serves.
   login: { service: "ejento", method: "POST", path: "/auth-service/api/v2/login/access-token", anonymous: true },
   refresh: { service: "ejento", method: "POST", path: "/auth-service/api/v2/users/refresh-access-token" },
   logout: { service: "ejento", method: "POST", path: "/auth-service/api/v2/users/logout" },
@@ -30,7 +30,7 @@ export const endpoints = {
   ssoDevCallback: { service: "ejento", method: "POST", path: "/auth-service/api/v2/sso/{provider}/callback", anonymous: true },
   me: { service: "ejento", method: "GET", path: "/api/v2/users/me" },
 
-  // Artos Documents API (artos.md).
+  // Artos Documents API (docs/vendors.md Artos).
   artosAccessToken: { service: "documents", method: "POST", path: "/get-access-token", anonymous: true },
   uploadLocalDocument: { service: "documents", method: "POST", path: "/api/v1/documents/local" },
   listDocuments: { service: "documents", method: "GET", path: "/api/v1/documents/" },
@@ -50,7 +50,7 @@ export const endpoints = {
   listDocumentSets: { service: "documents", method: "GET", path: "/api/v1/document-sets/" },
   createDocumentSet: { service: "documents", method: "POST", path: "/api/v1/document-sets/" },
 
-  // Ejento core API and response service (ejento.md A3–A5).
+  // Ejento core API and response service (docs/vendors.md Ejento A3–A5).
   listAgents: { service: "ejento", method: "GET", path: "/api/v2/agents" },
   getAgent: { service: "ejento", method: "GET", path: "/api/v2/agents/{agent_id}" },
   streamAgentResponse: { service: "ejento", method: "POST", path: "/response-service/api/v2/agents/{agent_id}/responses/stream" },
@@ -59,7 +59,7 @@ export const endpoints = {
   listThreadResponses: { service: "ejento", method: "GET", path: "/api/v2/chat-threads/{thread_id}/agent-responses" },
   sendFeedback: { service: "ejento", method: "POST", path: "/api/v2/agent-responses/{agent_response_id}/feedbacks" },
 
-  // Tag generator (ejento.md Part B): its own sign-in (B1) and the batch routes. Status also
+  // Tag generator (docs/vendors.md (tag generator, Part B)): its own sign-in (B1) and the batch routes. Status also
   // carries `results` (our extension) so that polling, the WebSocket's fallback, shows
   // per-document tags and errors too.
   batchLogin: { service: "batch", method: "POST", path: "/api/auth/login", anonymous: true },

@@ -2,10 +2,10 @@
 // The server validates requests with these schemas (a failure is a 422 naming the field); the pane
 // imports the types. Paths are in ../contract/endpoints.ts.
 //
-//   Ejento auth-service (ejento.md A2; CONTRACT.md "Auth"): password login, refresh, feature
+//   Ejento auth-service (docs/vendors.md Ejento A2; docs/api.md "Auth"): password login, refresh, feature
 //     flags, passwordless (e-mail code), the development SSO form, users/me.
-//   Artos (artos.md §1.1): POST /get-access-token.
-//   Tag generator (ejento.md B1): /api/auth/login, /refresh, /logout, /me.
+//   Artos (docs/vendors.md Artos §1.1): POST /get-access-token.
+//   Tag generator (docs/vendors.md Ejento B1): /api/auth/login, /refresh, /logout, /me.
 import { z } from "zod";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -97,7 +97,7 @@ export const ssoDevCallbackForm = z.object({
 export type SsoDevCallbackForm = z.infer<typeof ssoDevCallbackForm>;
 
 /**
- * GET /api/v2/users/me (ejento.md A5.1) in the envelope. `organization` is our extension. The local
+ * GET /api/v2/users/me (docs/vendors.md Ejento A5.1) in the envelope. `organization` is our extension. The local
  * server keeps no names: first_name and last_name are empty and name is the e-mail.
  */
 export const ejentoMe = z.object({

@@ -1,5 +1,5 @@
 // One error type for every server call, with a kind the UI can switch on and a message a
-// person can act on (CONTRACT.md "Transport rules").
+// person can act on (docs/api.md "Transport rules").
 
 export type ApiErrorKind =
   | "unauthorized"

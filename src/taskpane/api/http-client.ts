@@ -147,7 +147,7 @@ export interface HttpClientOptions {
   uploadTransport?: Transport;
 }
 
-/** Artos answers some calls 400 "Authentication failed" where others say 401 (artos.md §1.3). */
+/** Artos answers some calls 400 "Authentication failed" where others say 401 (docs/vendors.md Artos §1.3). */
 function isArtosAuthFailure(status: number, detail: string | undefined): boolean {
   return status === 400 && typeof detail === "string" && /authenticat|credential/i.test(detail);
 }

@@ -13,7 +13,7 @@ import { Observable, readJson, writeJson } from "./local-store";
 export type SignInSlot = "sidecar" | "ejento" | "documents" | "batch";
 export const SEPARATE_SLOTS = ["ejento", "documents", "batch"] as const satisfies readonly SignInSlot[];
 
-/** Ejento (and the Sidecar server's own sign-in): two tokens (ejento.md A2.1). */
+/** Ejento (and the Sidecar server's own sign-in): two tokens (docs/vendors.md Ejento A2.1). */
 export interface EjentoCredentials {
   kind: "ejento";
   /** auth-service token, used only to refresh and to sign out; absent for a pasted token. */
@@ -27,7 +27,7 @@ export interface EjentoCredentials {
   method: "password" | "code" | "sso" | "token";
 }
 
-/** Artos: one bearer token, obtained again from the user id on a 401 (artos.md §1). */
+/** Artos: one bearer token, obtained again from the user id on a 401 (docs/vendors.md Artos §1). */
 export interface ArtosCredentials {
   kind: "artos";
   token: string;
@@ -36,7 +36,7 @@ export interface ArtosCredentials {
   who: string;
 }
 
-/** The tag generator: access + refresh token (ejento.md B1). */
+/** The tag generator: access + refresh token (docs/vendors.md Ejento B1). */
 export interface BatchCredentials {
   kind: "batch";
   accessToken: string;

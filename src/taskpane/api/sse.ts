@@ -1,4 +1,4 @@
-// Reads a streamed agent answer (ejento.md A5.5): SSE messages whose `data:` is one JSON object
+// Reads a streamed agent answer (docs/vendors.md Ejento A5.5): SSE messages whose `data:` is one JSON object
 // discriminated by `step`. eventsource-parser does the SSE framing (CRLF, chunks split anywhere);
 // TextDecoder in stream mode keeps multi-byte characters split across chunks intact.
 import { createParser, type EventSourceMessage } from "eventsource-parser";

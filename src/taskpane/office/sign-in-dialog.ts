@@ -1,4 +1,4 @@
-// A sign-in window for a provider's own page (SSO, ejento.md A2.5): in Word an Office dialog
+// A sign-in window for a provider's own page (SSO, docs/vendors.md Ejento A2.5): in Word an Office dialog
 // (displayDialogAsync), in the browser tab a popup. Either one starts on a page of the add-in's own
 // domain (auth-dialog.html?start=…), which goes on to the provider; the provider sends the person
 // back to that same page, which hands what it received to the pane (messageParent in Office,

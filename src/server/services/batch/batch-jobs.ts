@@ -1,4 +1,4 @@
-// Batch tagging jobs as the routes see them (batch-spec.md): start, status, pause / resume /
+// Batch tagging jobs as the routes see them (docs/vendors.md (tag generator, Part B)): start, status, pause / resume /
 // cancel, the caller's open jobs, and watching a job over the WebSocket. A job belongs to the
 // person who started it: for everyone else it does not exist (404 "Job not found").
 import { randomUUID } from "node:crypto";

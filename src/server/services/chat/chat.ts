@@ -1,4 +1,4 @@
-// Chat with an agent (CONTRACT.md "Chat"; ejento.md A4–A5): take a question (its shape checked by
+// Chat with an agent (docs/api.md "Chat"; docs/vendors.md Ejento A4–A5): take a question (its shape checked by
 // the route with src/shared/wire/chat.ts), ground it on the person's documents, answer
 // (extractive by default, or an OpenAI-compatible model when one is configured) as a stream of
 // events, and keep the turn in its thread. Threads are one person's; another person's thread is

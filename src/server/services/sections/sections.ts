@@ -1,4 +1,4 @@
-// The Sources panel's calls (CONTRACT.md "Documents"; artos.md §3.6, §3.7, §4, §11), scoped to
+// The Sources panel's calls (docs/api.md "Documents"; docs/vendors.md Artos §3.6, §3.7, §4, §11), scoped to
 // the caller's organization:
 //
 //   get-sections-for-document     the document's sections in order

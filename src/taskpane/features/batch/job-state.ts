@@ -6,7 +6,7 @@
 // - counts and progress never go down;
 // - a final status (completed, cancelled, failed) sticks: nothing after it reopens the job;
 // - numbers may come as strings (the vendor's catchup sends its Redis hash as strings).
-// (batch-spec.md "WebSocket", "GET /api/batch/jobs/{job_id}/status")
+// (docs/vendors.md (tag generator, Part B) "WebSocket", "GET /api/batch/jobs/{job_id}/status")
 
 export const jobStatuses = ["pending", "processing", "paused", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -286,7 +286,7 @@ export function doneCount(view: JobView): number {
   return Math.max(view.taggedCount + view.failedCount, view.rows.filter((r) => rank[r.status] === 2).length);
 }
 
-/** What the controls may do now (batch-spec.md "Job status values and transitions"). */
+/** What the controls may do now (docs/vendors.md (tag generator, Part B) "Job status values and transitions"). */
 export function allowedControls(status: JobView["status"]): { pause: boolean; resume: boolean; cancel: boolean } {
   return {
     pause: status === "pending" || status === "processing",

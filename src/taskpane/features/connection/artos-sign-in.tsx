@@ -1,4 +1,4 @@
-// Signing in to Documents (Artos) (artos.md §1): with a user id (Sidecar obtains the token, and
+// Signing in to Documents (Artos) (docs/vendors.md Artos §1): with a user id (Sidecar obtains the token, and
 // obtains it again when it runs out), or with a pasted organization token.
 import { Button, Field, Input, Link, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";

@@ -1,4 +1,4 @@
-// Signing in to the tag generator (ejento.md B1): e-mail and password.
+// Signing in to the tag generator (docs/vendors.md Ejento B1): e-mail and password.
 import { serviceLabels } from "../../api/connection-settings";
 import { useSignInToBatch } from "./api/sign-in-batch";
 import { EmailPasswordForm } from "./email-password-form";

@@ -1,4 +1,4 @@
-// Sign in with a code sent by e-mail (ejento.md A2.4). The server's words show when a code is
+// Sign in with a code sent by e-mail (docs/vendors.md Ejento A2.4). The server's words show when a code is
 // refused (for example how many tries are left); what was typed stays.
 import { Button, Caption1, Field, Input, Link, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
 import type { FormEvent } from "react";

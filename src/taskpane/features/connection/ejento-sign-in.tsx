@@ -1,5 +1,5 @@
 // Signing in to Chat (Ejento) with the methods the deployment has turned on (its feature flags,
-// ejento.md A2.4): password, e-mail code, one button per SSO provider, and a pasted token.
+// docs/vendors.md Ejento A2.4): password, e-mail code, one button per SSO provider, and a pasted token.
 import { Link, makeStyles, tokens } from "@fluentui/react-components";
 import { useState } from "react";
 import { serviceLabels } from "../../api/connection-settings";

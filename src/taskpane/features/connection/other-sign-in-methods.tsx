@@ -1,5 +1,5 @@
 // The Sidecar server's sign-in methods beyond the password, when its flags turn them on
-// (ejento.md A2.4): an e-mail code and one button per SSO provider. Loaded after the sign-in form's
+// (docs/vendors.md Ejento A2.4): an e-mail code and one button per SSO provider. Loaded after the sign-in form's
 // first paint; the form stays usable with the password alone.
 import { Link, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect } from "react";

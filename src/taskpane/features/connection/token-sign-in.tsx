@@ -1,4 +1,4 @@
-// A pasted access token (ejento.md A2.6 for Ejento, artos.md §1 for an Artos organization token):
+// A pasted access token (docs/vendors.md Ejento A2.6 for Ejento, docs/vendors.md Artos §1 for an Artos organization token):
 // checked against the service before it is kept.
 import { Button, Field, Input, Spinner, makeStyles, tokens } from "@fluentui/react-components";
 import { useState, type FormEvent } from "react";

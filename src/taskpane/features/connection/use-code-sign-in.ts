@@ -1,4 +1,4 @@
-// The e-mail code sign-in's steps (ejento.md A2.4): e-mail → "Send code" → the 6-digit code →
+// The e-mail code sign-in's steps (docs/vendors.md Ejento A2.4): e-mail → "Send code" → the 6-digit code →
 // "Verify", or "Send a new code" with the same session. What was typed stays when a step fails.
 import { useState } from "react";
 import { useRequestSignInCode, useVerifySignInCode } from "./api/sign-in-code";

@@ -1,4 +1,4 @@
-// SSO (ejento.md A2.5): the provider's page in a sign-in window (office/sign-in-dialog.ts: an Office
+// SSO (docs/vendors.md Ejento A2.5): the provider's page in a sign-in window (office/sign-in-dialog.ts: an Office
 // dialog in Word, a popup in the browser tab), whose return page hands both tokens back; then they
 // are kept (completeSsoSignIn) and, when the service says, named by who signed in.
 import { useMutation, useQueryClient } from "@tanstack/react-query";

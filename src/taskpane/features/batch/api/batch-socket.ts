@@ -1,4 +1,4 @@
-// WebSocket /api/batch/ws/{job_id}?token=… — a read-only observer of one job (batch-spec.md
+// WebSocket /api/batch/ws/{job_id}?token=… — a read-only observer of one job (docs/vendors.md (tag generator, Part B)
 // "WebSocket"). Every message is one JSON text frame with a `type`; closing never affects the job.
 import type { HttpClient } from "../../../api/http-client";
 

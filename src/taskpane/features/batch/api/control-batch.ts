@@ -1,6 +1,6 @@
 // POST /api/batch/jobs/{job_id}/pause | resume | cancel — three routes with one shape: 200
 // `{message, job_id, status: <new status>}`, 409 with words for a move the job's status does not
-// allow, 404 for a job the server does not know (batch-spec.md "Job status values and transitions").
+// allow, 404 for a job the server does not know (docs/vendors.md (tag generator, Part B) "Job status values and transitions").
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import type { HttpClient } from "../../../api/http-client";

@@ -1,4 +1,4 @@
-// POST /api/batch/start: tag the chosen documents (ejento.md Part B "POST /api/batch/start").
+// POST /api/batch/start: tag the chosen documents (docs/vendors.md (tag generator, Part B) "POST /api/batch/start").
 //
 // Each document travels as {title, file_path, file_source_type}. When the tagger is the same
 // server as the documents (one Sidecar server), file_path is the document's s3_key ("s3"). A

@@ -1,4 +1,4 @@
-// Asks an agent and reads its streamed answer (CONTRACT.md "Chat", ejento.md A5.4–A5.5).
+// Asks an agent and reads its streamed answer (docs/api.md "Chat", docs/vendors.md Ejento A5.4–A5.5).
 import type { HttpClient } from "../../../api/http-client";
 import { readEventStream, type StreamEvent, type StreamOutcome } from "../../../api/sse";
 import type { AskRequest, Reference as WireReference } from "../../../../shared/wire/chat";

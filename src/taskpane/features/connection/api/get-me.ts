@@ -1,4 +1,4 @@
-// GET /api/v2/users/me (ejento.md A5.1): `{success, message, data: {id, email, first_name,
+// GET /api/v2/users/me (docs/vendors.md Ejento A5.1): `{success, message, data: {id, email, first_name,
 // last_name, name, …}}`. The local server adds `organization` (our extension).
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";

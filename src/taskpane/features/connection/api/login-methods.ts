@@ -1,4 +1,4 @@
-// GET /auth-service/api/v2/feature-flags/logins (ejento.md A2.4): which sign-in methods the Ejento
+// GET /auth-service/api/v2/feature-flags/logins (docs/vendors.md Ejento A2.4): which sign-in methods the Ejento
 // deployment offers, `data.items[] = {name, is_active}` — `otp` and `<provider>_sso`. Password
 // sign-in is offered unless the flags say `password` is off (the local server lists it; Ejento's
 // own list doesn't name it).

@@ -1,4 +1,4 @@
-// Artos sign-in (artos.md §1): POST /get-access-token {user_id} → {access_token}, obtained again
+// Artos sign-in (docs/vendors.md Artos §1): POST /get-access-token {user_id} → {access_token}, obtained again
 // from the same user id on a 401 (no refresh token); or a pasted organization token, which can't
 // be renewed. A pasted token is checked with a documents list before it is kept.
 import { useMutation, useQueryClient } from "@tanstack/react-query";

@@ -1,4 +1,4 @@
-// Tag generator sign-in (ejento.md B1): POST /api/auth/login {email, password} →
+// Tag generator sign-in (docs/vendors.md Ejento B1): POST /api/auth/login {email, password} →
 // {user, tokens: {access_token, refresh_token, …}}; renewed with /api/auth/refresh.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";

@@ -1,4 +1,4 @@
-// Passwordless sign-in (ejento.md A2.4): ask for a code by e-mail, then trade the code for tokens.
+// Passwordless sign-in (docs/vendors.md Ejento A2.4): ask for a code by e-mail, then trade the code for tokens.
 // POST /auth-service/api/v2/users/passwordless-auth → data.otp_session_id;
 // POST /auth-service/api/v2/users/verify-otp {otp_session_id, code} → data.{access_token, ejento_access_token}.
 import { useMutation, useQueryClient } from "@tanstack/react-query";

@@ -1,4 +1,4 @@
-// SSO (ejento.md A2.5): a browser navigation to /auth-service/api/v2/sso/{provider}/login?next=…,
+// SSO (docs/vendors.md Ejento A2.5): a browser navigation to /auth-service/api/v2/sso/{provider}/login?next=…,
 // run in an Office dialog (or a popup in the browser tab) whose `next` page of the add-in
 // (auth-dialog.html) hands both tokens back. This file builds the address and keeps the tokens.
 import type { HttpClient } from "../../../api/http-client";

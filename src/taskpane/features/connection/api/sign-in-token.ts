@@ -1,4 +1,4 @@
-// A pasted Ejento access token (ejento.md A2.6): checked against /api/v2/users/me before it is kept.
+// A pasted Ejento access token (docs/vendors.md Ejento A2.6): checked against /api/v2/users/me before it is kept.
 // It can't be renewed: when it expires the person pastes a new one or signs in another way.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
