@@ -61,7 +61,9 @@ export function messageFromBody(body: unknown): string | undefined {
         if (!item || typeof item !== "object") return typeof item === "string" ? item : "";
         const { msg, loc } = item as { msg?: unknown; loc?: unknown };
         const field = Array.isArray(loc) ? loc.filter((p) => p !== "body").join(".") : "";
-        return typeof msg === "string" ? (field ? `${field}: ${msg}` : msg) : "";
+        if (typeof msg !== "string") return "";
+        // Sidecar's server already starts msg with the field; FastAPI's doesn't.
+        return field && !msg.startsWith(field) ? `${field}: ${msg}` : msg;
       })
       .filter(Boolean);
     if (parts.length) return parts.join("; ");

@@ -144,6 +144,12 @@ describe("errors in words", () => {
       "invalid",
       /output_name: field required/,
     ],
+    [
+      "422 list whose messages already name the field",
+      () => HttpResponse.json({ detail: [{ loc: ["body", "documents", "0", "file_path"], msg: "documents.0.file_path: must be an http(s) address", type: "custom" }] }, { status: 422 }),
+      "invalid",
+      /^documents\.0\.file_path: must be an http\(s\) address$/,
+    ],
     ["too large", () => HttpResponse.json({ detail: "The file is larger than the 50 MB limit." }, { status: 413 }), "too_large", /50 MB/],
     ["rate limited", () => new HttpResponse(null, { status: 429 }), "rate_limited", /busy/],
     ["gateway down", () => new HttpResponse("<html>Bad gateway</html>", { status: 502, headers: { "content-type": "text/html" } }), "server", /not answering/],
