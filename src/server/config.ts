@@ -136,7 +136,8 @@ function nameList<T extends string>(allowed: readonly T[]) {
     .transform((names) => names as T[]);
 }
 
-function smtpUrl() {
+/** A trimmed string that must parse as a URL `accept` agrees with; otherwise `message`. */
+function urlWhere(accept: (url: URL) => boolean, message: string) {
   return z
     .string()
     .trim()
@@ -147,31 +148,19 @@ function smtpUrl() {
       } catch {
         parsed = null;
       }
-      if (!parsed || !/^smtps?:$/.test(parsed.protocol) || !parsed.hostname) {
-        ctx.addIssue({ code: "custom", message: "must be an SMTP address as smtp://user:password@host:port (or smtps:// for TLS)" });
-      }
+      if (!parsed || !accept(parsed)) ctx.addIssue({ code: "custom", message });
     });
 }
 
+function smtpUrl() {
+  return urlWhere((url) => /^smtps?:$/.test(url.protocol) && url.hostname !== "", "must be an SMTP address as smtp://user:password@host:port (or smtps:// for TLS)");
+}
+
 function publicUrl() {
-  return z
-    .string()
-    .trim()
-    .superRefine((value, ctx) => {
-      let parsed: URL | null = null;
-      try {
-        parsed = new URL(value);
-      } catch {
-        parsed = null;
-      }
-      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search || parsed.hash) {
-        ctx.addIssue({
-          code: "custom",
-          message: "must be the server's public address as http(s)://host[:port][/path], e.g. https://sidecar.example.com",
-        });
-      }
-    })
-    .transform((value) => value.replace(/\/+$/, ""));
+  return urlWhere(
+    (url) => /^https?:$/.test(url.protocol) && !url.search && !url.hash,
+    "must be the server's public address as http(s)://host[:port][/path], e.g. https://sidecar.example.com",
+  ).transform((value) => value.replace(/\/+$/, ""));
 }
 
 const envSchema = z.object({
