@@ -80,9 +80,13 @@ describe("the concurrency bound", () => {
       expect(presign.status).toBe(409);
       expect(((await presign.json()) as { detail: string }).detail).toMatch(/not ready yet \(status Pending\)/);
 
-      // While the first is not finished, the second never starts.
+      // While the first is not finished, the second never starts. The second is read before the
+      // first: if the first is still unfinished after that read, it was unfinished during it too,
+      // so the second had to be Pending then (read the other way round, the first can finish and
+      // the second start between the two requests).
       for (;;) {
-        const [a, b] = [await r.status(first), await r.status(second)];
+        const b = await r.status(second);
+        const a = await r.status(first);
         if (a.status === "Ready") break;
         expect(a.status).not.toBe("Failed");
         expect(b.status).toBe("Pending");
