@@ -184,6 +184,70 @@ test("network errors while polling read as reconnecting, never as Failed, and po
   expect(within(card).queryByText("Reconnecting…")).not.toBeInTheDocument();
 });
 
+test("a finished generation shows how long it took, and the figure stays the same on later visits", async () => {
+  jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+  state.answer = (elapsed) => (elapsed < 12_000 ? { status: "Generating", progress: 50 } : { status: "Ready", progress: 100 });
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-t", outputName: "Timed", templateName: "Briefing note", startedAt: Date.now(), request: {} }]),
+  );
+  state.startedAt = Date.now();
+  const first = signedIn();
+  let card = await screen.findByRole("group", { name: "Generation Timed" });
+  for (let t = 0; t < 20; t += 1) {
+    await act(async () => {
+      await jest.advanceTimersByTimeAsync(1000);
+    });
+  }
+  await within(card).findByRole("button", { name: "Open in Word" });
+  const took = within(card).getByText(/Briefing note · Ready · took/).textContent ?? "";
+  // Seen Ready at the first poll after 12 s (polls are at most 5 s apart).
+  const seconds = Number(/took (\d+) s/.exec(took)?.[1]);
+  expect(seconds).toBeGreaterThanOrEqual(12);
+  expect(seconds).toBeLessThanOrEqual(17);
+  await act(async () => {
+    await jest.advanceTimersByTimeAsync(97_000);
+  });
+  expect(within(card).getByText(/Briefing note · Ready · took/).textContent).toBe(took);
+
+  // Closed, and opened again five minutes later: still how long it took.
+  first.unmount();
+  reloadRecentGenerations();
+  await act(async () => {
+    await jest.advanceTimersByTimeAsync(300_000);
+  });
+  renderPane(new FakeHost());
+  card = await screen.findByRole("group", { name: "Generation Timed" });
+  await within(card).findByRole("button", { name: "Open in Word" });
+  expect(within(card).getByText(/Briefing note · Ready/).textContent).toBe(took);
+});
+
+test("a generation that finished while the pane was closed doesn't pass off the time since it started as its duration", async () => {
+  state.answer = () => ({ status: "Ready", progress: 100 });
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-old", outputName: "Earlier", templateName: "Briefing note", startedAt: Date.now() - 97_000, request: {} }]),
+  );
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Earlier" });
+  await within(card).findByRole("button", { name: "Open in Word" });
+  expect(within(card).getByText(/Briefing note · Ready/).textContent).toBe("Briefing note · Ready");
+});
+
+test("while the server can't be reached, the card says so and that the job is picked up when it is back", async () => {
+  state.answer = () => HttpResponse.error();
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-down", outputName: "Down", templateName: "Briefing note", startedAt: Date.now(), request: {} }]),
+  );
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Down" });
+  const note = await within(card).findByRole("status");
+  expect(note).toHaveTextContent("Sidecar can't reach the server; it will pick the job up when the server is back.");
+  expect(note).toHaveTextContent("Account → Connection");
+  expect(note).not.toHaveTextContent(/keeps trying|goes on on the server|Connection settings/);
+});
+
 test("a followed generation is picked up again after the pane is closed and reopened", async () => {
   localStorage.setItem(
     "sidecar.generations",

@@ -18,7 +18,7 @@ import {
 } from "@fluentui/react-components";
 import { CheckmarkCircleFilled, CircleRegular, DismissCircleFilled, DismissRegular } from "@fluentui/react-icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useApiClient } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
 import { downloadByKey } from "../../api/download";
@@ -74,14 +74,15 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
   const retry = useGenerateDocument();
   const current = status.data?.status;
   const finished = isFinished(current);
-  const [finishedAt, setFinishedAt] = useState<number | undefined>();
   const now = useNow(!finished);
+  // Seen running in this visit: when it then finishes, now is (about) when it finished.
+  const seenRunning = useRef(false);
+  if (current !== undefined && !finished) seenRunning.current = true;
 
   useEffect(() => {
-    if (finished && finishedAt === undefined) {
-      setFinishedAt(Date.now());
-      if (current === "Ready") void queryClient.invalidateQueries({ queryKey: queryKeys.documents.all });
-    }
+    if (!finished) return;
+    if (seenRunning.current) recentGenerations().markFinished(generation.taskId, Date.now());
+    if (current === "Ready") void queryClient.invalidateQueries({ queryKey: queryKeys.documents.all });
   }, [finished]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const deliver = useMutation({
@@ -106,7 +107,8 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
 
   const reconnecting = status.isError && isApiError(status.error) && ["network", "server", "rate_limited", "unauthorized"].includes(status.error.kind);
   const gone = status.isError && isApiError(status.error) && (status.error.kind === "not_found" || status.error.kind === "forbidden");
-  const elapsed = (finishedAt ?? now) - generation.startedAt;
+  // Running: time so far. Finished: how long it took, fixed; unknown when it finished while the pane was closed.
+  const elapsed = !finished ? now - generation.startedAt : generation.finishedAt !== undefined ? generation.finishedAt - generation.startedAt : undefined;
   const openLabel = host.info.kind === "word" ? "Open in Word" : "Open in preview";
 
   return (
@@ -115,7 +117,8 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
         header={<Text weight="semibold">{generation.outputName}.docx</Text>}
         description={
           <Caption1>
-            {generation.templateName} · {current ?? "Checking"} · {formatElapsed(elapsed)}
+            {generation.templateName} · {current ?? "Checking"}
+            {elapsed !== undefined && ` · ${finished ? "took " : ""}${formatElapsed(elapsed)}`}
           </Caption1>
         }
         action={
@@ -167,7 +170,9 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
           <MessageBar intent="warning" layout="multiline" role="status">
             <MessageBarBody>
               <MessageBarTitle>Reconnecting…</MessageBarTitle>
-              {status.error.message} Sidecar keeps trying; the generation goes on on the server.
+              {isApiError(status.error) && status.error.kind === "network"
+                ? "Sidecar can't reach the server; it will pick the job up when the server is back. If it stays away, check that the server is running and its address in Account → Connection."
+                : `${status.error.message} Sidecar will pick the job up when the server answers again.`}
             </MessageBarBody>
           </MessageBar>
         )}

@@ -9,6 +9,12 @@ export interface TrackedGeneration {
   outputName: string;
   templateName: string;
   startedAt: number;
+  /**
+   * When the pane first saw the job finished (Ready or Failed) after seeing it run; kept so a
+   * later visit shows how long it took, not how long ago it started. Absent when the job
+   * finished while the pane was closed: then how long it took is not known.
+   */
+  finishedAt?: number;
   /** Kept to offer "Try again" with a new output name. */
   request: GenerateRequest;
 }
@@ -26,6 +32,11 @@ export class RecentGenerations extends Observable<TrackedGeneration[]> {
     const existing = this.get().some((g) => g.taskId === generation.taskId);
     this.save([generation, ...this.get().filter((g) => g.taskId !== generation.taskId)].slice(0, keep));
     return !existing;
+  }
+  /** Records when a followed job finished (once; later calls keep the first time). */
+  markFinished(taskId: string, at: number): void {
+    if (!this.get().some((g) => g.taskId === taskId && g.finishedAt === undefined)) return;
+    this.save(this.get().map((g) => (g.taskId === taskId ? { ...g, finishedAt: at } : g)));
   }
   forget(taskId: string): void {
     this.save(this.get().filter((g) => g.taskId !== taskId));
