@@ -1,5 +1,5 @@
 // The Batch tab against a fake batch server (msw: HTTP handlers and a WebSocket link) that follows
-// /tmp/sidecar/batch-spec.md: start, status with results, pause/resume/cancel with 409/404, active
+// the tag generator's API (docs/vendors.md): start, status with results, pause/resume/cancel with 409/404, active
 // jobs, and the job socket with catchup, progress, keepalive, final messages and auth refusals.
 import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
@@ -578,7 +578,9 @@ test("Cancel while a document is being tagged: the pane keeps listening, so that
   expect(await screen.findByText("Tagging cancelled")).toBeInTheDocument();
   expect(tagsOf("Annual report.docx")).toEqual(["kept", "after", "cancel"]);
   expect(screen.getByText("1 of 2 documents · 1 tagged · 0 failed")).toBeInTheDocument();
-  expect(within(documentRow("Budget 2026.docx")).getByText("waiting")).toBeInTheDocument();
+  // Never started, and never will be: not "waiting".
+  expect(within(documentRow("Budget 2026.docx")).getByText("not started")).toBeInTheDocument();
+  expect(within(documentRow("Budget 2026.docx")).queryByText("waiting")).not.toBeInTheDocument();
 });
 
 test("keepalive from the server updates the controls (paused elsewhere), and refused controls (409, 404) are shown in words", async () => {

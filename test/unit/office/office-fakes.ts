@@ -1,5 +1,5 @@
 // Test doubles for the Office global: a PLAIN object (office-addin-mock's OfficeMockObject turns
-// enum strings into "Error, property was not loaded", see shared/notes/tooling.md §3).
+// enum strings into "Error, property was not loaded": enum values read back as that text).
 
 export type Callback<T> = (result: { status: string; value?: T; error?: unknown }) => void;
 

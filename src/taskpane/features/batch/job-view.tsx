@@ -27,7 +27,7 @@ import { isApiError } from "../../api/api-error";
 import { ErrorMessage } from "../../ui/error-message";
 import { useControlBatch, type BatchControl } from "./api/control-batch";
 import { jobLabel, type FollowedJob } from "./followed-job";
-import { allowedControls, doneCount, type JobRow, type JobView as JobViewModel } from "./job-state";
+import { allowedControls, doneCount, finalStatuses, type JobRow, type JobView as JobViewModel } from "./job-state";
 import { useBatchJob } from "./use-batch-job";
 
 const useStyles = makeStyles({
@@ -192,7 +192,7 @@ export function JobView({
       {view.rows.length > 0 && (
         <ul className={styles.documents} aria-label="Documents in this job">
           {view.rows.map((row) => (
-            <DocumentRow key={row.rowId} row={row} jobId={job.jobId} />
+            <DocumentRow key={row.rowId} row={row} jobId={job.jobId} jobOver={finalStatuses.has(view.status)} />
           ))}
         </ul>
       )}
@@ -200,7 +200,8 @@ export function JobView({
   );
 }
 
-function DocumentRow({ row, jobId }: { row: JobRow; jobId: string }) {
+/** `jobOver`: the job was cancelled, failed or completed, so a document still pending will never start. */
+function DocumentRow({ row, jobId, jobOver }: { row: JobRow; jobId: string; jobOver: boolean }) {
   const styles = useStyles();
   const titleId = `batch-${jobId}-row-${row.rowId}`;
   return (
@@ -219,7 +220,7 @@ function DocumentRow({ row, jobId }: { row: JobRow; jobId: string }) {
           ) : (
             <CircleRegular aria-hidden />
           )}
-          <Caption1>{rowWords[row.status]}</Caption1>
+          <Caption1>{row.status === "pending" && jobOver ? "not started" : rowWords[row.status]}</Caption1>
         </span>
       </div>
       {row.status === "success" && row.tags.length > 0 && (
