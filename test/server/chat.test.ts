@@ -114,6 +114,33 @@ describe("agents", () => {
   });
 });
 
+describe("what an answer holds (issue 13: nothing to delete after inserting it)", () => {
+  const questions: Array<[string, string]> = [
+    ["nutrition", "Which nutrition problems does the WHO see in Europe?"],
+    ["nutrition", "What share of people under 65 died because of cancer?"],
+    ["nutrition", "What is said about obesity in children?"],
+    ["nutrition", "Summarise this document"],
+    ["complex", "What does the document say about the results?"],
+  ];
+
+  it.each(questions)("%s: “%s” is answered with its content only, and each follow-up names a topic", async (doc, question) => {
+    const { events } = await stream(ask(question, { overrides: { document_ids: [doc === "nutrition" ? nutritionId : complexId] } }));
+    const output = endOf(events);
+    expect(output.answer).toMatch(/\[1\]/);
+    // No canned lead-in: the first line is already content.
+    expect(output.answer).not.toMatch(/^(Here is|Here are)\b/);
+    expect(output.answer).not.toMatch(/says about this|main points of/);
+    for (const followup of output.followup_questions) {
+      const about = /^What else do the documents say about (.+)\?$/.exec(followup);
+      const section = /^What does the section “(.+)” say\?$/.exec(followup);
+      expect(about || section).toBeTruthy();
+      // A topic is a phrase of content words, never one stray word ("…say about available?").
+      if (about) expect((about[1] as string).split(" ").length).toBeGreaterThanOrEqual(2);
+    }
+    expect(output.followup_questions).not.toContain("Which passages support this answer?");
+  });
+});
+
 describe("streamed answers", () => {
   it("streams status, thoughts, deltas and an end whose answer cites sections of the grounding document", async () => {
     const started = Date.now();
@@ -262,7 +289,9 @@ describe("threads", () => {
     expect(response.status).toBe(200);
     const body = (await response.json()) as AnswerResponse;
     expect(body.success).toBe(true);
-    expect(body.data.answer).toMatch(/^Here is a draft/);
+    // The draft is its content: cited prose, no lead-in and no bullets.
+    expect(body.data.answer).not.toMatch(/^(Here is|Here are)/);
+    expect(body.data.answer).not.toMatch(/^- /m);
     expect(body.data.answer).toMatch(/\[1\]/);
     expect(body.data.references[0]?.document_id).toBe(nutritionId);
     expect(typeof body.data.thread_id).toBe("number");

@@ -1,7 +1,7 @@
-// The extractive answer (no model): a lead sentence and the best sentence or two of each grounding
-// passage, each followed by its citation marker [n]; follow-up questions from the passages'
-// headings and words; the thread name from the question.
-import { queryTerms, tokenize } from "../generation/text";
+// The extractive answer (no model): the best sentence or two of each grounding passage, each
+// followed by its citation marker [n]; follow-up questions from the passages' headings and
+// recurring phrases; the thread name from the question.
+import { isStopword, queryTerms, tokenize } from "../generation/text";
 import type { AnswerStyle } from "./agents";
 import type { Grounding, GroundedPassage } from "./grounding";
 
@@ -62,12 +62,10 @@ function point(grounded: GroundedPassage, terms: ReadonlySet<string>): string {
   return `${body} [${grounded.number}]${end || "."}`;
 }
 
-function documentPhrase(grounding: Grounding): string {
-  const names = [...new Set(grounding.passages.map((grounded) => grounded.passage.documentName))];
-  if (names.length === 1) return `“${names[0]}”`;
-  return "your documents";
-}
-
+/**
+ * The answer is its content only: cited points, no canned lead-in ("Here is what … says"), so
+ * what a person inserts into their document is what they would keep.
+ */
 export function composeAnswer(question: string, grounding: Grounding, style: AnswerStyle): string {
   if (grounding.documents.length === 0) {
     return "I have no documents to answer from yet. Upload a Word document (or pick one in the documents list to ground the chat on), then ask again.";
@@ -80,18 +78,55 @@ export function composeAnswer(question: string, grounding: Grounding, style: Ans
   }
   const terms = grounding.terms.size > 0 ? grounding.terms : queryTerms(question);
   const points = grounding.passages.map((grounded) => ({ grounded, text: point(grounded, terms) }));
-  const source = documentPhrase(grounding);
-  if (style === "draft") {
-    const lead = `Here is a draft based on ${source}:`;
-    return `${lead}\n\n${points.map((p) => p.text).join(" ")}`;
-  }
-  const overview = grounding.terms.size === 0;
-  const lead = overview ? `Here are the main points of ${source}:` : `Here is what ${source} says about this:`;
-  const bullets = points.map(({ grounded, text }) => (grounded.sectionTitle ? `- **${shorten(grounded.sectionTitle, 60)}:** ${text}` : `- ${text}`));
-  return `${lead}\n\n${bullets.join("\n")}`;
+  if (style === "draft") return points.map((p) => p.text).join(" ");
+  return points.map(({ grounded, text }) => (grounded.sectionTitle ? `- **${shorten(grounded.sectionTitle, 60)}:** ${text}` : `- ${text}`)).join("\n");
 }
 
-/** Two or three questions to ask next: about the passages' headings, then their frequent words. */
+/** Words that can't start or end a topic phrase ("available data", "policy should"). */
+const WEAK_EDGE = new Set(
+  `available possible important different various several many much more most less least other others new
+  high higher low lower large larger small smaller good better best well also however therefore thus often
+  usually generally including include includes included based used using use uses make makes made take
+  takes taken need needs needed show shows shown found find should would could must might may can will
+  shall one two three first second third last next per within without among across about around`.split(/\s+/),
+);
+
+/**
+ * Topic phrases of the passages: two or three neighbouring content words that recur in more than
+ * one passage ("physical activity", "cancer deaths"), most widespread first. A single frequent
+ * word is not offered: on its own it is as often a stray word ("available") as a topic.
+ */
+function topicPhrases(grounding: Grounding, asked: ReadonlySet<string>): string[] {
+  const passagesWith = new Map<string, Set<number>>();
+  grounding.passages.forEach((grounded, index) => {
+    // Runs of content words, broken at stop words, punctuation and numbers.
+    for (const run of grounded.passage.text.toLowerCase().split(/[^\p{L}\s'’-]+|\s[-–—]\s/u)) {
+      const words = tokenize(run);
+      for (let i = 0; i < words.length; i += 1) {
+        for (const size of [2, 3]) {
+          const phrase = words.slice(i, i + size);
+          if (phrase.length < size) continue;
+          if (phrase.some((word) => word.length < 3 || isStopword(word) || /\d/.test(word))) continue;
+          if (WEAK_EDGE.has(phrase[0] as string) || WEAK_EDGE.has(phrase[size - 1] as string)) continue;
+          if (phrase.every((word) => asked.has(word))) continue;
+          const key = phrase.join(" ");
+          const seen = passagesWith.get(key) ?? new Set<number>();
+          seen.add(index);
+          passagesWith.set(key, seen);
+        }
+      }
+    }
+  });
+  return [...passagesWith.entries()]
+    .filter(([, seen]) => seen.size >= 2)
+    .sort((a, b) => b[1].size - a[1].size || b[0].split(" ").length - a[0].split(" ").length || a[0].localeCompare(b[0]))
+    .map(([phrase]) => phrase);
+}
+
+/**
+ * Up to three questions to ask next, each naming a real topic of the answer: a section the
+ * answer drew on, or a phrase that recurs across its passages. None rather than a filler.
+ */
 export function followUpQuestions(question: string, grounding: Grounding): string[] {
   const asked = queryTerms(question);
   const out: string[] = [];
@@ -106,16 +141,8 @@ export function followUpQuestions(question: string, grounding: Grounding): strin
     out.push(`What does the section “${clean}” say?`);
     if (out.length >= 2) break;
   }
-  const counts = new Map<string, number>();
-  for (const grounded of grounding.passages) {
-    for (const term of queryTerms(grounded.passage.text)) {
-      if (term.length < 5 || asked.has(term) || /\d/.test(term)) continue;
-      counts.set(term, (counts.get(term) ?? 0) + 1);
-    }
-  }
-  const keyword = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-  if (keyword) out.push(`What else do the documents say about ${keyword}?`);
-  if (out.length < 2 && grounding.passages.length > 0) out.push("Which passages support this answer?");
+  const topic = topicPhrases(grounding, asked).find((phrase) => ![...seen].some((title) => title.includes(phrase)));
+  if (topic) out.push(`What else do the documents say about ${topic}?`);
   return out.slice(0, 3);
 }
 
