@@ -176,6 +176,41 @@ test("an answer goes into the document as formatting: insert at the cursor or re
   expect(inserted.plainText).toBe("## Plan\n\n- one\n- **two**");
 });
 
+test("an inserted answer is its content followed by a reference list (document and section per number); Copy gives the same", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  const answer = "- **Costs:** Fees were paid in May [2].\n- **Risks:** Delays are likely [1], and costs may rise [2].";
+  script = {
+    events: [
+      end(answer, {
+        references: [
+          { number: 1, order: 1, url: "", title: "report.docx — Risks", document_id: "d-1", section_id: "s-2" },
+          { number: 2, order: 2, url: "", title: "report.docx — Costs & fees", document_id: "d-1", section_id: "s-1" },
+          { number: 3, order: 3, url: "https://vendor.example/doc/7" },
+        ],
+      }),
+    ],
+  };
+  openChat(host);
+  await user.type(await screen.findByLabelText(/ask the agent/i), "What about costs?{Enter}");
+  const view = await screen.findByRole("article", { name: "Answer" });
+  await user.click(await within(view).findByRole("button", { name: "Insert at cursor" }));
+  await within(view).findByText("Inserted at the cursor.");
+  const inserted = host.insertedFormatted.at(-1)!;
+  expect(inserted.mode).toBe("cursor");
+  // The answer's content, then one line per cited number; [3] is not cited, so not listed.
+  expect(inserted.plainText).toBe(`${answer}\n\nSources\n[1] report.docx — Risks\n[2] report.docx — Costs & fees`);
+  expect(inserted.html).toContain("<strong>Costs:</strong>");
+  expect(inserted.html).toMatch(/<p>\[1\] report\.docx — Risks<\/p><p>\[2\] report\.docx — Costs &amp; fees<\/p>$/);
+  expect(inserted.html).not.toContain("vendor.example");
+
+  const written: string[] = [];
+  Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText: async (text: string) => void written.push(text) } });
+  await user.click(within(view).getByRole("button", { name: "Copy" }));
+  await within(view).findByText("Copied.");
+  expect(written).toEqual([inserted.plainText]);
+});
+
 test("a 401 before the stream starts is refreshed once and the question is replayed", async () => {
   const user = userEvent.setup();
   let refreshes = 0;

@@ -25,6 +25,7 @@ import { ErrorMessage } from "../../ui/error-message";
 import { requestSources } from "../../ui/navigation";
 import { useSendFeedback } from "./api/send-feedback";
 import type { Conversation } from "./conversation";
+import { insertableAnswer } from "./insertable";
 
 const MarkdownView = lazy(() => import(/* webpackChunkName: "markdown" */ "./markdown-view"));
 
@@ -94,8 +95,8 @@ export const MessageView = memo(function MessageView({
   const insert = async (mode: "cursor" | "replace") => {
     setInsertError(undefined);
     try {
-      const html = rendered.current?.innerHTML ?? "";
-      await host.insertFormatted(html, mode, message.text);
+      const content = insertableAnswer(rendered.current?.innerHTML ?? "", message.text, message.references);
+      await host.insertFormatted(content.html, mode, content.text);
       setDone(mode === "cursor" ? "Inserted at the cursor." : "Replaced the selection.");
     } catch (error) {
       setInsertError(error);
@@ -104,7 +105,7 @@ export const MessageView = memo(function MessageView({
 
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(message.text);
+      await navigator.clipboard.writeText(insertableAnswer("", message.text, message.references).text);
       setDone("Copied.");
     } catch {
       setDone("Copying is blocked here: select the answer and copy it yourself.");
