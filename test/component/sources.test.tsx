@@ -92,6 +92,33 @@ test("the section dropdown lists the generated document's sections in document o
   expect(context).toHaveTextContent("The paragraph after.");
 });
 
+test("a heading that is a whole paragraph shows its first words and an ellipsis; the full text is on hover and to assistive technology", async () => {
+  const long = "36. The definition should be broadly enough framed to cover every form of support that a member state grants";
+  api.use(
+    http.post(`${origin}/get-sections-for-document`, () =>
+      HttpResponse.json({ sections: [{ section_id: "s-background", section_title: "Background", section_order: 1 }, { section_id: "s-methods", section_title: long, section_order: 2 }] }),
+    ),
+  );
+  const user = userEvent.setup();
+  const host = generatedDocument();
+  openSources(host);
+  await user.click(await screen.findByRole("combobox", { name: "Section" }));
+  const option = screen.getByRole("option", { name: long });
+  expect(option.textContent).toBe("36. The definition should be broadly enough…");
+  expect(option).toHaveAttribute("title", long);
+  await user.click(option);
+  const combobox = screen.getByRole("combobox", { name: "Section" });
+  expect(combobox).toHaveTextContent(/^36\. The definition should be broadly enough…$/);
+  expect(combobox).toHaveAttribute("title", long);
+  await screen.findByRole("heading", { name: "Sources for this section" });
+  // The section's caption: short on screen, whole for a screen reader (the short form is hidden from it).
+  const caption = screen.getAllByTitle(long).find((element) => element.tagName === "SPAN")!;
+  expect(within(caption).getByText("36. The definition should be broadly enough…")).toHaveAttribute("aria-hidden", "true");
+  expect(within(caption).getByText(long)).toBeInTheDocument();
+  // Word is still moved to the heading by its full text.
+  expect(host.headingMoves).toEqual([{ title: long, occurrence: 1 }]);
+});
+
 test("selecting text in the document moves the panel to the section that holds it; clearing the selection keeps it", async () => {
   const user = userEvent.setup();
   const host = generatedDocument();

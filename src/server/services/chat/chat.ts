@@ -23,7 +23,7 @@ import type { AgentResponseRow, ChatThreadRow } from "../../storage/chat-store";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { styleOf, type AgentService } from "./agents";
-import { composeAnswer, deltasOf, followUpQuestions, threadNameFor } from "./compose";
+import { composeAnswer, deltasOf, followUpQuestions, shorten, threadNameFor } from "./compose";
 import type { Grounding, GroundingService } from "./grounding";
 import { streamModelAnswer, type LlmConfig } from "./llm";
 
@@ -213,7 +213,7 @@ export class ChatService {
       number: grounded.number,
       order: index + 1,
       url: "",
-      title: grounded.sectionTitle ? `${grounded.passage.documentName} — ${grounded.sectionTitle}` : grounded.passage.documentName,
+      title: grounded.sectionTitle ? `${grounded.passage.documentName} — ${shorten(grounded.sectionTitle, 60)}` : grounded.passage.documentName,
       document_id: grounded.passage.documentId,
       ...(grounded.sectionId ? { section_id: grounded.sectionId } : {}),
     }));

@@ -25,6 +25,7 @@ import { useUploadOpenDocument } from "../../api/upload-document";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { navigation, useNavigationRequest, type SourcesRequest } from "../../ui/navigation";
+import { shortLabel } from "../../ui/short-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
 import { getSources, useSectionSources } from "./api/get-sources";
@@ -33,6 +34,7 @@ import { SourceCard } from "./source-card";
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  visuallyHidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
 });
 
 /** How long after a selection change the panel looks it up (typing and dragging settle first). */
@@ -182,13 +184,14 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
         <Field label="Section">
           <Dropdown
             placeholder="Choose a section"
-            value={section?.section_title ?? ""}
+            value={section ? shortLabel(section.section_title) : ""}
+            button={section ? { title: section.section_title, "aria-description": section.section_title } : undefined}
             selectedOptions={section ? [section.section_id] : []}
             onOptionSelect={(_, data) => data.optionValue && choose(data.optionValue)}
           >
             {list.map((s) => (
-              <Option key={s.section_id} value={s.section_id} text={s.section_title}>
-                {s.section_title}
+              <Option key={s.section_id} value={s.section_id} text={shortLabel(s.section_title)} title={s.section_title} aria-label={s.section_title}>
+                {shortLabel(s.section_title)}
               </Option>
             ))}
           </Dropdown>
@@ -207,7 +210,10 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
               {heading}
             </Text>
           </div>
-          <Caption1>{section.section_title}</Caption1>
+          <Caption1 title={section.section_title}>
+            <span aria-hidden>{shortLabel(section.section_title)}</span>
+            <span className={styles.visuallyHidden}>{section.section_title}</span>
+          </Caption1>
           {sources.isLoading && <Spinner size="small" label="Loading sources…" />}
           {sources.error && <ErrorMessage error={sources.error} onRetry={() => sources.refetch()} />}
           {sources.data && sources.data.sources.length === 0 && (
