@@ -85,6 +85,19 @@ test("Enter in the password field signs in; the pane shows who is signed in and 
   expect(await screen.findByRole("tab", { name: "Documents" })).toHaveAttribute("aria-selected", "true");
   expect(screen.getByLabelText("Signed in as")).toHaveTextContent("demo@sidecar.local");
   expect(await screen.findByText(/nothing uploaded yet/i)).toBeInTheDocument();
+  // Focus doesn't drop to the page: it is on the tab to work in, where the arrow keys reach every feature.
+  await waitFor(() => expect(screen.getByRole("tab", { name: "Documents" })).toHaveFocus());
+});
+
+test("a pane that opens already signed in leaves focus where it is", async () => {
+  const user = userEvent.setup();
+  const first = renderPane();
+  await signIn(user);
+  await screen.findByText(/nothing uploaded yet/i);
+  first.unmount();
+  renderPane();
+  await screen.findByText(/nothing uploaded yet/i);
+  expect(screen.getByRole("tab", { name: "Documents" })).not.toHaveFocus();
 });
 
 test("upload reads the open document, sends it, remembers its id in the document and lists it", async () => {

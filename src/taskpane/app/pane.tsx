@@ -3,7 +3,7 @@
 // lost; with several expired, one after the other. Changing the connection (Account → Connection)
 // never takes the tabs away: they stay, and each says which service it still needs.
 import { Caption1, MessageBar, MessageBarBody, MessageBarTitle, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useConnectionSettings, usePaneSignIn } from "../api/api-context";
 import type { ConnectionMode } from "../api/connection-settings";
 import type { SignInSlot } from "../api/session-store";
@@ -13,7 +13,7 @@ import { useDocumentHost } from "../office/host-context";
 import { panels, savedTab } from "./tab-panels";
 
 // The tabs (and each tab's code) load after the first paint; sign-in is in the first chunk.
-const workspace = lazyNamed<{ documentKey: string; hasDocument: boolean }>(() => import(/* webpackChunkName: "workspace" */ "./workspace"), "Workspace");
+const workspace = lazyNamed<{ documentKey: string; hasDocument: boolean; focusFirst: boolean }>(() => import(/* webpackChunkName: "workspace" */ "./workspace"), "Workspace");
 // Only needed when a sign-in expires; fetched soon after signing in so it is there by then.
 const expiredDialog = lazyNamed<{ slot: SignInSlot }>(
   () => import(/* webpackChunkName: "session-dialog" */ "../features/connection/expired-session-dialog"),
@@ -64,6 +64,9 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
     return () => clearTimeout(timer);
   }, [signedIn]);
   const expired = state.status === "signed-in" ? state.expired[0] : undefined;
+  // After signing in here, focus goes to the work (not to the page body where the form was).
+  const signedInHere = useRef(false);
+  if (!showWork) signedInHere.current = true;
   return (
     <main className={styles.pane}>
       <header className={styles.header}>
@@ -82,7 +85,7 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
       )}
       {showWork ? (
         <>
-          <LazyPanel panel={workspace} label="Sidecar" props={{ documentKey, hasDocument }} />
+          <LazyPanel panel={workspace} label="Sidecar" props={{ documentKey, hasDocument, focusFirst: signedInHere.current }} />
           {expired && <LazyPanel key={expired} panel={expiredDialog} label="sign-in" props={{ slot: expired }} />}
         </>
       ) : (

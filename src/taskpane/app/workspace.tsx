@@ -2,7 +2,7 @@
 // another tab can ask for one (a chat citation opens Sources). A tab whose service has no sign-in
 // (separate services) says which one to sign in to, with a way to Account, instead of failing calls.
 import { Button, Caption1, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { ServiceName } from "../../shared/contract/endpoints";
 import { useConnectionSettings, useSessions } from "../api/api-context";
 import { slotFor, type SignInSlot } from "../api/session-store";
@@ -42,9 +42,18 @@ function NeedsSignIn({ tab, needs, onOpenAccount, children }: { tab: string; nee
   );
 }
 
-export function Workspace({ documentKey, hasDocument }: { documentKey: string; hasDocument: boolean }) {
+/**
+ * `focusFirst`: the person has just signed in, and the form they typed in is gone; focus goes to
+ * the selected tab, the first control of the work, from which the arrow keys reach every feature
+ * and Tab the tab's own first action.
+ */
+export function Workspace({ documentKey, hasDocument, focusFirst = false }: { documentKey: string; hasDocument: boolean; focusFirst?: boolean }) {
   const styles = useStyles();
   const [tab, setTab] = useState<TabId>(savedTab);
+  const selectedTab = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (focusFirst) selectedTab.current?.focus();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const selectTab = (id: TabId) => {
     setTab(id);
     saveTab(id);
@@ -63,7 +72,7 @@ export function Workspace({ documentKey, hasDocument }: { documentKey: string; h
     <>
       <TabList className={styles.tabs} size="small" selectedValue={tab} onTabSelect={(_, data) => selectTab(data.value as TabId)} aria-label="Sidecar features">
         {tabs.map((t) => (
-          <Tab key={t.id} value={t.id}>
+          <Tab key={t.id} value={t.id} ref={t.id === tab ? selectedTab : undefined}>
             {t.label}
           </Tab>
         ))}
