@@ -35,6 +35,31 @@ test("a grounded, streamed answer about the open document, with a citation that 
   await context.close();
 });
 
+test("in the dark theme the answer's citation links, its source list and the composer's hint pass axe's color-contrast check", async () => {
+  const context = await newContext(env.browser, { colorScheme: "dark" });
+  const page = await context.newPage();
+  await signInWithDocument(page, "openxml-sdk-nutrition-report.docx");
+  const composer = page.getByLabel(/ask the agent/i);
+  await composer.fill("What share of people under 65 died because of cancer?");
+  await composer.press("Enter");
+  const answer = page.getByRole("article", { name: "Answer" }).last();
+  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  await answer.getByRole("link", { name: /^Source \d+$/ }).first().waitFor();
+  await page.getByText("Enter sends · Shift+Enter adds a line · Esc stops").waitFor();
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  const failing = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<{ violations: Array<{ nodes: Array<{ target: string[]; failureSummary?: string }> }> }> } }).axe;
+    const pane = document.querySelector("main");
+    const result = await axe.run(pane, { runOnly: { type: "rule", values: ["color-contrast"] } });
+    return result.violations.flatMap((violation) => violation.nodes.map((node) => `${node.target.join(" ")}: ${node.failureSummary ?? ""}`));
+  });
+  // The pane really is dark (the check would mean little on the light theme).
+  const background = await page.evaluate(() => getComputedStyle(document.querySelector(".fui-FluentProvider") as Element).backgroundColor);
+  expect(background).not.toBe("rgb(255, 255, 255)");
+  expect(failing).toEqual([]);
+  await context.close();
+});
+
 test("HTML inside an answer renders as inert text", async () => {
   const evil = 'The attacker wrote <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> into the minutes.';
   const doc = new Document({

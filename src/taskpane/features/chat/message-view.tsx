@@ -47,6 +47,11 @@ const useStyles = makeStyles({
     "& table": { borderCollapse: "collapse" },
     "& td, & th": { border: `1px solid ${tokens.colorNeutralStroke2}`, padding: "2px 6px" },
     "& pre": { whiteSpace: "pre-wrap" },
+    // Citations and source links in the theme's link colours (the browser's default blue is
+    // unreadable on the dark theme).
+    "& a": { color: tokens.colorBrandForegroundLink },
+    "& a:hover": { color: tokens.colorBrandForegroundLinkHover },
+    "& a:active": { color: tokens.colorBrandForegroundLinkPressed },
   },
   answer: { "& p:first-child": { marginTop: 0 } },
   plain: { whiteSpace: "pre-wrap" },
