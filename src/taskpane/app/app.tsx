@@ -12,13 +12,23 @@ import { Pane } from "./pane";
 const documentPanel = lazyNamed<{ host: BrowserHost }>(() => import(/* webpackChunkName: "browser-panel" */ "./browser-document-panel"), "BrowserDocumentPanel");
 
 const useStyles = makeStyles({
+  // The page itself never scrolls: the document area and the pane are each their own scroller,
+  // so moving the selection in the document (which scrolls the preview) never moves the pane.
+  // Narrower than 720 px they stack, the document above with two fifths of the height.
   browserLayout: {
     display: "grid",
     gridTemplateColumns: "minmax(0, 1fr) minmax(320px, 400px)",
+    gridTemplateRows: "minmax(0, 1fr)",
     height: "100vh",
-    "@media (max-width: 720px)": { gridTemplateColumns: "1fr", height: "auto" },
+    overflow: "hidden",
+    "@media (max-width: 720px)": { gridTemplateColumns: "minmax(0, 1fr)", gridTemplateRows: "minmax(0, 2fr) minmax(0, 3fr)" },
   },
-  side: { overflowY: "auto", borderLeft: `1px solid ${tokens.colorNeutralStroke2}` },
+  side: {
+    overflowY: "auto",
+    minHeight: 0,
+    borderLeft: `1px solid ${tokens.colorNeutralStroke2}`,
+    "@media (max-width: 720px)": { borderLeft: "none", borderTop: `1px solid ${tokens.colorNeutralStroke2}` },
+  },
 });
 
 export function App() {

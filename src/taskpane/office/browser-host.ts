@@ -711,7 +711,7 @@ export class BrowserHost implements DocumentHost {
 
   /**
    * Selects the text of the preview's heading for `title` (h1–h6; a heading broken over
-   * consecutive headings selects them all) and scrolls it to the top. Listeners hear `programmatic: true`.
+   * consecutive headings selects them all) and scrolls the preview (only the preview) so it is at the top. Listeners hear `programmatic: true`.
    */
   async goToHeading(title: string, occurrence = 1): Promise<boolean> {
     if (!this.current) throw noDocument();
@@ -727,7 +727,7 @@ export class BrowserHost implements DocumentHost {
     range.setStart(first, 0);
     range.setEnd(last, last.childNodes.length);
     this.moveSelection(root, range);
-    if (typeof first.scrollIntoView === "function") first.scrollIntoView({ block: "start" });
+    scrollWithin(root, first);
     return true;
   }
 
@@ -962,4 +962,14 @@ export class BrowserHost implements DocumentHost {
       // Storage full or blocked: the setting lasts until the tab closes.
     }
   }
+}
+
+/**
+ * Scrolls `container` so `element` is at its top. Unlike scrollIntoView, nothing else moves: not
+ * the page, not the pane beside the preview.
+ */
+function scrollWithin(container: HTMLElement, element: HTMLElement): void {
+  const top = element.getBoundingClientRect().top - container.getBoundingClientRect().top + container.scrollTop;
+  if (typeof container.scrollTo === "function") container.scrollTo({ top });
+  else container.scrollTop = top;
 }
