@@ -50,3 +50,37 @@ test("select a sentence of a generated document and see its section's sources", 
   expect(selected).toBe("Methods");
   await context.close();
 });
+
+test("a citation in an answer about an uploaded document lands on the cited passage, which can be shown in context and selected in the document", async () => {
+  const context = await newContext(env.browser);
+  const page = await context.newPage();
+  await signIn(page, env.server.url);
+  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
+  await page.getByRole("tab", { name: "Chat" }).click();
+  const composer = page.getByLabel(/ask the agent/i);
+  await composer.fill("What share of people under 65 died because of cancer?");
+  await composer.press("Enter");
+  const answer = page.getByRole("article", { name: "Answer" }).last();
+  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  await answer.getByRole("link", { name: "Source 1" }).first().click();
+
+  await page.getByRole("tab", { name: "Sources", selected: true }).waitFor();
+  await page.getByRole("heading", { name: "Cited passage [1]" }).waitFor();
+  const card = page.getByRole("group", { name: "Source 1: openxml-sdk-nutrition-report.docx" });
+  const quoted = ((await card.locator("blockquote").textContent()) ?? "").trim();
+  expect(quoted).toMatch(/cancer/i);
+  // The passage is text of the open document, not a placeholder.
+  const documentText = ((await page.getByTestId("document-preview").textContent()) ?? "").replace(/\s+/g, " ");
+  expect(documentText).toContain(quoted.replace(/\s+/g, " ").slice(0, 60));
+  expect(await page.getByText("No sources are recorded for this section.", { exact: false }).count()).toBe(0);
+
+  await card.getByRole("button", { name: "Show in context" }).click();
+  await card.getByLabel("Passage in context").waitFor();
+
+  await page.getByRole("button", { name: "Select in document" }).click();
+  await page.getByText("Selected in the document.").waitFor();
+  const selected = await page.evaluate(() => window.getSelection()?.toString().replace(/\s+/g, " ").trim() ?? "");
+  expect(selected.length).toBeGreaterThan(20);
+  expect(quoted.replace(/\s+/g, " ")).toContain(selected.slice(0, 40));
+  await context.close();
+});

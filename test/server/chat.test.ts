@@ -171,6 +171,11 @@ describe("streamed answers", () => {
     for (const reference of output.references) {
       expect(reference).toMatchObject({ url: "", document_id: nutritionId });
       expect(reference.title).toMatch(/^openxml-sdk-nutrition-report\.docx( — .+)?$/);
+      // The cited passage itself, so a citation can show what it cites.
+      expect(reference.document_name).toBe("openxml-sdk-nutrition-report.docx");
+      expect(typeof reference.passage_id).toBe("string");
+      expect((reference.text ?? "").length).toBeGreaterThan(20);
+      expect(reference.s3_key).toMatch(/\.docx$/);
     }
     expect(output.references.some((reference) => reference.section_id)).toBe(true);
     const sections = await postJson(server.url, endpoints.getSectionsForDocument.path, token, { document_id: nutritionId });

@@ -68,6 +68,13 @@ export class FakeHost implements DocumentHost {
    * Records the move; true unless `headings` is set and has no such heading (matched like the real
    * hosts). The selection and listeners are left alone: `select(text, true)` plays the move's event.
    */
+  /** Every selectPassage call; `passageFound` says what it answers. */
+  passageSelections: string[] = [];
+  passageFound = true;
+  async selectPassage(text: string) {
+    this.passageSelections.push(text);
+    return this.passageFound;
+  }
   async goToHeading(title: string, occurrence = 1) {
     this.headingMoves.push({ title, occurrence });
     if (!this.headings) return true;

@@ -127,6 +127,13 @@ export const reference = z.object({
   document_id: z.string().optional(),
   /** …and its section, when the passage is in one (the Sources panel can show it). */
   section_id: z.string().optional(),
+  /** Local server: the cited passage itself (a citation shows it, with "Show in context")… */
+  document_name: z.string().optional(),
+  section_title: z.string().optional(),
+  passage_id: z.string().optional(),
+  text: z.string().optional(),
+  /** …and where its document is stored (to open it). */
+  s3_key: z.string().optional(),
 });
 export type Reference = z.infer<typeof reference>;
 

@@ -731,6 +731,34 @@ export class BrowserHost implements DocumentHost {
     return true;
   }
 
+  /** Selects the preview's paragraphs that hold the passage (see DocumentHost.selectPassage). */
+  async selectPassage(text: string): Promise<boolean> {
+    if (!this.current) throw noDocument();
+    const root = this.previewElement;
+    const passage = collapse(text);
+    if (!root || !passage) return false;
+    const blocks = [...root.querySelectorAll<HTMLElement>("p, li, h1, h2, h3, h4, h5, h6, td, th")].filter(
+      (block) => !block.querySelector("p, li, h1, h2, h3, h4, h5, h6, td, th") && collapse(block.textContent ?? "") !== "",
+    );
+    // The passage starts with a paragraph (the server splits at paragraphs) and runs on while the
+    // following paragraphs are part of it.
+    const start = blocks.findIndex((block) => {
+      const own = collapse(block.textContent ?? "");
+      return passage.startsWith(own) || own.startsWith(passage);
+    });
+    if (start < 0) return false;
+    let end = start;
+    while (end + 1 < blocks.length && passage.includes(collapse(blocks[end + 1]!.textContent ?? ""))) end += 1;
+    const first = blocks[start]!;
+    const last = blocks[end]!;
+    const range = this.doc.createRange();
+    range.setStart(first, 0);
+    range.setEnd(last, last.childNodes.length);
+    this.moveSelection(root, range);
+    scrollWithin(root, first);
+    return true;
+  }
+
   // ----- insert --------------------------------------------------------------------------------
 
   async insertText(text: string, mode: InsertMode): Promise<void> {
@@ -972,4 +1000,9 @@ function scrollWithin(container: HTMLElement, element: HTMLElement): void {
   const top = element.getBoundingClientRect().top - container.getBoundingClientRect().top + container.scrollTop;
   if (typeof container.scrollTo === "function") container.scrollTo({ top });
   else container.scrollTop = top;
+}
+
+/** White space collapsed to single spaces, trimmed (passages are stored that way). */
+function collapse(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }

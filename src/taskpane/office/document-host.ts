@@ -126,6 +126,14 @@ export interface DocumentHost {
    */
   goToHeading(title: string, occurrence?: number): Promise<boolean>;
 
+  /**
+   * Selects a passage of the document by its text (a cited passage: one or more paragraphs, as
+   * the server extracted them, white space collapsed) and brings it into view. Resolves false,
+   * without throwing, when the document has no such text (it has been edited since). Listeners
+   * of onSelectionChanged hear about the move with `programmatic: true`.
+   */
+  selectPassage(text: string): Promise<boolean>;
+
   /** Inserts plain text at the cursor, or in place of the selection. */
   insertText(text: string, mode: InsertMode): Promise<void>;
 

@@ -574,6 +574,22 @@ const unwrapLoadError = (error: unknown): unknown => (error instanceof Paragraph
 const GO_TO_HEADING_FAILED_WORDS =
   "Sidecar couldn't move to that section's heading in the document. Click in the document and try again.";
 
+const SELECT_PASSAGE_FAILED_WORDS = "Sidecar couldn't select that passage in the document. Click in the document and try again.";
+
+/**
+ * What to search Word for to find a passage: the first words of its first paragraph, at most 200 characters (Word's
+ * search takes 255), cut at a word, without "^" (Word's special-character prefix).
+ */
+export function searchNeedle(text: string): string {
+  // Passages keep their paragraphs on separate lines; Word's search can't cross a paragraph mark.
+  const firstParagraph = text.split("\n").find((line) => line.trim() !== "") ?? "";
+  const clean = firstParagraph.replace(/\^/g, " ").replace(/\s+/g, " ").trim();
+  if (clean.length <= 200) return clean;
+  const cut = clean.slice(0, 200);
+  const space = cut.lastIndexOf(" ");
+  return space > 100 ? cut.slice(0, space) : cut;
+}
+
 export function createWordHost(info: HostInfo = describeWordHost()): DocumentHost {
   /** Until when DocumentSelectionChanged events count as Sidecar's own move (see PROGRAMMATIC_SELECTION_MS). */
   let programmaticUntil = 0;
@@ -761,6 +777,29 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
         );
       } catch (error) {
         throw readError(unwrapLoadError(error), GO_TO_HEADING_FAILED_WORDS);
+      }
+    },
+
+    async selectPassage(text: string) {
+      const needle = searchNeedle(text);
+      if (!needle) return false;
+      const word = wordGlobal();
+      try {
+        return await word.run(async (context) => {
+          const found = context.document.body.search(needle, { matchCase: true });
+          found.load("items");
+          await context.sync();
+          const first = found.items[0];
+          if (!first) return false;
+          // Passages start at a paragraph: select that paragraph's text (select() scrolls Word to it).
+          first.paragraphs.getFirst().getRange("Content").select("Select");
+          markProgrammaticMove();
+          await context.sync();
+          markProgrammaticMove();
+          return true;
+        });
+      } catch (error) {
+        throw readError(error, SELECT_PASSAGE_FAILED_WORDS);
       }
     },
 

@@ -4,10 +4,21 @@
 import { useSyncExternalStore } from "react";
 import { Observable } from "../api/local-store";
 
+/** The passage a chat citation cites (when the answer says which). */
+export interface CitedPassage {
+  number: number;
+  documentName?: string;
+  sectionTitle?: string;
+  passageId?: string;
+  text: string;
+  s3Key?: string;
+}
+
 export interface SourcesRequest {
   documentId: string;
   sectionId?: string;
   title?: string;
+  cited?: CitedPassage;
 }
 
 export interface NavigationRequest {

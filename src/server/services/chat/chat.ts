@@ -216,6 +216,12 @@ export class ChatService {
       title: grounded.sectionTitle ? `${grounded.passage.documentName} — ${shorten(grounded.sectionTitle, 60)}` : grounded.passage.documentName,
       document_id: grounded.passage.documentId,
       ...(grounded.sectionId ? { section_id: grounded.sectionId } : {}),
+      // The cited passage itself, so a citation lands on what it cites (docs/api.md).
+      document_name: grounded.passage.documentName,
+      ...(grounded.sectionTitle ? { section_title: grounded.sectionTitle } : {}),
+      passage_id: grounded.passage.passageId,
+      text: grounded.passage.text,
+      ...(grounded.passage.s3Key ? { s3_key: grounded.passage.s3Key } : {}),
     }));
     const followups = followUpQuestions(turn.question, grounding);
     const { thread, responseId } = this.storage.chat.addTurn({

@@ -93,7 +93,12 @@ export const MessageView = memo(function MessageView({
   const cite = (n: number) => {
     const ref = message.references.find((r) => r.number === n);
     if (!ref) return;
-    if (ref.document_id) requestSources({ documentId: ref.document_id, sectionId: ref.section_id, title: ref.title });
+    if (ref.document_id) {
+      const cited = ref.text
+        ? { number: n, documentName: ref.document_name, sectionTitle: ref.section_title, passageId: ref.passage_id, text: ref.text, s3Key: ref.s3_key }
+        : undefined;
+      requestSources({ documentId: ref.document_id, sectionId: ref.section_id, title: ref.document_name ?? ref.title, cited });
+    }
     else if (ref.url && /^https?:\/\//i.test(ref.url)) window.open(ref.url, "_blank", "noopener");
   };
 

@@ -24,7 +24,7 @@ import { useOpenDocumentId } from "../../api/open-document";
 import { useUploadOpenDocument } from "../../api/upload-document";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
-import { navigation, useNavigationRequest, type SourcesRequest } from "../../ui/navigation";
+import { navigation, useNavigationRequest, type CitedPassage, type SourcesRequest } from "../../ui/navigation";
 import { shortLabel } from "../../ui/short-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
@@ -52,9 +52,14 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
   // A chat citation may ask for a section of another Sidecar document than the open one.
   const request = useNavigationRequest();
   const [viewing, setViewing] = useState<SourcesRequest | undefined>();
+  // The passage a citation cites, shown above the section's recorded sources until the person moves on.
+  const [cited, setCited] = useState<{ documentId: string; passage: CitedPassage } | undefined>();
+  const [citedSelection, setCitedSelection] = useState<{ state: "done" | "missing" } | { state: "error"; error: unknown } | undefined>();
   useEffect(() => {
     if (!request?.sources) return;
     setViewing(request.sources.documentId === openId.data ? undefined : request.sources);
+    setCited(request.sources.cited ? { documentId: request.sources.documentId, passage: request.sources.cited } : undefined);
+    setCitedSelection(undefined);
     if (request.sources.sectionId) setFocus({ sectionId: request.sources.sectionId, via: "section" });
     navigation.set(null);
   }, [request, openId.data]);
@@ -99,6 +104,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
           const result = await getSources(client, { documentId, selectedText: text.slice(0, 4000) }, controller.signal);
           queryClient.setQueryData(sourcesKeys.sources(documentId, result.section_id), result);
           setLookup(undefined);
+          setCited(undefined);
           show({ sectionId: result.section_id, via: "selection" });
         } catch (error) {
           if (isApiError(error) && error.kind === "aborted") return;
@@ -117,6 +123,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
     const chosen = list.find((s) => s.section_id === sectionId);
     if (!chosen) return;
     setLookup(undefined);
+    setCited(undefined);
     show({ sectionId, via: "section" });
     if (!isOpenDocument) return;
     ignoreSelectionUntil.current = Date.now() + selectionDebounceMs + 600;
@@ -162,6 +169,51 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
             </Button>
           </MessageBarActions>
         </MessageBar>
+      )}
+      {cited && (
+        <section className={styles.column} aria-labelledby="cited-heading">
+          <Text as="h2" id="cited-heading" weight="semibold" size={400}>
+            Cited passage [{cited.passage.number}]
+          </Text>
+          {cited.passage.sectionTitle && (
+            <Caption1 title={cited.passage.sectionTitle}>
+              Section: <span aria-hidden>{shortLabel(cited.passage.sectionTitle)}</span>
+              <span className={styles.visuallyHidden}>{cited.passage.sectionTitle}</span>
+            </Caption1>
+          )}
+          <SourceCard
+            source={{
+              document_source_id: cited.documentId,
+              document_source_name: cited.passage.documentName ?? viewing?.title ?? "",
+              referenced_text: cited.passage.text,
+              s3_key: cited.passage.s3Key,
+              passage_id: cited.passage.passageId,
+            }}
+            index={cited.passage.number - 1}
+          />
+          {cited.documentId === openId.data && (
+            <div className={styles.heading}>
+              <Button
+                size="small"
+                onClick={() => {
+                  setCitedSelection(undefined);
+                  ignoreSelectionUntil.current = Date.now() + selectionDebounceMs + 600;
+                  host.selectPassage(cited.passage.text).then(
+                    (found) => setCitedSelection({ state: found ? "done" : "missing" }),
+                    (error: unknown) => setCitedSelection({ state: "error", error }),
+                  );
+                }}
+              >
+                Select in document
+              </Button>
+              {citedSelection?.state === "done" && <Caption1 role="status">Selected in the document.</Caption1>}
+            </div>
+          )}
+          {citedSelection?.state === "missing" && (
+            <Caption1 role="status">This passage isn't in the document as it is now: it may have been edited since it was uploaded.</Caption1>
+          )}
+          {citedSelection?.state === "error" && <ErrorMessage error={citedSelection.error} title="Couldn't select the passage" />}
+        </section>
       )}
       {sections.isLoading && <Spinner size="small" label="Loading the document's sections…" />}
       {sections.error && (
@@ -217,7 +269,11 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
           {sources.isLoading && <Spinner size="small" label="Loading sources…" />}
           {sources.error && <ErrorMessage error={sources.error} onRetry={() => sources.refetch()} />}
           {sources.data && sources.data.sources.length === 0 && (
-            <Caption1>No sources are recorded for this section. Sidecar records sources for the documents it generates.</Caption1>
+            <Caption1>
+              {cited
+                ? "Sidecar records a section's sources for the documents it generates; this one was uploaded, so the cited passage above is the source."
+                : "No sources are recorded for this section. Sidecar records sources for the documents it generates."}
+            </Caption1>
           )}
           {sources.data?.sources.map((source, index) => (
             <SourceCard key={`${source.document_source_id}-${source.passage_id ?? index}`} source={source} index={index} />

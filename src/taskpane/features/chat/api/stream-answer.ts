@@ -21,6 +21,11 @@ export function parseReferences(raw: unknown): Reference[] {
         title: typeof ref.title === "string" ? ref.title : undefined,
         document_id: ref.document_id != null ? String(ref.document_id) : undefined,
         section_id: ref.section_id != null ? String(ref.section_id) : undefined,
+        document_name: typeof ref.document_name === "string" ? ref.document_name : undefined,
+        section_title: typeof ref.section_title === "string" ? ref.section_title : undefined,
+        passage_id: ref.passage_id != null ? String(ref.passage_id) : undefined,
+        text: typeof ref.text === "string" ? ref.text : undefined,
+        s3_key: typeof ref.s3_key === "string" ? ref.s3_key : undefined,
       } satisfies Reference;
     })
     .filter((r): r is NonNullable<typeof r> => !!r);
