@@ -143,6 +143,39 @@ test("selecting text in the document moves the panel to the section that holds i
   await user.click(screen.getByRole("combobox", { name: "Section" }));
 });
 
+test("a selected sentence shows the passage it best matches first, and says so; the rest of the section's sources follow", async () => {
+  sourcesBySection["s-results"] = [
+    { document_source_id: "src-2", document_source_name: "Trial data.docx", referenced_text: "Mortality fell by a third.\nThe trial ran for two years in four countries.", s3_key: "o/documents/src-2.docx", passage_id: "p3" },
+    { document_source_id: "src-3", document_source_name: "Safety review.docx", referenced_text: "Adverse events were rare: nausea in 4 per cent of patients, headache in 2 per cent.", s3_key: "o/documents/src-3.docx", passage_id: "p9" },
+    { document_source_id: "src-4", document_source_name: "Costs.docx", referenced_text: "Treatment cost 300 euros per patient per year.", s3_key: "o/documents/src-4.docx", passage_id: "p1" },
+  ];
+  try {
+    const host = generatedDocument();
+    openSources(host);
+    await screen.findByRole("combobox", { name: "Section" });
+    host.select("Mortality dropped, and adverse events such as nausea were rare in patients.");
+    await screen.findByRole("heading", { name: "Sources for the selected text" });
+    const best = await screen.findByRole("region", { name: "Best match for your selection" });
+    // The sentence is about adverse events and nausea in patients: the safety passage first.
+    expect(within(best).getAllByRole("group").map((card) => card.getAttribute("aria-label"))).toEqual(["Source 1: Safety review.docx"]);
+    const rest = screen.getByRole("region", { name: "Other sources of this section" });
+    expect(within(rest).getAllByRole("group").map((card) => card.getAttribute("aria-label"))).toEqual(["Source 2: Trial data.docx", "Source 3: Costs.docx"]);
+
+    // A selection longer than a sentence is about the section: its sources in the server's order.
+    host.select("Mortality fell by a third. The trial ran for two years. Adverse events were rare. Treatment cost 300 euros.");
+    await waitFor(() => expect(screen.queryByRole("region", { name: "Best match for your selection" })).not.toBeInTheDocument());
+    expect(screen.getAllByRole("group", { name: /^Source \d/ }).map((card) => card.getAttribute("aria-label"))).toEqual([
+      "Source 1: Trial data.docx",
+      "Source 2: Safety review.docx",
+      "Source 3: Costs.docx",
+    ]);
+  } finally {
+    sourcesBySection["s-results"] = [
+      { document_source_id: "src-2", document_source_name: "Trial data.docx", referenced_text: "Mortality fell by a third.", s3_key: "o/documents/src-2.docx", passage_id: "p3" },
+    ];
+  }
+});
+
 test("a section without recorded sources says so", async () => {
   const user = userEvent.setup();
   openSources(generatedDocument());

@@ -4,6 +4,7 @@
 import {
   Button,
   Caption1,
+  Caption1Strong,
   Dropdown,
   Field,
   MessageBar,
@@ -17,7 +18,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useApiClient } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
 import { useOpenDocumentId } from "../../api/open-document";
@@ -28,7 +29,8 @@ import { navigation, useNavigationRequest, type CitedPassage, type SourcesReques
 import { shortLabel } from "../../ui/short-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
-import { getSources, useSectionSources } from "./api/get-sources";
+import { getSources, useSectionSources, type Source } from "./api/get-sources";
+import { bestMatches, isSentenceOrLess } from "./best-match";
 import { SourceCard } from "./source-card";
 
 const useStyles = makeStyles({
@@ -71,6 +73,8 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
     documentId && remembered[documentId] ? { sectionId: remembered[documentId]!, via: "section" } : undefined,
   );
   const [lookup, setLookup] = useState<Lookup | undefined>();
+  /** The selection the panel shows sources for (undefined when a section was chosen). */
+  const [selectedText, setSelectedText] = useState<string | undefined>();
   const upload = useUploadOpenDocument();
   const ignoreSelectionUntil = useRef(0);
 
@@ -105,6 +109,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
           queryClient.setQueryData(sourcesKeys.sources(documentId, result.section_id), result);
           setLookup(undefined);
           setCited(undefined);
+          setSelectedText(text);
           show({ sectionId: result.section_id, via: "selection" });
         } catch (error) {
           if (isApiError(error) && error.kind === "aborted") return;
@@ -124,6 +129,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
     if (!chosen) return;
     setLookup(undefined);
     setCited(undefined);
+    setSelectedText(undefined);
     show({ sectionId, via: "section" });
     if (!isOpenDocument) return;
     ignoreSelectionUntil.current = Date.now() + selectionDebounceMs + 600;
@@ -275,11 +281,39 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
                 : "No sources are recorded for this section. Sidecar records sources for the documents it generates."}
             </Caption1>
           )}
-          {sources.data?.sources.map((source, index) => (
-            <SourceCard key={`${source.document_source_id}-${source.passage_id ?? index}`} source={source} index={index} />
-          ))}
+          {sources.data && <SectionSourceList sources={sources.data.sources} selectedText={current?.via === "selection" ? selectedText : undefined} />}
         </section>
       )}
     </div>
+  );
+}
+
+/**
+ * A section's sources. For a selection of a sentence or less, the passage(s) it best matches
+ * come first under "Best match for your selection", then the rest; otherwise the server's order.
+ */
+function SectionSourceList({ sources, selectedText }: { sources: Source[]; selectedText: string | undefined }) {
+  const styles = useStyles();
+  const split = useMemo(
+    () => (selectedText && isSentenceOrLess(selectedText) ? bestMatches(sources.map((source) => source.referenced_text), selectedText) : undefined),
+    [sources, selectedText],
+  );
+  const card = (source: Source, index: number, position: number) => (
+    <SourceCard key={`${source.document_source_id}-${source.passage_id ?? position}`} source={source} index={index} />
+  );
+  if (!split) return <>{sources.map((source, index) => card(source, index, index))}</>;
+  return (
+    <>
+      <section className={styles.column} aria-labelledby="best-match-heading">
+        <Caption1Strong id="best-match-heading">Best match for your selection</Caption1Strong>
+        {split.best.map((position, index) => card(sources[position]!, index, position))}
+      </section>
+      {split.rest.length > 0 && (
+        <section className={styles.column} aria-labelledby="other-sources-heading">
+          <Caption1Strong id="other-sources-heading">Other sources of this section</Caption1Strong>
+          {split.rest.map((position, index) => card(sources[position]!, split.best.length + index, position))}
+        </section>
+      )}
+    </>
   );
 }
