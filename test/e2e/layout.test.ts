@@ -1,7 +1,7 @@
 // The browser tab's layout in headless Chromium: the document and the pane scroll on their own.
 // Choosing a section (which selects its heading in the preview, far down a long document) or
-// clicking a chat citation must never scroll the page so the pane's controls leave the screen,
-// side by side and stacked at 350 px.
+// clicking a chat citation must never scroll the page so the pane's controls (or the cited
+// passage) leave the screen, side by side and stacked at 350 px.
 import type { Page } from "playwright-core";
 import { newContext } from "../support/browser";
 import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
@@ -57,8 +57,10 @@ describe.each([
     await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
     await answer.getByRole("link", { name: /^Source \d+$/ }).first().click();
     await page.getByRole("tab", { name: "Sources", selected: true }).waitFor();
-    await dropdown.waitFor();
-    await expectInView(page, "Section dropdown after a citation", await dropdown.boundingBox());
+    // The citation lands on its passage, which shows at the top of the tab.
+    const cited = page.getByRole("heading", { name: /^Cited passage \[\d+\]$/ });
+    await cited.waitFor();
+    await expectInView(page, "cited passage after a citation", await cited.boundingBox());
     await expectInView(page, "tab list after a citation", await page.getByRole("tablist", { name: "Sidecar features" }).boundingBox());
     await context.close();
   });
