@@ -12,6 +12,7 @@
 // would hand the tokens to whoever wrote the link.
 import { randomBytes } from "node:crypto";
 import { endpoints, fillPath } from "../../shared/contract/endpoints";
+import { escapeHtml } from "../../shared/text";
 import type { LoginMethod } from "../config";
 import { HttpError } from "../errors";
 
@@ -94,10 +95,6 @@ export class SsoNonces {
     }
     return entry.next;
   }
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
 /** The page's Content-Security-Policy: nothing but inline style, and the form may go only here and to `next`'s origin (the redirect). */

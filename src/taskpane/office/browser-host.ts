@@ -20,6 +20,7 @@ import {
   type SelectionChange,
   type SelectionContext,
 } from "./document-host";
+import { squeeze } from "../../shared/text";
 import { DOCX_MIME_TYPE, looksLikeZip } from "./docx-bytes";
 import { findHeading, headingCandidates, nearestHeading, normalizeHeadingTitle, type ParagraphInfo } from "./heading-match";
 import { sha256Hex } from "./sha256";
@@ -735,20 +736,20 @@ export class BrowserHost implements DocumentHost {
   async selectPassage(text: string): Promise<boolean> {
     if (!this.current) throw noDocument();
     const root = this.previewElement;
-    const passage = collapse(text);
+    const passage = squeeze(text);
     if (!root || !passage) return false;
     const blocks = [...root.querySelectorAll<HTMLElement>("p, li, h1, h2, h3, h4, h5, h6, td, th")].filter(
-      (block) => !block.querySelector("p, li, h1, h2, h3, h4, h5, h6, td, th") && collapse(block.textContent ?? "") !== "",
+      (block) => !block.querySelector("p, li, h1, h2, h3, h4, h5, h6, td, th") && squeeze(block.textContent ?? "") !== "",
     );
     // The passage starts with a paragraph (the server splits at paragraphs) and runs on while the
     // following paragraphs are part of it.
     const start = blocks.findIndex((block) => {
-      const own = collapse(block.textContent ?? "");
+      const own = squeeze(block.textContent ?? "");
       return passage.startsWith(own) || own.startsWith(passage);
     });
     if (start < 0) return false;
     let end = start;
-    while (end + 1 < blocks.length && passage.includes(collapse(blocks[end + 1]!.textContent ?? ""))) end += 1;
+    while (end + 1 < blocks.length && passage.includes(squeeze(blocks[end + 1]!.textContent ?? ""))) end += 1;
     const first = blocks[start]!;
     const last = blocks[end]!;
     const range = this.doc.createRange();
@@ -1000,9 +1001,4 @@ function scrollWithin(container: HTMLElement, element: HTMLElement): void {
   const top = element.getBoundingClientRect().top - container.getBoundingClientRect().top + container.scrollTop;
   if (typeof container.scrollTo === "function") container.scrollTo({ top });
   else container.scrollTop = top;
-}
-
-/** White space collapsed to single spaces, trimmed (passages are stored that way). */
-function collapse(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }

@@ -12,6 +12,7 @@ import {
   type SelectionChange,
   type SelectionContext,
 } from "./document-host";
+import { squeeze } from "../../shared/text";
 import { DOCX_MIME_TYPE, bytesToBase64, looksLikeZip } from "./docx-bytes";
 import {
   cleanHeadingText,
@@ -583,7 +584,7 @@ const SELECT_PASSAGE_FAILED_WORDS = "Sidecar couldn't select that passage in the
 export function searchNeedle(text: string): string {
   // Passages keep their paragraphs on separate lines; Word's search can't cross a paragraph mark.
   const firstParagraph = text.split("\n").find((line) => line.trim() !== "") ?? "";
-  const clean = firstParagraph.replace(/\^/g, " ").replace(/\s+/g, " ").trim();
+  const clean = squeeze(firstParagraph.replace(/\^/g, " "));
   if (clean.length <= 200) return clean;
   const cut = clean.slice(0, 200);
   const space = cut.lastIndexOf(" ");

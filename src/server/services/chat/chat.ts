@@ -22,8 +22,9 @@ import { HttpError } from "../../errors";
 import type { AgentResponseRow, ChatThreadRow } from "../../storage/chat-store";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
+import { shorten } from "../../../shared/text";
 import { styleOf, type AgentService } from "./agents";
-import { composeAnswer, deltasOf, followUpQuestions, shorten, threadNameFor } from "./compose";
+import { composeAnswer, deltasOf, followUpQuestions, threadNameFor } from "./compose";
 import type { Grounding, GroundingService } from "./grounding";
 import { streamModelAnswer, type LlmConfig } from "./llm";
 

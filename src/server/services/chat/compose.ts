@@ -1,6 +1,7 @@
 // The extractive answer (no model): the best sentence or two of each grounding passage, each
 // followed by its citation marker [n]; follow-up questions from the passages' headings and
 // recurring phrases; the thread name from the question.
+import { shorten, splitSentences, squeeze } from "../../../shared/text";
 import { isStopword, queryTerms, tokenize } from "../generation/text";
 import type { AnswerStyle } from "./agents";
 import type { Grounding, GroundedPassage } from "./grounding";
@@ -8,28 +9,12 @@ import type { Grounding, GroundedPassage } from "./grounding";
 const MAX_POINT_CHARS = 320;
 export const MAX_THREAD_NAME_CHARS = 60;
 
-function squeeze(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
-
-/** Cut at a word boundary to at most `max` characters, with an ellipsis when cut. */
-export function shorten(text: string, max: number): string {
-  const clean = squeeze(text);
-  if (clean.length <= max) return clean;
-  const cut = clean.slice(0, max - 1);
-  const space = cut.lastIndexOf(" ");
-  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:.–—-]+$/, "")}…`;
-}
-
 export function threadNameFor(question: string): string {
   return shorten(question, MAX_THREAD_NAME_CHARS) || "Conversation";
 }
 
 function sentencesOf(text: string): string[] {
-  // A sentence ends at . ! ? followed by a space and a capital or digit ("press@ehfg.org" and
-  // "e.g. this" stay whole).
-  return squeeze(text)
-    .split(/(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])/u)
+  return splitSentences(squeeze(text))
     .map((sentence) => sentence.trim())
     .filter((sentence) => /\p{L}{2,}.*\p{L}{2,}/u.test(sentence));
 }

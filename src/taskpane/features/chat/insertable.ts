@@ -3,6 +3,7 @@
 // the cited document and section (the reference's title; its address when Ejento gives only a
 // url). Footnotes would be the Word way; until the pane drafts in place, a list keeps the numbers
 // meaningful once the answer is out of the chat.
+import { escapeHtml } from "../../../shared/text";
 import type { Reference } from "./api/stream-answer";
 
 export interface CitedSource {
@@ -22,10 +23,6 @@ export function citedSources(text: string, references: readonly Reference[]): Ci
     out.push({ number, label });
   }
   return out.sort((a, b) => a.number - b.number);
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
 /** The rendered answer (HTML) and its markdown text, each followed by the reference list. */

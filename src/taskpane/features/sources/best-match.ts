@@ -3,6 +3,7 @@
 // ranks those passages against it (BM25 with prefix and small-typo matching, from MiniSearch, the
 // library the local server ranks passages with) so the passage it came from comes first.
 import MiniSearch from "minisearch";
+import { splitSentences, squeeze } from "../../../shared/text";
 
 /** Longer than this, a selection is about its section rather than one passage. */
 const MAX_SENTENCE_CHARS = 400;
@@ -16,9 +17,9 @@ const STOPWORDS = new Set(
 
 /** One sentence or less (a fragment, a phrase, a sentence), not a paragraph or several sentences. */
 export function isSentenceOrLess(text: string): boolean {
-  const clean = text.replace(/\s+/g, " ").trim();
+  const clean = squeeze(text);
   if (clean === "" || clean.length > MAX_SENTENCE_CHARS) return false;
-  const sentences = clean.split(/(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])/u).filter((part) => /\p{L}{2,}/u.test(part));
+  const sentences = splitSentences(clean).filter((part) => /\p{L}{2,}/u.test(part));
   return sentences.length <= 1;
 }
 
