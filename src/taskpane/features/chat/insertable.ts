@@ -5,21 +5,22 @@
 // meaningful once the answer is out of the chat.
 import { escapeHtml } from "../../../shared/text";
 import type { Reference } from "./api/stream-answer";
+import { CITATION_MARKER, isWebAddress } from "./citations";
 
 export interface CitedSource {
   number: number;
   label: string;
 }
 
-/** The references the text cites, in the order it first cites them. */
+/** The references the text cites, each once, in number order. */
 export function citedSources(text: string, references: readonly Reference[]): CitedSource[] {
   const out: CitedSource[] = [];
-  for (const match of text.matchAll(/\[(\d+)\](?![:(])/g)) {
+  for (const match of text.matchAll(CITATION_MARKER)) {
     const number = Number(match[1]);
     if (out.some((cited) => cited.number === number)) continue;
     const reference = references.find((r) => r.number === number);
     if (!reference) continue;
-    const label = reference.title?.trim() || (reference.url && /^https?:\/\//i.test(reference.url) ? reference.url : `Source ${number}`);
+    const label = reference.title?.trim() || (isWebAddress(reference.url) ? reference.url : `Source ${number}`);
     out.push({ number, label });
   }
   return out.sort((a, b) => a.number - b.number);

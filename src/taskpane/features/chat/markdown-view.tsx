@@ -2,6 +2,7 @@
 // answer is shown as the text it is, never rendered: `<script>` and `<img onerror>` stay inert.
 import { useMemo, useRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
+import { CITATION_MARKER } from "./citations";
 
 interface MdNode {
   type: string;
@@ -20,7 +21,7 @@ function htmlAsText() {
 
 /** `[3]` → a link the view turns into a citation button (not `[3]:` definitions or `[3](url)`). */
 export function linkCitations(markdown: string): string {
-  return markdown.replace(/\[(\d+)\](?![:(])/g, "[[$1]](#cite-$1)");
+  return markdown.replace(CITATION_MARKER, "[[$1]](#cite-$1)");
 }
 
 export default function MarkdownView({ text, onCite }: { text: string; onCite: (n: number) => void }) {

@@ -25,6 +25,7 @@ import { ErrorMessage } from "../../ui/error-message";
 import { requestSources } from "../../ui/navigation";
 import { useSendFeedback } from "./api/send-feedback";
 import type { Conversation } from "./conversation";
+import { isWebAddress } from "./citations";
 import { insertableAnswer } from "./insertable";
 
 const MarkdownView = lazy(() => import(/* webpackChunkName: "markdown" */ "./markdown-view"));
@@ -99,7 +100,7 @@ export const MessageView = memo(function MessageView({
         : undefined;
       requestSources({ documentId: ref.document_id, sectionId: ref.section_id, title: ref.document_name ?? ref.title, cited });
     }
-    else if (ref.url && /^https?:\/\//i.test(ref.url)) window.open(ref.url, "_blank", "noopener");
+    else if (isWebAddress(ref.url)) window.open(ref.url, "_blank", "noopener");
   };
 
   const insert = async (mode: "cursor" | "replace") => {
