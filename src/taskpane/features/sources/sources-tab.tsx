@@ -42,7 +42,8 @@ const useStyles = makeStyles({
 /** How long after a selection change the panel looks it up (typing and dragging settle first). */
 export const selectionDebounceMs = 400;
 
-type Focus = { sectionId: string; via: "section" | "selection" };
+/** The section shown, chosen in the dropdown or found from the person's selection (`text`). */
+type Focus = { sectionId: string; via: "section" } | { sectionId: string; via: "selection"; text: string };
 type Lookup = { state: "looking" } | { state: "outside" } | { state: "error"; error: unknown };
 
 export function SourcesTab({ documentKey }: { documentKey: string }) {
@@ -73,8 +74,6 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
     documentId && remembered[documentId] ? { sectionId: remembered[documentId]!, via: "section" } : undefined,
   );
   const [lookup, setLookup] = useState<Lookup | undefined>();
-  /** The selection the panel shows sources for (undefined when a section was chosen). */
-  const [selectedText, setSelectedText] = useState<string | undefined>();
   const upload = useUploadOpenDocument();
   const ignoreSelectionUntil = useRef(0);
 
@@ -109,8 +108,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
           queryClient.setQueryData(sourcesKeys.sources(documentId, result.section_id), result);
           setLookup(undefined);
           setCited(undefined);
-          setSelectedText(text);
-          show({ sectionId: result.section_id, via: "selection" });
+          show({ sectionId: result.section_id, via: "selection", text });
         } catch (error) {
           if (isApiError(error) && error.kind === "aborted") return;
           setLookup(isApiError(error) && error.kind === "not_found" ? { state: "outside" } : { state: "error", error });
@@ -129,7 +127,6 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
     if (!chosen) return;
     setLookup(undefined);
     setCited(undefined);
-    setSelectedText(undefined);
     show({ sectionId, via: "section" });
     if (!isOpenDocument) return;
     ignoreSelectionUntil.current = Date.now() + selectionDebounceMs + 600;
@@ -182,10 +179,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
             Cited passage [{cited.passage.number}]
           </Text>
           {cited.passage.sectionTitle && (
-            <Caption1 title={cited.passage.sectionTitle}>
-              Section: <span aria-hidden>{shortLabel(cited.passage.sectionTitle)}</span>
-              <span className={styles.visuallyHidden}>{cited.passage.sectionTitle}</span>
-            </Caption1>
+            <LabelCaption prefix="Section: " label={cited.passage.sectionTitle} />
           )}
           <SourceCard
             source={{
@@ -268,10 +262,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
               {heading}
             </Text>
           </div>
-          <Caption1 title={section.section_title}>
-            <span aria-hidden>{shortLabel(section.section_title)}</span>
-            <span className={styles.visuallyHidden}>{section.section_title}</span>
-          </Caption1>
+          <LabelCaption label={section.section_title} />
           {sources.isLoading && <Spinner size="small" label="Loading sources…" />}
           {sources.error && <ErrorMessage error={sources.error} onRetry={() => sources.refetch()} />}
           {sources.data && sources.data.sources.length === 0 && (
@@ -281,7 +272,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
                 : "No sources are recorded for this section. Sidecar records sources for the documents it generates."}
             </Caption1>
           )}
-          {sources.data && <SectionSourceList sources={sources.data.sources} selectedText={current?.via === "selection" ? selectedText : undefined} />}
+          {sources.data && <SectionSourceList sources={sources.data.sources} selectedText={current?.via === "selection" ? current.text : undefined} />}
         </section>
       )}
     </div>
@@ -315,5 +306,17 @@ function SectionSourceList({ sources, selectedText }: { sources: Source[]; selec
         </section>
       )}
     </>
+  );
+}
+
+/** A caption with a section title: its first words on screen; the whole on hover and for screen readers. */
+function LabelCaption({ label, prefix = "" }: { label: string; prefix?: string }) {
+  const styles = useStyles();
+  return (
+    <Caption1 title={label}>
+      {prefix}
+      <span aria-hidden>{shortLabel(label)}</span>
+      <span className={styles.visuallyHidden}>{label}</span>
+    </Caption1>
   );
 }
