@@ -4,7 +4,7 @@
 import { Document, Packer, Paragraph, HeadingLevel } from "docx";
 import type { Page } from "playwright-core";
 import { newContext } from "../support/browser";
-import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
+import { askAndWait, openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
@@ -39,11 +39,7 @@ test("in the dark theme the answer's citation links, its source list and the com
   const context = await newContext(env.browser, { colorScheme: "dark" });
   const page = await context.newPage();
   await signInWithDocument(page, "openxml-sdk-nutrition-report.docx");
-  const composer = page.getByLabel(/ask the agent/i);
-  await composer.fill("What share of people under 65 died because of cancer?");
-  await composer.press("Enter");
-  const answer = page.getByRole("article", { name: "Answer" }).last();
-  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  const answer = await askAndWait(page, "What share of people under 65 died because of cancer?");
   await answer.getByRole("link", { name: /^Source \d+$/ }).first().waitFor();
   await page.getByText("Enter sends · Shift+Enter adds a line · Esc stops").waitFor();
   await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
@@ -69,11 +65,7 @@ test("HTML inside an answer renders as inert text", async () => {
   const context = await newContext(env.browser);
   const page = await context.newPage();
   await signInWithDocument(page, { name: "Minutes.docx", mimeType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", buffer });
-  const composer = page.getByLabel(/ask the agent/i);
-  await composer.fill("What did the attacker write into the minutes?");
-  await composer.press("Enter");
-  const answer = page.getByRole("article", { name: "Answer" }).last();
-  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  const answer = await askAndWait(page, "What did the attacker write into the minutes?");
   const text = answer.getByTestId("answer-text");
   expect(await text.textContent()).toContain("<img src=x onerror=");
   expect(await text.locator("img, script").count()).toBe(0);

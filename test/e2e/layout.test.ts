@@ -4,7 +4,7 @@
 // passage) leave the screen, side by side and stacked at 350 px.
 import type { Page } from "playwright-core";
 import { newContext } from "../support/browser";
-import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
+import { askAndWait, openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
@@ -50,11 +50,7 @@ describe.each([
     await expectInView(page, "tab list", await page.getByRole("tablist", { name: "Sidecar features" }).boundingBox());
 
     await page.getByRole("tab", { name: "Chat" }).click();
-    const composer = page.getByLabel(/ask the agent/i);
-    await composer.fill("What share of people under 65 died because of cancer?");
-    await composer.press("Enter");
-    const answer = page.getByRole("article", { name: "Answer" }).last();
-    await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+    const answer = await askAndWait(page, "What share of people under 65 died because of cancer?");
     await answer.getByRole("link", { name: /^Source \d+$/ }).first().click();
     await page.getByRole("tab", { name: "Sources", selected: true }).waitFor();
     // The citation lands on its passage, which shows at the top of the tab.

@@ -2,7 +2,7 @@
 // fixture, open the result, select a sentence in the preview and see the panel switch to its
 // section and list the passages it was written from.
 import { newContext } from "../support/browser";
-import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
+import { askAndWait, openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
@@ -57,11 +57,7 @@ test("a citation in an answer about an uploaded document lands on the cited pass
   await signIn(page, env.server.url);
   await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
   await page.getByRole("tab", { name: "Chat" }).click();
-  const composer = page.getByLabel(/ask the agent/i);
-  await composer.fill("What share of people under 65 died because of cancer?");
-  await composer.press("Enter");
-  const answer = page.getByRole("article", { name: "Answer" }).last();
-  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  const answer = await askAndWait(page, "What share of people under 65 died because of cancer?");
   await answer.getByRole("link", { name: "Source 1" }).first().click();
 
   await page.getByRole("tab", { name: "Sources", selected: true }).waitFor();

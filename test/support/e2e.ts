@@ -1,7 +1,7 @@
 // Shared steps of the end-to-end tests: the real local server and Debian's Chromium for a test
 // file, and the sign-in / open-a-document / upload steps a person takes first.
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { launchBrowser } from "./browser";
 import { fixturesDir } from "./fixtures";
 import { startLocalServer, type RunningServer } from "./local-server";
@@ -39,4 +39,14 @@ export async function openAndUpload(page: Page, file: PickedFile): Promise<void>
   await page.getByLabel("Choose a Word document").setInputFiles(typeof file === "string" ? path.join(fixturesDir, file) : file);
   await page.getByRole("button", { name: "Upload this document" }).click();
   await page.getByText(/is in Sidecar\./).waitFor();
+}
+
+/** Asks the Chat tab a question and waits until the answer has finished (its actions show); returns the answer. */
+export async function askAndWait(page: Page, question: string): Promise<Locator> {
+  const composer = page.getByLabel(/ask the agent/i);
+  await composer.fill(question);
+  await composer.press("Enter");
+  const answer = page.getByRole("article", { name: "Answer" }).last();
+  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  return answer;
 }
