@@ -56,8 +56,24 @@ export const endpoints = {
   streamAgentResponse: { service: "ejento", method: "POST", path: "/response-service/api/v2/agents/{agent_id}/responses/stream" },
   createAgentResponse: { service: "ejento", method: "POST", path: "/response-service/api/v2/agents/{agent_id}/responses" },
   listChatThreads: { service: "ejento", method: "GET", path: "/api/v2/agents/{agent_id}/chat-threads" },
+  createChatThread: { service: "ejento", method: "POST", path: "/api/v2/agents/{agent_id}/chat-threads" },
+  renameChatThread: { service: "ejento", method: "PUT", path: "/api/v2/chat-threads/{thread_id}" },
+  deleteChatThread: { service: "ejento", method: "DELETE", path: "/api/v2/chat-threads/{thread_id}" },
   listThreadResponses: { service: "ejento", method: "GET", path: "/api/v2/chat-threads/{thread_id}/agent-responses" },
   sendFeedback: { service: "ejento", method: "POST", path: "/api/v2/agent-responses/{agent_response_id}/feedbacks" },
+  /** Regenerating an answer removes the old one (docs/vendors.md Ejento A5.7). */
+  deleteAgentResponse: { service: "ejento", method: "DELETE", path: "/api/v2/agent-responses/{agent_response_id}" },
+  /** A cited file by its storage name (a reference whose `url` is not an http(s) link); binary answer. */
+  citationContent: { service: "ejento", method: "GET", path: "/api/v2/citation/{name}" },
+
+  // Grounding through a corpus (docs/vendors.md Ejento A6, A4.3): a corpus, a document uploaded
+  // into it by the indexing service, its indexing step, and the corpus linked to a thread.
+  createCorpus: { service: "ejento", method: "POST", path: "/api/v2/corpora" },
+  uploadCorpusDocument: { service: "indexing", method: "POST", path: "/api/v2/corpora/{corpus_id}/documents" },
+  listCorpusDocuments: { service: "ejento", method: "GET", path: "/api/v2/corpora/{corpus_id}/documents" },
+  getCorpusDocument: { service: "ejento", method: "GET", path: "/api/v2/documents/{document_id}" },
+  linkThreadCorpus: { service: "ejento", method: "POST", path: "/api/v2/chat-threads/{thread_id}/corpora/{corpus_id}" },
+  listThreadCorpora: { service: "ejento", method: "GET", path: "/api/v2/chat-threads/{thread_id}/corpora" },
 
   // Tag generator (docs/vendors.md (tag generator, Part B)): its own sign-in (B1) and the batch routes. Status also
   // carries `results` (our extension) so that polling, the WebSocket's fallback, shows

@@ -104,6 +104,11 @@ export const askRequest = z.object(
             .nullish()
             .transform((ids) => (ids == null ? null : ids.map(String))),
           selected_text: optionalText(),
+          /** Ejento: retrieve only from these corpora (docs/vendors.md, Ejento A5.2, A6). */
+          corpus_ids: z
+            .array(wholeNumberId, { error: "must be a list of corpus ids (whole numbers)" })
+            .max(MAX_GROUNDING_DOCUMENTS, { message: `lists more than ${MAX_GROUNDING_DOCUMENTS} corpora` })
+            .nullish(),
         },
         { error: "must be an object" },
       )
@@ -145,12 +150,16 @@ export const answer = z.object({
   thread_id: z.number(),
   chat_thread_name: z.string(),
   agent_response_id: z.number(),
+  /** Older Ejento clients used this as the answer's id (Quickstart-Template); the same number. */
+  chatlog_id: z.number(),
+  /** The agent's guardrail stopped the question: `answer` then holds the guardrail's words. */
   guardrail_triggered: z.boolean(),
   blocked: z.boolean(),
 });
 export type Answer = z.infer<typeof answer>;
 
-export const answerResponse = envelope(answer);
+/** The non-streaming answer; the guardrail outcome is also at the envelope's top level, where the Quickstart reads it. */
+export const answerResponse = envelope(answer).extend({ guardrail_triggered: z.boolean(), blocked: z.boolean() });
 export type AnswerResponse = z.infer<typeof answerResponse>;
 
 /** One Server-Sent Event of the stream (docs/vendors.md, Ejento A5.5): one JSON per `data:` line, told apart by `step`. */
@@ -168,42 +177,116 @@ export const chatEvent = z.discriminatedUnion("step", [
 ]);
 export type ChatEvent = z.infer<typeof chatEvent>;
 
-// ---- threads and feedback (docs/vendors.md, Ejento A4, A5.7) -----------------------------------
+// ---- threads (docs/vendors.md, Ejento A4; Quickstart-Template src/model.ts ChatThreadResponse) --
 
-/** One entry of GET /api/v2/agents/{agent_id}/chat-threads, newest first. */
+/** A thread as Ejento answers it. `query_source` is the client that started it (it filters the list). */
 export const chatThread = z.object({
   id: z.number(),
-  chat_thread_name: z.string(),
   title: z.string(),
   agent: z.number(),
-  created_at: z.string(),
-  updated_at: z.string(),
+  user: z.string(),
+  corpus_id: z.number().nullable(),
+  chat_id: z.number().nullable(),
+  query_source: z.string().nullable(),
+  created_by: z.string(),
+  created_on: z.string(),
+  modified_by: z.string(),
+  modified_on: z.string(),
+  is_deleted: z.boolean(),
 });
 export type ChatThread = z.infer<typeof chatThread>;
 
-export const chatThreadListResponse = envelope(z.array(chatThread));
+/** GET /api/v2/agents/{agent_id}/chat-threads?query_source=…: newest (most recently used) first. */
+export const chatThreadListResponse = envelope(z.object({ chat_threads: z.array(chatThread) }));
 export type ChatThreadListResponse = z.infer<typeof chatThreadListResponse>;
 
-/** One turn of GET /api/v2/chat-threads/{thread_id}/agent-responses, oldest first. */
-export const threadTurn = z.object({
-  id: z.number(),
-  agent_response_id: z.number(),
-  thread: z.number(),
-  user_query: z.string(),
-  answer: z.string(),
-  references: z.array(reference),
-  followup_questions: z.array(z.string()),
-  /** The person's vote, null when none. */
-  feedback: z.enum(["upvote", "downvote"]).nullable(),
-  created_at: z.string(),
-});
-export type ThreadTurn = z.infer<typeof threadTurn>;
+export const chatThreadQuery = z.object({ query_source: z.string().trim().max(100).optional() });
 
-export const threadTurnListResponse = envelope(z.array(threadTurn));
-export type ThreadTurnListResponse = z.infer<typeof threadTurnListResponse>;
+export const MAX_THREAD_TITLE_CHARS = 200;
+
+/** POST /api/v2/agents/{agent_id}/chat-threads: Ejento's clients send `{agent, created_by}` or `{}`. */
+export const createThreadRequest = z
+  .object(
+    {
+      agent: z.union([z.number(), z.string()]).optional(),
+      created_by: z.string().optional(),
+      title: z.string().trim().max(MAX_THREAD_TITLE_CHARS).optional(),
+      query_source: z.string().trim().max(100).optional(),
+    },
+    { error: 'Send a JSON object such as {"agent": 1, "created_by": "you@example.com"} (or {}).' },
+  )
+  .nullish();
+export type CreateThreadRequest = z.input<typeof createThreadRequest>;
+
+/** The answer of create and rename: the thread. */
+export const chatThreadResponse = envelope(chatThread);
+export type ChatThreadResponse = z.infer<typeof chatThreadResponse>;
+
+/** PUT /api/v2/chat-threads/{thread_id} */
+export const renameThreadRequest = z.object(
+  {
+    title: trimmedText("is required (the conversation's new title; it may not be empty)").max(MAX_THREAD_TITLE_CHARS, {
+      message: `is too long: at most ${MAX_THREAD_TITLE_CHARS} characters`,
+    }),
+  },
+  { error: 'Send a JSON object {"title": "..."}.' },
+);
+export type RenameThreadRequest = z.input<typeof renameThreadRequest>;
+
+/** DELETE of a thread, an agent response or corpus documents: the envelope with no data. */
+export const emptyResponse = envelope(z.null());
+export type EmptyResponse = z.infer<typeof emptyResponse>;
+
+// ---- history (docs/vendors.md, Ejento A4.3; Quickstart-Template chat.tsx reads it) --------------
 
 export const vote = z.enum(["upvote", "downvote"]);
 export type Vote = z.infer<typeof vote>;
+
+/** What a past answer was: `success` false carries the failure in `message`. */
+export const storedAnswer = z.object({
+  success: z.boolean(),
+  answer: z.string(),
+  message: z.string(),
+  references: z.array(reference),
+  followup_questions: z.array(z.string()),
+  guardrail_triggered: z.boolean(),
+  blocked: z.boolean(),
+  thread_name: z.string(),
+  agent_response_id: z.number(),
+  id: z.number(),
+});
+export type StoredAnswer = z.infer<typeof storedAnswer>;
+
+export const feedbackEntry = z.object({
+  id: z.number(),
+  is_upvote: z.boolean(),
+  is_downvote: z.boolean(),
+  created_by: z.string(),
+  created_on: z.string(),
+});
+
+/** One turn of GET /api/v2/chat-threads/{thread_id}/agent-responses, oldest first. */
+export const agentResponseItem = z.object({
+  id: z.number(),
+  question: z.string(),
+  query_source: z.string().nullable(),
+  thread: z.number(),
+  user: z.string(),
+  created_by: z.string(),
+  created_on: z.string(),
+  is_cleared: z.boolean(),
+  stage: z.null(),
+  response: storedAnswer,
+  /** The person's vote: one entry, or none. */
+  feedback: z.array(feedbackEntry),
+  comments: z.array(z.unknown()),
+});
+export type AgentResponseItem = z.infer<typeof agentResponseItem>;
+
+export const agentResponseListResponse = envelope(z.object({ agent_responses: z.array(agentResponseItem) }));
+export type AgentResponseListResponse = z.infer<typeof agentResponseListResponse>;
+
+// ---- feedback (docs/vendors.md, Ejento A5.7) ---------------------------------------------------
 
 /** POST /api/v2/agent-responses/{agent_response_id}/feedbacks */
 export const feedbackRequest = z.object(
@@ -214,3 +297,93 @@ export type FeedbackRequest = z.infer<typeof feedbackRequest>;
 
 export const feedbackResponse = envelope(z.object({ id: z.number() }));
 export type FeedbackResponse = z.infer<typeof feedbackResponse>;
+
+// ---- corpora and their documents (docs/vendors.md, Ejento A6) ----------------------------------
+
+export const corpusIdParams = pathParams("corpus_id");
+export const corpusDocumentIdParams = pathParams("document_id");
+export const threadCorpusParams = z.object({ thread_id: z.string(), corpus_id: z.string() });
+export const citationParams = pathParams("name");
+
+export const MAX_CORPUS_NAME_CHARS = 200;
+
+/** POST /api/v2/corpora */
+export const createCorpusRequest = z.object(
+  {
+    name: trimmedText("is required (the corpus's name)").max(MAX_CORPUS_NAME_CHARS, {
+      message: `is too long: at most ${MAX_CORPUS_NAME_CHARS} characters`,
+    }),
+    description: z.string().max(2000).optional(),
+    indexing_mode_id: z.number().int().optional(),
+    corpus_type: z.string().max(50).optional(),
+  },
+  { error: 'Send a JSON object {"name": "...", "corpus_type": "attachment"}.' },
+);
+export type CreateCorpusRequest = z.input<typeof createCorpusRequest>;
+
+export const corpus = z.object({
+  id: z.number(),
+  name: z.string(),
+  description: z.string(),
+  corpus_type: z.string(),
+  indexing_mode_id: z.number().nullable(),
+  created_by: z.string(),
+  created_on: z.string(),
+  modified_on: z.string(),
+});
+export type Corpus = z.infer<typeof corpus>;
+export const corpusResponse = envelope(corpus);
+export type CorpusResponse = z.infer<typeof corpusResponse>;
+
+/**
+ * Where a document is in indexing: `uploaded` (waiting or being read), then `completed`; it
+ * failed when `is_failed` (the local server then says why in `error`, our extension).
+ */
+export const corpusDocumentStep = z.enum(["uploaded", "processing", "completed"]);
+export type CorpusDocumentStep = z.infer<typeof corpusDocumentStep>;
+
+/** A document of a corpus (GET /api/v2/documents/{document_id}, and each of a corpus's documents). */
+export const corpusDocument = z.object({
+  id: z.number(),
+  corpus: z.number(),
+  type: z.literal("file"),
+  /** The file's name. */
+  source: z.string(),
+  upload_from: z.string(),
+  step: corpusDocumentStep,
+  is_failed: z.boolean(),
+  is_deleted: z.boolean(),
+  /** Local server: why indexing failed. */
+  error: z.string().nullable(),
+  created_by: z.string(),
+  created_on: z.string(),
+  modified_on: z.string(),
+});
+export type CorpusDocument = z.infer<typeof corpusDocument>;
+export const corpusDocumentResponse = envelope(corpusDocument);
+export type CorpusDocumentResponse = z.infer<typeof corpusDocumentResponse>;
+export const corpusDocumentListResponse = envelope(z.object({ documents: z.array(corpusDocument) }));
+export type CorpusDocumentListResponse = z.infer<typeof corpusDocumentListResponse>;
+
+/**
+ * The multipart fields of an upload into a corpus (besides the file, sent as `source`):
+ * Ejento's clients send all four (docs/vendors.md, Ejento A6).
+ */
+export const corpusUploadFields = z.object({
+  user_id: z.string().optional(),
+  content_type: z.string().optional(),
+  upload_from: z.string().optional(),
+  attachment: z.string().optional(),
+});
+export type CorpusUploadFields = z.infer<typeof corpusUploadFields>;
+/** The multipart field that carries the file. */
+export const CORPUS_UPLOAD_FILE_FIELD = "source";
+
+/** POST /api/v2/chat-threads/{thread_id}/corpora/{corpus_id} (linking twice is not an error). */
+export const threadCorpusLink = z.object({ chat_thread: z.number(), corpus: z.number() });
+export const threadCorpusLinkResponse = envelope(threadCorpusLink);
+export type ThreadCorpusLinkResponse = z.infer<typeof threadCorpusLinkResponse>;
+
+/** GET /api/v2/chat-threads/{thread_id}/corpora: 404 when none (as Ejento). */
+export const threadCorporaResponse = envelope(z.object({ corpora: z.array(corpus) }));
+export type ThreadCorporaResponse = z.infer<typeof threadCorporaResponse>;
