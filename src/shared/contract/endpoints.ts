@@ -94,6 +94,9 @@ export const endpoints = {
 
 export type EndpointName = keyof typeof endpoints;
 
+/** The multipart field of uploadCorpusDocument that carries the file (docs/vendors.md, Ejento A6). */
+export const CORPUS_UPLOAD_FILE_FIELD = "source";
+
 /** The local server's liveness probe (not part of any vendor's API). */
 export const HEALTH_PATH = "/healthz";
 

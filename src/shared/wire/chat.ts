@@ -376,8 +376,8 @@ export const corpusUploadFields = z.object({
   attachment: z.string().optional(),
 });
 export type CorpusUploadFields = z.infer<typeof corpusUploadFields>;
-/** The multipart field that carries the file. */
-export const CORPUS_UPLOAD_FILE_FIELD = "source";
+/** The multipart field that carries the file (kept in the endpoint table, which the pane may import). */
+export { CORPUS_UPLOAD_FILE_FIELD } from "../contract/endpoints";
 
 /** POST /api/v2/chat-threads/{thread_id}/corpora/{corpus_id} (linking twice is not an error). */
 export const threadCorpusLink = z.object({ chat_thread: z.number(), corpus: z.number() });
