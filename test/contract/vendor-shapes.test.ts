@@ -5,7 +5,6 @@
 // each saying where its shape comes from), served by msw at three separate hosts the way a
 // customer's deployment is: Ejento, Artos and the tag generator, each with its own credentials.
 import fs from "node:fs";
-import path from "node:path";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { ConnectionSettingsStore } from "../../src/taskpane/api/connection-settings";
@@ -17,6 +16,9 @@ import { getActiveBatches } from "../../src/taskpane/features/batch/api/get-acti
 import { getBatchStatus } from "../../src/taskpane/features/batch/api/get-batch-status";
 import { startBatch } from "../../src/taskpane/features/batch/api/start-batch";
 import { getAgents } from "../../src/taskpane/features/chat/api/get-agents";
+import { GROUNDING_SETTING, groundOpenDocument } from "../../src/taskpane/features/chat/api/grounding";
+import { createThread, deleteAgentResponse, deleteThread, getThreadTurns, getThreads, renameThread } from "../../src/taskpane/features/chat/api/threads";
+import { FakeHost } from "../support/fake-host";
 import { getMe } from "../../src/taskpane/features/connection/api/get-me";
 import { getLoginMethods } from "../../src/taskpane/features/connection/api/login-methods";
 import { signIn } from "../../src/taskpane/features/connection/api/sign-in";
@@ -25,21 +27,9 @@ import { signInToBatch } from "../../src/taskpane/features/connection/api/sign-i
 import { requestSignInCode, verifySignInCode } from "../../src/taskpane/features/connection/api/sign-in-code";
 import { getGenerationStatus } from "../../src/taskpane/features/generate/api/get-generation-status";
 import { getSections } from "../../src/taskpane/features/sources/api/get-sections";
+import { mswPath, shape, shapesDir } from "../support/vendor-shapes";
 
-interface VendorShape {
-  source: string;
-  method: "GET" | "POST";
-  path: string;
-  status: number;
-  body: unknown;
-}
-
-const shapesDir = path.join(__dirname, "vendor-shapes");
-function shape(name: string): VendorShape {
-  return JSON.parse(fs.readFileSync(path.join(shapesDir, `${name}.json`), "utf8")) as VendorShape;
-}
-
-const hosts = { ejento: "http://ejento.test", artos: "http://artos.test", tagger: "http://tagger.test" };
+const hosts = { ejento: "http://ejento.test", indexing: "http://indexing.test", artos: "http://artos.test", tagger: "http://tagger.test" };
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
@@ -49,9 +39,9 @@ afterAll(() => server.close());
 function serve(host: string, name: string): Request[] {
   const { method, path: route, status, body } = shape(name);
   const seen: Request[] = [];
-  const handler = method === "GET" ? http.get : http.post;
+  const handler = { GET: http.get, POST: http.post, PUT: http.put, DELETE: http.delete }[method];
   server.use(
-    handler(host + route, ({ request }) => {
+    handler(host + mswPath(route), ({ request }) => {
       seen.push(request.clone());
       return HttpResponse.json(body as Record<string, unknown>, { status });
     }),
@@ -64,6 +54,7 @@ function separateClient() {
   client.settings.update({
     mode: "separate",
     ejento: { url: hosts.ejento, apiKey: "apim-key" },
+    indexing: { url: hosts.indexing, keyHeader: "X-Indexing-Key", keyValue: "idx-secret" },
     documents: { url: hosts.artos },
     batch: { url: hosts.tagger, taggingApiKey: "sk-or-1", modelName: "openai/gpt-4o-mini" },
   });
@@ -138,6 +129,117 @@ describe("Ejento", () => {
     const client = separateClient();
     client.session.signIn("ejento", { kind: "ejento", ejentoToken: "ej-1", who: "w", method: "token" });
     await expect(getAgents(client)).rejects.toMatchObject({ kind: "forbidden", message: "You do not have permission to access this agent" });
+  });
+});
+
+describe("Ejento chat", () => {
+  function chatClient() {
+    const client = separateClient();
+    client.session.signIn("ejento", { kind: "ejento", ejentoToken: "ej-1", who: "w", method: "token" });
+    return client;
+  }
+
+  test("threads come from data.chat_threads (title, modified_on), asked for with this add-in's query_source", async () => {
+    const asked = serve(hosts.ejento, "ejento-chat-threads");
+    const threads = await getThreads(chatClient(), "45");
+    expect(threads).toEqual([
+      { id: "123", title: "Clause 4 liability", modifiedOn: "2026-12-01T16:40:00Z", createdOn: "2026-11-30T09:12:00Z" },
+      { id: "98", title: "New Chat", modifiedOn: "2026-11-02T08:05:00Z", createdOn: "2026-11-02T08:00:00Z" },
+    ]);
+    expect(new URL(asked[0]!.url).searchParams.get("query_source")).toBe("word-addin");
+    expect(asked[0]!.headers.get("ocp-apim-subscription-key")).toBe("apim-key");
+  });
+
+  test("history from data.agent_responses: question, response.answer, references, the vote, a blocked turn, a failed one", async () => {
+    serve(hosts.ejento, "ejento-agent-responses");
+    const turns = await getThreadTurns(chatClient(), "123");
+    expect(turns).toEqual([
+      {
+        agentResponseId: "991",
+        question: "What does clause 4 limit?",
+        answer: "Clause 4 limits liability to the fees paid [1].",
+        references: [expect.objectContaining({ number: 1, order: 1, url: "https://contoso.sharepoint.com/msa.pdf" })],
+        followups: ["Are there carve-outs?"],
+        vote: "upvote",
+        blocked: undefined,
+        error: undefined,
+      },
+      expect.objectContaining({ agentResponseId: "992", answer: "I can't help with that request.", blocked: true, error: undefined, vote: undefined }),
+      expect.objectContaining({ agentResponseId: "993", question: "And clause 5?", error: "The model deployment is not available." }),
+    ]);
+  });
+
+  test("create (data.id), rename (PUT {title}), delete a thread and delete an answer", async () => {
+    const created = serve(hosts.ejento, "ejento-create-thread");
+    const renamed = serve(hosts.ejento, "ejento-rename-thread");
+    const deleted = serve(hosts.ejento, "ejento-delete-thread");
+    const removed = serve(hosts.ejento, "ejento-delete-response");
+    const client = chatClient();
+    expect(await createThread(client, "45")).toBe("124");
+    expect(await created[0]!.json()).toMatchObject({ agent: 45 });
+    await renameThread(client, "123", "Liability caps");
+    expect(renamed[0]!.method).toBe("PUT");
+    expect(await renamed[0]!.json()).toEqual({ title: "Liability caps" });
+    await deleteThread(client, "123");
+    expect(new URL(deleted[0]!.url).pathname).toBe("/api/v2/chat-threads/123");
+    await deleteAgentResponse(client, "991");
+    expect(new URL(removed[0]!.url).pathname).toBe("/api/v2/agent-responses/991");
+  });
+
+  test("grounding: a corpus, the upload through the indexing host with its own key header, the step polled, the corpus linked", async () => {
+    const corpora = serve(hosts.ejento, "ejento-create-corpus");
+    const me = serve(hosts.ejento, "ejento-users-me");
+    const uploads = serve(hosts.indexing, "ejento-upload-corpus-document");
+    const steps: string[] = [];
+    const completed = shape("ejento-document-step").body as { data: Record<string, unknown> };
+    server.use(
+      http.get(`${hosts.ejento}/api/v2/documents/:id`, ({ params }) => {
+        steps.push(String(params.id));
+        // Still indexing the first time it is asked.
+        const data = steps.length === 1 ? { ...completed.data, step: "uploaded" } : completed.data;
+        return HttpResponse.json({ ...completed, data });
+      }),
+    );
+    const links = serve(hosts.ejento, "ejento-link-thread-corpus");
+    const host = new FakeHost();
+    const client = chatClient();
+    const phases: string[] = [];
+    const corpusId = await groundOpenDocument(host, client, { threadId: "124", pollMs: 5, onProgress: (p) => phases.push(p.phase) });
+    expect(corpusId).toBe("310");
+    expect(await corpora[0]!.json()).toMatchObject({ corpus_type: "attachment", indexing_mode_id: 3 });
+    expect(me).toHaveLength(1);
+    const upload = uploads[0]!;
+    expect(new URL(upload.url).pathname).toBe("/api/v2/corpora/310/documents");
+    expect(upload.headers.get("x-indexing-key")).toBe("idx-secret");
+    expect(upload.headers.get("authorization")).toBe("Bearer ej-1");
+    // The Ejento API key stays with Ejento's core host.
+    expect(upload.headers.get("ocp-apim-subscription-key")).toBeNull();
+    const form = await upload.formData();
+    expect(form.get("user_id")).toBe("42");
+    expect(form.get("content_type")).toBe("file");
+    expect(form.get("upload_from")).toBe("web");
+    expect(form.get("attachment")).toBe("true");
+    expect((form.get("source") as File).name).toBe(await host.getDocumentName());
+    expect(steps).toEqual(["19297", "19297"]);
+    expect(new URL(links[0]!.url).pathname).toBe("/api/v2/chat-threads/124/corpora/310");
+    expect(phases).toEqual(["reading", "uploading", "indexing", "linking"]);
+    expect(host.settings.get(GROUNDING_SETTING)).toMatchObject({ corpusId: "310", documentId: "19297", server: hosts.ejento });
+
+    // The same bytes again: no new corpus, no upload; the step is checked and the corpus linked to the new thread.
+    const again = await groundOpenDocument(host, client, { threadId: "125", pollMs: 5 });
+    expect(again).toBe("310");
+    expect(corpora).toHaveLength(1);
+    expect(uploads).toHaveLength(1);
+    expect(new URL(links[1]!.url).pathname).toBe("/api/v2/chat-threads/125/corpora/310");
+  });
+
+  test("grounding: indexing that fails says why", async () => {
+    serve(hosts.ejento, "ejento-create-corpus");
+    serve(hosts.ejento, "ejento-users-me");
+    serve(hosts.indexing, "ejento-upload-corpus-document");
+    const step = shape("ejento-document-step").body as { data: Record<string, unknown> };
+    server.use(http.get(`${hosts.ejento}/api/v2/documents/:id`, () => HttpResponse.json({ ...step, data: { ...step.data, step: "uploaded", is_failed: true } })));
+    await expect(groundOpenDocument(new FakeHost(), chatClient(), { threadId: "124", pollMs: 5 })).rejects.toThrow(/Indexing this document failed/);
   });
 });
 

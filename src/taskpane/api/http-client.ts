@@ -116,6 +116,18 @@ export function unwrapEnvelope(body: unknown): unknown {
   return body;
 }
 
+/**
+ * The data of an Ejento answer: `success: false` is a refusal even with HTTP 200 (its `message`
+ * says why), and an answer without the envelope is taken as the data itself.
+ */
+export function ejentoData<T = unknown>(body: unknown, endpoint: string): T {
+  if (body && typeof body === "object" && (body as { success?: unknown }).success === false) {
+    const message = (body as { message?: unknown }).message;
+    throw new ApiError({ kind: "invalid", endpoint, message: typeof message === "string" && message ? message : `The server refused ${endpoint}.` });
+  }
+  return unwrapEnvelope(body) as T;
+}
+
 /** Checks that an answer carries the fields Sidecar needs; a clear `invalid` error otherwise. */
 export function requireFields<T>(body: unknown, fields: readonly string[], endpoint: string): T {
   if (!body || typeof body !== "object" || Array.isArray(body)) {

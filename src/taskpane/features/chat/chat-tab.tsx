@@ -6,7 +6,12 @@ import {
   Caption1,
   Dropdown,
   Field,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
   Option,
+  ProgressBar,
   Spinner,
   Switch,
   Text,
@@ -18,14 +23,15 @@ import { AddRegular, HistoryRegular, SendRegular, StopRegular } from "@fluentui/
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useApiClient } from "../../api/api-context";
-import { useOpenDocumentId } from "../../api/open-document";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { useAgents } from "./api/get-agents";
-import { chatKeys, getThreadTurns, useThreads } from "./api/threads";
+import { groundOpenDocument, groundingPhaseLabels, type GroundingProgress } from "./api/grounding";
+import { chatKeys, getThreadTurns, type ChatThread } from "./api/threads";
 import { conversationFor, type AskOptions, type Conversation } from "./conversation";
 import { MessageView } from "./message-view";
+import { PastConversations } from "./past-conversations";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -33,6 +39,8 @@ const useStyles = makeStyles({
   messages: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
   starters: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, alignItems: "flex-start" },
   composer: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  threadTitle: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  progress: { flexGrow: 1, minWidth: "80px" },
 });
 
 interface ChatPrefs {
@@ -41,7 +49,7 @@ interface ChatPrefs {
   includeSelection: boolean;
 }
 
-export function ChatTab({ documentKey, hasDocument }: { documentKey: string; hasDocument: boolean }) {
+export function ChatTab({ hasDocument }: { documentKey: string; hasDocument: boolean }) {
   const styles = useStyles();
   const agents = useAgents();
   const [prefs, setPrefs] = usePersistentState<ChatPrefs>("sidecar.chat.prefs", { agentId: "", ground: true, includeSelection: false });
@@ -72,7 +80,6 @@ export function ChatTab({ documentKey, hasDocument }: { documentKey: string; has
             key={agent.id}
             conversation={conversationFor(agent.id)}
             starters={agent.conversation_starter_enabled ? agent.starters : []}
-            documentKey={documentKey}
             hasDocument={hasDocument}
             prefs={prefs}
             setPrefs={setPrefs}
@@ -83,17 +90,26 @@ export function ChatTab({ documentKey, hasDocument }: { documentKey: string; has
   );
 }
 
+interface GroundingRun {
+  progress: GroundingProgress;
+  controller: AbortController;
+}
+
+interface GroundingFailure {
+  error: unknown;
+  /** Asks without grounding (what the person chooses after reading why). */
+  proceed: () => void;
+}
+
 function ConversationView({
   conversation,
   starters,
-  documentKey,
   hasDocument,
   prefs,
   setPrefs,
 }: {
   conversation: Conversation;
   starters: string[];
-  documentKey: string;
   hasDocument: boolean;
   prefs: ChatPrefs;
   setPrefs: (update: (p: ChatPrefs) => ChatPrefs) => void;
@@ -102,36 +118,85 @@ function ConversationView({
   const client = useApiClient();
   const host = useDocumentHost();
   const queryClient = useQueryClient();
-  const { ids, busy } = useSyncExternalStore(conversation.subscribeList, conversation.state);
-  const openId = useOpenDocumentId(documentKey, hasDocument);
-  const threads = useThreads(conversation.agentId);
+  const { ids, busy: answering } = useSyncExternalStore(conversation.subscribeList, conversation.state);
   const [draft, setDraft] = usePersistentState<string>(`sidecar.chat.draft.${conversation.agentId}`, "");
   const [showThreads, setShowThreads] = useState(false);
   const [threadError, setThreadError] = useState<unknown>();
+  const [grounding, setGrounding] = useState<GroundingRun | undefined>();
+  const [groundingFailure, setGroundingFailure] = useState<GroundingFailure | undefined>();
   const end = useRef<HTMLDivElement>(null);
+  const busy = answering || grounding !== undefined;
+  const groundingWanted = prefs.ground && hasDocument;
 
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: "end" });
   }, [ids.length]);
 
-  const options = async (): Promise<AskOptions> => {
+  const selection = async (): Promise<string | undefined> => {
     const selected = prefs.includeSelection && hasDocument ? (await host.getSelectedText().catch(() => "")).trim() : "";
-    return {
-      documentIds: prefs.ground && openId.data ? [openId.data] : undefined,
-      selectedText: selected ? selected.slice(0, 4000) : undefined,
-    };
+    return selected ? selected.slice(0, 4000) : undefined;
+  };
+
+  /**
+   * The options of a question: with grounding wanted, the open document indexed in a corpus
+   * linked to this conversation. Undefined when the person stopped it, or when grounding failed
+   * (the failure is shown with a way to ask anyway, which runs `run` without grounding).
+   */
+  const prepare = async (run: (options: AskOptions) => Promise<void>): Promise<AskOptions | undefined> => {
+    setGroundingFailure(undefined);
+    const selectedText = await selection();
+    if (!groundingWanted) return { selectedText };
+    const controller = new AbortController();
+    setGrounding({ progress: { phase: "reading" }, controller });
+    try {
+      const threadId = await conversation.ensureThread(client, controller.signal);
+      const corpusId = await groundOpenDocument(host, client, {
+        threadId,
+        signal: controller.signal,
+        onProgress: (progress) => setGrounding((current) => (current?.controller === controller ? { progress, controller } : current)),
+      });
+      return { selectedText, corpusIds: [corpusId] };
+    } catch (error) {
+      if (!controller.signal.aborted) setGroundingFailure({ error, proceed: () => void run({ selectedText }) });
+      return undefined;
+    } finally {
+      setGrounding(undefined);
+    }
+  };
+
+  const askNow = async (text: string, options: AskOptions) => {
+    setGroundingFailure(undefined);
+    // The typed question leaves the box only once it is really asked.
+    setDraft((current) => (current.trim() === text ? "" : current));
+    await conversation.ask(client, text, options);
+    void queryClient.invalidateQueries({ queryKey: chatKeys.threads(conversation.agentId) });
   };
 
   const send = async (question: string) => {
     const text = question.trim();
-    if (!text || conversation.isBusy()) return;
-    setDraft("");
-    await conversation.ask(client, text, await options());
-    void queryClient.invalidateQueries({ queryKey: chatKeys.threads(conversation.agentId) });
+    if (!text || busy) return;
+    const options = await prepare((fallback) => askNow(text, fallback));
+    if (options) await askNow(text, options);
   };
   const retry = async (id: string) => {
     const question = conversation.message(id)?.question;
-    if (question) await conversation.ask(client, question, await options(), id);
+    if (!question || busy) return;
+    const run = (options: AskOptions) => conversation.ask(client, question, options, id);
+    const options = await prepare(run);
+    if (options) await run(options);
+  };
+  const regenerate = async (id: string) => {
+    if (busy) return;
+    const run = async (options: AskOptions) => {
+      await conversation.regenerate(client, id, options);
+      void queryClient.invalidateQueries({ queryKey: chatKeys.threads(conversation.agentId) });
+    };
+    const options = await prepare(run);
+    if (options) await run(options);
+  };
+  const stop = () => {
+    grounding?.controller.abort();
+    conversation.stop();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -141,20 +206,22 @@ function ConversationView({
     }
   };
 
-  // Esc stops the answer that is streaming, from anywhere in the pane.
+  // Esc stops the indexing or the answer that is streaming, from anywhere in the pane.
+  const stopRef = useRef(stop);
+  stopRef.current = stop;
   useEffect(() => {
     const onEscape = (event: globalThis.KeyboardEvent) => {
-      if (event.key === "Escape" && conversation.isBusy()) conversation.stop();
+      if (event.key === "Escape" && !event.defaultPrevented) stopRef.current();
     };
     window.addEventListener("keydown", onEscape);
     return () => window.removeEventListener("keydown", onEscape);
-  }, [conversation]);
+  }, []);
 
-  const openThread = async (threadId: string, name: string) => {
+  const openThread = async (thread: ChatThread) => {
     setThreadError(undefined);
     try {
-      const turns = await queryClient.fetchQuery({ queryKey: chatKeys.turns(threadId), queryFn: ({ signal }) => getThreadTurns(client, threadId, signal) });
-      conversation.load(threadId, name, turns);
+      const turns = await queryClient.fetchQuery({ queryKey: chatKeys.turns(thread.id), queryFn: ({ signal }) => getThreadTurns(client, thread.id, signal), staleTime: 0 });
+      conversation.load(thread.id, thread.title, turns);
       setShowThreads(false);
     } catch (error) {
       setThreadError(error);
@@ -167,28 +234,21 @@ function ConversationView({
         <Button size="small" icon={<AddRegular />} onClick={() => conversation.clear()} disabled={busy || ids.length === 0}>
           New conversation
         </Button>
-        <Button size="small" icon={<HistoryRegular />} aria-expanded={showThreads} onClick={() => setShowThreads((v) => !v)}>
+        <Button size="small" icon={<HistoryRegular />} aria-expanded={showThreads} disabled={busy} onClick={() => setShowThreads((v) => !v)}>
           Past conversations
         </Button>
       </div>
-      {showThreads && (
-        <section aria-label="Past conversations" className={styles.starters}>
-          {threads.isLoading && <Spinner size="tiny" label="Loading conversations…" />}
-          {threads.error && <ErrorMessage error={threads.error} onRetry={() => threads.refetch()} />}
-          {threads.data?.length === 0 && <Caption1>No past conversations with this agent.</Caption1>}
-          {threads.data?.map((t) => (
-            <Button key={t.id} size="small" appearance="subtle" onClick={() => void openThread(t.id, t.name)}>
-              {t.name}
-            </Button>
-          ))}
-          {threadError !== undefined && <ErrorMessage error={threadError} title="Couldn't open that conversation" />}
-        </section>
+      {conversation.threadName && ids.length > 0 && (
+        <Text weight="semibold" className={styles.threadTitle} title={conversation.threadName}>
+          {conversation.threadName}
+        </Text>
       )}
+      {showThreads && <PastConversations conversation={conversation} onOpen={(t) => void openThread(t)} openingError={threadError} />}
       {ids.length === 0 && starters.length > 0 && (
         <section className={styles.starters} aria-label="Conversation starters">
           <Text weight="semibold">Try asking</Text>
           {starters.map((q) => (
-            <Button key={q} size="small" shape="circular" onClick={() => void send(q)}>
+            <Button key={q} size="small" shape="circular" disabled={busy} onClick={() => void send(q)}>
               {q}
             </Button>
           ))}
@@ -196,7 +256,15 @@ function ConversationView({
       )}
       <div className={styles.messages} role="log" aria-live="polite" aria-label="Conversation">
         {ids.map((id) => (
-          <MessageView key={id} conversation={conversation} id={id} onRetry={(m) => void retry(m)} onFollowup={(q) => void send(q)} />
+          <MessageView
+            key={id}
+            conversation={conversation}
+            id={id}
+            busy={busy}
+            onRetry={(m) => void retry(m)}
+            onRegenerate={(m: string) => void regenerate(m)}
+            onFollowup={(q) => void send(q)}
+          />
         ))}
         <div ref={end} />
       </div>
@@ -207,8 +275,8 @@ function ConversationView({
         <div className={styles.row}>
           <Switch
             label="Ground in this document"
-            checked={prefs.ground}
-            disabled={!openId.data}
+            checked={groundingWanted}
+            disabled={!hasDocument}
             onChange={(_, data) => setPrefs((p) => ({ ...p, ground: data.checked }))}
           />
           <Switch
@@ -218,10 +286,34 @@ function ConversationView({
             onChange={(_, data) => setPrefs((p) => ({ ...p, includeSelection: data.checked }))}
           />
         </div>
-        {prefs.ground && hasDocument && openId.data === null && <Caption1>Upload this document to ground answers in it.</Caption1>}
+        {grounding && (
+          <div role="status" className={styles.row}>
+            <Spinner size="tiny" />
+            <Caption1>{groundingPhaseLabels[grounding.progress.phase]}</Caption1>
+            {grounding.progress.fraction !== undefined && (
+              <ProgressBar className={styles.progress} value={grounding.progress.fraction} aria-label="Sending the document" />
+            )}
+          </div>
+        )}
+        {groundingFailure && (
+          <MessageBar intent="warning" layout="multiline" role="alert">
+            <MessageBarBody>
+              <MessageBarTitle>This answer can't be grounded in the document</MessageBarTitle>
+              {messageOf(groundingFailure.error)} Ask anyway, and the answer will not come from this document; or cancel and try again later.
+            </MessageBarBody>
+            <MessageBarActions>
+              <Button size="small" onClick={groundingFailure.proceed}>
+                Ask without grounding
+              </Button>
+              <Button size="small" onClick={() => setGroundingFailure(undefined)}>
+                Cancel
+              </Button>
+            </MessageBarActions>
+          </MessageBar>
+        )}
         <div className={styles.row}>
           {busy ? (
-            <Button icon={<StopRegular />} onClick={() => conversation.stop()}>
+            <Button icon={<StopRegular />} onClick={stop}>
               Stop
             </Button>
           ) : (
@@ -233,4 +325,9 @@ function ConversationView({
       </div>
     </div>
   );
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }

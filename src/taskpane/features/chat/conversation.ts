@@ -5,11 +5,12 @@ import { isApiError } from "../../api/api-error";
 import type { HttpClient } from "../../api/http-client";
 import { readJson, writeJson } from "../../api/local-store";
 import type { StreamEvent } from "../../api/sse";
-import type { AskRequest } from "../../../shared/wire/chat";
+import type { AskRequest, Vote } from "../../../shared/wire/chat";
 import { parseReferences, streamAnswer, type Reference } from "./api/stream-answer";
-import type { PastTurn } from "./api/threads";
+import { createThread, deleteAgentResponse, QUERY_SOURCE, type PastTurn } from "./api/threads";
 
-export type MessageStatus = "streaming" | "done" | "stopped" | "interrupted" | "error";
+/** `blocked`: the agent's guardrail stopped the question; `text` holds the server's words. */
+export type MessageStatus = "streaming" | "done" | "stopped" | "interrupted" | "error" | "blocked";
 
 export interface ChatMessage {
   id: string;
@@ -23,10 +24,17 @@ export interface ChatMessage {
   followups: string[];
   thoughts: string[];
   agentResponseId?: string;
+  /** The person's vote on a finished answer. */
+  vote?: Vote;
+  /** A new answer to the same question is on its way; the old one stays until it arrives. */
+  regenerating?: boolean;
+  /** Why the last regeneration did not replace this answer. */
+  regenerateError?: string;
 }
 
 export interface AskOptions {
-  documentIds?: string[];
+  /** Corpora to answer from (grounding; docs/vendors.md, Ejento A6): sent as overrides.corpus_ids with is_file_attached. */
+  corpusIds?: string[];
   selectedText?: string;
   idleTimeoutMs?: number;
 }
@@ -62,7 +70,8 @@ export class Conversation {
       this.threadName = stored.threadName;
       for (const m of stored.messages) {
         // An answer that was streaming when the pane closed is shown as interrupted.
-        const message = m.status === "streaming" ? { ...m, status: "interrupted" as const, error: "The pane was closed while the answer arrived." } : m;
+        let message = m.status === "streaming" ? { ...m, status: "interrupted" as const, error: "The pane was closed while the answer arrived." } : m;
+        if (message.regenerating) message = { ...message, regenerating: false, regenerateError: "The pane was closed before the new answer arrived. The earlier answer is kept." };
         this.messages.set(message.id, message);
         this.order.push(message.id);
       }
@@ -108,14 +117,45 @@ export class Conversation {
     writeJson(this.storageKey, { threadId: this.threadId, threadName: this.threadName, messages } satisfies Stored);
   }
 
-  /** Completed question/answer pairs, oldest first, for the request's history. */
-  history(): Array<{ user: string; bot: string }> {
+  /** Completed question/answer pairs, oldest first, for the request's history (those before `before`, when given). */
+  history(before?: string): Array<{ user: string; bot: string }> {
     const pairs: Array<{ user: string; bot: string }> = [];
     for (const id of this.order) {
+      if (id === before) break;
       const m = this.messages.get(id)!;
       if (m.role === "assistant" && m.status === "done" && m.question) pairs.push({ user: m.question, bot: m.text });
     }
     return pairs.slice(-10);
+  }
+
+  /** The thread's id for the server, creating the thread when the conversation has none yet. */
+  async ensureThread(client: HttpClient, signal?: AbortSignal): Promise<string> {
+    if (this.threadId !== null) return String(this.threadId);
+    const id = await createThread(client, this.agentId, signal);
+    // The conversation may have been cleared or switched meanwhile; then the thread stays empty.
+    if (this.threadId === null) {
+      this.threadId = /^\d+$/.test(id) ? Number(id) : id;
+      this.save();
+    }
+    return String(this.threadId);
+  }
+
+  /** The open thread's title changed (renamed in the list). */
+  renamed(threadId: string, title: string) {
+    if (this.threadId !== null && String(this.threadId) === threadId) {
+      this.threadName = title;
+      this.save();
+    }
+  }
+
+  /** A thread was deleted: if it is the open one, the conversation becomes a new one. */
+  deleted(threadId: string) {
+    if (this.threadId !== null && String(this.threadId) === threadId) this.clear();
+  }
+
+  setVote(id: string, vote: Vote) {
+    this.update(id, { vote });
+    this.save();
   }
 
   /** Starts a new conversation (the old one stays on the server as a thread). */
@@ -142,11 +182,13 @@ export class Conversation {
         role: "assistant",
         text: turn.answer,
         question: turn.question,
-        status: "done",
+        status: turn.blocked ? "blocked" : turn.error ? "error" : "done",
+        error: turn.error,
         references: turn.references,
         followups: [],
         thoughts: [],
         agentResponseId: turn.agentResponseId,
+        vote: turn.vote,
       });
     }
     this.save();
@@ -159,7 +201,7 @@ export class Conversation {
   /** Asks a question, or (with `retryOf`) asks an interrupted answer's question again in place. */
   async ask(client: HttpClient, question: string, options: AskOptions = {}, retryOf?: string): Promise<void> {
     if (this.active) return;
-    const history = this.history();
+    const history = this.history(retryOf);
     let id: string;
     if (retryOf && this.messages.get(retryOf)) {
       id = retryOf;
@@ -169,40 +211,91 @@ export class Conversation {
       id = newId();
       this.add({ id, role: "assistant", text: "", question, status: "streaming", references: [], followups: [], thoughts: [] });
     }
+    await this.answer(client, id, question, history, options, { caching: !retryOf, replace: false });
+  }
+
+  /**
+   * A new answer to a finished answer's question (docs/vendors.md, Ejento A5.7): asked again with
+   * caching off and without that pair in the history. The old answer stays on screen until the
+   * new one has fully arrived; only then is the old one deleted on the server, so a failed
+   * regeneration loses nothing.
+   */
+  async regenerate(client: HttpClient, id: string, options: AskOptions = {}): Promise<void> {
+    const message = this.messages.get(id);
+    if (this.active || !message?.question) return;
+    const old = message.agentResponseId;
+    this.update(id, { regenerating: true, regenerateError: undefined });
+    const replaced = await this.answer(client, id, message.question, this.history(id), options, { caching: false, replace: true });
+    if (replaced && old && old !== this.messages.get(id)?.agentResponseId) {
+      await deleteAgentResponse(client, old).catch(() => undefined);
+    }
+  }
+
+  /** Streams an answer into message `id`; with `replace`, the message keeps its old answer until the new one ends. True when it ended well. */
+  private async answer(
+    client: HttpClient,
+    id: string,
+    question: string,
+    history: Array<{ user: string; bot: string }>,
+    options: AskOptions,
+    mode: { caching: boolean; replace: boolean },
+  ): Promise<boolean> {
     const controller = new AbortController();
     this.active = { id, controller };
     this.listListeners.forEach((l) => l());
 
     let text = "";
     let thoughts: string[] = [];
+    let ended = false;
     let scheduled = false;
     const flush = () => {
       scheduled = false;
-      if (this.messages.get(id)?.status === "streaming") this.update(id, { text, thoughts });
+      if (mode.replace) {
+        if (this.messages.get(id)?.regenerating) this.update(id, { thoughts });
+      } else if (this.messages.get(id)?.status === "streaming") this.update(id, { text, thoughts });
     };
     const schedule = () => {
       if (scheduled) return;
       scheduled = true;
       frame(flush);
     };
+    /** The answer did not come: a regeneration keeps the old one and says why; else the message shows the failure. */
+    const fail = (status: "stopped" | "interrupted" | "error", error?: string) => {
+      if (mode.replace) {
+        const why = status === "stopped" ? "Stopped: the earlier answer is kept." : `${error ?? "The new answer did not arrive."} The earlier answer is kept.`;
+        this.update(id, { regenerating: false, regenerateError: why });
+      } else this.update(id, { text, thoughts, status, error });
+    };
 
+    const corpusIds = (options.corpusIds ?? []).map((c) => (/^\d+$/.test(c) ? Number(c) : c));
     const request: AskRequest = {
       user_query: question,
       chat_thread_id: this.threadId,
-      query_source: "word-addin",
-      caching_enabled: !retryOf,
-      is_file_attached: false,
+      query_source: QUERY_SOURCE,
+      caching_enabled: mode.caching,
+      is_file_attached: corpusIds.length > 0,
       history,
       overrides: {
         suggest_followup_questions: true,
         log_intermediate_response: true,
         retrieve_data_points: true,
-        ...(options.documentIds?.length ? { document_ids: options.documentIds } : {}),
+        ...(corpusIds.length ? { corpus_ids: corpusIds as number[] } : {}),
         ...(options.selectedText ? { selected_text: options.selectedText } : {}),
       },
     };
 
+    const blockedPatch = (words: string) => ({
+      text: words || "The agent's guardrail stopped this question.",
+      thoughts,
+      status: "blocked" as const,
+      error: undefined,
+      references: [],
+      followups: [],
+      regenerating: false,
+    });
+
     const onEvent = (event: StreamEvent) => {
+      if (ended) return;
       const output = (event.output ?? {}) as Record<string, unknown>;
       switch (event.step) {
         case "assistant_stream":
@@ -218,27 +311,40 @@ export class Conversation {
           }
           return;
         case "end": {
-          if (event.success === false) {
-            const why = typeof output.message === "string" && output.message ? output.message : "The agent could not answer.";
-            this.update(id, { text, thoughts, status: "error", error: why });
+          ended = true;
+          if (output.thread_id !== undefined && output.thread_id !== null) this.threadId = output.thread_id as string | number;
+          if (typeof output.chat_thread_name === "string" && output.chat_thread_name) this.threadName = output.chat_thread_name;
+          const responseId = output.agent_response_id != null ? String(output.agent_response_id) : undefined;
+          if (output.blocked === true || output.guardrail_triggered === true) {
+            const words = typeof output.answer === "string" && output.answer ? output.answer : typeof output.message === "string" ? output.message : "";
+            this.update(id, { ...blockedPatch(words), agentResponseId: responseId });
             return;
           }
-          if (output.thread_id !== undefined && output.thread_id !== null) this.threadId = output.thread_id as string | number;
-          if (typeof output.chat_thread_name === "string") this.threadName = output.chat_thread_name;
+          if (event.success === false) {
+            const why = typeof output.message === "string" && output.message ? output.message : "The agent could not answer.";
+            fail("error", why);
+            return;
+          }
           this.update(id, {
             text: typeof output.answer === "string" && output.answer ? output.answer : text,
             thoughts,
             status: "done",
+            error: undefined,
             references: parseReferences(output.references),
             followups: Array.isArray(output.followup_questions) ? output.followup_questions.filter((q): q is string => typeof q === "string") : [],
-            agentResponseId: output.agent_response_id != null ? String(output.agent_response_id) : undefined,
+            agentResponseId: responseId,
+            vote: undefined,
+            regenerating: false,
+            regenerateError: undefined,
           });
           return;
         }
         case "error": {
+          ended = true;
           const details = (output.error as { details?: unknown } | undefined)?.details;
           const why = typeof details === "string" && details ? details : typeof event.message === "string" && event.message ? event.message : "The agent ran into a problem.";
-          this.update(id, { text, thoughts, status: "error", error: why });
+          if (output.blocked === true) this.update(id, blockedPatch(why));
+          else fail("error", why);
           return;
         }
         default: {
@@ -251,20 +357,21 @@ export class Conversation {
       }
     };
 
+    let ok = false;
     try {
       const outcome = await streamAnswer(client, { agentId: this.agentId, request, signal: controller.signal, idleTimeoutMs: options.idleTimeoutMs, onEvent });
-      if (outcome === "closed") {
-        this.update(id, { text, thoughts, status: "interrupted", error: "The answer was cut off before it finished." });
-      }
+      if (outcome === "closed") fail("interrupted", "The answer was cut off before it finished.");
+      else ok = this.messages.get(id)?.status === "done" && !this.messages.get(id)?.regenerateError;
     } catch (error) {
-      if (isApiError(error) && error.kind === "aborted") this.update(id, { text, thoughts, status: "stopped" });
-      else if (isApiError(error) && error.kind === "network" && text) this.update(id, { text, thoughts, status: "interrupted", error: error.message });
-      else this.update(id, { text, thoughts, status: "error", error: error instanceof Error ? error.message : String(error) });
+      if (isApiError(error) && error.kind === "aborted") fail("stopped");
+      else if (isApiError(error) && error.kind === "network" && text) fail("interrupted", error.message);
+      else fail("error", error instanceof Error ? error.message : String(error));
     } finally {
       this.active = undefined;
       this.listListeners.forEach((l) => l());
       this.save();
     }
+    return ok;
   }
 }
 

@@ -10,6 +10,7 @@ import {
   MessageBar,
   MessageBarActions,
   MessageBarBody,
+  MessageBarTitle,
   Spinner,
   Text,
   Tooltip,
@@ -17,13 +18,24 @@ import {
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
-import { CopyRegular, TextAddRegular, TextEditStyleRegular, ThumbDislikeRegular, ThumbLikeRegular } from "@fluentui/react-icons";
+import {
+  ArrowClockwiseRegular,
+  CopyRegular,
+  ShieldErrorRegular,
+  TextAddRegular,
+  TextEditStyleRegular,
+  ThumbDislikeRegular,
+  ThumbLikeRegular,
+} from "@fluentui/react-icons";
 import { lazy, memo, Suspense, useCallback, useRef, useState, useSyncExternalStore } from "react";
 import type { Vote } from "../../../shared/wire/chat";
+import { useApiClient } from "../../api/api-context";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { requestSources } from "../../ui/navigation";
+import { fetchCitation, openBlob, storageFileName } from "./api/citation-content";
 import { useSendFeedback } from "./api/send-feedback";
+import type { Reference } from "./api/stream-answer";
 import type { Conversation } from "./conversation";
 import { isWebAddress } from "./citations";
 import { insertableAnswer } from "./insertable";
@@ -59,25 +71,48 @@ const useStyles = makeStyles({
   row: { display: "flex", gap: tokens.spacingHorizontalXS, flexWrap: "wrap", alignItems: "center" },
   chip: { borderRadius: tokens.borderRadiusCircular },
   refs: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
+  linkButton: { padding: 0, minWidth: 0, height: "auto", fontWeight: tokens.fontWeightRegular, color: tokens.colorBrandForegroundLink, textAlign: "left" },
+  unavailable: { color: tokens.colorNeutralForeground3 },
 });
+
+/** How a reference opens: in the Sources tab, as a web page, through the citation-content route, or not at all. */
+function citationKind(ref: Reference): "sources" | "web" | "stored" | "none" {
+  if (ref.document_id) return "sources";
+  if (isWebAddress(ref.url)) return "web";
+  return ref.url ? "stored" : "none";
+}
+
+/** What a reference is called in the list. */
+function referenceLabel(ref: Reference): string {
+  if (ref.title) return ref.title;
+  if (ref.url && !isWebAddress(ref.url)) return storageFileName(ref.url);
+  return ref.url || `Source ${ref.number}`;
+}
 
 export const MessageView = memo(function MessageView({
   conversation,
   id,
+  busy,
   onRetry,
+  onRegenerate,
   onFollowup,
 }: {
   conversation: Conversation;
   id: string;
+  /** Something is being asked: no new question can start from here. */
+  busy: boolean;
   onRetry: (id: string) => void;
+  onRegenerate: (id: string) => void;
   onFollowup: (question: string) => void;
 }) {
   const styles = useStyles();
   const subscribe = useCallback((listener: () => void) => conversation.subscribeMessage(id, listener), [conversation, id]);
   const message = useSyncExternalStore(subscribe, () => conversation.message(id));
   const host = useDocumentHost();
+  const client = useApiClient();
   const feedback = useSendFeedback();
-  const [vote, setVote] = useState<Vote | undefined>();
+  /** Citations whose file could not be fetched, by number: shown as not available. */
+  const [unavailable, setUnavailable] = useState<Record<number, string>>({});
   const [done, setDone] = useState<string | undefined>();
   const [insertError, setInsertError] = useState<unknown>();
   const rendered = useRef<HTMLDivElement>(null);
@@ -91,17 +126,35 @@ export const MessageView = memo(function MessageView({
     );
   }
 
+  const vote = message.vote;
   const cite = (n: number) => {
     const ref = message.references.find((r) => r.number === n);
     if (!ref) return;
-    if (ref.document_id) {
-      const cited = ref.text
-        ? { number: n, documentName: ref.document_name, sectionTitle: ref.section_title, passageId: ref.passage_id, text: ref.text, s3Key: ref.s3_key }
-        : undefined;
-      requestSources({ documentId: ref.document_id, sectionId: ref.section_id, title: ref.document_name ?? ref.title, cited });
+    switch (citationKind(ref)) {
+      case "sources": {
+        const cited = ref.text
+          ? { number: n, documentName: ref.document_name, sectionTitle: ref.section_title, passageId: ref.passage_id, text: ref.text, s3Key: ref.s3_key }
+          : undefined;
+        requestSources({ documentId: ref.document_id!, sectionId: ref.section_id, title: ref.document_name ?? ref.title, cited });
+        return;
+      }
+      case "web":
+        window.open(ref.url, "_blank", "noopener");
+        return;
+      case "stored": {
+        const name = ref.url!;
+        fetchCitation(client, name).then(
+          (blob) => openBlob(blob, name),
+          () => setUnavailable((current) => ({ ...current, [n]: storageFileName(name) })),
+        );
+        return;
+      }
+      default:
+        setUnavailable((current) => ({ ...current, [n]: referenceLabel(ref) }));
     }
-    else if (isWebAddress(ref.url)) window.open(ref.url, "_blank", "noopener");
   };
+  const castVote = (choice: Vote) =>
+    feedback.mutate({ id: message.agentResponseId!, vote: choice }, { onSuccess: () => conversation.setVote(message.id, choice) });
 
   const insert = async (mode: "cursor" | "replace") => {
     setInsertError(undefined);
@@ -124,8 +177,21 @@ export const MessageView = memo(function MessageView({
   };
 
   const finished = message.status !== "streaming";
+  if (message.status === "blocked") {
+    return (
+      <article className={styles.assistant} aria-label="Answer">
+        <MessageBar intent="warning" layout="multiline" icon={<ShieldErrorRegular />}>
+          <MessageBarBody>
+            <MessageBarTitle>The agent's guardrail stopped this question</MessageBarTitle>
+            {message.text}
+          </MessageBarBody>
+        </MessageBar>
+      </article>
+    );
+  }
+  const answered = finished && !!message.text && message.status !== "error";
   return (
-    <article className={styles.assistant} aria-label="Answer" aria-busy={!finished}>
+    <article className={styles.assistant} aria-label="Answer" aria-busy={!finished || message.regenerating}>
       {message.thoughts.length > 0 && (
         <Accordion collapsible>
           <AccordionItem value="thoughts">
@@ -149,12 +215,18 @@ export const MessageView = memo(function MessageView({
           !finished && <Spinner size="tiny" label="Thinking…" />
         )}
       </div>
+      {message.regenerating && <Spinner size="tiny" label="Writing a new answer… (this one stays until it arrives)" />}
+      {message.regenerateError && (
+        <MessageBar intent="warning" layout="multiline" role="alert">
+          <MessageBarBody>{message.regenerateError}</MessageBarBody>
+        </MessageBar>
+      )}
       {message.status === "stopped" && <Caption1>Stopped.</Caption1>}
       {(message.status === "interrupted" || message.status === "error") && (
         <MessageBar intent={message.status === "error" ? "error" : "warning"} layout="multiline" role="alert">
           <MessageBarBody>{message.status === "interrupted" ? `Interrupted: ${message.error ?? ""}` : message.error}</MessageBarBody>
           <MessageBarActions>
-            <Button size="small" onClick={() => onRetry(message.id)}>
+            <Button size="small" disabled={busy} onClick={() => onRetry(message.id)}>
               Retry
             </Button>
           </MessageBarActions>
@@ -165,26 +237,30 @@ export const MessageView = memo(function MessageView({
           {message.references
             .slice()
             .sort((a, b) => (a.order ?? a.number) - (b.order ?? b.number))
-            .map((r) => (
-              <li key={r.number} value={r.number}>
-                <a
-                  href={r.url && /^https?:/i.test(r.url) ? r.url : `#cite-${r.number}`}
-                  onClick={(event) => {
-                    if (r.document_id || !r.url || !/^https?:/i.test(r.url)) {
-                      event.preventDefault();
-                      cite(r.number);
-                    }
-                  }}
-                  target="_blank"
-                  rel="noopener noreferrer"
-                >
-                  {r.title || r.url || `Source ${r.number}`}
-                </a>
-              </li>
-            ))}
+            .map((r) => {
+              const kind = citationKind(r);
+              const label = referenceLabel(r);
+              return (
+                <li key={r.number} value={r.number}>
+                  {unavailable[r.number] !== undefined || kind === "none" ? (
+                    <span className={styles.unavailable}>
+                      {label} — source not available
+                    </span>
+                  ) : kind === "web" ? (
+                    <a href={r.url} target="_blank" rel="noopener noreferrer">
+                      {label}
+                    </a>
+                  ) : (
+                    <Button appearance="transparent" size="small" className={styles.linkButton} onClick={() => cite(r.number)}>
+                      {label}
+                    </Button>
+                  )}
+                </li>
+              );
+            })}
         </ol>
       )}
-      {finished && message.text && message.status !== "error" && (
+      {answered && (
         <div className={styles.row}>
           <Tooltip content="Copy" relationship="label">
             <Button size="small" appearance="subtle" icon={<CopyRegular />} onClick={copy} />
@@ -195,6 +271,11 @@ export const MessageView = memo(function MessageView({
           <Button size="small" icon={<TextEditStyleRegular />} onClick={() => void insert("replace")}>
             Replace selection
           </Button>
+          {message.status === "done" && message.question && (
+            <Tooltip content="Regenerate: ask this question again for a new answer" relationship="label">
+              <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} disabled={busy} onClick={() => onRegenerate(message.id)} />
+            </Tooltip>
+          )}
           {message.agentResponseId && (
             <>
               <Tooltip content="Good answer" relationship="label">
@@ -203,7 +284,7 @@ export const MessageView = memo(function MessageView({
                   appearance={vote === "upvote" ? "primary" : "subtle"}
                   icon={<ThumbLikeRegular />}
                   aria-pressed={vote === "upvote"}
-                  onClick={() => feedback.mutate({ id: message.agentResponseId!, vote: "upvote" }, { onSuccess: () => setVote("upvote") })}
+                  onClick={() => castVote("upvote")}
                 />
               </Tooltip>
               <Tooltip content="Bad answer" relationship="label">
@@ -212,7 +293,7 @@ export const MessageView = memo(function MessageView({
                   appearance={vote === "downvote" ? "primary" : "subtle"}
                   icon={<ThumbDislikeRegular />}
                   aria-pressed={vote === "downvote"}
-                  onClick={() => feedback.mutate({ id: message.agentResponseId!, vote: "downvote" }, { onSuccess: () => setVote("downvote") })}
+                  onClick={() => castVote("downvote")}
                 />
               </Tooltip>
             </>
@@ -225,7 +306,7 @@ export const MessageView = memo(function MessageView({
       {finished && message.followups.length > 0 && (
         <div className={mergeClasses(styles.row)} aria-label="Follow-up questions">
           {message.followups.map((q) => (
-            <Button key={q} size="small" shape="circular" className={styles.chip} onClick={() => onFollowup(q)}>
+            <Button key={q} size="small" shape="circular" className={styles.chip} disabled={busy} onClick={() => onFollowup(q)}>
               {q}
             </Button>
           ))}

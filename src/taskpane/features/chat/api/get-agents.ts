@@ -1,7 +1,6 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
-import { ApiError } from "../../../api/api-error";
-import type { HttpClient } from "../../../api/http-client";
+import { ejentoData, type HttpClient } from "../../../api/http-client";
 
 export interface Agent {
   id: string;
@@ -9,18 +8,6 @@ export interface Agent {
   description?: string;
   conversation_starter_enabled?: boolean;
   starters: string[];
-}
-
-/** Ejento answers `{success, message, data}`; `success: false` is an error even with HTTP 200. */
-export function unwrapEnvelope<T>(body: unknown, endpoint: string): T {
-  if (body && typeof body === "object" && "success" in body) {
-    const envelope = body as { success: boolean; message?: string; data?: unknown };
-    if (envelope.success === false) {
-      throw new ApiError({ kind: "invalid", endpoint, message: envelope.message || `The server refused ${endpoint}.` });
-    }
-    return envelope.data as T;
-  }
-  return body as T;
 }
 
 export function parseAgent(raw: unknown): Agent | undefined {
@@ -40,7 +27,7 @@ export function parseAgent(raw: unknown): Agent | undefined {
 }
 
 export async function getAgents(client: HttpClient, signal?: AbortSignal): Promise<Agent[]> {
-  const data = unwrapEnvelope<unknown>(await client.request("listAgents", { signal }), "listAgents");
+  const data = ejentoData(await client.request("listAgents", { signal }), "listAgents");
   // A list in `data`, or a page of them in `data.items`.
   const list = Array.isArray(data) ? data : Array.isArray((data as { items?: unknown })?.items) ? (data as { items: unknown[] }).items : [];
   return list.map(parseAgent).filter((a): a is Agent => !!a);

@@ -1,12 +1,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
-import type { HttpClient } from "../../../api/http-client";
+import { ejentoData, type HttpClient } from "../../../api/http-client";
 import type { FeedbackRequest, Vote } from "../../../../shared/wire/chat";
-import { unwrapEnvelope } from "./get-agents";
 
 export async function sendFeedback(client: HttpClient, agentResponseId: string, vote: Vote): Promise<void> {
   const request: FeedbackRequest = { vote_type: vote };
-  unwrapEnvelope(await client.request("sendFeedback", { params: { agent_response_id: agentResponseId }, body: request }), "sendFeedback");
+  ejentoData(await client.request("sendFeedback", { params: { agent_response_id: agentResponseId }, body: request }), "sendFeedback");
 }
 
 export function useSendFeedback() {
