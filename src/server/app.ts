@@ -18,6 +18,7 @@ import { authRoutes } from "./routes/auth-routes";
 import { CLOSE, batchRoutes } from "./routes/batch-routes";
 import { batchSignInRoutes } from "./routes/batch-sign-in-routes";
 import { chatRoutes } from "./routes/chat-routes";
+import { corpusRoutes, indexingRoutes } from "./routes/corpus-routes";
 import { documentRoutes } from "./routes/document-routes";
 import { documentSetRoutes } from "./routes/document-set-routes";
 import { documentsSignInRoutes } from "./routes/documents-sign-in-routes";
@@ -34,7 +35,11 @@ import { BATCH_CONCURRENCY, BatchRunner } from "./services/batch/runner";
 import { DocumentTagger } from "./services/batch/tagger";
 import { AgentService } from "./services/chat/agents";
 import { ChatService } from "./services/chat/chat";
+import { CitationService } from "./services/chat/citations";
+import { CorpusService } from "./services/chat/corpora";
 import { GroundingService } from "./services/chat/grounding";
+import { Guardrail } from "./services/chat/guardrail";
+import { CorpusIndexer } from "./services/chat/indexer";
 import { DocumentSetService } from "./services/document-sets";
 import { DocumentService } from "./services/documents";
 import { GenerateRequestService } from "./services/generation/generate-request";
@@ -58,6 +63,8 @@ export interface SidecarContext {
   generationQueue: GenerationQueue;
   /** Background batch tagging jobs (same lifecycle as generation). */
   batchRunner: BatchRunner;
+  /** Background indexing of documents uploaded into corpora (same lifecycle, on the indexing face). */
+  indexer: CorpusIndexer;
   presign: PresignService;
   /** The demo sign-in, when this start created it (first start on an empty data directory). */
   demoUserCreated: { email: string; password: string; userId: string } | null;
@@ -143,6 +150,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       { concurrency: BATCH_CONCURRENCY, documentDelayMs: config.batchDocumentDelayMs, documentTimeoutMs: config.batchDocumentTimeoutMs },
       app.log.child({ component: "batch" }),
     );
+    const grounding = new GroundingService(storage, outlines);
+    const indexer = new CorpusIndexer(storage, grounding, { delayMs: config.indexingDelayMs }, app.log.child({ component: "indexing" }));
     // The faces this server serves (SIDECAR_SERVICES): only their routes are registered, and only
     // their background work runs.
     const serves = (service: ServiceName) => config.services.includes(service);
@@ -150,10 +159,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // to Pending; a batch document being tagged back to pending, its job still processing).
     if (serves("documents")) app.addHook("onReady", async () => generationQueue.start());
     if (serves("batch")) app.addHook("onReady", async () => batchRunner.start());
+    // Corpus documents an earlier run left unfinished are indexed again (or fail), never stuck.
+    if (serves("indexing")) app.addHook("onReady", async () => indexer.start());
     app.addHook("preClose", async () => generationQueue.stop());
     app.addHook("preClose", async () => batchRunner.stop());
+    app.addHook("preClose", async () => indexer.stop());
     app.addHook("onClose", async () => storage.close());
-    app.decorate("sidecar", { config, storage, generationQueue, batchRunner, presign, demoUserCreated });
+    app.decorate("sidecar", { config, storage, generationQueue, batchRunner, indexer, presign, demoUserCreated });
     app.decorateRequest("caller", null);
 
     // Routes validate their input with the shared zod schemas (src/shared/wire): a route declares
@@ -177,10 +189,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const sections = new SectionService(storage, outlines);
     const generation = new GenerateRequestService(storage, generationQueue);
     const agents = new AgentService();
+    // A corpus upload is kept as an Artos upload is (the same bytes and name: the same document).
+    const corpora = new CorpusService(storage, documents, indexer);
     const chat = new ChatService(
       storage,
       agents,
-      new GroundingService(storage, outlines),
+      grounding,
+      corpora,
+      new Guardrail(config.blockedTerms),
       { deltaDelayMs: config.chatDeltaDelayMs, llm: config.llm },
       app.log.child({ component: "chat" }),
     );
@@ -198,7 +214,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       }
       await app.register(authRoutes, { auth, loginMethods: config.loginMethods });
       await app.register(ejentoSignInRoutes, { auth, passwordless, storage, config });
-      await app.register(chatRoutes, { auth, agents, chat });
+      await app.register(chatRoutes, { auth, agents, chat, citations: new CitationService(storage) });
+      await app.register(corpusRoutes, { auth, corpora });
     }
     if (serves("documents")) {
       await app.register(documentsSignInRoutes, { auth });
@@ -217,7 +234,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         keepaliveMs: config.batchKeepaliveMs,
       });
     }
-    // indexing: no routes yet (the Ejento corpus upload of docs/vendors.md Ejento A6 is not served here).
+    if (serves("indexing")) {
+      // The Ejento corpus upload (docs/vendors.md Ejento A6); its document's step is read on the ejento face.
+      await app.register(indexingRoutes, { auth, corpora, config });
+    }
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;
   } catch (error) {
@@ -306,7 +326,7 @@ function registerErrorHandling(app: FastifyInstance, services: readonly ServiceN
 
   app.setNotFoundHandler((request, reply) => {
     const pathname = pathnameOf(request.url);
-    const service = serviceOfPath(pathname);
+    const service = serviceOfPath(pathname, request.method);
     if (service && !services.includes(service)) {
       const served = services.map((name) => SERVICE_NAMES[name]).join(", ");
       return reply.code(404).send({

@@ -58,6 +58,10 @@ export interface Config {
   batchKeepaliveMs: number;
   /** The most one document of a batch job may take (reading it and asking the model); then it fails. */
   batchDocumentTimeoutMs: number;
+  /** Words or phrases the chat guardrail refuses in a question (SIDECAR_BLOCKED_TERMS), compared without case. */
+  blockedTerms: string[];
+  /** Pause before a document uploaded into a corpus is indexed (demos, and tests that watch its step). */
+  indexingDelayMs: number;
   /** The faces this server serves (SIDECAR_SERVICES); only their routes are registered. */
   services: ServiceName[];
   /** The Ejento sign-in methods that are on (SIDECAR_LOGIN_METHODS); the feature flags say so. */
@@ -136,6 +140,23 @@ function nameList<T extends string>(allowed: readonly T[]) {
     .transform((names) => names as T[]);
 }
 
+/** A comma list of words or phrases (blank items dropped, duplicates dropped without case), each at most 100 characters. */
+function termList() {
+  return z
+    .string()
+    .transform((value) => {
+      const seen = new Set<string>();
+      return value
+        .split(",")
+        .map((item) => item.trim().replace(/\s+/g, " "))
+        .filter((item) => item.length > 0 && !seen.has(item.toLowerCase()) && seen.add(item.toLowerCase()));
+    })
+    .superRefine((terms, ctx) => {
+      const long = terms.filter((term) => term.length > 100);
+      if (long.length > 0) ctx.addIssue({ code: "custom", message: `must be a comma-separated list of words or phrases of at most 100 characters each; too long: ${long[0]}` });
+    });
+}
+
 /** A trimmed string that must parse as a URL `accept` agrees with; otherwise `message`. */
 function urlWhere(accept: (url: URL) => boolean, message: string) {
   return z
@@ -194,6 +215,8 @@ const envSchema = z.object({
   SIDECAR_BATCH_DOCUMENT_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
   SIDECAR_BATCH_KEEPALIVE_MS: wholeNumber(10, 3600 * 1000, " of milliseconds").default(30_000),
   SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS: wholeNumber(100, 3600 * 1000, " of milliseconds").default(120_000),
+  SIDECAR_BLOCKED_TERMS: termList().default([]),
+  SIDECAR_INDEXING_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
   SIDECAR_SERVICES: nameList(SERVICES).default([...SERVICES]),
   SIDECAR_LOGIN_METHODS: nameList(LOGIN_METHODS).default(["password", "otp"]),
   SIDECAR_SMTP_URL: smtpUrl().optional(),
@@ -267,6 +290,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     batchDocumentDelayMs: e.SIDECAR_BATCH_DOCUMENT_DELAY_MS,
     batchKeepaliveMs: e.SIDECAR_BATCH_KEEPALIVE_MS,
     batchDocumentTimeoutMs: e.SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS,
+    blockedTerms: e.SIDECAR_BLOCKED_TERMS,
+    indexingDelayMs: e.SIDECAR_INDEXING_DELAY_MS,
     services: e.SIDECAR_SERVICES,
     loginMethods: e.SIDECAR_LOGIN_METHODS,
     smtp: e.SIDECAR_SMTP_URL && e.SIDECAR_SMTP_FROM ? { url: e.SIDECAR_SMTP_URL, from: e.SIDECAR_SMTP_FROM } : null,

@@ -58,12 +58,13 @@ function segments(path: string): string[] {
 
 /**
  * The service a request path belongs to, for a path no route answered: the endpoint whose whole
- * path it matches or extends (a placeholder matches any one segment), else the service whose
- * endpoints share the most leading segments with it (`/api/v1/…` documents, `/api/auth/…` and
- * `/api/batch/…` batch, `/api/v2/…` and `/auth-service/…` Ejento). Undefined when nothing matches
- * or services tie (`/api/other`).
+ * path it matches or extends (a placeholder matches any one segment; with `method`, one of that
+ * method first: `POST /api/v2/corpora/{id}/documents` is the indexing service's, `GET` of the
+ * same path Ejento's), else the service whose endpoints share the most leading segments with it
+ * (`/api/v1/…` documents, `/api/auth/…` and `/api/batch/…` batch, `/api/v2/…` and
+ * `/auth-service/…` Ejento). Undefined when nothing matches or services tie (`/api/other`).
  */
-export function serviceOfPath(pathname: string): ServiceName | undefined {
+export function serviceOfPath(pathname: string, method?: string): ServiceName | undefined {
   const parts = segments(pathname);
   let best = 0;
   let winners = new Set<ServiceName>();
@@ -77,7 +78,8 @@ export function serviceOfPath(pathname: string): ServiceName | undefined {
     }
     let literal = 0;
     while (literal < shared && !(pattern[literal] as string).startsWith("{")) literal++;
-    const score = shared === pattern.length ? 1000 + pattern.length : literal;
+    const whole = shared === pattern.length;
+    const score = whole ? 1000 + pattern.length + (method !== undefined && endpoint.method === method.toUpperCase() ? 0.5 : 0) : literal;
     if (score > best) {
       best = score;
       winners = new Set([endpoint.service]);

@@ -1,77 +1,71 @@
-// Chat routes (docs/api.md "Chat"; docs/vendors.md Ejento A3–A5), in Ejento's envelope: success
-// `{success: true, message: "", data}`, errors `{success: false, message, data: null}` with the
-// HTTP status (401 stays as the auth guard answers it). The stream route answers Server-Sent
-// Events (A5.5): one JSON per `data:` line, flushed as produced, stopped when the client leaves.
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from "fastify-type-provider-zod";
+// Chat routes of the ejento face (docs/api.md "Chat (Ejento shape)"; docs/vendors.md Ejento
+// A3–A7), in Ejento's envelope (http/ejento-envelope.ts): agents, answers (streamed and not),
+// threads (list, create, rename, delete), their turns (history, delete, feedback), and a cited
+// file by its storage name. The stream route answers Server-Sent Events (A5.5): one JSON per
+// `data:` line, flushed as produced, stopped when the client leaves.
+import fs from "node:fs";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { endpoints } from "../../shared/contract/endpoints";
 import {
   agentIdParams,
   agentResponseIdParams,
   askRequest,
+  chatThreadQuery,
+  createThreadRequest,
   feedbackRequest,
+  renameThreadRequest,
   threadIdParams,
+  type AgentListResponse,
+  type AgentResponse,
+  type AgentResponseListResponse,
+  type AnswerResponse,
   type ChatEvent,
-  type EjentoError,
+  type ChatThreadListResponse,
+  type ChatThreadResponse,
+  type EmptyResponse,
+  type FeedbackResponse,
 } from "../../shared/wire/chat";
-import { HttpError } from "../errors";
 import { routePath } from "../http/api-paths";
+import { ok, useEjentoErrors } from "../http/ejento-envelope";
 import { callerOf, requireCaller } from "../http/guards";
 import type { AuthService } from "../services/auth";
 import type { AgentService } from "../services/chat/agents";
 import type { ChatService } from "../services/chat/chat";
+import type { CitationService } from "../services/chat/citations";
+import { DOCX_TYPE, contentDisposition } from "./file-routes";
 
-function ok<T>(data: T) {
-  return { success: true as const, message: "", data };
-}
-
-function failure(message: string): EjentoError {
-  return { success: false, message, data: null };
-}
-
-/** A schema failure in words, each problem led by its field ("user_query: is required"). */
-function schemaProblems(validation: ReadonlyArray<{ instancePath: string; message?: string }>): string {
-  return validation
-    .map((issue) => {
-      const field = issue.instancePath.split("/").filter(Boolean).join(".");
-      const message = issue.message ?? "is not valid";
-      return field ? `${field}: ${message}` : message;
-    })
-    .join("; ");
-}
+/** The citation route takes the storage name whole: encoded (`a%2Fb.docx`, as clients send it) or with its slashes. */
+const citationParams = z.object({ "*": z.string() });
+const citationQuery = z.object({ storage_container: z.unknown().optional(), convert_to_pdf: z.unknown().optional() });
 
 export async function chatRoutes(
   app: FastifyInstance,
-  { auth, agents, chat }: { auth: AuthService; agents: AgentService; chat: ChatService },
+  { auth, agents, chat, citations }: { auth: AuthService; agents: AgentService; chat: ChatService; citations: CitationService },
 ): Promise<void> {
   const options = { onRequest: requireCaller(auth) };
-
-  // Errors of these routes in the envelope, a body or path that does not match its schema as 422
-  // naming the field; 401 (and anything unexpected) as the app answers it.
-  app.setErrorHandler((error: FastifyError | HttpError, _request: FastifyRequest, reply: FastifyReply) => {
-    if (hasZodFastifySchemaValidationErrors(error)) return reply.code(422).send(failure(schemaProblems(error.validation)));
-    const status = error instanceof HttpError ? error.statusCode : (error as FastifyError).statusCode;
-    if (typeof status === "number" && status >= 400 && status < 500 && status !== 401 && (error instanceof HttpError || (error as FastifyError).code)) {
-      return reply.code(status).send(failure(error.message));
-    }
-    throw error;
-  });
+  useEjentoErrors(app);
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get(endpoints.listAgents.path, options, async () => ok(agents.list()));
+  app.get(endpoints.listAgents.path, options, async (): Promise<AgentListResponse> => ok(agents.list()));
 
-  api.get(routePath(endpoints.getAgent.path), { ...options, schema: { params: agentIdParams } }, async (request) =>
+  api.get(routePath(endpoints.getAgent.path), { ...options, schema: { params: agentIdParams } }, async (request): Promise<AgentResponse> =>
     ok(agents.get(request.params.agent_id)),
   );
 
+  // ---- answers ---------------------------------------------------------------------------------
+
   const question = { ...options, schema: { params: agentIdParams, body: askRequest } };
 
-  api.post(routePath(endpoints.createAgentResponse.path), question, async (request) =>
-    ok(await chat.respond(callerOf(request), request.params.agent_id, request.body)),
-  );
+  // The guardrail's outcome is also at the top level, where Ejento's Quickstart reads it.
+  api.post(routePath(endpoints.createAgentResponse.path), question, async (request): Promise<AnswerResponse> => {
+    const answer = await chat.respond(callerOf(request), request.params.agent_id, request.body);
+    return { ...ok(answer), guardrail_triggered: answer.guardrail_triggered, blocked: answer.blocked };
+  });
 
   api.post(routePath(endpoints.streamAgentResponse.path), question, async (request, reply) => {
-    // Validation answers JSON errors before any event is sent.
+    // Validation, 404s and the guardrail's verdict come before any event is sent.
     const turn = chat.prepare(callerOf(request), request.params.agent_id, request.body);
     reply.hijack();
     const res = reply.raw;
@@ -100,17 +94,73 @@ export async function chatRoutes(
     }
   });
 
-  api.get(routePath(endpoints.listChatThreads.path), { ...options, schema: { params: agentIdParams } }, async (request) =>
-    ok(chat.threads(callerOf(request), request.params.agent_id)),
+  // ---- threads ---------------------------------------------------------------------------------
+
+  api.get(
+    routePath(endpoints.listChatThreads.path),
+    { ...options, schema: { params: agentIdParams, querystring: chatThreadQuery } },
+    async (request): Promise<ChatThreadListResponse> =>
+      ok({ chat_threads: chat.threads(callerOf(request), request.params.agent_id, request.query.query_source) }),
   );
 
-  api.get(routePath(endpoints.listThreadResponses.path), { ...options, schema: { params: threadIdParams } }, async (request) =>
-    ok(chat.responses(callerOf(request), request.params.thread_id)),
+  api.post(
+    routePath(endpoints.createChatThread.path),
+    { ...options, schema: { params: agentIdParams, body: createThreadRequest } },
+    async (request, reply) => {
+      const created: ChatThreadResponse = ok(chat.createThread(callerOf(request), request.params.agent_id, request.body));
+      return reply.code(201).send(created);
+    },
+  );
+
+  api.put(
+    routePath(endpoints.renameChatThread.path),
+    { ...options, schema: { params: threadIdParams, body: renameThreadRequest } },
+    async (request): Promise<ChatThreadResponse> => ok(chat.renameThread(callerOf(request), request.params.thread_id, request.body.title)),
+  );
+
+  api.delete(routePath(endpoints.deleteChatThread.path), { ...options, schema: { params: threadIdParams } }, async (request): Promise<EmptyResponse> => {
+    chat.deleteThread(callerOf(request), request.params.thread_id);
+    return ok(null, "Chat thread deleted.");
+  });
+
+  // `include_steps` (Ejento) is accepted and ignored: there are no recorded steps.
+  api.get(
+    routePath(endpoints.listThreadResponses.path),
+    { ...options, schema: { params: threadIdParams } },
+    async (request): Promise<AgentResponseListResponse> => ok({ agent_responses: chat.responses(callerOf(request), request.params.thread_id) }),
+  );
+
+  // ---- a turn ----------------------------------------------------------------------------------
+
+  api.delete(
+    routePath(endpoints.deleteAgentResponse.path),
+    { ...options, schema: { params: agentResponseIdParams } },
+    async (request): Promise<EmptyResponse> => {
+      chat.deleteResponse(callerOf(request), request.params.agent_response_id);
+      return ok(null, "Agent response deleted.");
+    },
   );
 
   api.post(
     routePath(endpoints.sendFeedback.path),
     { ...options, schema: { params: agentResponseIdParams, body: feedbackRequest } },
-    async (request) => ok(chat.feedback(callerOf(request), request.params.agent_response_id, request.body)),
+    async (request): Promise<FeedbackResponse> => ok(chat.feedback(callerOf(request), request.params.agent_response_id, request.body)),
+  );
+
+  // ---- a cited file (A7 "Get Citation File Content") -------------------------------------------
+
+  api.get(
+    routePath(endpoints.citationContent.path, "name"),
+    { ...options, schema: { params: citationParams, querystring: citationQuery } },
+    async (request, reply) => {
+      const file = citations.open(callerOf(request), request.params["*"]);
+      return reply
+        .type(DOCX_TYPE)
+        .header("content-length", String(file.sizeBytes))
+        .header("content-disposition", contentDisposition(file.documentName, "inline"))
+        .header("cache-control", "private, no-store")
+        .header("x-content-type-options", "nosniff")
+        .send(fs.createReadStream(file.filePath));
+    },
   );
 }

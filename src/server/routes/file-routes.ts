@@ -13,13 +13,13 @@ import { requestBaseUrl } from "../http/public-url";
 import type { AuthService } from "../services/auth";
 import type { PresignService } from "../services/presign";
 
-const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+export const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 
-/** attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded (RFC 6266). */
-export function contentDisposition(name: string): string {
+/** attachment (or inline); filename="ascii fallback"; filename*=UTF-8''percent-encoded (RFC 6266). */
+export function contentDisposition(name: string, disposition: "attachment" | "inline" = "attachment"): string {
   const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+  return `${disposition}; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 export async function fileRoutes(

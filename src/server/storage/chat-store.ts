@@ -1,6 +1,11 @@
-// Chat: threads (one person's conversation with one agent) and their turns (agent responses).
+// Chat: threads (one person's conversation with one agent), their turns (agent responses) and
+// the corpora linked to them. Rows come back with the owner's e-mail (the `created_by` of
+// Ejento's shapes).
 import type Database from "better-sqlite3";
 import { nowIso } from "./util";
+
+/** The title a thread has until its first answer names it (unless it was created with one). */
+export const NEW_THREAD_TITLE = "New Chat";
 
 export interface ChatThreadRow {
   id: number;
@@ -8,8 +13,16 @@ export interface ChatThreadRow {
   user_id: string;
   agent_id: number;
   name: string;
+  /** The client that started it (Ejento's query_source); null until known. */
+  query_source: string | null;
+  /** E-mail of who changed it last; null for threads older than this column. */
+  modified_by: string | null;
   created_at: string;
   updated_at: string;
+  /** The owner's e-mail (joined). */
+  user_email: string;
+  /** The corpus linked to it most recently, if any (joined). */
+  corpus_id: number | null;
 }
 
 export interface AgentResponseRow {
@@ -23,66 +36,151 @@ export interface AgentResponseRow {
   vote: string | null;
   voted_at: string | null;
   created_at: string;
+  query_source: string | null;
+  success: number;
+  message: string;
+  guardrail_triggered: number;
+  blocked: number;
+  /** The owner's e-mail (joined). */
+  user_email: string;
+}
+
+export interface NewThread {
+  organizationId: string;
+  userId: string;
+  userEmail: string;
+  agentId: number;
+  title: string;
+  querySource: string | null;
 }
 
 export interface NewTurn {
   /** An existing thread, or null to create one named `threadName`. */
   threadId: number | null;
+  /** The name a new thread (or one still titled "New Chat") gets. */
   threadName: string;
   organizationId: string;
   userId: string;
+  userEmail: string;
   agentId: number;
+  querySource: string | null;
   userQuery: string;
   answer: string;
+  message: string;
   references: unknown[];
   followups: string[];
+  guardrailTriggered: boolean;
+  blocked: boolean;
 }
+
+const THREAD_SELECT = `
+  SELECT t.*, u.email AS user_email,
+         (SELECT tc.corpus_id FROM thread_corpora tc WHERE tc.thread_id = t.id ORDER BY tc.linked_on DESC, tc.rowid DESC LIMIT 1) AS corpus_id
+  FROM chat_threads t JOIN users u ON u.id = t.user_id`;
+
+const RESPONSE_SELECT = "SELECT r.*, u.email AS user_email FROM agent_responses r JOIN users u ON u.id = r.user_id";
 
 export class ChatStore {
   constructor(private readonly db: Database.Database) {}
 
   getThread(id: number): ChatThreadRow | undefined {
-    return this.db.prepare("SELECT * FROM chat_threads WHERE id = ?").get(id) as ChatThreadRow | undefined;
+    return this.db.prepare(`${THREAD_SELECT} WHERE t.id = ?`).get(id) as ChatThreadRow | undefined;
   }
 
-  /** One person's threads with one agent, most recently used first. */
-  listThreads(userId: string, agentId: number): ChatThreadRow[] {
+  /** One person's threads with one agent (only those started by `querySource` when given), most recently used first. */
+  listThreads(userId: string, agentId: number, querySource: string | null = null): ChatThreadRow[] {
+    if (querySource === null) {
+      return this.db
+        .prepare(`${THREAD_SELECT} WHERE t.user_id = ? AND t.agent_id = ? ORDER BY t.updated_at DESC, t.id DESC`)
+        .all(userId, agentId) as ChatThreadRow[];
+    }
     return this.db
-      .prepare("SELECT * FROM chat_threads WHERE user_id = ? AND agent_id = ? ORDER BY updated_at DESC, id DESC")
-      .all(userId, agentId) as ChatThreadRow[];
+      .prepare(`${THREAD_SELECT} WHERE t.user_id = ? AND t.agent_id = ? AND t.query_source = ? ORDER BY t.updated_at DESC, t.id DESC`)
+      .all(userId, agentId, querySource) as ChatThreadRow[];
+  }
+
+  createThread(thread: NewThread): ChatThreadRow {
+    const now = nowIso();
+    const result = this.db
+      .prepare(
+        `INSERT INTO chat_threads (organization_id, user_id, agent_id, name, query_source, modified_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(thread.organizationId, thread.userId, thread.agentId, thread.title, thread.querySource, thread.userEmail, now, now);
+    return this.getThread(Number(result.lastInsertRowid)) as ChatThreadRow;
+  }
+
+  renameThread(id: number, title: string, modifiedBy: string): ChatThreadRow {
+    this.db.prepare("UPDATE chat_threads SET name = ?, modified_by = ?, updated_at = ? WHERE id = ?").run(title, modifiedBy, nowIso(), id);
+    return this.getThread(id) as ChatThreadRow;
+  }
+
+  /** Removes a thread with its turns and its corpus links (the corpora stay). */
+  deleteThread(id: number): void {
+    this.db.prepare("DELETE FROM chat_threads WHERE id = ?").run(id);
   }
 
   /** A thread's turns, oldest first. */
   listResponses(threadId: number): AgentResponseRow[] {
-    return this.db.prepare("SELECT * FROM agent_responses WHERE thread_id = ? ORDER BY id").all(threadId) as AgentResponseRow[];
+    return this.db.prepare(`${RESPONSE_SELECT} WHERE r.thread_id = ? ORDER BY r.id`).all(threadId) as AgentResponseRow[];
   }
 
   getResponse(id: number): AgentResponseRow | undefined {
-    return this.db.prepare("SELECT * FROM agent_responses WHERE id = ?").get(id) as AgentResponseRow | undefined;
+    return this.db.prepare(`${RESPONSE_SELECT} WHERE r.id = ?`).get(id) as AgentResponseRow | undefined;
   }
 
-  /** Stores a complete turn (creating its thread when needed), in one transaction. */
-  addTurn(turn: NewTurn): { thread: ChatThreadRow; responseId: number } {
+  deleteResponse(id: number): void {
+    this.db.prepare("DELETE FROM agent_responses WHERE id = ?").run(id);
+  }
+
+  /**
+   * Stores a complete turn in one transaction: creates its thread when needed; a thread still
+   * titled "New Chat" takes the turn's name, one with no query_source takes the turn's. Null
+   * when the thread no longer exists (deleted while the answer was being written).
+   */
+  addTurn(turn: NewTurn): { thread: ChatThreadRow; responseId: number } | null {
     return this.db.transaction(() => {
       const now = nowIso();
       let threadId = turn.threadId;
       if (threadId === null) {
         const result = this.db
           .prepare(
-            `INSERT INTO chat_threads (organization_id, user_id, agent_id, name, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO chat_threads (organization_id, user_id, agent_id, name, query_source, modified_by, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(turn.organizationId, turn.userId, turn.agentId, turn.threadName, now, now);
+          .run(turn.organizationId, turn.userId, turn.agentId, turn.threadName, turn.querySource, turn.userEmail, now, now);
         threadId = Number(result.lastInsertRowid);
       } else {
-        this.db.prepare("UPDATE chat_threads SET updated_at = ? WHERE id = ?").run(now, threadId);
+        const updated = this.db
+          .prepare(
+            `UPDATE chat_threads
+             SET updated_at = ?, modified_by = ?,
+                 name = CASE WHEN name = ? THEN ? ELSE name END,
+                 query_source = COALESCE(query_source, ?)
+             WHERE id = ?`,
+          )
+          .run(now, turn.userEmail, NEW_THREAD_TITLE, turn.threadName, turn.querySource, threadId);
+        if (updated.changes === 0) return null;
       }
       const inserted = this.db
         .prepare(
-          `INSERT INTO agent_responses (thread_id, user_id, user_query, answer, references_json, followups_json, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO agent_responses (thread_id, user_id, user_query, answer, references_json, followups_json, created_at,
+             query_source, success, message, guardrail_triggered, blocked)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
         )
-        .run(threadId, turn.userId, turn.userQuery, turn.answer, JSON.stringify(turn.references), JSON.stringify(turn.followups), now);
+        .run(
+          threadId,
+          turn.userId,
+          turn.userQuery,
+          turn.answer,
+          JSON.stringify(turn.references),
+          JSON.stringify(turn.followups),
+          now,
+          turn.querySource,
+          turn.message,
+          turn.guardrailTriggered ? 1 : 0,
+          turn.blocked ? 1 : 0,
+        );
       return { thread: this.getThread(threadId) as ChatThreadRow, responseId: Number(inserted.lastInsertRowid) };
     })();
   }

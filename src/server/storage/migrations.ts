@@ -272,4 +272,60 @@ export const migrations: readonly string[] = [
   CREATE INDEX otp_sessions_email ON otp_sessions(email, issued_at);
   CREATE INDEX otp_sessions_expiry ON otp_sessions(expires_at);
   `,
+
+  // 6: chat in Ejento's shapes (docs/api.md "Chat (Ejento shape)"). A thread remembers the client
+  // that started it (query_source: set at creation, or by its first question) and who changed it
+  // last; a turn remembers its client and the guardrail's outcome. Corpora (integer ids, as
+  // Ejento's) are one person's; each corpus document is a Sidecar document row (the file and its
+  // passages; an upload of the same bytes and name is the same row) with its indexing step:
+  // uploaded → processing → completed, or is_failed with the reason. A thread may be linked to
+  // corpora (thread_corpora) to ground its questions on them.
+  `
+  ALTER TABLE chat_threads ADD COLUMN query_source TEXT;
+  ALTER TABLE chat_threads ADD COLUMN modified_by TEXT;
+  CREATE INDEX chat_threads_user_agent_source ON chat_threads(user_id, agent_id, query_source);
+
+  ALTER TABLE agent_responses ADD COLUMN query_source TEXT;
+  ALTER TABLE agent_responses ADD COLUMN success INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE agent_responses ADD COLUMN message TEXT NOT NULL DEFAULT '';
+  ALTER TABLE agent_responses ADD COLUMN guardrail_triggered INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE agent_responses ADD COLUMN blocked INTEGER NOT NULL DEFAULT 0;
+
+  CREATE TABLE corpora (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    organization_id   TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    user_id           TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name              TEXT NOT NULL,
+    description       TEXT NOT NULL DEFAULT '',
+    corpus_type       TEXT NOT NULL,
+    indexing_mode_id  INTEGER,
+    created_on        TEXT NOT NULL,
+    modified_on       TEXT NOT NULL
+  );
+  CREATE INDEX corpora_user ON corpora(user_id, id);
+
+  CREATE TABLE corpus_documents (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    corpus_id    INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+    document_id  TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
+    user_id      TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    source       TEXT NOT NULL,
+    upload_from  TEXT NOT NULL,
+    step         TEXT NOT NULL CHECK (step IN ('uploaded', 'processing', 'completed')),
+    is_failed    INTEGER NOT NULL DEFAULT 0,
+    error        TEXT,
+    created_on   TEXT NOT NULL,
+    modified_on  TEXT NOT NULL
+  );
+  CREATE INDEX corpus_documents_corpus ON corpus_documents(corpus_id, id);
+  CREATE INDEX corpus_documents_step ON corpus_documents(step, is_failed);
+
+  CREATE TABLE thread_corpora (
+    thread_id   INTEGER NOT NULL REFERENCES chat_threads(id) ON DELETE CASCADE,
+    corpus_id   INTEGER NOT NULL REFERENCES corpora(id) ON DELETE CASCADE,
+    linked_on   TEXT NOT NULL,
+    PRIMARY KEY (thread_id, corpus_id)
+  );
+  CREATE INDEX thread_corpora_corpus ON thread_corpora(corpus_id);
+  `,
 ];

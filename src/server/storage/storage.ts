@@ -7,7 +7,7 @@
 //   tmp/<uuid>.generated        generated documents being written (renamed when complete)
 //
 // Tables beyond users and documents have their own modules, reached through this class:
-// templates, documentSets, passages, generation, chat, batch.
+// templates, documentSets, passages, generation, chat, corpora, batch.
 //
 // Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
 // after the rename, and the row is committed in the same transaction as the rename, so after a
@@ -19,6 +19,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { BatchStore } from "./batch-store";
 import { ChatStore } from "./chat-store";
+import { CorpusStore } from "./corpus-store";
 import { DocumentSetStore } from "./document-set-store";
 import { GenerationStore } from "./generation-store";
 import { migrations } from "./migrations";
@@ -131,6 +132,7 @@ export class Storage {
   readonly passages: PassageStore;
   readonly generation: GenerationStore;
   readonly chat: ChatStore;
+  readonly corpora: CorpusStore;
   readonly batch: BatchStore;
   readonly otp: OtpStore;
 
@@ -149,6 +151,7 @@ export class Storage {
     this.passages = new PassageStore(db);
     this.generation = new GenerationStore(db, this.filesDir, this.tmpDir);
     this.chat = new ChatStore(db);
+    this.corpora = new CorpusStore(db);
     this.batch = new BatchStore(db);
     this.otp = new OtpStore(db);
   }

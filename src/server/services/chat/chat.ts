@@ -1,32 +1,38 @@
-// Chat with an agent (docs/api.md "Chat"; docs/vendors.md Ejento A4–A5): take a question (its shape checked by
-// the route with src/shared/wire/chat.ts), ground it on the person's documents, answer
-// (extractive by default, or an OpenAI-compatible model when one is configured) as a stream of
-// events, and keep the turn in its thread. Threads are one person's; another person's thread is
-// 404 to the response routes and 403 to the history route.
+// Chat with an agent (docs/api.md "Chat (Ejento shape)"; docs/vendors.md Ejento A4–A5): take a
+// question (its shape checked by the route with src/shared/wire/chat.ts), stop it when the
+// guardrail refuses it, ground it (on the corpora it names, the documents it names, or the
+// organization's newest), answer (extractive by default, or an OpenAI-compatible model when one
+// is configured) as a stream of events, and keep the turn in its thread. Threads can be
+// created, listed, renamed and deleted; their turns listed and deleted. Threads and turns are
+// one person's: anyone else's is 404 everywhere.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
+import type { z } from "zod";
 import {
-  wholeNumberId,
   type Agent,
+  type AgentResponseItem,
   type Answer,
   type ChatEvent,
   type ChatThread,
+  type createThreadRequest,
   type FeedbackRequest,
   type HistoryTurn,
   type ParsedAskRequest,
   type Reference,
-  type ThreadTurn,
-  type Vote,
 } from "../../../shared/wire/chat";
 import { HttpError } from "../../errors";
-import type { AgentResponseRow, ChatThreadRow } from "../../storage/chat-store";
+import { NEW_THREAD_TITLE, type AgentResponseRow, type ChatThreadRow } from "../../storage/chat-store";
+import type { CorpusRow } from "../../storage/corpus-store";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { shorten } from "../../../shared/text";
 import { styleOf, type AgentService } from "./agents";
 import { composeAnswer, deltasOf, followUpQuestions, threadNameFor } from "./compose";
+import type { CorpusService } from "./corpora";
 import type { Grounding, GroundingService } from "./grounding";
+import { GUARDRAIL_STATUS, type Guardrail, type GuardrailVerdict } from "./guardrail";
 import { streamModelAnswer, type LlmConfig } from "./llm";
+import { ownResponse, ownThread } from "./ownership";
 
 const MAX_SELECTED_TEXT_CHARS = 8000;
 const MAX_HISTORY_TURNS = 20;
@@ -39,19 +45,76 @@ export interface PreparedTurn {
   question: string;
   selectedText: string | null;
   documentIds: string[] | null;
+  /** The corpora to ground on (named in overrides.corpus_ids, or linked to the thread with is_file_attached); null = none. */
+  corpora: CorpusRow[] | null;
+  /** is_file_attached was sent but the thread has no corpus linked (said in a thought). */
+  noAttachment: boolean;
   thread: ChatThreadRow | null;
+  querySource: string | null;
   history: HistoryTurn[];
+  /** Set when the guardrail refused the question: it is not answered. */
+  refused: GuardrailVerdict | null;
 }
+
+/** The body of a thread's creation, parsed. */
+export type CreateThreadBody = z.output<typeof createThreadRequest>;
 
 export interface ChatOptions {
   deltaDelayMs: number;
   llm: LlmConfig | null;
 }
 
-/** A whole-number id from a path ("12"); null when it isn't one. */
-function parseId(raw: string): number | null {
-  const parsed = wholeNumberId.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+function threadOf(row: ChatThreadRow): ChatThread {
+  return {
+    id: row.id,
+    title: row.name,
+    agent: row.agent_id,
+    user: row.user_id,
+    corpus_id: row.corpus_id,
+    chat_id: null,
+    query_source: row.query_source,
+    created_by: row.user_email,
+    created_on: row.created_at,
+    modified_by: row.modified_by ?? row.user_email,
+    modified_on: row.updated_at,
+    is_deleted: false,
+  };
+}
+
+function responseOf(row: AgentResponseRow, thread: ChatThreadRow): AgentResponseItem {
+  const vote = row.vote === "upvote" || row.vote === "downvote" ? row.vote : null;
+  return {
+    id: row.id,
+    question: row.user_query,
+    query_source: row.query_source,
+    thread: row.thread_id,
+    user: row.user_id,
+    created_by: row.user_email,
+    created_on: row.created_at,
+    is_cleared: false,
+    stage: null,
+    response: {
+      success: row.success !== 0,
+      answer: row.answer,
+      message: row.message,
+      references: JSON.parse(row.references_json) as Reference[],
+      followup_questions: JSON.parse(row.followups_json) as string[],
+      guardrail_triggered: row.guardrail_triggered !== 0,
+      blocked: row.blocked !== 0,
+      thread_name: thread.name,
+      agent_response_id: row.id,
+      id: row.id,
+    },
+    feedback: vote
+      ? [{ id: row.id, is_upvote: vote === "upvote", is_downvote: vote === "downvote", created_by: row.user_email, created_on: row.voted_at ?? row.created_at }]
+      : [],
+    comments: [],
+  };
+}
+
+function querySourceOf(value: string | null | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed.slice(0, 100) : null;
 }
 
 export class ChatService {
@@ -59,11 +122,16 @@ export class ChatService {
     private readonly storage: Storage,
     private readonly agents: AgentService,
     private readonly grounding: GroundingService,
+    private readonly corpora: CorpusService,
+    private readonly guardrail: Guardrail,
     private readonly options: ChatOptions,
     private readonly log: FastifyBaseLogger,
   ) {}
 
-  /** Finds what a question names (404 as HttpError) before anything is streamed; its shape is the route's schema's. */
+  /**
+   * Finds what a question names (404 as HttpError: the agent, the thread, each corpus) and asks
+   * the guardrail, before anything is streamed; its shape is the route's schema's.
+   */
   prepare(caller: Caller, agentIdRaw: string, request: ParsedAskRequest): PreparedTurn {
     const agent = this.agents.get(agentIdRaw);
     let thread: ChatThreadRow | null = null;
@@ -74,6 +142,10 @@ export class ChatService {
         throw new HttpError(404, `There is no chat thread ${threadId} of yours with ${agent.agent_name}. Start a new conversation (chat_thread_id: null).`);
       }
     }
+    // Corpora: those named (each must be the caller's), and with is_file_attached those linked to the thread.
+    const named = this.corpora.named(caller, request.overrides?.corpus_ids ?? []);
+    const linked = request.is_file_attached && thread ? this.corpora.linkedRows(thread.id) : [];
+    const corpora = [...named, ...linked.filter((corpus) => !named.some((row) => row.id === corpus.id))];
     const selected = request.overrides?.selected_text;
     return {
       caller,
@@ -81,8 +153,12 @@ export class ChatService {
       question: request.user_query,
       selectedText: selected?.trim() ? selected.slice(0, MAX_SELECTED_TEXT_CHARS) : null,
       documentIds: request.overrides?.document_ids ?? null,
+      corpora: corpora.length > 0 ? corpora : null,
+      noAttachment: request.is_file_attached === true && corpora.length === 0,
       thread,
+      querySource: querySourceOf(request.query_source),
       history: (request.history ?? []).slice(-MAX_HISTORY_TURNS),
+      refused: this.guardrail.check(request.user_query),
     };
   }
 
@@ -95,13 +171,28 @@ export class ChatService {
     let sent = 0;
     let total = 0;
     try {
+      if (turn.refused) {
+        // No retrieval: the guardrail's words are the answer, stored like any turn.
+        emit({ step: "status", message: GUARDRAIL_STATUS });
+        const output = this.store(turn, turn.refused.answer, null, turn.refused);
+        emit({ step: "end", success: true, message: turn.refused.answer, output });
+        return output;
+      }
       emit({ step: "status", message: SEARCHING_STATUS });
       const grounding = await this.grounding.ground(
         turn.caller,
-        { question: turn.question, selectedText: turn.selectedText, documentIds: turn.documentIds },
+        {
+          question: turn.question,
+          selectedText: turn.selectedText,
+          documentIds: turn.documentIds,
+          corpus: turn.corpora ? this.corpora.scope(turn.corpora) : null,
+        },
         signal,
       );
-      for (const thought of grounding.thoughts) {
+      const notes: string[] = [];
+      if (turn.corpora && turn.documentIds?.length) notes.push("Grounded on the corpora only: the document ids sent with them (overrides.document_ids) were not used.");
+      if (turn.noAttachment) notes.push("No corpus is linked to this conversation (is_file_attached was sent): searching your documents instead.");
+      for (const thought of [...notes, ...grounding.thoughts]) {
         if (signal.aborted) break;
         emit({ step: "tools_stream", delta: `${thought}\n`, message: "" });
       }
@@ -128,7 +219,7 @@ export class ChatService {
         this.log.info({ deltas_sent: sent, deltas_total: total, agent_id: turn.agent.id }, "chat stream stopped: the client went away");
         return null;
       }
-      const output = this.store(turn, answer, grounding);
+      const output = this.store(turn, answer, grounding, null);
       emit({ step: "end", success: true, message: "", output });
       return output;
     } catch (error) {
@@ -159,61 +250,61 @@ export class ChatService {
     return output;
   }
 
-  threads(caller: Caller, agentIdRaw: string): ChatThread[] {
+  /** A person's threads with an agent (only those started by `querySource` when given), most recently used first. */
+  threads(caller: Caller, agentIdRaw: string, querySource?: string): ChatThread[] {
     const agent = this.agents.get(agentIdRaw);
-    return this.storage.chat.listThreads(caller.userId, agent.id).map((thread) => ({
-      id: thread.id,
-      chat_thread_name: thread.name,
-      title: thread.name,
-      agent: thread.agent_id,
-      created_at: thread.created_at,
-      updated_at: thread.updated_at,
-    }));
+    return this.storage.chat.listThreads(caller.userId, agent.id, querySourceOf(querySource)).map(threadOf);
   }
 
-  responses(caller: Caller, threadIdRaw: string): ThreadTurn[] {
-    const thread = this.ownThread(caller, threadIdRaw);
-    return this.storage.chat.listResponses(thread.id).map((row) => ({
-      id: row.id,
-      agent_response_id: row.id,
-      thread: row.thread_id,
-      user_query: row.user_query,
-      answer: row.answer,
-      references: JSON.parse(row.references_json) as Reference[],
-      followup_questions: JSON.parse(row.followups_json) as string[],
-      feedback: row.vote as Vote | null,
-      created_at: row.created_at,
-    }));
+  /** A new, empty thread titled "New Chat" (or the title sent); its first answer names it. */
+  createThread(caller: Caller, agentIdRaw: string, body: CreateThreadBody): ChatThread {
+    const agent = this.agents.get(agentIdRaw);
+    return threadOf(
+      this.storage.chat.createThread({
+        organizationId: caller.organizationId,
+        userId: caller.userId,
+        userEmail: caller.email,
+        agentId: agent.id,
+        title: body?.title?.trim() || NEW_THREAD_TITLE,
+        querySource: querySourceOf(body?.query_source),
+      }),
+    );
+  }
+
+  renameThread(caller: Caller, threadIdRaw: string, title: string): ChatThread {
+    const thread = ownThread(this.storage, caller, threadIdRaw);
+    return threadOf(this.storage.chat.renameThread(thread.id, title.trim(), caller.email));
+  }
+
+  /** Deletes a thread with its turns and corpus links (the corpora themselves stay). */
+  deleteThread(caller: Caller, threadIdRaw: string): void {
+    const thread = ownThread(this.storage, caller, threadIdRaw);
+    this.storage.chat.deleteThread(thread.id);
+  }
+
+  /** A thread's turns, oldest first. */
+  responses(caller: Caller, threadIdRaw: string): AgentResponseItem[] {
+    const thread = ownThread(this.storage, caller, threadIdRaw);
+    return this.storage.chat.listResponses(thread.id).map((row) => responseOf(row, thread));
+  }
+
+  deleteResponse(caller: Caller, responseIdRaw: string): void {
+    const response = ownResponse(this.storage, caller, responseIdRaw);
+    this.storage.chat.deleteResponse(response.id);
   }
 
   feedback(caller: Caller, responseIdRaw: string, request: FeedbackRequest): { id: number } {
-    const response = this.ownResponse(caller, responseIdRaw);
+    const response = ownResponse(this.storage, caller, responseIdRaw);
     this.storage.chat.setVote(response.id, request.vote_type);
     return { id: response.id };
   }
 
-  private ownThread(caller: Caller, rawId: string): ChatThreadRow {
-    const id = parseId(rawId);
-    const thread = id === null ? undefined : this.storage.chat.getThread(id);
-    if (!thread) throw new HttpError(404, `There is no chat thread with the id "${rawId}".`);
-    if (thread.user_id !== caller.userId) throw new HttpError(403, "This chat thread is someone else's; you cannot open it.");
-    return thread;
-  }
-
-  private ownResponse(caller: Caller, rawId: string): AgentResponseRow {
-    const id = parseId(rawId);
-    const response = id === null ? undefined : this.storage.chat.getResponse(id);
-    if (!response || response.user_id !== caller.userId) {
-      throw new HttpError(404, `There is no answer with the id "${rawId}" of yours.`);
-    }
-    return response;
-  }
-
-  private store(turn: PreparedTurn, answer: string, grounding: Grounding): Answer {
-    const references: Reference[] = grounding.passages.map((grounded, index) => ({
+  private store(turn: PreparedTurn, answer: string, grounding: Grounding | null, refused: GuardrailVerdict | null): Answer {
+    const references: Reference[] = (grounding?.passages ?? []).map((grounded, index) => ({
       number: grounded.number,
       order: index + 1,
-      url: "",
+      // A storage name, as Ejento's non-http urls are: GET /api/v2/citation/{name} serves the file.
+      url: grounded.passage.s3Key ?? "",
       title: grounded.sectionTitle ? `${grounded.passage.documentName} — ${shorten(grounded.sectionTitle, 60)}` : grounded.passage.documentName,
       document_id: grounded.passage.documentId,
       ...(grounded.sectionId ? { section_id: grounded.sectionId } : {}),
@@ -224,18 +315,25 @@ export class ChatService {
       text: grounded.passage.text,
       ...(grounded.passage.s3Key ? { s3_key: grounded.passage.s3Key } : {}),
     }));
-    const followups = followUpQuestions(turn.question, grounding);
-    const { thread, responseId } = this.storage.chat.addTurn({
+    const followups = grounding ? followUpQuestions(turn.question, grounding) : [];
+    const stored = this.storage.chat.addTurn({
       threadId: turn.thread?.id ?? null,
       threadName: threadNameFor(turn.question),
       organizationId: turn.caller.organizationId,
       userId: turn.caller.userId,
+      userEmail: turn.caller.email,
       agentId: turn.agent.id,
+      querySource: turn.querySource,
       userQuery: turn.question,
       answer,
+      message: refused ? refused.answer : "",
       references,
       followups,
+      guardrailTriggered: refused !== null,
+      blocked: refused !== null,
     });
+    if (!stored) throw new HttpError(404, "This conversation was deleted while the answer was being written; the answer was not kept.");
+    const { thread, responseId } = stored;
     return {
       answer,
       references,
@@ -243,8 +341,9 @@ export class ChatService {
       thread_id: thread.id,
       chat_thread_name: thread.name,
       agent_response_id: responseId,
-      guardrail_triggered: false,
-      blocked: false,
+      chatlog_id: responseId,
+      guardrail_triggered: refused !== null,
+      blocked: refused !== null,
     };
   }
 }

@@ -53,7 +53,7 @@ function point(grounded: GroundedPassage, terms: ReadonlySet<string>): string {
  */
 export function composeAnswer(question: string, grounding: Grounding, style: AnswerStyle): string {
   if (grounding.documents.length === 0) {
-    return "I have no documents to answer from yet. Upload a Word document (or pick one in the documents list to ground the chat on), then ask again.";
+    return grounding.emptyAnswer ?? "I have no documents to answer from yet. Upload a Word document (or pick one in the documents list to ground the chat on), then ask again.";
   }
   if (grounding.passages.length === 0) {
     const names = grounding.documents.map((row) => `“${row.document_name}”`).join(", ");

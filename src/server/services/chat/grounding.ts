@@ -1,8 +1,10 @@
 // Grounding for chat: the passages of the documents a question is asked about, ranked against
 // the question (and the selected text, when sent) with the same MiniSearch index generation uses.
-// Passages are extracted on first use and kept (storage/passage-store.ts). Only the caller's
-// organization's documents are read; ids that are unknown (or another organization's) are
-// skipped and said so in a thought.
+// The documents are those of the corpora the question names (only their indexed documents), or
+// the ids it sends (overrides.document_ids), or else the organization's newest. Passages are
+// extracted on first use, or when a document is indexed into a corpus, and kept
+// (storage/passage-store.ts). Only the caller's organization's documents are read; ids that are
+// unknown (or another organization's) are skipped and said so in a thought.
 import type { DocumentRow, Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { splitIntoPassages } from "../generation/passages";
@@ -47,6 +49,18 @@ export interface Grounding {
   nothingMatched: boolean;
   /** Topic words of the question (for composing and follow-ups). */
   terms: Set<string>;
+  /** When there was nothing to search for a reason the answer should give (a corpus not indexed yet): that answer. */
+  emptyAnswer: string | null;
+}
+
+/** The corpora a question is grounded on (ChatService resolves them; docs/api.md "Grounding"). */
+export interface CorpusScope {
+  /** The Sidecar documents of the corpora whose indexing completed. */
+  documentIds: string[];
+  /** Thoughts about the corpora's other documents (not indexed yet, failed). */
+  notes: string[];
+  /** The corpora's names. */
+  names: string[];
 }
 
 export interface GroundingQuery {
@@ -54,6 +68,8 @@ export interface GroundingQuery {
   selectedText: string | null;
   /** null = not sent: the organization's newest documents. */
   documentIds: string[] | null;
+  /** Set: only the corpora's indexed documents (documentIds is then not used). */
+  corpus?: CorpusScope | null;
 }
 
 function quoteList(names: readonly string[]): string {
@@ -69,7 +85,7 @@ export class GroundingService {
 
   async ground(caller: Caller, query: GroundingQuery, signal?: AbortSignal): Promise<Grounding> {
     const thoughts: string[] = [];
-    const documents = this.documentsFor(caller, query.documentIds, thoughts);
+    const documents = query.corpus ? this.corpusDocuments(caller, query.corpus, thoughts) : this.documentsFor(caller, query.documentIds, thoughts);
     const readable: DocumentRow[] = [];
     for (const row of documents) {
       signal?.throwIfAborted();
@@ -78,7 +94,8 @@ export class GroundingService {
     const terms = queryTerms(`${query.question} ${query.selectedText ?? ""}`);
     const topical = new Set([...terms].filter((term) => !GENERAL_WORDS.has(term)));
     if (readable.length === 0) {
-      return { documents: readable, passages: [], thoughts, nothingMatched: false, terms: topical };
+      const emptyAnswer = query.corpus ? nothingIndexedAnswer(query.corpus) : null;
+      return { documents: readable, passages: [], thoughts, nothingMatched: false, terms: topical, emptyAnswer };
     }
     thoughts.push(`Searching ${readable.length === 1 ? "" : `${readable.length} documents: `}${quoteList(readable.map((row) => row.document_name))}.`);
 
@@ -132,7 +149,31 @@ export class GroundingService {
       const section = await this.sectionOf(names.get(passage.documentId) as DocumentRow, passage);
       passages.push({ number: i + 1, passage, sectionId: section?.id ?? null, sectionTitle: section?.title ?? passage.heading });
     }
-    return { documents: readable, passages, thoughts, nothingMatched: nothingMatched && indexed.length > 0, terms: topical };
+    return { documents: readable, passages, thoughts, nothingMatched: nothingMatched && indexed.length > 0, terms: topical, emptyAnswer: null };
+  }
+
+  /** The corpora's indexed documents (never any other: no fallback to the organization's newest). */
+  private corpusDocuments(caller: Caller, corpus: CorpusScope, thoughts: string[]): DocumentRow[] {
+    thoughts.push(...corpus.notes);
+    const found: DocumentRow[] = [];
+    for (const id of new Set(corpus.documentIds)) {
+      const row = this.storage.getDocument(id);
+      if (row && row.organization_id === caller.organizationId) found.push(row);
+    }
+    if (found.length === 0) {
+      thoughts.push(`The ${corpus.names.length === 1 ? "corpus" : "corpora"} ${quoteList(corpus.names)} ${corpus.names.length === 1 ? "has" : "have"} no indexed document to search yet.`);
+    }
+    return found;
+  }
+
+  /**
+   * Extracts and keeps a document's passages, as grounding does on first use, for indexing a
+   * document of a corpus; nothing to do when they were extracted before. Throws, with the
+   * reason, when its file is gone or can't be read as a Word document.
+   */
+  async indexDocument(row: DocumentRow): Promise<void> {
+    if (this.storage.passages.isExtracted(row.document_id)) return;
+    this.storage.passages.save(row.document_id, splitIntoPassages(await this.outlines.readParagraphs(row)));
   }
 
   private documentsFor(caller: Caller, documentIds: string[] | null, thoughts: string[]): DocumentRow[] {
@@ -166,8 +207,7 @@ export class GroundingService {
   private async ensurePassages(row: DocumentRow, thoughts: string[]): Promise<boolean> {
     if (this.storage.passages.isExtracted(row.document_id)) return true;
     try {
-      const paragraphs = await this.outlines.paragraphs(row);
-      this.storage.passages.save(row.document_id, splitIntoPassages(paragraphs));
+      this.storage.passages.save(row.document_id, splitIntoPassages(await this.outlines.paragraphs(row)));
       return true;
     } catch (error) {
       thoughts.push(`Skipped “${row.document_name}”: ${(error as Error).message}`);
@@ -190,6 +230,11 @@ export class GroundingService {
       return null;
     }
   }
+}
+
+/** The answer when a question's corpora have nothing indexed to answer from. */
+function nothingIndexedAnswer(corpus: CorpusScope): string {
+  return `I found nothing to answer from: the documents of ${quoteList(corpus.names)} are not indexed yet. Wait until their indexing completes, then ask again.`;
 }
 
 /** For a question about the documents as a whole: the first passage under each of the first headings, across the documents. */

@@ -142,6 +142,22 @@ export class OutlineCache {
     });
   }
 
+  /**
+   * The paragraphs of a stored document's file, read now (not cached) and strictly: a file that
+   * is gone or can't be read as a Word document throws, with the reason. For indexing a corpus
+   * document, where an unreadable file is a failure rather than a document with no text.
+   */
+  async readParagraphs(row: DocumentRow): Promise<DocxParagraph[]> {
+    const filePath = this.storage.documentFilePath(row);
+    if (!filePath) throw noLongerStored(row);
+    try {
+      return await readDocxParagraphs(filePath, this.limits);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
+      throw error;
+    }
+  }
+
   /** A document's outline: generated → its stored template sections and sources; uploaded → its headings. */
   outline(row: DocumentRow): Promise<CachedOutline> {
     return this.cached(`outline:${row.document_id}`, versionOf(row), async () => {
