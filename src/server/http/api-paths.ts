@@ -25,6 +25,28 @@ export function pathnameOf(url: string): string {
 }
 
 /**
+ * The path a router sees: percent-decoded segment by segment, empty and `.` segments dropped, `..`
+ * resolved. Null when a segment can't be decoded (callers then treat the request as the API's, so
+ * a malformed path never escapes a check). A check on the raw URL would let `/%61pi/…` past a
+ * rule about `/api/…` while the router still matches the decoded path.
+ */
+export function normalisedPath(url: string): string | null {
+  const parts: string[] = [];
+  for (const raw of pathnameOf(url).split("/")) {
+    let part: string;
+    try {
+      part = decodeURIComponent(raw);
+    } catch {
+      return null;
+    }
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(...part.split("/").filter((piece) => piece !== "" && piece !== "."));
+  }
+  return `/${parts.join("/")}${url.split("?")[0]!.endsWith("/") && parts.length > 0 ? "/" : ""}`;
+}
+
+/**
  * A path of the endpoint table as a Fastify route: `{name}` → `:name`; with `rest`, that
  * placeholder instead matches the rest of the path, slashes included (Fastify's `*`).
  */

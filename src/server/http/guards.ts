@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { HttpError } from "../errors";
 import { NOT_AUTHENTICATED, bearerToken, unauthorized, type AuthService, type Caller } from "../services/auth";
 import { secretsEqual } from "../services/tokens";
-import { isApiPath, pathnameOf, serviceOfRoute } from "./api-paths";
+import { endpoints, HEALTH_PATH } from "../../shared/contract/endpoints";
+import { isApiPath, normalisedPath, routePath, serviceOfRoute } from "./api-paths";
 
 export const API_KEY_HEADER = "ocp-apim-subscription-key";
 
@@ -46,13 +47,28 @@ export function apiKeyProblem(sent: string | undefined, apiKey: string, where = 
 export function registerApiKeyCheck(app: FastifyInstance, apiKey: string | null): void {
   if (apiKey === null) return;
   app.addHook("onRequest", async (request) => {
-    if (request.method === "OPTIONS" || !isApiPath(pathnameOf(request.url))) return;
+    if (request.method === "OPTIONS" || isPublic(request)) return;
     if (request.routeOptions.config?.socketChecksApiKey && isWebSocketUpgrade(request)) return;
     if (request.routeOptions.config?.browserNavigation) return;
     const sent = request.headers[API_KEY_HEADER];
     const problem = apiKeyProblem(typeof sent === "string" ? sent : undefined, apiKey);
     if (problem) throw new HttpError(401, problem);
   });
+}
+
+const SIGNED_FILE_ROUTE = routePath(endpoints.signedFile.path, "key");
+
+/**
+ * Needs no API key: the pane's static files, signed file URLs and the health probe — decided on
+ * the route that matched and on the decoded path the router matched, never on the raw URL (an
+ * encoded character must not turn an API call into a "static" one).
+ */
+function isPublic(request: FastifyRequest): boolean {
+  const route = request.routeOptions.url;
+  if (route === SIGNED_FILE_ROUTE || route === HEALTH_PATH) return true;
+  if (serviceOfRoute(route) !== undefined) return false;
+  const path = normalisedPath(request.url);
+  return path !== null && !isApiPath(path);
 }
 
 /**
