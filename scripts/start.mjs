@@ -11,7 +11,7 @@
 //   SIDECAR_START_TIMEOUT   seconds to wait for each server (default 60)
 //   SIDECAR_DEMO_PASSWORD   the demo account's password, when the server was given one
 import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeSync } from "node:fs";
 import { join, relative } from "node:path";
 import {
   IS_WORD_PLATFORM,
@@ -96,7 +96,9 @@ const exits = new Map();
 
 /** Starts a detached process (its own process group) with stdout+stderr in `log`. */
 function startDetached({ label, port, log, command, args, shell = false }) {
-  const fd = openSync(log, "w");
+  // Logs may hold what a person typed into a sign-in URL: readable by this user only.
+  const fd = openSync(log, "w", 0o600);
+  fchmodSync(fd, 0o600);
   writeSync(fd, `# ${label} started ${new Date().toISOString()}: ${[command, ...args].join(" ")}\n`);
   const child = spawn(command, args, {
     cwd: ROOT,
@@ -184,7 +186,7 @@ async function main() {
     spawnSync(process.execPath, [join(ROOT, "node_modules", "office-addin-dev-certs", "cli.js"), "install"], { cwd: ROOT, stdio: "inherit" });
   }
 
-  mkdirSync(LOG_DIR, { recursive: true });
+  mkdirSync(LOG_DIR, { recursive: true, mode: 0o700 });
   const customServer = process.env.SIDECAR_SERVER_CMD;
   const server = startDetached({
     label: "local server",

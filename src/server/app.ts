@@ -12,6 +12,7 @@ import { HEALTH_PATH, type ServiceName } from "../shared/contract/endpoints";
 import type { Config } from "./config";
 import { HttpError, UNEXPECTED_ERROR } from "./errors";
 import { isApiPath, pathnameOf, serviceOfPath } from "./http/api-paths";
+import { registerSecurityHeaders } from "./http/security-headers";
 import { registerCors } from "./http/cors";
 import { API_KEY_HEADER, registerApiKeyCheck } from "./http/guards";
 import { authRoutes } from "./routes/auth-routes";
@@ -89,9 +90,13 @@ const LEFTOVER_AGE_MS = 10 * 60 * 1000;
 /** How long an open WebSocket gets to answer the server's close frame when the server stops. */
 const SOCKET_CLOSE_GRACE_MS = 1000;
 
-/** A URL as logged: the values of ?token= and ?key= (the batch WebSocket's credentials) hidden. */
+/**
+ * A URL as logged: credentials in its query hidden — the batch WebSocket's ?token= and ?key=, a
+ * presigned file URL's ?signature= (with it, anyone reading the log could download the file until
+ * it expires), and tokens or codes any sign-in return address carries.
+ */
 export function urlForLog(url: string): string {
-  return url.replace(/([?&](?:token|key)=)[^&#]*/gi, "$1[redacted]");
+  return url.replace(/([?&](?:token|key|signature|access_token|ejento_access_token|refresh_token|code|otp)=)[^&#]*/gi, "$1[redacted]");
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -165,6 +170,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.addHook("preClose", async () => batchRunner.stop());
     app.addHook("preClose", async () => indexer.stop());
     app.addHook("onClose", async () => storage.close());
+    if (storage.tightenedPaths.length > 0) {
+      app.log.warn(
+        { paths: storage.tightenedPaths.length, data_dir: config.dataDir },
+        "made the data directory private: its directories are now 0700 and its files 0600 (they were readable by other users)",
+      );
+    }
     app.decorate("sidecar", { config, storage, generationQueue, batchRunner, indexer, presign, demoUserCreated });
     app.decorateRequest("caller", null);
 
@@ -174,6 +185,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.setSerializerCompiler(serializerCompiler);
     registerBodyParsers(app);
     registerErrorHandling(app, config.services);
+    registerSecurityHeaders(app, config);
     registerCors(app, config.allowedOrigins);
     registerApiKeyCheck(app, config.apiKey);
     await app.register(fastifyMultipart, { throwFileSizeLimit: false });

@@ -48,6 +48,8 @@ export interface Config {
   presignTtlSeconds: number;
   /** Scheme://host[/path] that presigned URLs start with; null = as the caller reached the server. */
   publicUrl: string | null;
+  /** Host names (besides loopback names, HOST and the public URL's) the server answers to; "*" = any. */
+  allowedHosts: string[];
   /** Pause between the chat answer's streamed deltas (0 in tests). */
   chatDeltaDelayMs: number;
   /** An OpenAI-compatible model for chat answers; null = extractive answers (no model). */
@@ -184,6 +186,9 @@ function publicUrl() {
   ).transform((value) => value.replace(/\/+$/, ""));
 }
 
+/** The demo account's password when SIDECAR_DEMO_PASSWORD is not set (public, so it may be printed). */
+export const DEFAULT_DEMO_PASSWORD = "sidecar-demo";
+
 const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3100),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
@@ -194,12 +199,16 @@ const envSchema = z.object({
   SIDECAR_DEMO_PASSWORD: z
     .string()
     .min(8, { message: "must be at least 8 characters long" })
-    .default("sidecar-demo"),
+    .default(DEFAULT_DEMO_PASSWORD),
   SIDECAR_MAX_UPLOAD_BYTES: wholeNumber(1, 4 * 1024 * MB, " of bytes").default(50 * MB),
   SIDECAR_MAX_UNPACKED_BYTES: wholeNumber(1, 16 * 1024 * MB, " of bytes").default(500 * MB),
   SIDECAR_MAX_ZIP_ENTRIES: wholeNumber(1, 1_000_000).default(5000),
   SIDECAR_STATIC_DIR: z.string().default("dist"),
   SIDECAR_ALLOWED_ORIGINS: originList().default(["https://localhost:3000", "https://127.0.0.1:3000"]),
+  SIDECAR_ALLOWED_HOSTS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
     .default("info"),
@@ -277,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     maxZipEntries: e.SIDECAR_MAX_ZIP_ENTRIES,
     staticDir: path.resolve(cwd, e.SIDECAR_STATIC_DIR),
     allowedOrigins: e.SIDECAR_ALLOWED_ORIGINS,
+    allowedHosts: e.SIDECAR_ALLOWED_HOSTS,
     logLevel: e.LOG_LEVEL,
     generationConcurrency: e.SIDECAR_GENERATION_CONCURRENCY,
     generationMaxAttempts: e.SIDECAR_GENERATION_MAX_ATTEMPTS,

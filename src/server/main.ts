@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildApp } from "./app";
 import { SERVICES } from "../shared/contract/endpoints";
-import { ConfigError, loadConfig, type Config } from "./config";
+import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig, type Config } from "./config";
 
 function fail(message: string): never {
   console.error(message);
@@ -16,6 +16,8 @@ function displayHost(host: string): string {
 }
 
 async function main(): Promise<void> {
+  // Whatever this process creates (data, stored files) is its own: 0700 directories, 0600 files.
+  process.umask(0o077);
   let config: Config;
   try {
     config = loadConfig();
@@ -65,7 +67,9 @@ async function main(): Promise<void> {
   if (config.services.length < SERVICES.length) lines.push(`  Services served:        ${config.services.join(", ")} (SIDECAR_SERVICES)`);
   const demo = app.sidecar.demoUserCreated;
   if (demo) {
-    lines.push(`Created the demo sign-in: ${demo.email} / ${demo.password}`);
+    // A password of the person's own choosing is a secret: never printed (the output may be kept in a log).
+    const password = demo.password === DEFAULT_DEMO_PASSWORD ? demo.password : "the password in SIDECAR_DEMO_PASSWORD";
+    lines.push(`Created the demo sign-in: ${demo.email} / ${password}`);
     if (config.services.includes("documents")) lines.push(`  Its Artos user id (POST /get-access-token): ${demo.userId}`);
   }
   console.log(lines.join("\n"));

@@ -38,7 +38,13 @@ test("grounded through a corpus with progress, continued after reopening the pan
     const url = new URL(request.url());
     if (url.pathname.startsWith("/api/v2/") || url.pathname.includes("/responses")) calls.push(`${request.method()} ${url.pathname}`);
   });
+  // The pane runs under its Content-Security-Policy without a single violation.
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
   await signIn(page, env.server.url);
+  expect((await page.request.get(env.server.url + "/")).headers()["content-security-policy"]).toContain("script-src 'self'");
   await openDocument(page);
 
   // Grounding: the document is indexed first (no upload in the Documents tab needed).
@@ -96,5 +102,6 @@ test("grounded through a corpus with progress, continued after reopening the pan
   await dialog.waitFor({ state: "detached" });
 
   expect(calls).toContain(`DELETE /api/v2/chat-threads/${threadId}`);
+  expect(violations).toEqual([]);
   await context.close();
 });

@@ -36,7 +36,7 @@ test("a grounded, streamed answer about the open document, with a citation that 
 });
 
 test("in the dark theme the answer's citation links, its source list and the composer's hint pass axe's color-contrast check", async () => {
-  const context = await newContext(env.browser, { colorScheme: "dark" });
+  const context = await newContext(env.browser, { colorScheme: "dark", injectsScripts: true });
   const page = await context.newPage();
   await signInWithDocument(page, "openxml-sdk-nutrition-report.docx");
   const answer = await askAndWait(page, "What share of people under 65 died because of cancer?");

@@ -20,8 +20,19 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
-export async function newContext(browser: Browser, options: { colorScheme?: "light" | "dark"; width?: number } = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 900 }, colorScheme: options.colorScheme ?? "light" });
+/**
+ * A fresh browser context. `injectsScripts`: the test adds a script of its own to the page (axe);
+ * the pane's Content-Security-Policy forbids that, as it should, so such a context bypasses it.
+ */
+export async function newContext(
+  browser: Browser,
+  options: { colorScheme?: "light" | "dark"; width?: number; injectsScripts?: boolean } = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: 900 },
+    colorScheme: options.colorScheme ?? "light",
+    bypassCSP: options.injectsScripts ?? false,
+  });
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
   return context;
 }

@@ -7,7 +7,9 @@
 //      X-Forwarded-Proto, the scheme of the browser's Origin when it names the same host (the dev
 //      server forwards Host unchanged but adds no X-Forwarded-* headers);
 //   3. otherwise the Host header, over plain http (the server itself does not speak TLS).
-// Forwarded headers from any other peer are ignored: they could point links anywhere.
+// Forwarded headers from any other peer are ignored: they could point links anywhere. A host
+// that is not on the server's Host allowlist (src/server/http/security-headers.ts) is never used:
+// the Host header itself is checked on every request, a forwarded one here.
 import type { FastifyRequest } from "fastify";
 
 const HOST_PATTERN = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
@@ -23,6 +25,8 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 export function requestBaseUrl(request: FastifyRequest, publicUrl: string | null): string {
+  const check = request.server?.isAllowedHost;
+  const allowed = (host: string) => (check ? check(host) : true);
   if (publicUrl) return publicUrl;
   const headers = request.headers;
   let host = firstValue(headers.host);
@@ -30,7 +34,7 @@ export function requestBaseUrl(request: FastifyRequest, publicUrl: string | null
 
   if (isLoopback(request.socket.remoteAddress)) {
     const forwardedHost = firstValue(headers["x-forwarded-host"]);
-    if (forwardedHost && HOST_PATTERN.test(forwardedHost)) host = forwardedHost;
+    if (forwardedHost && HOST_PATTERN.test(forwardedHost) && allowed(forwardedHost)) host = forwardedHost;
     const forwardedProto = firstValue(headers["x-forwarded-proto"])?.toLowerCase();
     if (forwardedProto === "http" || forwardedProto === "https") {
       scheme = forwardedProto;
@@ -43,7 +47,7 @@ export function requestBaseUrl(request: FastifyRequest, publicUrl: string | null
       }
     }
   }
-  if (!host || !HOST_PATTERN.test(host)) {
+  if (!host || !HOST_PATTERN.test(host) || !allowed(host)) {
     const address = request.socket.localAddress ?? "127.0.0.1";
     host = `${address.includes(":") ? `[${address}]` : address}:${request.socket.localPort ?? ""}`;
   }

@@ -12,6 +12,7 @@
 // Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
 // after the rename, and the row is committed in the same transaction as the rename, so after a
 // crash (kill -9, power loss) a row never points at a missing or half-written file.
+import { makePrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./file-modes";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import fsp from "node:fs/promises";
@@ -156,10 +157,13 @@ export class Storage {
     this.otp = new OtpStore(db);
   }
 
+  /** Paths whose permissions were tightened to 0700/0600 when the data directory was opened. */
+  tightenedPaths: string[] = [];
+
   /** Opens (creating if needed) the data directory and brings the schema up to date. */
   static open(dataDir: string): Storage {
-    fs.mkdirSync(path.join(dataDir, "files"), { recursive: true });
-    fs.mkdirSync(path.join(dataDir, "tmp"), { recursive: true });
+    fs.mkdirSync(path.join(dataDir, "files"), { recursive: true, mode: PRIVATE_DIR_MODE });
+    fs.mkdirSync(path.join(dataDir, "tmp"), { recursive: true, mode: PRIVATE_DIR_MODE });
     const db = new Database(path.join(dataDir, DB_FILE));
     try {
       db.pragma("journal_mode = WAL");
@@ -171,7 +175,10 @@ export class Storage {
       db.close();
       throw error;
     }
-    return new Storage(dataDir, db);
+    const storage = new Storage(dataDir, db);
+    // After the database (and its -wal, -shm) exist, so they are included.
+    storage.tightenedPaths = makePrivate(dataDir);
+    return storage;
   }
 
   /** The prepared statement for `sql`, prepared on first use (for queries on every request's path). */
@@ -377,7 +384,7 @@ export class Storage {
     const tempPath = path.join(this.tmpDir, `${randomUUID()}.upload`);
     const hash = createHash("sha256");
     let sizeBytes = 0;
-    const handle = await fsp.open(tempPath, "wx");
+    const handle = await fsp.open(tempPath, "wx", PRIVATE_FILE_MODE);
     try {
       try {
         for await (const chunk of source) {

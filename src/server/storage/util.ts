@@ -25,7 +25,7 @@ export function removeQuietly(file: string): void {
 
 /** Writes `bytes` to a new file and fsyncs it before returning. */
 export function writeFileDurably(file: string, bytes: Uint8Array): void {
-  const fd = fs.openSync(file, "wx");
+  const fd = fs.openSync(file, "wx", 0o600);
   try {
     fs.writeSync(fd, bytes);
     fs.fsyncSync(fd);
