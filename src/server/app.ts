@@ -10,7 +10,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { HEALTH_PATH, type ServiceName } from "../shared/contract/endpoints";
 import type { Config } from "./config";
-import { HttpError, UNEXPECTED_ERROR } from "./errors";
+import { HttpError, isOutOfStorage, OUT_OF_STORAGE, UNEXPECTED_ERROR } from "./errors";
 import { isApiPath, pathnameOf, serviceOfPath } from "./http/api-paths";
 import { registerSecurityHeaders } from "./http/security-headers";
 import { registerCors } from "./http/cors";
@@ -166,10 +166,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (serves("batch")) app.addHook("onReady", async () => batchRunner.start());
     // Corpus documents an earlier run left unfinished are indexed again (or fail), never stuck.
     if (serves("indexing")) app.addHook("onReady", async () => indexer.start());
+    // Temp files an interrupted upload left behind are removed while the server runs too.
+    let sweeper: NodeJS.Timeout | undefined;
+    app.addHook("onReady", async () => {
+      sweeper = setInterval(() => {
+        const removed = storage.sweepTemp();
+        if (removed > 0) app.log.info({ removed }, "removed temp files no upload was using");
+      }, config.tempSweepMs);
+      sweeper.unref();
+    });
+    app.addHook("preClose", async () => clearInterval(sweeper));
     app.addHook("preClose", async () => generationQueue.stop());
     app.addHook("preClose", async () => batchRunner.stop());
     app.addHook("preClose", async () => indexer.stop());
     app.addHook("onClose", async () => storage.close());
+    if (storage.lock?.tookOverFrom) {
+      app.log.info({ stale_pid: storage.lock.tookOverFrom }, "took over the data directory's lock from a server that is no longer running");
+    }
     if (storage.tightenedPaths.length > 0) {
       app.log.warn(
         { paths: storage.tightenedPaths.length, data_dir: config.dataDir },
@@ -331,6 +344,10 @@ function registerErrorHandling(app: FastifyInstance, services: readonly ServiceN
     const status = (error as FastifyError).statusCode;
     if (typeof status === "number" && status >= 400 && status < 500) {
       return reply.code(status).send({ detail: error.message });
+    }
+    if (isOutOfStorage(error)) {
+      request.log.error({ err: error }, "out of storage");
+      return reply.code(507).send({ detail: OUT_OF_STORAGE });
     }
     request.log.error({ err: error }, "unexpected error");
     return reply.code(500).send({ detail: UNEXPECTED_ERROR });

@@ -48,6 +48,8 @@ export interface Config {
   presignTtlSeconds: number;
   /** Scheme://host[/path] that presigned URLs start with; null = as the caller reached the server. */
   publicUrl: string | null;
+  /** How often files under tmp/ that nothing uses are removed. */
+  tempSweepMs: number;
   /** Host names (besides loopback names, HOST and the public URL's) the server answers to; "*" = any. */
   allowedHosts: string[];
   /** Pause between the chat answer's streamed deltas (0 in tests). */
@@ -225,6 +227,7 @@ const envSchema = z.object({
   SIDECAR_BATCH_KEEPALIVE_MS: wholeNumber(10, 3600 * 1000, " of milliseconds").default(30_000),
   SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS: wholeNumber(100, 3600 * 1000, " of milliseconds").default(120_000),
   SIDECAR_BLOCKED_TERMS: termList().default([]),
+  SIDECAR_TEMP_SWEEP_MS: wholeNumber(100, 24 * 3600 * 1000, " of milliseconds").default(60_000),
   SIDECAR_INDEXING_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
   SIDECAR_SERVICES: nameList(SERVICES).default([...SERVICES]),
   SIDECAR_LOGIN_METHODS: nameList(LOGIN_METHODS).default(["password", "otp"]),
@@ -302,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     batchDocumentTimeoutMs: e.SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS,
     blockedTerms: e.SIDECAR_BLOCKED_TERMS,
     indexingDelayMs: e.SIDECAR_INDEXING_DELAY_MS,
+    tempSweepMs: e.SIDECAR_TEMP_SWEEP_MS,
     services: e.SIDECAR_SERVICES,
     loginMethods: e.SIDECAR_LOGIN_METHODS,
     smtp: e.SIDECAR_SMTP_URL && e.SIDECAR_SMTP_FROM ? { url: e.SIDECAR_SMTP_URL, from: e.SIDECAR_SMTP_FROM } : null,

@@ -16,3 +16,15 @@ export class HttpError extends Error {
 
 export const UNEXPECTED_ERROR =
   "The server hit an unexpected error. Try again; if it keeps happening, check the server log.";
+
+/** What a person is told when the disk (or the database on it) is full. */
+export const OUT_OF_STORAGE = "The server is out of storage; nothing was saved. Free some disk space on the server, then try again.";
+
+/** A full disk, as the file layer (ENOSPC, EDQUOT) or SQLite (SQLITE_FULL) reports it, however wrapped. */
+export function isOutOfStorage(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === "ENOSPC" || code === "EDQUOT" || code === "SQLITE_FULL") return true;
+  }
+  return false;
+}

@@ -2,6 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { buildApp } from "./app";
+import { DataDirLockedError } from "./storage/data-dir-lock";
+import { DatabaseDamagedError } from "./storage/storage";
 import { SERVICES } from "../shared/contract/endpoints";
 import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig, type Config } from "./config";
 
@@ -13,6 +15,16 @@ function fail(message: string): never {
 function displayHost(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "localhost";
   return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Why the server could not open its data directory, in words (never a stack trace). */
+function startFailure(error: unknown, dataDir: string): string {
+  if (error instanceof DataDirLockedError || error instanceof DatabaseDamagedError) return `Sidecar server cannot start: ${error.message}`;
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "ENOSPC" || code === "SQLITE_FULL") {
+    return `Sidecar server cannot start: the disk holding ${dataDir} is full. Free some space (or set SIDECAR_DATA_DIR to a directory on another disk) and start it again.`;
+  }
+  return `Sidecar server cannot start: could not open the data directory ${dataDir}.\n  ${(error as Error).message}\nCheck that the directory is writable, or set SIDECAR_DATA_DIR to another one.`;
 }
 
 async function main(): Promise<void> {
@@ -30,9 +42,7 @@ async function main(): Promise<void> {
   try {
     app = await buildApp(config);
   } catch (error) {
-    fail(
-      `Sidecar server cannot start: could not open the data directory ${config.dataDir}.\n  ${(error as Error).message}\nCheck that the directory is writable, or set SIDECAR_DATA_DIR to another one.`,
-    );
+    fail(startFailure(error, config.dataDir));
   }
 
   try {

@@ -67,10 +67,20 @@ describe("the server process and the user:add CLI", () => {
 
   test("a second server on a busy port says so and exits 1", async () => {
     const port = new URL(second.url).port;
-    const busy = run("src/server/main.ts", [], { ...env, PORT: port });
+    const busy = run("src/server/main.ts", [], { ...env, PORT: port, SIDECAR_DATA_DIR: path.join(root, "other-data") });
     started.push(busy.child);
     expect(await busy.exited).toBe(1);
     expect(busy.output()).toMatch(new RegExp(`port ${port} .* already in use`));
+  }, 15_000);
+
+  test("a second server on the same data directory refuses to start and names the process that has it", async () => {
+    const twin = run("src/server/main.ts", [], { ...env, PORT: "0" });
+    started.push(twin.child);
+    expect(await twin.exited).toBe(1);
+    expect(twin.output()).toContain(`Another Sidecar server (process ${second.child.pid}) is using the data directory`);
+    expect(twin.output()).not.toMatch(/\n\s+at /);
+    // The first one still serves.
+    expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
   }, 15_000);
 
   test("user:add adds a person (new organization) who can sign in while the server runs", async () => {
@@ -105,6 +115,20 @@ describe("the server process and the user:add CLI", () => {
     second.child.kill("SIGTERM");
     expect(await second.exited).toBe(0);
     expect(second.output()).toMatch(/stopping the Sidecar server/);
+  }, 15_000);
+
+  test("a damaged database file stops startup with words naming the file and how to restore it, no stack trace", async () => {
+    const dataDir = path.join(root, "damaged");
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, "sidecar.db"), Buffer.alloc(8192, "this is not a database "));
+    const damaged = run("src/server/main.ts", [], { ...env, PORT: "0", SIDECAR_DATA_DIR: dataDir });
+    started.push(damaged.child);
+    expect(await damaged.exited).toBe(1);
+    expect(damaged.output()).toContain(`The database ${path.join(dataDir, "sidecar.db")} is damaged`);
+    expect(damaged.output()).toMatch(/Restore it from a backup, or move it aside/);
+    expect(damaged.output()).not.toMatch(/SqliteError|\n\s+at /);
+    // It did not keep the directory locked.
+    expect(fs.existsSync(path.join(dataDir, "sidecar.lock"))).toBe(false);
   }, 15_000);
 
   test("an invalid setting stops startup with exit code 1 and names the variable", async () => {

@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const storage = Storage.open(dataDir);
+  // The server may be running on this directory (SQLite lets both write): no data-directory lock.
+  const storage = Storage.open(dataDir, { lock: false });
   try {
     const added = await addUser(storage, {
       organizationName: values.org as string,

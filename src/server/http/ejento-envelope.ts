@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import type { EjentoError } from "../../shared/wire/chat";
-import { HttpError } from "../errors";
+import { HttpError, isOutOfStorage, OUT_OF_STORAGE } from "../errors";
 
 export function ok<T>(data: T, message = "") {
   return { success: true as const, message, data };
@@ -32,6 +32,7 @@ export function useEjentoErrors(app: FastifyInstance, map: (error: unknown) => u
   app.setErrorHandler((raw: FastifyError | HttpError, _request: FastifyRequest, reply: FastifyReply) => {
     const error = map(raw) as FastifyError | HttpError;
     if (hasZodFastifySchemaValidationErrors(error)) return reply.code(422).send(failure(schemaProblems(error.validation)));
+    if (isOutOfStorage(error)) return reply.code(507).send(failure(OUT_OF_STORAGE));
     const status = error instanceof HttpError ? error.statusCode : (error as FastifyError).statusCode;
     if (typeof status === "number" && status >= 400 && status < 500 && status !== 401 && (error instanceof HttpError || (error as FastifyError).code)) {
       return reply.code(status).headers(error instanceof HttpError ? error.headers : {}).send(failure(error.message));

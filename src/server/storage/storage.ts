@@ -12,6 +12,7 @@
 // Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
 // after the rename, and the row is committed in the same transaction as the rename, so after a
 // crash (kill -9, power loss) a row never points at a missing or half-written file.
+import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { makePrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./file-modes";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -157,14 +158,25 @@ export class Storage {
     this.otp = new OtpStore(db);
   }
 
+  /** This process's hold on the data directory (released on close). */
+  lock: DataDirLock | undefined;
+
   /** Paths whose permissions were tightened to 0700/0600 when the data directory was opened. */
   tightenedPaths: string[] = [];
 
   /** Opens (creating if needed) the data directory and brings the schema up to date. */
-  static open(dataDir: string): Storage {
+  static open(dataDir: string, options: { lock?: boolean } = {}): Storage {
     fs.mkdirSync(path.join(dataDir, "files"), { recursive: true, mode: PRIVATE_DIR_MODE });
     fs.mkdirSync(path.join(dataDir, "tmp"), { recursive: true, mode: PRIVATE_DIR_MODE });
-    const db = new Database(path.join(dataDir, DB_FILE));
+    // A tool that only adds a row while the server runs (user:add) opens it without the lock.
+    const lock = options.lock === false ? { tookOverFrom: null, release: () => undefined } : lockDataDir(dataDir);
+    let db: Database.Database;
+    try {
+      db = new Database(path.join(dataDir, DB_FILE));
+    } catch (error) {
+      lock.release();
+      throw damaged(error, dataDir);
+    }
     try {
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = FULL");
@@ -173,9 +185,11 @@ export class Storage {
       migrate(db);
     } catch (error) {
       db.close();
-      throw error;
+      lock.release();
+      throw damaged(error, dataDir);
     }
     const storage = new Storage(dataDir, db);
+    storage.lock = lock;
     // After the database (and its -wal, -shm) exist, so they are included.
     storage.tightenedPaths = makePrivate(dataDir);
     return storage;
@@ -193,6 +207,7 @@ export class Storage {
 
   close(): void {
     if (this.db.open) this.db.close();
+    this.lock?.release();
   }
 
   get isOpen(): boolean {
@@ -384,7 +399,14 @@ export class Storage {
     const tempPath = path.join(this.tmpDir, `${randomUUID()}.upload`);
     const hash = createHash("sha256");
     let sizeBytes = 0;
-    const handle = await fsp.open(tempPath, "wx", PRIVATE_FILE_MODE);
+    this.claimTemp(tempPath);
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(tempPath, "wx", PRIVATE_FILE_MODE);
+    } catch (error) {
+      this.releaseTemp(tempPath);
+      throw error;
+    }
     try {
       try {
         for await (const chunk of source) {
@@ -398,15 +420,50 @@ export class Storage {
       }
     } catch (error) {
       removeQuietly(tempPath);
+      this.releaseTemp(tempPath);
       throw error;
     }
     return { tempPath, sha256: hash.digest("hex"), sizeBytes };
+  }
+
+  /** Temp files being written or waiting to be kept: the sweep leaves them alone. */
+  private readonly activeTemps = new Set<string>();
+
+  /** Marks a file under tmp/ as in use (an upload, a download) until releaseTemp. */
+  claimTemp(tempPath: string): void {
+    this.activeTemps.add(tempPath);
+  }
+
+  releaseTemp(tempPath: string): void {
+    this.activeTemps.delete(tempPath);
+  }
+
+  /**
+   * Removes every file under tmp/ that nothing is using — whatever its age: one left by an
+   * upload cut off by kill -9 (or a full disk) goes at the next sweep, not only at a restart.
+   */
+  sweepTemp(): number {
+    let removed = 0;
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.tmpDir);
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
+      const file = path.join(this.tmpDir, name);
+      if (this.activeTemps.has(file)) continue;
+      removeQuietly(file);
+      removed++;
+    }
+    return removed;
   }
 
   /** Removes a temp file if it is still there (it is gone once stored). */
   discardTempFile(tempPath: string): void {
     if (path.dirname(tempPath) !== this.tmpDir) throw new Error(`not a temp file: ${tempPath}`);
     removeQuietly(tempPath);
+    this.releaseTemp(tempPath);
   }
 
   documentFilePath(document: Pick<DocumentRow, "stored_file_name">): string | null {
@@ -414,9 +471,9 @@ export class Storage {
   }
 
   /**
-   * Removes what a crash can leave behind: uploads that never finished (tmp/) and stored files
-   * no row refers to (a crash between rename and commit). Only touches files older than
-   * `olderThanMs`, so an upload in flight in another process is left alone.
+   * Removes what a crash can leave behind, at start-up: every temp file (no other server can be
+   * using the directory: it is locked), and stored files no row refers to (a crash between rename
+   * and commit) older than `olderThanMs`.
    */
   removeLeftovers(olderThanMs: number): { removed: number } {
     const cutoff = Date.now() - olderThanMs;
@@ -428,13 +485,8 @@ export class Storage {
         return false;
       }
     };
-    for (const name of fs.readdirSync(this.tmpDir)) {
-      const file = path.join(this.tmpDir, name);
-      if (isOld(file)) {
-        removeQuietly(file);
-        removed++;
-      }
-    }
+    // At start-up nothing is in flight: every temp file is a leftover.
+    removed += this.sweepTemp();
     const known = this.db.prepare("SELECT 1 FROM documents WHERE stored_file_name = ?");
     for (const name of fs.readdirSync(this.filesDir)) {
       const file = path.join(this.filesDir, name);
@@ -486,6 +538,7 @@ export class Storage {
       insertDocumentRow(this.db, document);
       const target = path.join(this.filesDir, document.stored_file_name as string);
       fs.renameSync(input.tempPath, target);
+      this.releaseTemp(input.tempPath);
       movedTo = target;
       fsyncDirectory(this.filesDir);
       return { document, created: true };
@@ -528,4 +581,24 @@ function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${index + 1}`);
     })();
   }
+}
+
+/** Thrown when the database file is not a readable SQLite database (damaged, or not one at all). */
+export class DatabaseDamagedError extends Error {
+  constructor(readonly file: string, options?: { cause?: unknown }) {
+    super(
+      `The database ${file} is damaged (it is not a readable SQLite database). Restore it from a backup, or move it aside (with its -wal and -shm files) to start with an empty one; the stored documents in ${path.join(path.dirname(file), "files")} stay where they are.`,
+      options,
+    );
+    this.name = "DatabaseDamagedError";
+  }
+}
+
+/** A damaged database file as a DatabaseDamagedError; any other error as it is. */
+function damaged(error: unknown, dataDir: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code === "SQLITE_CORRUPT" || code === "SQLITE_NOTADB" || (typeof code === "string" && code.startsWith("SQLITE_CORRUPT"))) {
+    return new DatabaseDamagedError(path.join(dataDir, DB_FILE), { cause: error });
+  }
+  return error;
 }

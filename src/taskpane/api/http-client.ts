@@ -412,7 +412,10 @@ export class HttpClient {
     const detail = messageFromBody(parsed);
     const kind = service === "documents" && isArtosAuthFailure(raw.status, detail) ? "unauthorized" : kindForStatus(raw.status);
     let message = detail ?? fallbackMessage(kind);
-    if (kind === "server" && detail) message = `The server ran into a problem: ${detail}`;
+    if (raw.status === 507) {
+      // Insufficient storage: what the server says is already what a person needs to hear.
+      message = detail ?? `${capitalize(this.describe(service))} is out of storage; nothing was saved. Try again once space has been freed on the server.`;
+    } else if (kind === "server" && detail) message = `The server ran into a problem: ${detail}`;
     if (kind === "server" && !parsedOk && raw.status >= 502) {
       message = `${capitalize(this.describe(service))} is not answering (HTTP ${raw.status}). Check that it is running, then try again.`;
     }

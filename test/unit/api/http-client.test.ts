@@ -152,6 +152,13 @@ describe("errors in words", () => {
     ],
     ["too large", () => HttpResponse.json({ detail: "The file is larger than the 50 MB limit." }, { status: 413 }), "too_large", /50 MB/],
     ["rate limited", () => new HttpResponse(null, { status: 429 }), "rate_limited", /busy/],
+    [
+      "out of storage (507): the server's own words, as they are",
+      () => HttpResponse.json({ detail: "The server is out of storage; nothing was saved. Free some disk space on the server, then try again." }, { status: 507 }),
+      "server",
+      /^The server is out of storage; nothing was saved\. Free some disk space on the server, then try again\.$/,
+    ],
+    ["out of storage without words", () => new HttpResponse(null, { status: 507 }), "server", /out of storage/],
     ["gateway down", () => new HttpResponse("<html>Bad gateway</html>", { status: 502, headers: { "content-type": "text/html" } }), "server", /not answering/],
     ["html instead of JSON", () => new HttpResponse("<html></html>", { status: 200, headers: { "content-type": "text/html" } }), "server", /not the API Sidecar expects/],
   ];

@@ -90,6 +90,7 @@ export class TaggingTexts {
       throw new UnreadableUrlError(`The document at ${shown} is larger than the ${Math.round(this.urlRead.maxBytes / 1048576)} MB this server reads.`);
     }
     const tempPath = path.join(this.storage.tmpDir, `${randomUUID()}.download`);
+    this.storage.claimTemp(tempPath);
     try {
       let received = 0;
       const limit = this.urlRead.maxBytes;
@@ -105,6 +106,7 @@ export class TaggingTexts {
       throw error;
     } finally {
       fs.rmSync(tempPath, { force: true });
+      this.storage.releaseTemp(tempPath);
     }
   }
 
