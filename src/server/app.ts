@@ -80,6 +80,8 @@ declare module "fastify" {
 export interface BuildOptions {
   /** Where log lines go (default stdout); tests pass a stream to read them. */
   logStream?: { write(line: string): unknown };
+  /** The clock token and URL expiry are measured by (epoch ms); tests move it instead of sleeping. */
+  clock?: () => number;
 }
 
 const REQUEST_TIMEOUT_MS = 10 * 60 * 1000;
@@ -144,7 +146,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts },
       app.log.child({ component: "generation" }),
     );
-    const presign = new PresignService(storage, config);
+    const presign = new PresignService(storage, config, options.clock);
     // Sections, text indexes and sources per document, in memory (the Sources panel asks on every selection change).
     const outlines = new OutlineCache(storage, limits);
     const batchEvents = new BatchEvents();
@@ -209,7 +211,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       preClose: async () => closeSockets(app),
     });
 
-    const auth = new AuthService(storage, config);
+    const auth = new AuthService(storage, config, options.clock);
     const documents = new DocumentService(storage, config, outlines);
     const sections = new SectionService(storage, outlines);
     const generation = new GenerateRequestService(storage, generationQueue);

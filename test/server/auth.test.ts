@@ -4,7 +4,6 @@ import path from "node:path";
 import { endpoints } from "../../src/shared/contract/endpoints";
 import { DEMO, bearer, signIn, startServer, type TestServer, type TokenPair } from "./helpers";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function me(url: string, token: string | null, extra: Record<string, string> = {}) {
   const response = await fetch(url + endpoints.me.path, { headers: { ...(token ? bearer(token) : {}), ...extra } });
@@ -170,12 +169,15 @@ describe("sign-in with the default settings", () => {
 
 describe("token lifetimes", () => {
   test("an expired ejento token is 401; refreshing gives a new pair that works", async () => {
-    const server = await startServer({ SIDECAR_TOKEN_TTL_SECONDS: "1" });
+    let now = Date.now();
+    const server = await startServer({ SIDECAR_TOKEN_TTL_SECONDS: "1" }, { clock: () => now });
     try {
       const pair = await signIn(server.url);
       expect(pair.expires_in).toBe(1);
       expect((await me(server.url, pair.ejento_access_token)).status).toBe(200);
-      await sleep(1100);
+      now += 999;
+      expect((await me(server.url, pair.ejento_access_token)).status).toBe(200);
+      now += 2;
       const expired = await me(server.url, pair.ejento_access_token);
       expect(expired.status).toBe(401);
       expect(expired.body.detail).toMatch(/expired/);
@@ -193,11 +195,12 @@ describe("token lifetimes", () => {
   });
 
   test("refreshing after the sign-in itself expired is 401", async () => {
-    const server = await startServer({ SIDECAR_TOKEN_TTL_SECONDS: "1", SIDECAR_REFRESH_TTL_SECONDS: "1" });
+    let now = Date.now();
+    const server = await startServer({ SIDECAR_TOKEN_TTL_SECONDS: "1", SIDECAR_REFRESH_TTL_SECONDS: "1" }, { clock: () => now });
     try {
       const pair = await signIn(server.url);
       expect((await refresh(server.url, pair.access_token)).status).toBe(200);
-      await sleep(1100);
+      now += 1001;
       const result = await refresh(server.url, pair.access_token);
       expect(result.status).toBe(401);
       expect(result.body.detail).toMatch(/Sign in again/);

@@ -108,6 +108,8 @@ export class AuthService {
   constructor(
     private readonly storage: Storage,
     private readonly config: Pick<Config, "tokenTtlSeconds" | "refreshTtlSeconds">,
+    /** The server's clock (epoch ms); tests set it instead of waiting for tokens to expire. */
+    private readonly now: () => number = Date.now,
   ) {}
 
   async login(username: string, password: string): Promise<TokenPair> {
@@ -129,8 +131,8 @@ export class AuthService {
   /** New pair for the sign-in behind a valid refresh token (the auth-service access_token). */
   refresh(refreshToken: string): TokenPair {
     const record = this.storage.findToken(hashToken(refreshToken));
-    if (!record || record.face !== "sidecar" || !isUsable(record, "refresh", Date.now())) throw unauthorized(SIGN_IN_INVALID);
-    const pair = this.issuePair(Date.now(), record.signInExpiresAt);
+    if (!record || record.face !== "sidecar" || !isUsable(record, "refresh", this.now())) throw unauthorized(SIGN_IN_INVALID);
+    const pair = this.issuePair(this.now(), record.signInExpiresAt);
     this.storage.addTokens(record.signInId, pair.stored);
     return pair.response;
   }
@@ -177,8 +179,8 @@ export class AuthService {
   batchRefresh(refreshToken: string): BatchTokens {
     const tokenHash = hashToken(refreshToken);
     const record = this.storage.findToken(tokenHash);
-    if (!record || record.face !== "batch" || !isUsable(record, "refresh", Date.now())) throw unauthorized(BATCH_REFRESH_INVALID);
-    const pair = this.issuePair(Date.now(), record.signInExpiresAt);
+    if (!record || record.face !== "batch" || !isUsable(record, "refresh", this.now())) throw unauthorized(BATCH_REFRESH_INVALID);
+    const pair = this.issuePair(this.now(), record.signInExpiresAt);
     this.storage.revokeToken(tokenHash);
     this.storage.addTokens(record.signInId, pair.stored);
     return batchTokens(pair.response);
@@ -209,7 +211,7 @@ export class AuthService {
     if (record && record.kind === "api" && record.face !== "sidecar" && !faceAccepts(record.face, service)) {
       throw unauthorized(otherServiceToken(record.face, service));
     }
-    if (!record || !isUsable(record, "api", Date.now())) throw unauthorized(SESSION_INVALID);
+    if (!record || !isUsable(record, "api", this.now())) throw unauthorized(SESSION_INVALID);
     return {
       userId: record.userId,
       email: record.email,
@@ -221,7 +223,7 @@ export class AuthService {
 
   /** Now (epoch ms), after forgetting sign-ins that ended more than a day ago (of no use to anyone). */
   private startSignIn(): number {
-    const now = Date.now();
+    const now = this.now();
     this.storage.purgeSignInsExpiredBefore(now - 24 * 3600 * 1000);
     return now;
   }

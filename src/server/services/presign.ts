@@ -34,6 +34,8 @@ export class PresignService {
   constructor(
     private readonly storage: Storage,
     private readonly config: Pick<Config, "presignTtlSeconds">,
+    /** The server's clock (epoch ms); tests set it instead of waiting for URLs to expire. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   private get secret(): string {
@@ -51,7 +53,7 @@ export class PresignService {
   }
 
   /** POST /generate-presigned-url: the caller's organization must have a Ready document at `key`. */
-  presign(caller: Caller, key: string, baseUrl: string, now = Date.now()): Required<PresignedUrlResponse> {
+  presign(caller: Caller, key: string, baseUrl: string, now = this.clock()): Required<PresignedUrlResponse> {
     const document = this.storage.findDocumentByS3Key(key);
     if (!document || document.organization_id !== caller.organizationId) {
       throw new HttpError(404, `Your organization has no document with the key "${key}". Use the s3_key from the documents list.`);
@@ -64,7 +66,7 @@ export class PresignService {
   }
 
   /** GET /files/{key}: checks the signature, then the expiry, and finds the file. */
-  open(key: string, query: SignedFileQuery, now = Date.now()): SignedFile {
+  open(key: string, query: SignedFileQuery, now = this.clock()): SignedFile {
     const expiresText = query.expires ?? "";
     const signature = query.signature ?? "";
     if (!/^\d{1,12}$/.test(expiresText) || !signature) {
