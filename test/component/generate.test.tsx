@@ -13,7 +13,7 @@ const api = setupServer();
 interface ServerState {
   statusRequests: number[];
   /** Answers a status request made at the given time (ms since the test started). */
-  answer: (elapsed: number) => Response | { status: string; progress?: number | null; error?: string | null };
+  answer: (elapsed: number) => Response | { status: string; progress?: number | null; error?: string | null; queued_at?: string | null; finished_at?: string | null };
   generateBodies: Array<Record<string, unknown>>;
   startedAt: number;
 }
@@ -222,7 +222,64 @@ test("a finished generation shows how long it took, and the figure stays the sam
   expect(within(card).getByText(/Briefing note · Ready/).textContent).toBe(took);
 });
 
-test("a generation that finished while the pane was closed doesn't pass off the time since it started as its duration", async () => {
+/** The card's line under the name ("Briefing note · Ready · took 1 min 37 s"). */
+function captionOf(card: HTMLElement): string {
+  return within(card).getByText(/^Briefing note · /).textContent ?? "";
+}
+
+test("a generation that finished while the pane was closed shows how long it took by the server's times, and the figure never grows", async () => {
+  jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
+  // Asked for ten minutes ago, done 97 s later, on the server (the local server's status says when).
+  const queued = Date.now() - 600_000;
+  state.answer = () => ({ status: "Ready", progress: 100, queued_at: new Date(queued).toISOString(), finished_at: new Date(queued + 97_000).toISOString() });
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-old", outputName: "Earlier", templateName: "Briefing note", startedAt: queued, request: {} }]),
+  );
+  const first = signedIn();
+  let card = await screen.findByRole("group", { name: "Generation Earlier" });
+  await within(card).findByRole("button", { name: "Open in Word" });
+  expect(captionOf(card)).toBe("Briefing note · Ready · took 1 min 37 s");
+  await act(async () => {
+    await jest.advanceTimersByTimeAsync(97_000);
+  });
+  expect(captionOf(card)).toBe("Briefing note · Ready · took 1 min 37 s");
+
+  // Closed, and opened again five minutes later: the same figure.
+  first.unmount();
+  reloadRecentGenerations();
+  await act(async () => {
+    await jest.advanceTimersByTimeAsync(300_000);
+  });
+  renderPane(new FakeHost());
+  card = await screen.findByRole("group", { name: "Generation Earlier" });
+  await within(card).findByRole("button", { name: "Open in Word" });
+  expect(captionOf(card)).toBe("Briefing note · Ready · took 1 min 37 s");
+});
+
+test("against a documents service whose status has no times (Artos), the document's created and updated times say how long it took", async () => {
+  state.answer = () => ({ status: "Ready", progress: null });
+  // docs/vendors.md, Artos §3.1: list timestamps without a time zone.
+  api.use(
+    http.get(`${origin}/api/v1/documents/`, () =>
+      HttpResponse.json({
+        documents: [
+          { document_id: "task-artos", document_name: "Vendor.docx", created_at: "2026-01-25 12:00:00.000000", updated_at: "2026-01-25 12:01:37.250000", workspace_id: "set-1", template: null },
+        ],
+      }),
+    ),
+  );
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-artos", outputName: "Vendor", templateName: "Briefing note", startedAt: Date.now() - 3_600_000, request: {} }]),
+  );
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Vendor" });
+  await within(card).findByRole("button", { name: "Open in Word" });
+  await waitFor(() => expect(captionOf(card)).toBe("Briefing note · Ready · took 1 min 37 s"));
+});
+
+test("a generation that finished while the pane was closed, with no times from the server, doesn't pass off the time since it started as its duration", async () => {
   state.answer = () => ({ status: "Ready", progress: 100 });
   localStorage.setItem(
     "sidecar.generations",
@@ -231,10 +288,10 @@ test("a generation that finished while the pane was closed doesn't pass off the 
   signedIn();
   const card = await screen.findByRole("group", { name: "Generation Earlier" });
   await within(card).findByRole("button", { name: "Open in Word" });
-  expect(within(card).getByText(/Briefing note · Ready/).textContent).toBe("Briefing note · Ready");
+  expect(captionOf(card)).toBe("Briefing note · Ready");
 });
 
-test("while the server can't be reached, the card says so and that the job is picked up when it is back", async () => {
+test("while the server can't be reached, the card says so, that the job is picked up when it is back, and where its address is set", async () => {
   state.answer = () => HttpResponse.error();
   localStorage.setItem(
     "sidecar.generations",
@@ -244,8 +301,29 @@ test("while the server can't be reached, the card says so and that the job is pi
   const card = await screen.findByRole("group", { name: "Generation Down" });
   const note = await within(card).findByRole("status");
   expect(note).toHaveTextContent("Sidecar can't reach the server; it will pick the job up when the server is back.");
-  expect(note).toHaveTextContent("Account → Connection");
+  // The screen as it is named: the Account tab, its Connection heading, the Server settings form.
+  expect(note).toHaveTextContent("Account → Connection → Server settings");
   expect(note).not.toHaveTextContent(/keeps trying|goes on on the server|Connection settings/);
+});
+
+test("with separate services, the card names the documents service it can't reach and where its address is set", async () => {
+  localStorage.setItem(
+    "sidecar.connection",
+    JSON.stringify({ mode: "separate", serverUrl: "", apiKey: "", documents: { url: origin }, ejento: { url: "http://ejento.test", apiKey: "" } }),
+  );
+  localStorage.setItem("sidecar.sessions", JSON.stringify({ documents: { kind: "artos", token: "artos-1", userId: "u-7", who: "user u-7" } }));
+  localStorage.setItem("sidecar.tab", JSON.stringify("generate"));
+  state.answer = () => HttpResponse.error();
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-down", outputName: "Down", templateName: "Briefing note", startedAt: Date.now(), request: {} }]),
+  );
+  renderPane();
+  const card = await screen.findByRole("group", { name: "Generation Down" });
+  const note = await within(card).findByRole("status");
+  expect(note).toHaveTextContent("Sidecar can't reach Documents (Artos); it will pick the job up when Documents (Artos) is back.");
+  expect(note).toHaveTextContent("Account → Connection → Documents (Artos)");
+  expect(note).not.toHaveTextContent(/the server/);
 });
 
 test("a followed generation is picked up again after the pane is closed and reopened", async () => {

@@ -85,6 +85,8 @@ describe("one Sidecar server", () => {
     });
     const final = await until(() => getGenerationStatus(client, task_id), (s) => s.status === "Ready" || s.status === "Failed");
     expect(final.status).toBe("Ready");
+    // The pane reads when it was asked for and when it ended (a local server extension).
+    expect(Date.parse(final.finished_at ?? "") - Date.parse(final.queued_at ?? "")).toBeGreaterThanOrEqual(0);
     const generated = await getDocument(client, task_id);
     expect(generated.sections?.length).toBe(template.sections.length);
     const bytes = await downloadByKey(client, generated.s3_key);

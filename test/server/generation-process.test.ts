@@ -77,13 +77,18 @@ test("killed mid-generation twice: the job started twice ends Failed, the one st
   await killHard(second);
 
   // 3. Restarted at full speed: X has used its two attempts → Failed; Y resumes → Ready.
+  const restartedAt = Date.now();
   const third = await startServerProcess(env);
   started.push(third.child);
   const failed = await waitForDocument(third.url, token, x);
   expect(failed.final.status).toBe("Failed");
   expect(failed.final.error).toMatch(/interrupted 2 times by the server stopping/);
+  expect(typeof failed.final.finished_at).toBe("string");
   const done = await waitForDocument(third.url, token, y);
-  expect(done.final).toEqual({ task_id: y, status: "Ready", progress: 100, error: null });
+  expect(done.final).toEqual({ task_id: y, status: "Ready", progress: 100, error: null, queued_at: expect.any(String), finished_at: expect.any(String) });
+  // How long it took counts from the request, before the restart, not from its resumption.
+  expect(Date.parse(done.final.queued_at!)).toBeLessThan(restartedAt);
+  expect(Date.parse(done.final.finished_at!)).toBeGreaterThan(restartedAt);
 
   // The resumed job's file is whole and downloadable.
   const document = await getJson<{ document: { s3_key: string; sections: Array<{ text: string }> } }>(

@@ -69,7 +69,7 @@ describe("the concurrency bound", () => {
       const first = await r.generate("First");
       const second = await r.generate("Second");
       // The waiting job first (see the loop below for why the order matters).
-      expect(await r.status(second)).toEqual({ task_id: second, status: "Pending", progress: 0, error: null });
+      expect(await r.status(second)).toEqual({ task_id: second, status: "Pending", progress: 0, error: null, queued_at: expect.any(String), finished_at: null });
       expect(RUNNING).toContain((await r.status(first)).status);
 
       // A Pending document has no file yet: no presigned URL for it.
@@ -140,7 +140,7 @@ describe("stopping and failing", () => {
       try {
         // The sign-in from before the stop is still good.
         const { final } = await waitForDocument(second.url, first.token, id);
-        expect(final).toEqual({ task_id: id, status: "Ready", progress: 100, error: null });
+        expect(final).toEqual({ task_id: id, status: "Ready", progress: 100, error: null, queued_at: expect.any(String), finished_at: expect.any(String) });
         expect(second.app.sidecar.storage.generation.getJob(id)?.attempts).toBe(1);
       } finally {
         await second.close();

@@ -185,8 +185,12 @@ describe("generating from the nutrition report", () => {
     documentId = body.task_id as string;
     const { final } = await waitForDocument(server.url, token, documentId, { intervalMs: 10 });
     const elapsed = Date.now() - started;
-    expect(final).toEqual({ task_id: documentId, status: "Ready", progress: 100, error: null });
+    expect(final).toEqual({ task_id: documentId, status: "Ready", progress: 100, error: null, queued_at: expect.any(String), finished_at: expect.any(String) });
     expect(elapsed).toBeLessThan(2500);
+    // The status says how long it took (from the request to Ready), within what the client saw.
+    const took = Date.parse(final.finished_at!) - Date.parse(final.queued_at!);
+    expect(took).toBeGreaterThanOrEqual(0);
+    expect(took).toBeLessThanOrEqual(elapsed);
   });
 
   test("the document has the template's sections, in order, each with text", async () => {
@@ -318,6 +322,11 @@ describe("the pipeline's stages", () => {
       expect(progress).toEqual([...progress].sort((a, b) => a - b));
       expect(new Set(progress).size).toBeGreaterThanOrEqual(4);
       for (const s of seen) expect(s.error).toBeNull();
+      // Until it ends there is no finish time; then it is fixed: read again, the same times.
+      for (const s of seen.slice(0, -1)) expect(s.finished_at).toBeNull();
+      expect(Date.parse(final.finished_at!) - Date.parse(final.queued_at!)).toBeGreaterThanOrEqual(120);
+      const again = await getJson<typeof final>(slow.url, fillPath(endpoints.documentStatus.path, { document_id: id }), slowToken);
+      expect(again.body).toEqual(final);
     } finally {
       await slow.close();
     }

@@ -151,12 +151,16 @@ export class DocumentService {
     const row = this.readable(caller, documentId);
     const job = row.kind === "generated" ? this.storage.generation.getJob(documentId) : undefined;
     const status = row.status as GenerationStatus;
-    return {
+    const answer: GenerationStatusResponse = {
       task_id: row.document_id,
       status,
       progress: job ? (status === "Ready" ? 100 : job.progress) : status === "Ready" ? 100 : null,
       error: status === "Failed" ? (job?.error ?? "Generation failed.") : null,
     };
+    if (!job) return answer;
+    // How long it took stays known after the fact: from the request to its end (a restart's retry included).
+    const finished = status === "Ready" || status === "Failed";
+    return { ...answer, queued_at: job.queued_at, finished_at: finished ? (job.finished_at ?? row.updated_at) : null };
   }
 
   /**

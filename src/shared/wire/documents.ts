@@ -115,12 +115,20 @@ export type GenerateAccepted = z.infer<typeof generateAccepted>;
 export const generationStatus = z.enum(["Pending", "Ingesting", "Generating", "Ready", "Failed"]);
 export type GenerationStatus = z.infer<typeof generationStatus>;
 
-/** GET /api/v1/documents/status/{document_id}: `progress` 0–100 or null; `error` only when Failed. */
+/**
+ * GET /api/v1/documents/status/{document_id}: `progress` 0–100 or null; `error` only when Failed.
+ * `queued_at` and `finished_at` (local server; ISO 8601) say when the generation was asked for and
+ * when it ended (Ready or Failed; null before), so how long it took is known after the fact.
+ */
 export const generationStatusResponse = z.object({
   task_id: z.string(),
   status: generationStatus,
   progress: z.number().nullable(),
   error: z.string().nullable(),
+  /** Local server: when the generation was asked for; absent for an uploaded document. */
+  queued_at: z.string().optional(),
+  /** Local server: when it became Ready or Failed; null while it runs, absent for an uploaded document. */
+  finished_at: z.string().nullable().optional(),
 });
 export type GenerationStatusResponse = z.infer<typeof generationStatusResponse>;
 

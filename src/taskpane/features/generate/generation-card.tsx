@@ -1,6 +1,6 @@
 // One followed generation: a stepper for Pending → Ingesting → Generating → Ready, elapsed time
-// and progress; "reconnecting" while the server can't be reached; Open / Insert on Ready; the
-// server's error and Try again on Failed.
+// and progress (a finished job: how long it took, fixed); "reconnecting" while the server can't be
+// reached; Open / Insert on Ready; the server's error and Try again on Failed.
 import {
   Button,
   Caption1,
@@ -17,11 +17,13 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { CheckmarkCircleFilled, CircleRegular, DismissCircleFilled, DismissRegular } from "@fluentui/react-icons";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { useApiClient } from "../../api/api-context";
+import { useApiClient, useConnectionSettings } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
+import { serviceLabels } from "../../api/connection-settings";
 import { downloadByKey } from "../../api/download";
+import { documentsQueryOptions, parseServerTime } from "../../api/get-documents";
 import { queryKeys } from "../../api/query-keys";
 import type { GenerationStatus } from "../../../shared/wire/documents";
 import { useDocumentHost } from "../../office/host-context";
@@ -55,6 +57,15 @@ export function formatElapsed(ms: number): string {
   return minutes ? `${minutes} min ${String(seconds % 60).padStart(2, "0")} s` : `${seconds} s`;
 }
 
+/** Milliseconds from `start` to `end` (server times, ISO or Artos's zone-less form); undefined when either is unreadable or they run backwards. */
+export function durationBetween(start: string | null | undefined, end: string | null | undefined): number | undefined {
+  const from = start ? parseServerTime(start) : undefined;
+  const to = end ? parseServerTime(end) : undefined;
+  if (!from || !to) return undefined;
+  const ms = to.getTime() - from.getTime();
+  return ms >= 0 ? ms : undefined;
+}
+
 function useNow(active: boolean): number {
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
@@ -79,11 +90,27 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
   const seenRunning = useRef(false);
   if (current !== undefined && !finished) seenRunning.current = true;
 
+  // How long a finished job took, in this order: the server's own times (the local server's
+  // status says when it was asked for and when it ended); what this pane saw (it ran, then ended);
+  // for a job that ended while the pane was closed, against a service whose status has no times
+  // (Artos), the document's created and updated times in the list (docs/vendors.md, Artos §3.1),
+  // read after the pane saw the job finished. The first figure found is kept for every later visit.
+  const serverTook = finished ? durationBetween(status.data?.queued_at, status.data?.finished_at) : undefined;
+  const needList = finished && generation.tookMs === undefined && serverTook === undefined && !seenRunning.current;
+  const documents = useQuery({ ...documentsQueryOptions(client), enabled: needList, staleTime: 0 });
+  const listed = needList && documents.dataUpdatedAt >= status.dataUpdatedAt ? documents.data?.find((d) => d.document_id === generation.taskId) : undefined;
+  const listTook = listed ? durationBetween(listed.created_at, listed.updated_at) : undefined;
+
   useEffect(() => {
     if (!finished) return;
-    if (seenRunning.current) recentGenerations().markFinished(generation.taskId, Date.now());
     if (current === "Ready") void queryClient.invalidateQueries({ queryKey: queryKeys.documents.all });
   }, [finished]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (!finished || generation.tookMs !== undefined) return;
+    const took = serverTook ?? (seenRunning.current ? Date.now() - generation.startedAt : listTook);
+    if (took !== undefined) recentGenerations().recordDuration(generation.taskId, took);
+  }, [finished, serverTook, listTook, generation.tookMs, generation.taskId, generation.startedAt]);
 
   const deliver = useMutation({
     mutationFn: async (how: "open" | "insert") => {
@@ -105,10 +132,14 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
     });
   };
 
+  // Where the job runs, as the Account tab names it: the one server, or the documents service.
+  const separate = useConnectionSettings().mode === "separate";
+  const server = separate ? serviceLabels.documents : "the server";
+  const serverSettings = separate ? serviceLabels.documents : "Server settings";
   const reconnecting = status.isError && isApiError(status.error) && ["network", "server", "rate_limited", "unauthorized"].includes(status.error.kind);
   const gone = status.isError && isApiError(status.error) && (status.error.kind === "not_found" || status.error.kind === "forbidden");
-  // Running: time so far. Finished: how long it took, fixed; unknown when it finished while the pane was closed.
-  const elapsed = !finished ? now - generation.startedAt : generation.finishedAt !== undefined ? generation.finishedAt - generation.startedAt : undefined;
+  // Running: time so far. Finished: how long it took, fixed (nothing while that is not known).
+  const elapsed = !finished ? now - generation.startedAt : (generation.tookMs ?? serverTook ?? listTook);
   const openLabel = host.info.kind === "word" ? "Open in Word" : "Open in preview";
 
   return (
@@ -171,8 +202,8 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
             <MessageBarBody>
               <MessageBarTitle>Reconnecting…</MessageBarTitle>
               {isApiError(status.error) && status.error.kind === "network"
-                ? "Sidecar can't reach the server; it will pick the job up when the server is back. If it stays away, check that the server is running and its address in Account → Connection."
-                : `${status.error.message} Sidecar will pick the job up when the server answers again.`}
+                ? `Sidecar can't reach ${server}; it will pick the job up when ${server} is back. If it stays away, check that it is running and its address in Account → Connection → ${serverSettings}.`
+                : `${status.error.message} Sidecar will pick the job up when ${server} answers again.`}
             </MessageBarBody>
           </MessageBar>
         )}

@@ -10,11 +10,11 @@ export interface TrackedGeneration {
   templateName: string;
   startedAt: number;
   /**
-   * When the pane first saw the job finished (Ready or Failed) after seeing it run; kept so a
-   * later visit shows how long it took, not how long ago it started. Absent when the job
-   * finished while the pane was closed: then how long it took is not known.
+   * How long the job took (ms, from the request to Ready or Failed), once known: from the
+   * server's times, else from the pane's own watch (it saw the job run, then end). Kept so every
+   * later visit shows the same figure, not how long ago it started. Absent while it is not known.
    */
-  finishedAt?: number;
+  tookMs?: number;
   /** Kept to offer "Try again" with a new output name. */
   request: GenerateRequest;
 }
@@ -33,10 +33,11 @@ export class RecentGenerations extends Observable<TrackedGeneration[]> {
     this.save([generation, ...this.get().filter((g) => g.taskId !== generation.taskId)].slice(0, keep));
     return !existing;
   }
-  /** Records when a followed job finished (once; later calls keep the first time). */
-  markFinished(taskId: string, at: number): void {
-    if (!this.get().some((g) => g.taskId === taskId && g.finishedAt === undefined)) return;
-    this.save(this.get().map((g) => (g.taskId === taskId ? { ...g, finishedAt: at } : g)));
+  /** Records how long a followed job took (once; later calls keep the first figure). */
+  recordDuration(taskId: string, tookMs: number): void {
+    if (!Number.isFinite(tookMs) || tookMs < 0) return;
+    if (!this.get().some((g) => g.taskId === taskId && g.tookMs === undefined)) return;
+    this.save(this.get().map((g) => (g.taskId === taskId ? { ...g, tookMs } : g)));
   }
   forget(taskId: string): void {
     this.save(this.get().filter((g) => g.taskId !== taskId));

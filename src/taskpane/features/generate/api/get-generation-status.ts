@@ -18,7 +18,11 @@ export async function getGenerationStatus(client: HttpClient, taskId: string, si
     // An unknown status is reported, not guessed at: keep following.
     return { task_id: taskId, status: "Pending", progress: null, error: null };
   }
-  return { task_id: status.task_id ?? taskId, status: status.status, progress: typeof status.progress === "number" ? status.progress : null, error: status.error ?? null };
+  const answer: StatusResponse = { task_id: status.task_id ?? taskId, status: status.status, progress: typeof status.progress === "number" ? status.progress : null, error: status.error ?? null };
+  // When it was asked for and when it ended: the local server's, a vendor may leave them out.
+  if (typeof status.queued_at === "string") answer.queued_at = status.queued_at;
+  if (typeof status.finished_at === "string") answer.finished_at = status.finished_at;
+  return answer;
 }
 
 export const firstPollMs = 1000;
