@@ -32,6 +32,9 @@ describe.each([
     await page.getByRole("tab", { name: "Sources" }).click();
     const dropdown = page.getByRole("combobox", { name: "Section" });
     await dropdown.waitFor();
+    // The pane is its own scroller: moving the document's selection leaves where it is scrolled to alone.
+    const paneScroll = () => page.evaluate(() => document.querySelector('aside[aria-label="Sidecar pane"]')!.scrollTop);
+    const paneScrollBefore = await paneScroll();
     await dropdown.click();
     const options = page.getByRole("option");
     const count = await options.count();
@@ -45,6 +48,7 @@ describe.each([
       return heading.top >= preview.top - 1 && heading.top < preview.bottom;
     });
     expect(headingShown).toBe(true);
+    expect(await paneScroll()).toBe(paneScrollBefore);
     await page.getByRole("heading", { name: "Sources for this section" }).waitFor();
     await expectInView(page, "Section dropdown", await dropdown.boundingBox());
     await expectInView(page, "tab list", await page.getByRole("tablist", { name: "Sidecar features" }).boundingBox());
