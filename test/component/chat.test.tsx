@@ -226,21 +226,35 @@ test("an answer goes into the document as formatting: insert at the cursor or re
   expect(inserted.mode).toBe("replace");
   expect(inserted.html).toContain("<h2>Plan</h2>");
   expect(inserted.html).toContain("<strong>two</strong>");
-  expect(inserted.plainText).toBe("## Plan\n\n- one\n- **two**");
+  // Where Word takes text only, the text has no markdown marks to delete.
+  expect(inserted.plainText).toBe("Plan\n\n- one\n- two");
 });
 
-test("an inserted answer is its content followed by a reference list (document and section per number); Copy gives the same", async () => {
+test("an inserted answer is its content only (an agent's own lead-in stays in the chat) followed by a reference list naming document and section per cited number; Copy gives the same as plain text", async () => {
   const user = userEvent.setup();
   ungrounded();
   const host = new FakeHost();
-  const answer = "- **Costs:** Fees were paid in May [2].\n- **Risks:** Delays are likely [1], and costs may rise [2].";
+  // As a real agent (or a conversation stored before the local server dropped its lead-in) may
+  // answer: an opening line about the answer, then the content, citing four sources.
+  const answer = [
+    "Here is what “report.docx” says about this:",
+    "",
+    "- **Costs:** Fees were paid in May [2].",
+    "- **Risks:** Delays are likely [1], and costs may rise [2]; see the [tracker](https://tracker.example/7) [3] [4].",
+  ].join("\n");
   script = {
     events: [
       end(answer, {
         references: [
+          // The local server's reference: its title names document and section.
           { number: 1, order: 1, url: "", title: "report.docx — Risks", document_id: "d-1", section_id: "s-2" },
-          { number: 2, order: 2, url: "", title: "report.docx — Costs & fees", document_id: "d-1", section_id: "s-1" },
+          // No title, but the document and the section.
+          { number: 2, order: 2, url: "", document_name: "report.docx", section_title: "Costs & fees", document_id: "d-1", section_id: "s-1" },
+          // Ejento: only an address; then one with nothing at all.
           { number: 3, order: 3, url: "https://vendor.example/doc/7" },
+          { number: 4, order: 4, url: "" },
+          // Not cited in the text: not listed.
+          { number: 5, order: 5, url: "", title: "other.docx — Annex" },
         ],
       }),
     ],
@@ -248,21 +262,65 @@ test("an inserted answer is its content followed by a reference list (document a
   openChat(host);
   await user.type(await screen.findByLabelText(/ask the agent/i), "What about costs?{Enter}");
   const view = await screen.findByRole("article", { name: "Answer" });
+  // The chat shows the answer as the agent gave it.
+  expect(await within(view).findByText("Here is what “report.docx” says about this:")).toBeInTheDocument();
   await user.click(await within(view).findByRole("button", { name: "Insert at cursor" }));
   await within(view).findByText("Inserted at the cursor.");
   const inserted = host.insertedFormatted.at(-1)!;
   expect(inserted.mode).toBe("cursor");
-  // The answer's content, then one line per cited number; [3] is not cited, so not listed.
-  expect(inserted.plainText).toBe(`${answer}\n\nSources\n[1] report.docx — Risks\n[2] report.docx — Costs & fees`);
-  expect(inserted.html).toContain("<strong>Costs:</strong>");
-  expect(inserted.html).toMatch(/<p>\[1\] report\.docx — Risks<\/p><p>\[2\] report\.docx — Costs &amp; fees<\/p>$/);
-  expect(inserted.html).not.toContain("vendor.example");
+  const expected = [
+    "- Costs: Fees were paid in May [2].",
+    "- Risks: Delays are likely [1], and costs may rise [2]; see the tracker (https://tracker.example/7) [3] [4].",
+    "",
+    "Sources",
+    "[1] report.docx — Risks",
+    "[2] report.docx — Costs & fees",
+    "[3] https://vendor.example/doc/7",
+    "[4] Source 4",
+  ].join("\n");
+  expect(inserted.plainText).toBe(expected);
+  // The HTML: the content with its formatting, citations as plain [n], no lead-in, then the list.
+  expect(inserted.html).not.toMatch(/Here is|says about this/);
+  expect(inserted.html).toMatch(/^<ul>/);
+  expect(inserted.html).toContain("<strong>Costs:</strong> Fees were paid in May [2].");
+  expect(inserted.html).not.toContain("#cite-");
+  expect(inserted.html).toMatch(
+    /<p><strong>Sources<\/strong><\/p><p>\[1\] report\.docx — Risks<\/p><p>\[2\] report\.docx — Costs &amp; fees<\/p><p>\[3\] <a href="https:\/\/vendor\.example\/doc\/7">https:\/\/vendor\.example\/doc\/7<\/a><\/p><p>\[4\] Source 4<\/p>$/,
+  );
+  expect(inserted.html).not.toContain("Annex");
+
+  await user.click(within(view).getByRole("button", { name: "Replace selection" }));
+  await within(view).findByText("Replaced the selection.");
+  expect(host.insertedFormatted.at(-1)).toEqual({ ...inserted, mode: "replace" });
 
   const written: string[] = [];
   Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText: async (text: string) => void written.push(text) } });
   await user.click(within(view).getByRole("button", { name: "Copy" }));
   await within(view).findByText("Copied.");
-  expect(written).toEqual([inserted.plainText]);
+  expect(written).toEqual([expected]);
+});
+
+test("an opening line that is part of the content (it cites, or doesn't announce the answer) is kept when inserting", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  script = {
+    events: [
+      end("Here are the areas where fees rose most [1]:\n\n1. rent\n2. staff\n\nFees fell in two areas:\n\n- travel [2]\n- print", {
+        references: [
+          { number: 1, order: 1, url: "", title: "report.docx — Costs" },
+          { number: 2, order: 2, url: "", title: "report.docx — Savings" },
+        ],
+      }),
+    ],
+  };
+  openChat(host);
+  await user.type(await screen.findByLabelText(/ask the agent/i), "Fees?{Enter}");
+  const view = await screen.findByRole("article", { name: "Answer" });
+  await user.click(await within(view).findByRole("button", { name: "Insert at cursor" }));
+  await within(view).findByText("Inserted at the cursor.");
+  expect(host.insertedFormatted.at(-1)!.plainText).toBe(
+    "Here are the areas where fees rose most [1]:\n\n1. rent\n2. staff\n\nFees fell in two areas:\n\n- travel [2]\n- print\n\nSources\n[1] report.docx — Costs\n[2] report.docx — Savings",
+  );
 });
 
 test("a 401 before the stream starts is refreshed once and the question is replayed", async () => {

@@ -159,7 +159,8 @@ export const MessageView = memo(function MessageView({
   const insert = async (mode: "cursor" | "replace") => {
     setInsertError(undefined);
     try {
-      const content = insertableAnswer(rendered.current?.innerHTML ?? "", message.text, message.references);
+      // The answer's content (no lead-in) and a reference list for its citations (insertable.ts).
+      const content = insertableAnswer(rendered.current, message.text, message.references);
       await host.insertFormatted(content.html, mode, content.text);
       setDone(mode === "cursor" ? "Inserted at the cursor." : "Replaced the selection.");
     } catch (error) {
@@ -169,7 +170,8 @@ export const MessageView = memo(function MessageView({
 
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(insertableAnswer("", message.text, message.references).text);
+      // The same as Insert puts into the document, as plain text.
+      await navigator.clipboard.writeText(insertableAnswer(rendered.current, message.text, message.references).text);
       setDone("Copied.");
     } catch {
       setDone("Copying is blocked here: select the answer and copy it yourself.");
@@ -208,7 +210,7 @@ export const MessageView = memo(function MessageView({
       )}
       <div ref={rendered} className={styles.answer} data-testid="answer-text">
         {message.text ? (
-          <Suspense fallback={<Text className={styles.plain}>{message.text}</Text>}>
+          <Suspense fallback={<Text className={styles.plain} data-unrendered="">{message.text}</Text>}>
             <MarkdownView text={message.text} onCite={cite} />
           </Suspense>
         ) : (
@@ -304,7 +306,7 @@ export const MessageView = memo(function MessageView({
       {insertError !== undefined && <ErrorMessage error={insertError} title="Couldn't put the answer into the document" />}
       {feedback.error && <ErrorMessage error={feedback.error} title="Feedback was not sent" />}
       {finished && message.followups.length > 0 && (
-        <div className={mergeClasses(styles.row)} aria-label="Follow-up questions">
+        <div className={mergeClasses(styles.row)} role="group" aria-label="Follow-up questions">
           {message.followups.map((q) => (
             <Button key={q} size="small" shape="circular" className={styles.chip} disabled={busy} onClick={() => onFollowup(q)}>
               {q}
