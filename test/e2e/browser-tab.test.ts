@@ -13,6 +13,10 @@ test("sign in, pick a fixture .docx, upload it, see it listed — and find it al
   const context = await newContext(env.browser);
   const page = await context.newPage();
   await signIn(page, env.server.url);
+  // The sign-in form is gone; focus is not left on the page body but on the tab to work in.
+  const documentsTab = page.getByRole("tab", { name: "Documents", selected: true });
+  await page.waitForFunction(() => document.activeElement !== document.body && document.activeElement?.getAttribute("role") === "tab", undefined, { timeout: 10_000 }).catch(() => undefined);
+  expect(await documentsTab.evaluate((tab) => tab === document.activeElement)).toBe(true);
 
   await page.getByLabel("Choose a Word document").setInputFiles(path.join(fixtures, "openxml-sdk-nutrition-report.docx"));
   const preview = page.getByTestId("document-preview");
