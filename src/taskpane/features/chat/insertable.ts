@@ -11,7 +11,6 @@
 // and is left out of what goes into the document.
 import { escapeHtml } from "../../../shared/text";
 import type { Reference } from "./api/stream-answer";
-import { CITATION_MARKER } from "./citations";
 
 export interface CitedSource {
   number: number;
@@ -40,10 +39,13 @@ export function referenceLabel(reference: Reference): string {
   return url || `Source ${reference.number}`;
 }
 
-/** The references that `text` cites as [n], by number; numbers without a reference are left out. */
+/**
+ * The references that `text` cites as [n], by number; numbers without a reference are left out.
+ * Wider than CITATION_MARKER (citations.ts) on purpose: "[1]:" ending a line cites too here.
+ */
 export function citedSources(text: string, references: readonly Reference[]): CitedSource[] {
   const out: CitedSource[] = [];
-  for (const match of text.matchAll(CITATION_MARKER)) {
+  for (const match of text.matchAll(/\[(\d+)\]/g)) {
     const number = Number(match[1]);
     if (out.some((cited) => cited.number === number)) continue;
     const reference = references.find((r) => r.number === number);
