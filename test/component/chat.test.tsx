@@ -96,11 +96,26 @@ function ungrounded() {
   localStorage.setItem("sidecar.chat.prefs", JSON.stringify({ agentId: "", ground: false, includeSelection: false }));
 }
 
-function openChat(host = new FakeHost()) {
+function openChat(host = new FakeHost(), options: { hasDocument?: boolean } = {}) {
   localStorage.setItem("sidecar.session", JSON.stringify({ accessToken: "r", ejentoToken: "e", expiresAt: Date.now() + 3_600_000, email: "demo@sidecar.local" }));
   localStorage.setItem("sidecar.tab", JSON.stringify("chat"));
-  return renderPane(host);
+  return renderPane(host, options);
 }
+
+/** What the local server sends for a passage it cites (docs/api.md "Chat"): the passage itself, not only its section. */
+const citedPassage = {
+  number: 1,
+  order: 1,
+  url: "",
+  title: "Nutrition report.docx — Findings",
+  document_id: "doc-9",
+  section_id: "s-1",
+  document_name: "Nutrition report.docx",
+  section_title: "Findings",
+  passage_id: "p-4",
+  text: "Obesity rose in every member state.\nIt rose fastest among children.",
+  s3_key: "o/documents/doc-9.docx",
+};
 
 test("a streamed answer with a citation, grounded in the open document through a corpus; the citation opens its section in Sources", async () => {
   const user = userEvent.setup();
@@ -145,6 +160,59 @@ test("a streamed answer with a citation, grounded in the open document through a
   await user.click(within(answer).getByRole("link", { name: "Source 1" }));
   expect(await screen.findByRole("tab", { name: "Sources", selected: true })).toBeInTheDocument();
   expect(await screen.findByRole("combobox", { name: "Section" })).toHaveTextContent("Findings");
+});
+
+test("a citation lands on the passage it cites: its document, section and text, with focus on it, Show in context, and Select in document for the open document", async () => {
+  const user = userEvent.setup();
+  ungrounded();
+  const host = new FakeHost();
+  host.customProperties.set(SIDECAR_DOCUMENT_ID_PROPERTY, "doc-9");
+  api.use(
+    http.post(`${origin}/get-source-context`, () =>
+      HttpResponse.json({ document_id: "doc-9", document_name: "Nutrition report.docx", before: ["The paragraph before."], passage: citedPassage.text, after: [] }),
+    ),
+  );
+  script = { events: [end("Obesity is rising [1].", { references: [citedPassage] })] };
+  openChat(host);
+  await user.type(await screen.findByLabelText(/ask the agent/i), "What is happening?{Enter}");
+  const answer = await screen.findByRole("article", { name: "Answer" });
+  await within(answer).findByRole("button", { name: "Insert at cursor" });
+  await user.click(within(answer).getByRole("link", { name: "Source 1" }));
+
+  await screen.findByRole("tab", { name: "Sources", selected: true });
+  const cited = await screen.findByRole("region", { name: "Cited passage [1]" });
+  // Focus follows the person to what they asked for (the link they clicked is gone with the Chat tab).
+  await waitFor(() => expect(within(cited).getByRole("heading", { name: "Cited passage [1]" })).toHaveFocus());
+  expect(cited).toHaveTextContent("Section: Findings");
+  const card = within(cited).getByRole("group", { name: "Source 1: Nutrition report.docx" });
+  expect(card).toHaveTextContent("Obesity rose in every member state. It rose fastest among children.");
+  await user.click(within(card).getByRole("button", { name: "Show in context" }));
+  expect(await within(card).findByLabelText("Passage in context")).toHaveTextContent("The paragraph before.");
+
+  await user.click(within(cited).getByRole("button", { name: "Select in document" }));
+  expect(await within(cited).findByText("Selected in the document.")).toBeInTheDocument();
+  expect(host.passageSelections).toEqual([citedPassage.text]);
+});
+
+test("with no document open (the browser tab before one is picked), a citation still lands on its passage and its document's sections", async () => {
+  const user = userEvent.setup();
+  ungrounded();
+  const host = new FakeHost();
+  script = { events: [end("Obesity is rising [1].", { references: [citedPassage] })] };
+  openChat(host, { hasDocument: false });
+  await user.type(await screen.findByLabelText(/ask the agent/i), "What is happening?{Enter}");
+  const answer = await screen.findByRole("article", { name: "Answer" });
+  await within(answer).findByRole("button", { name: "Insert at cursor" });
+  await user.click(within(answer).getByRole("link", { name: "Source 1" }));
+
+  await screen.findByRole("tab", { name: "Sources", selected: true });
+  const cited = await screen.findByRole("region", { name: "Cited passage [1]" });
+  expect(within(cited).getByRole("group", { name: "Source 1: Nutrition report.docx" })).toHaveTextContent("Obesity rose in every member state.");
+  // It is not the open document: nothing to select it in, nothing to go back to.
+  expect(within(cited).queryByRole("button", { name: "Select in document" })).not.toBeInTheDocument();
+  expect(screen.queryByRole("button", { name: "Back to the open document" })).not.toBeInTheDocument();
+  expect(await screen.findByRole("combobox", { name: "Section" })).toHaveTextContent("Findings");
+  expect(host.passageSelections).toEqual([]);
 });
 
 test("the next question continues the thread with the history; Shift+Enter adds a line instead of sending", async () => {

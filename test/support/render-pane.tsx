@@ -10,8 +10,11 @@ import { FakeHost } from "./fake-host";
 
 export const server = "http://sidecar.test";
 
-/** Renders the pane as Word would show it, with a fresh client and query cache. */
-export function renderPane(host: DocumentHost = new FakeHost()) {
+/**
+ * Renders the pane as Word would show it, with a fresh client and query cache. `hasDocument:
+ * false` is the browser tab before a document is picked.
+ */
+export function renderPane(host: DocumentHost = new FakeHost(), { hasDocument = true }: { hasDocument?: boolean } = {}) {
   const settings = new ConnectionSettingsStore();
   const session = new SessionStore();
   const client = new HttpClient({ settings, session, origin: server });
@@ -19,7 +22,7 @@ export function renderPane(host: DocumentHost = new FakeHost()) {
   queryClient.setDefaultOptions({ queries: { ...queryClient.getDefaultOptions().queries, retry: false } });
   const view = render(
     <Providers host={host} client={client} queryClient={queryClient}>
-      <Pane documentKey="test" hasDocument />
+      <Pane documentKey={hasDocument ? "test" : "none"} hasDocument={hasDocument} />
     </Providers>,
   );
   return { ...view, host, client, session, settings, queryClient };

@@ -1,7 +1,7 @@
 // The signed-in pane: the features as tabs, each tab its own chunk (tab-panels.ts). The tab in use is remembered;
 // another tab can ask for one (a chat citation opens Sources). A tab whose service has no sign-in
 // (separate services) says which one to sign in to, with a way to Account, instead of failing calls.
-import { Button, Caption1, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
+import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle, Tab, TabList, makeStyles, tokens } from "@fluentui/react-components";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import type { ServiceName } from "../../shared/contract/endpoints";
 import { useConnectionSettings, useSessions } from "../api/api-context";
@@ -81,12 +81,8 @@ export function Workspace({ documentKey, hasDocument, focusFirst = false }: { do
         <NeedsSignIn tab={current.label} needs={current.needs} onOpenAccount={() => selectTab("account")}>
           {tab === "documents" && <LazyPanel panel={panels.documents} label="your documents" props={{ documentKey, hasDocument }} />}
           {tab === "generate" && <LazyPanel panel={panels.generate} label="Generate" props={{ documentKey }} />}
-          {tab === "sources" &&
-            (hasDocument ? (
-              <LazyPanel key={documentKey} panel={panels.sources} label="Sources" props={{ documentKey }} />
-            ) : (
-              <Caption1>Open a document to see its sources.</Caption1>
-            ))}
+          {/* Without a document the tab still shows what a chat citation cites. */}
+          {tab === "sources" && <LazyPanel key={documentKey} panel={panels.sources} label="Sources" props={{ documentKey, hasDocument }} />}
           {tab === "chat" && <LazyPanel panel={panels.chat} label="Chat" props={{ documentKey, hasDocument }} />}
           {tab === "batch" && <LazyPanel panel={panels.batch} label="Batch" props={{}} />}
           {tab === "account" && <LazyPanel panel={panels.account} label="Account" props={{}} />}

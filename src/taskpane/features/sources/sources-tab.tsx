@@ -18,7 +18,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useApiClient } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
 import { useOpenDocumentId } from "../../api/open-document";
@@ -46,26 +46,38 @@ export const selectionDebounceMs = 400;
 type Focus = { sectionId: string; via: "section" } | { sectionId: string; via: "selection"; text: string };
 type Lookup = { state: "looking" } | { state: "outside" } | { state: "error"; error: unknown };
 
-export function SourcesTab({ documentKey }: { documentKey: string }) {
+export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: string; hasDocument?: boolean }) {
   const styles = useStyles();
   const host = useDocumentHost();
   const client = useApiClient();
   const queryClient = useQueryClient();
-  const openId = useOpenDocumentId(documentKey);
-  // A chat citation may ask for a section of another Sidecar document than the open one.
+  const openId = useOpenDocumentId(documentKey, hasDocument);
+  // A chat citation may ask for a section of another Sidecar document than the open one (or
+  // for one while no document is open at all: the browser tab before a document is picked).
   const request = useNavigationRequest();
-  const [viewing, setViewing] = useState<SourcesRequest | undefined>();
+  const [requested, setRequested] = useState<SourcesRequest | undefined>();
   // The passage a citation cites, shown above the section's recorded sources until the person moves on.
   const [cited, setCited] = useState<{ documentId: string; passage: CitedPassage } | undefined>();
   const [citedSelection, setCitedSelection] = useState<{ state: "done" | "missing" } | { state: "error"; error: unknown } | undefined>();
+  // Focus goes to the cited passage when a citation brings the person here (the link they
+  // clicked went away with the Chat tab); the heading takes it once it is on screen.
+  const focusCited = useRef(false);
+  const citedHeading = useCallback((heading: HTMLElement | null) => {
+    if (!heading || !focusCited.current) return;
+    focusCited.current = false;
+    heading.focus({ preventScroll: true });
+  }, []);
   useEffect(() => {
     if (!request?.sources) return;
-    setViewing(request.sources.documentId === openId.data ? undefined : request.sources);
+    setRequested(request.sources);
     setCited(request.sources.cited ? { documentId: request.sources.documentId, passage: request.sources.cited } : undefined);
+    focusCited.current = !!request.sources.cited;
     setCitedSelection(undefined);
     if (request.sources.sectionId) setFocus({ sectionId: request.sources.sectionId, via: "section" });
     navigation.set(null);
-  }, [request, openId.data]);
+  }, [request]);
+  // Compared as the answer comes, not when the request came: the open document's id may still be on its way.
+  const viewing = requested && requested.documentId !== openId.data ? requested : undefined;
   const documentId = viewing?.documentId ?? openId.data ?? null;
   const isOpenDocument = !viewing;
   const sections = useSections(documentId);
@@ -135,6 +147,8 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
 
   if (openId.isLoading) return <Spinner size="small" label="Finding out which document is open…" />;
 
+  if (!documentId && !viewing && !hasDocument) return <Caption1>Open a document to see its sources.</Caption1>;
+
   if (!documentId && !viewing) {
     return (
       <div className={styles.column}>
@@ -164,18 +178,27 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>Showing a cited document</MessageBarTitle>
-            {viewing.title ? `“${viewing.title}” ` : "This "}is not the document open in Word.
+            {viewing.title ? `“${viewing.title}” ` : "This "}
+            {hasDocument ? "is not the document open in Word." : "is in Sidecar; no document is open here."}
           </MessageBarBody>
-          <MessageBarActions>
-            <Button size="small" onClick={() => setViewing(undefined)}>
-              Back to the open document
-            </Button>
-          </MessageBarActions>
+          {hasDocument && (
+            <MessageBarActions>
+              <Button
+                size="small"
+                onClick={() => {
+                  setRequested(undefined);
+                  setCited(undefined);
+                }}
+              >
+                Back to the open document
+              </Button>
+            </MessageBarActions>
+          )}
         </MessageBar>
       )}
       {cited && (
         <section className={styles.column} aria-labelledby="cited-heading">
-          <Text as="h2" id="cited-heading" weight="semibold" size={400}>
+          <Text as="h2" id="cited-heading" ref={citedHeading} tabIndex={-1} weight="semibold" size={400}>
             Cited passage [{cited.passage.number}]
           </Text>
           {cited.passage.sectionTitle && (
@@ -184,7 +207,7 @@ export function SourcesTab({ documentKey }: { documentKey: string }) {
           <SourceCard
             source={{
               document_source_id: cited.documentId,
-              document_source_name: cited.passage.documentName ?? viewing?.title ?? "",
+              document_source_name: cited.passage.documentName ?? requested?.title ?? "",
               referenced_text: cited.passage.text,
               s3_key: cited.passage.s3Key,
               passage_id: cited.passage.passageId,
