@@ -732,31 +732,38 @@ export class BrowserHost implements DocumentHost {
     return true;
   }
 
-  /** Selects the preview's paragraphs that hold the passage (see DocumentHost.selectPassage). */
+  /**
+   * Selects the passage's text in the preview (see DocumentHost.selectPassage): from its first
+   * character to its last, a piece of a long paragraph as much as several paragraphs, compared
+   * the way the server stores passages (white space collapsed, invisible characters dropped). When
+   * the text has changed inside, its first and last words still mark it out; when even those are
+   * gone, false. Scrolls only the preview.
+   */
   async selectPassage(text: string): Promise<boolean> {
     if (!this.current) throw noDocument();
     const root = this.previewElement;
-    const passage = squeeze(text);
+    const passage = squeeze(text.replace(INVISIBLE_CHARS, ""));
     if (!root || !passage) return false;
-    const blocks = [...root.querySelectorAll<HTMLElement>("p, li, h1, h2, h3, h4, h5, h6, td, th")].filter(
-      (block) => !block.querySelector("p, li, h1, h2, h3, h4, h5, h6, td, th") && squeeze(block.textContent ?? "") !== "",
-    );
-    // The passage starts with a paragraph (the server splits at paragraphs) and runs on while the
-    // following paragraphs are part of it.
-    const start = blocks.findIndex((block) => {
-      const own = squeeze(block.textContent ?? "");
-      return passage.startsWith(own) || own.startsWith(passage);
-    });
-    if (start < 0) return false;
-    let end = start;
-    while (end + 1 < blocks.length && passage.includes(squeeze(blocks[end + 1]!.textContent ?? ""))) end += 1;
-    const first = blocks[start]!;
-    const last = blocks[end]!;
+    const map = textMap(root);
+    let from = map.text.indexOf(passage);
+    let to = from + passage.length;
+    if (from < 0) {
+      // Edited inside since it was uploaded: its first and last words, close enough together.
+      const head = wordsWithin(passage, ANCHOR_CHARS, "start");
+      const tail = wordsWithin(passage, ANCHOR_CHARS, "end");
+      from = map.text.indexOf(head);
+      if (from < 0) return false;
+      const last = map.text.indexOf(tail, from + head.length - Math.min(head.length, tail.length));
+      to = last >= 0 && last + tail.length - from <= passage.length * 1.5 + ANCHOR_CHARS ? last + tail.length : from + head.length;
+    }
+    const start = map.at[from]!;
+    const end = map.at[to - 1]!;
     const range = this.doc.createRange();
-    range.setStart(first, 0);
-    range.setEnd(last, last.childNodes.length);
+    range.setStart(start.node, start.offset);
+    range.setEnd(end.node, end.offset + 1);
     this.moveSelection(root, range);
-    scrollWithin(root, first);
+    const element = start.node.parentElement;
+    if (element) scrollWithin(root, element);
     return true;
   }
 
@@ -1001,4 +1008,62 @@ function scrollWithin(container: HTMLElement, element: HTMLElement): void {
   const top = element.getBoundingClientRect().top - container.getBoundingClientRect().top + container.scrollTop;
   if (typeof container.scrollTo === "function") container.scrollTo({ top });
   else container.scrollTop = top;
+}
+
+/** Characters the server leaves out of passages (src/server/docx/headings.ts cleanText). */
+const INVISIBLE_CHARS = /[\u200b-\u200d\u2060\ufeff\u00ad]/g;
+/** How much of its start and end marks out a passage that has changed inside. */
+const ANCHOR_CHARS = 60;
+
+/**
+ * The preview's text as passages are stored (white space and block boundaries as one space,
+ * invisible characters left out), with each character's place in the DOM.
+ */
+function textMap(root: HTMLElement): { text: string; at: Array<{ node: Text; offset: number }> } {
+  let text = "";
+  const at: Array<{ node: Text; offset: number }> = [];
+  let space = false;
+  const visit = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const value = (node as Text).data;
+      for (let offset = 0; offset < value.length; offset++) {
+        const char = value[offset]!;
+        INVISIBLE_CHARS.lastIndex = 0;
+        if (INVISIBLE_CHARS.test(char)) continue;
+        if (/\s/.test(char)) {
+          space = true;
+          continue;
+        }
+        if (space && text !== "") {
+          text += " ";
+          at.push({ node: node as Text, offset });
+        }
+        space = false;
+        text += char;
+        at.push({ node: node as Text, offset });
+      }
+      return;
+    }
+    if (node.nodeType !== Node.ELEMENT_NODE) return;
+    const tag = (node as Element).tagName;
+    const block = tag === "BR" || tag === "TD" || tag === "TH" || BLOCK_TAGS.has(tag);
+    if (block) space = true;
+    node.childNodes.forEach(visit);
+    if (block) space = true;
+  };
+  visit(root);
+  return { text, at };
+}
+
+/** The first (or last) words of `text`, at most about `max` characters. */
+function wordsWithin(text: string, max: number, side: "start" | "end"): string {
+  if (text.length <= max) return text;
+  if (side === "start") {
+    const cut = text.slice(0, max);
+    const space = cut.lastIndexOf(" ");
+    return space > max / 2 ? cut.slice(0, space) : cut;
+  }
+  const cut = text.slice(-max);
+  const space = cut.indexOf(" ");
+  return space >= 0 && space < max / 2 ? cut.slice(space + 1) : cut;
 }

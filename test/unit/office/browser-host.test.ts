@@ -5,6 +5,9 @@ import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { BrowserHost, type BrowserHostSnapshot } from "../../../src/taskpane/office/browser-host";
 import { isBrowserHost } from "../../../src/taskpane/office/connect-host";
 import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
+import { cleanText } from "../../../src/server/docx/headings";
+import { paragraphsFromXml } from "../../../src/server/docx/paragraphs";
+import { splitIntoPassages } from "../../../src/server/services/generation/passages";
 import { readFixture } from "../../support/fixtures";
 
 /** The bytes of what readDocument returned. */
@@ -1156,6 +1159,78 @@ describe("goToHeading (browser tab)", () => {
     expect((await caught(host.goToHeading("Anything"))).kind).toBe("no_document");
     await host.openFile({ name: "a.docx", bytes: fixture("openxml-sdk-nutrition-report.docx") });
     await expect(host.goToHeading("Time for action")).resolves.toBe(false);
+  });
+});
+
+describe("selectPassage (browser tab)", () => {
+  async function open(name: string) {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name, bytes: fixture(name) });
+    const listener = jest.fn();
+    host.onSelectionChanged(listener);
+    return { host, preview, listener };
+  }
+
+  /** The passages the local server cuts this fixture into, the texts its citations carry (docs/api.md "Chat"). */
+  function serverPassages(name: string): string[] {
+    const files = unzipSync(fixture(name));
+    const paragraphs = paragraphsFromXml(strFromU8(files["word/document.xml"]!), files["word/styles.xml"] ? strFromU8(files["word/styles.xml"]) : null);
+    return splitIntoPassages(paragraphs).map((passage) => passage.text);
+  }
+
+  /** As the server cleans text: white space collapsed, soft hyphens and zero-width characters dropped. */
+  const collapsed = cleanText;
+
+  test("every passage the server would cite in the nutrition report is selected exactly, the pieces of a long paragraph too", async () => {
+    const { host, listener } = await open("openxml-sdk-nutrition-report.docx");
+    const passages = serverPassages("openxml-sdk-nutrition-report.docx");
+    // Paragraph 36 is long: the server cuts it into three passages, two of which start mid-paragraph.
+    expect(passages.some((text) => text.startsWith("By means of categories"))).toBe(true);
+    for (const passage of passages) {
+      listener.mockClear();
+      await expect(host.selectPassage(passage)).resolves.toBe(true);
+      expect(collapsed(await host.getSelectedText())).toBe(collapsed(passage));
+      expect(listener).toHaveBeenCalledWith({ programmatic: true });
+    }
+  });
+
+  test("white space the server collapsed (tabs, non-breaking spaces, line breaks) and paragraphs given one per line still match", async () => {
+    const { host, preview } = await open("mammoth-single-paragraph.docx");
+    preview.innerHTML =
+      "<p>Intro.</p><p>Costs\u00a0rose\tby a third</p><p>in <strong>every</strong> region.</p><p>Note: costs rose by a third in some years.</p>";
+    await expect(host.selectPassage("Costs rose by a third\nin every region.")).resolves.toBe(true);
+    await expect(host.getSelectedText()).resolves.toBe("Costs\u00a0rose\tby a third\nin every region.");
+    // A piece in the middle of a paragraph: only that piece.
+    await expect(host.selectPassage("costs rose by a third")).resolves.toBe(true);
+    expect(document.getSelection()!.toString()).toBe("costs rose by a third");
+  });
+
+  test("a passage edited inside since it was uploaded is still found by its first and last words", async () => {
+    const { host, preview } = await open("mammoth-single-paragraph.docx");
+    const now =
+      "Mortality fell by a third in the ten years of the study, most of all among children under five, and the trial ran on in four countries until the end of 2004.";
+    preview.innerHTML = `<p>Before.</p><p>${now}</p><p>After.</p>`;
+    const then = now.replace("most of all among", "above all for");
+    await expect(host.selectPassage(then)).resolves.toBe(true);
+    expect(document.getSelection()!.toString()).toBe(now);
+  });
+
+  test("text that is not in the document (edited since): false, and the selection is left alone", async () => {
+    const { host, preview, listener } = await open("openxml-sdk-nutrition-report.docx");
+    const paragraph = preview.querySelector("h2 + p")!.firstChild as Text;
+    select(paragraph, 0, paragraph, 9);
+    listener.mockClear();
+    await expect(host.selectPassage("Europeans have long known that nutrition is a problem in highly developed countries.")).resolves.toBe(false);
+    await expect(host.selectPassage(" \n ")).resolves.toBe(false);
+    expect(listener).not.toHaveBeenCalled();
+    await expect(host.getSelectedText()).resolves.toBe(paragraph.data.slice(0, 9));
+  });
+
+  test("without a document it asks for one", async () => {
+    const host = newHost();
+    expect((await caught(host.selectPassage("Anything at all"))).kind).toBe("no_document");
   });
 });
 
