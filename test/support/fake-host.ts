@@ -64,10 +64,6 @@ export class FakeHost implements DocumentHost {
     const heading = this.selectionHeading;
     return heading ? { text: this.selection, headingTitle: heading.title, headingOccurrence: heading.occurrence } : { text: this.selection };
   }
-  /**
-   * Records the move; true unless `headings` is set and has no such heading (matched like the real
-   * hosts). The selection and listeners are left alone: `select(text, true)` plays the move's event.
-   */
   /** Every selectPassage call; `passageFound` says what it answers. */
   passageSelections: string[] = [];
   passageFound = true;
@@ -75,6 +71,10 @@ export class FakeHost implements DocumentHost {
     this.passageSelections.push(text);
     return this.passageFound;
   }
+  /**
+   * Records the move; true unless `headings` is set and has no such heading (matched like the real
+   * hosts). The selection and listeners are left alone: `select(text, true)` plays the move's event.
+   */
   async goToHeading(title: string, occurrence = 1) {
     this.headingMoves.push({ title, occurrence });
     if (!this.headings) return true;

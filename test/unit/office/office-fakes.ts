@@ -111,7 +111,8 @@ export function gettingFile(file: FakeFile["file"]): jest.Mock {
 // model these (it treats an `items` array as one scalar, so per-paragraph loads don't work), so
 // this fake keeps Office.js's rules itself: properties queued with load() are readable only after
 // context.sync(), reading any other property throws PropertyNotLoaded, and select() takes effect
-// at the next sync.
+// at the next sync. search() finds text inside paragraphs (never across a paragraph mark, at most
+// 255 characters, "^^" and "^w" as in Word); its ranges know the characters they cover.
 
 export interface FakeParagraphSpec {
   text: string;
@@ -154,6 +155,10 @@ export function fakeWordDocument(specs: FakeParagraphSpec[], options: FakeWordDo
     /** Indexes of single paragraphs whose properties were loaded (e.g. heading texts). */
     paragraphLoads: [] as Array<{ index: number; properties: string }>,
     selects: [] as FakeSelect[],
+    /** The text each select() covered, paragraphs joined by "\n" (for ranges from search()). */
+    selectedTexts: [] as string[],
+    /** Every search() call's text, as Word got it. */
+    searches: [] as string[],
     syncs: 0,
     runs: 0,
   };
@@ -191,16 +196,108 @@ export function fakeWordDocument(specs: FakeParagraphSpec[], options: FakeWordDo
     }
   }
 
-  function range(first: number, last: number, location: string) {
+  /** A point in the document: a paragraph and a character offset in its text. */
+  type Point = { paragraph: number; offset: number };
+  const before = (a: Point, b: Point) => a.paragraph < b.paragraph || (a.paragraph === b.paragraph && a.offset < b.offset);
+  const lengthOf = (index: number) => specs[index]?.text.length ?? 0;
+
+  function textBetween(start: Point, end: Point): string {
+    const parts: string[] = [];
+    for (let index = start.paragraph; index <= end.paragraph; index++) {
+      const text = specs[index]?.text ?? "";
+      parts.push(text.slice(index === start.paragraph ? start.offset : 0, index === end.paragraph ? end.offset : text.length));
+    }
+    return parts.join("\n");
+  }
+
+  /** Word's search text as a pattern: "^^" a caret, "^w" any white space, "^t" a tab, "^s" a non-breaking space. */
+  function searchPattern(text: string, matchCase: boolean): RegExp {
+    let source = "";
+    for (let i = 0; i < text.length; i++) {
+      const char = text[i]!;
+      if (char !== "^") {
+        source += char.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+        continue;
+      }
+      const code = text[++i];
+      if (code === "^") source += "\\^";
+      else if (code === "w") source += "[ \\t\\u00a0]+";
+      else if (code === "t") source += "\\t";
+      else if (code === "s") source += "\\u00a0";
+      else throw new Error(`the fake knows no ^${code ?? ""}`);
+    }
+    return new RegExp(source, matchCase ? "g" : "gi");
+  }
+
+  function rangeCollection(make: () => Array<ReturnType<typeof range>>) {
+    const loaded = new Set<string>();
+    let items: Array<ReturnType<typeof range>> = [];
+    return {
+      get items() {
+        if (!loaded.has("items")) throw notLoaded("items");
+        return items;
+      },
+      load(properties: string) {
+        queue.push(() => {
+          items = make();
+        });
+        queueLoad([loaded], properties);
+        return this;
+      },
+    };
+  }
+
+  /** Searches from `start` to `end` like Word: paragraph by paragraph, at most 255 characters. */
+  function search(start: Point, end: Point, text: string, options: { matchCase?: boolean } = {}) {
+    record.searches.push(text);
+    if (text.length > 255) failure = { code: "SearchStringInvalidOrTooLong", message: "The search string is too long." };
+    const pattern = searchPattern(text, options.matchCase ?? false);
+    return rangeCollection(() => {
+      const found: Array<ReturnType<typeof range>> = [];
+      for (let index = start.paragraph; index <= end.paragraph; index++) {
+        const from = index === start.paragraph ? start.offset : 0;
+        const to = index === end.paragraph ? end.offset : lengthOf(index);
+        const within = (specs[index]?.text ?? "").slice(0, to);
+        pattern.lastIndex = from;
+        for (let match = pattern.exec(within); match; match = pattern.exec(within)) {
+          found.push(range(index, index, "Found", { paragraph: index, offset: match.index }, { paragraph: index, offset: match.index + match[0].length }));
+          if (match[0].length === 0) pattern.lastIndex++;
+        }
+      }
+      return found;
+    });
+  }
+
+  function range(first: number, last: number, location: string, startAt?: Point, endAt?: Point) {
+    // Paragraph ranges (no points given) cover their paragraphs' text; "Start"/"End" are points.
+    const start: Point = startAt ?? { paragraph: first, offset: location === "End" ? lengthOf(first) : 0 };
+    const end: Point = endAt ?? { paragraph: last, offset: location === "Start" ? 0 : lengthOf(last) };
     return {
       first,
       last,
       location,
+      start,
+      end,
       select(mode?: string) {
-        queue.push(() => record.selects.push({ first, last, location, mode }));
+        queue.push(() => {
+          record.selects.push({ first, last, location, mode });
+          record.selectedTexts.push(textBetween(start, end));
+        });
       },
-      expandTo(other: { first: number; last: number; location: string }) {
-        return range(Math.min(first, other.first), Math.max(last, other.last), `${location}…${other.location}`);
+      expandTo(other: { first: number; last: number; location: string; start?: Point; end?: Point }) {
+        const otherStart = other.start ?? { paragraph: other.first, offset: 0 };
+        const otherEnd = other.end ?? { paragraph: other.last, offset: lengthOf(other.last) };
+        const from = before(otherStart, start) ? otherStart : start;
+        const to = before(end, otherEnd) ? otherEnd : end;
+        return range(Math.min(first, other.first), Math.max(last, other.last), `${location}…${other.location}`, from, to);
+      },
+      getRange(where = "Whole") {
+        if (where === "Start") return range(start.paragraph, start.paragraph, `${location}:Start`, start, start);
+        if (where === "End") return range(end.paragraph, end.paragraph, `${location}:End`, end, end);
+        return range(first, last, location, start, end);
+      },
+      search(text: string, options?: { matchCase?: boolean }) {
+        return search(start, end, text, options);
       },
       get paragraphs() {
         return collection(first, last);
@@ -301,6 +398,10 @@ export function fakeWordDocument(specs: FakeParagraphSpec[], options: FakeWordDo
       body: {
         get paragraphs() {
           return collection(0, specs.length - 1);
+        },
+        search(text: string, options?: { matchCase?: boolean }) {
+          const last = specs.length - 1;
+          return search({ paragraph: 0, offset: 0 }, { paragraph: last, offset: lengthOf(last) }, text, options);
         },
         getRange(location = "Whole") {
           const end = specs.length - 1;

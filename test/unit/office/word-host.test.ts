@@ -848,6 +848,90 @@ describe("goToHeading (Word)", () => {
   });
 });
 
+describe("selectPassage (Word)", () => {
+  beforeEach(() => installOffice(fakeOffice()));
+
+  const LONG = `Mortality fell by a third in the ten years of the study. ${"The trial ran on in four countries and every year it was reviewed. ".repeat(5)}It ended in 2004.`;
+  /** A document as Word has it; passages come as the server stores them (white space collapsed, paragraphs one per line). */
+  const DOCUMENT: FakeParagraphSpec[] = [
+    { text: "Results", styleBuiltIn: "Heading1" }, // 0
+    { text: "Mortality fell by a third. The trial ran for two years in four countries. Costs stayed the same." }, // 1
+    { text: "Adverse events\twere\u00a0rare." }, // 2
+    { text: "Treatment cost 300 euros per patient per year." }, // 3
+    { text: LONG }, // 4
+    { text: "Scores rose as x^2 over time." }, // 5
+  ];
+
+  test("a one-paragraph passage: exactly its text is selected", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    await expect(createWordHost().selectPassage("Treatment cost 300 euros per patient per year.")).resolves.toBe(true);
+    expect(record.selectedTexts).toEqual(["Treatment cost 300 euros per patient per year."]);
+    expect(record.selects[0]!.mode).toBe("Select");
+  });
+
+  test("a piece of a long paragraph (the server cuts those at sentences): only the piece", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    await expect(createWordHost().selectPassage("The trial ran for two years in four countries.")).resolves.toBe(true);
+    expect(record.selectedTexts).toEqual(["The trial ran for two years in four countries."]);
+  });
+
+  test("a passage of several paragraphs: from the start of the first to the end of the last", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    const passage = "The trial ran for two years in four countries. Costs stayed the same.\nAdverse events were rare.\nTreatment cost 300 euros per patient per year.";
+    await expect(createWordHost().selectPassage(passage)).resolves.toBe(true);
+    expect(record.selectedTexts).toEqual([
+      "The trial ran for two years in four countries. Costs stayed the same.\nAdverse events\twere\u00a0rare.\nTreatment cost 300 euros per patient per year.",
+    ]);
+  });
+
+  test("white space the server collapsed (a tab, a non-breaking space) is also searched as Word's ^w", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    await expect(createWordHost().selectPassage("Adverse events were rare.")).resolves.toBe(true);
+    expect(record.searches).toEqual(["Adverse events were rare.", "Adverse^wevents^wwere^wrare."]);
+    expect(record.selectedTexts).toEqual(["Adverse events\twere\u00a0rare."]);
+  });
+
+  test("longer than Word's 255 search characters: its first and last words are searched, and it is selected whole", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    expect(LONG.length).toBeGreaterThan(300);
+    await expect(createWordHost().selectPassage(LONG)).resolves.toBe(true);
+    expect(record.searches.every((text) => text.length <= 255)).toBe(true);
+    expect(record.searches[0]!.startsWith("Mortality fell by a third in the ten years")).toBe(true);
+    expect(record.searches.at(-1)!.endsWith("It ended in 2004.")).toBe(true);
+    expect(record.selectedTexts).toEqual([LONG]);
+  });
+
+  test("edited near its end since: from its start to the end of that paragraph", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    await expect(createWordHost().selectPassage(LONG.replace("It ended in 2004.", "It was stopped in 2003."))).resolves.toBe(true);
+    expect(record.selectedTexts).toEqual([LONG]);
+  });
+
+  test("a caret goes to Word as ^^ (a lone ^ starts one of Word's codes)", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    await expect(createWordHost().selectPassage("Scores rose as x^2 over time.")).resolves.toBe(true);
+    expect(record.searches[0]).toBe("Scores rose as x^^2 over time.");
+    expect(record.selectedTexts).toEqual(["Scores rose as x^2 over time."]);
+  });
+
+  test("not in the document (edited since): false and nothing selected; blank text: false without asking Word", async () => {
+    const { record } = fakeWordDocument(DOCUMENT);
+    const host = createWordHost();
+    await expect(host.selectPassage("Mortality rose by a half.")).resolves.toBe(false);
+    expect(record.selects).toEqual([]);
+    const runs = record.runs;
+    await expect(host.selectPassage(" \n ")).resolves.toBe(false);
+    expect(record.runs).toBe(runs);
+  });
+
+  test("a Word without WordApi 1.3 is told to update, and Word is never asked", async () => {
+    installOffice(fakeOffice({ isSetSupported: (_name, version) => version !== "1.3" }));
+    const { record } = fakeWordDocument(DOCUMENT);
+    expect((await caught(createWordHost().selectPassage("Treatment cost 300 euros per patient per year."))).kind).toBe("unsupported");
+    expect(record.runs).toBe(0);
+  });
+});
+
 describe("selection changes Sidecar makes itself (Word)", () => {
   let now = 1_000_000;
   beforeEach(() => {
