@@ -80,3 +80,29 @@ test("a citation in an answer about an uploaded document lands on the cited pass
   expect(quoted.replace(/\s+/g, " ")).toContain(selected.slice(0, 40));
   await context.close();
 });
+
+test("a cited passage that is a piece of a long paragraph is shown and selected exactly in the preview", async () => {
+  const context = await newContext(env.browser);
+  const page = await context.newPage();
+  await signIn(page, env.server.url);
+  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
+  await page.getByRole("tab", { name: "Chat" }).click();
+  const composer = page.getByLabel(/ask the agent/i);
+  // The server cuts the report's long paragraph 36 into three passages; this one starts mid-paragraph.
+  await composer.fill("What did the researchers gain by means of categories like low fruit and vegetable consumption?");
+  await composer.press("Enter");
+  const answer = page.getByRole("article", { name: "Answer" }).last();
+  await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  await answer.getByRole("link", { name: "Source 1" }).first().click();
+
+  const cited = page.getByRole("region", { name: "Cited passage [1]" });
+  await cited.waitFor();
+  const quoted = ((await cited.locator("blockquote").textContent()) ?? "").replace(/\s+/g, " ").trim();
+  expect(quoted.startsWith("By means of categories, like low fruit and vegetable consumption")).toBe(true);
+  await cited.getByRole("button", { name: "Select in document" }).click();
+  await cited.getByText("Selected in the document.").waitFor();
+  // Exactly the passage: not the whole paragraph it is a piece of, and not "isn't in the document".
+  const selected = await page.evaluate(() => window.getSelection()?.toString().replace(/\s+/g, " ").trim() ?? "");
+  expect(selected.replace(/\u00ad/g, "")).toBe(quoted);
+  await context.close();
+});
