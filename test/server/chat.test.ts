@@ -210,6 +210,26 @@ describe("streamed answers", () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it("a reference carries its passage as the document has it (what Show in context finds), and a heading that is a whole paragraph is cut to its first words in the title only", async () => {
+    // The report's first section is its title block: four Heading 1 paragraphs, one 158-character heading.
+    const output = endOf((await stream(ask("Too much of the wrong: nutritional problems in Europe, media information", { overrides: { document_ids: [nutritionId] } }))).events);
+    const long = output.references.find((reference) => (reference.section_title ?? "").length > 100);
+    expect(long).toBeDefined();
+    expect(long!.section_title).toMatch(/^5\. EUROPEAN HEALTH FORUM GASTEIN – on the Future of Health in Europe .+ Nutrition and Food Policy$/);
+    const [name, section] = long!.title!.split(" — ");
+    expect(name).toBe(NUTRITION);
+    expect(section!.length).toBeLessThanOrEqual(60);
+    expect(section!.endsWith("…")).toBe(true);
+    expect(long!.section_title!.startsWith(section!.slice(0, -1))).toBe(true);
+    // The answer's own label for that section is cut the same way.
+    expect(output.answer).not.toContain(long!.section_title!);
+    for (const reference of output.references) {
+      const context = await postJson(server.url, endpoints.getSourceContext.path, token, { document_source_id: reference.document_id, passage_id: reference.passage_id });
+      expect(context.status).toBe(200);
+      expect(((await context.json()) as { passage: string }).passage.replace(/\s+/g, " ")).toBe(reference.text!.replace(/\s+/g, " "));
+    }
+  });
+
   it("answers a question about the document as a whole from an overview, and a question nothing matches plainly", async () => {
     const summary = endOf((await stream(ask("Summarise this document", { overrides: { document_ids: [nutritionId] } }))).events);
     expect(summary.references.length).toBeGreaterThanOrEqual(2);
