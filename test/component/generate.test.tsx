@@ -136,6 +136,35 @@ test("Generate sends the chosen template, set, sources (the open document presel
   expect(screen.getByLabelText(/name of the new document/i)).not.toHaveValue("Board brief");
 });
 
+test("a template section named by a heading that is a whole paragraph shows its first words and an ellipsis; the full text is on hover and to assistive technology", async () => {
+  const long = "36. The definition should be broadly enough framed to cover every form of support that a member state grants";
+  api.use(
+    http.get(`${origin}/api/v1/templates/`, () =>
+      HttpResponse.json({
+        templates: [
+          {
+            template_id: "tpl-rules",
+            template_name: "State aid rules.docx",
+            document_type: "General",
+            sections: [
+              { section_id: "s1", section_name: "Scope", order_index: 1, level: 1 },
+              { section_id: "s2", section_name: long, order_index: 2, level: 1 },
+            ],
+          },
+        ],
+      }),
+    ),
+  );
+  signedIn();
+  const sections = await screen.findByRole("list", { name: "Sections of the template" });
+  const [scope, definition] = within(sections).getAllByRole("listitem");
+  expect(scope).toHaveTextContent(/^Scope$/);
+  expect(within(definition!).getByText("36. The definition should be broadly enough…")).toHaveAttribute("aria-hidden", "true");
+  expect(within(definition!).getByTitle(long)).toBeInTheDocument();
+  // What a screen reader reads: the heading whole.
+  expect(within(definition!).getByText(long)).not.toHaveAttribute("aria-hidden");
+});
+
 test("a 60-second generation costs at most 35 status requests, Ready shows within one interval, and polling then stops", async () => {
   jest.useFakeTimers({ doNotFake: ["nextTick", "setImmediate", "queueMicrotask"] });
   const ready = 60_000;

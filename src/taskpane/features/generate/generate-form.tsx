@@ -25,6 +25,7 @@ import type { HttpClient } from "../../api/http-client";
 import { useOpenDocumentId } from "../../api/open-document";
 import type { GenerateRequest } from "../../../shared/wire/documents";
 import { ErrorMessage } from "../../ui/error-message";
+import { SectionLabel } from "../../ui/section-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { useCreateDocumentSet } from "./api/create-document-set";
 import { useGenerateDocument } from "./api/generate-document";
@@ -188,7 +189,9 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
           <ol className={styles.sections} aria-label="Sections of the template">
             {template.sections.map((s) => (
               <li key={s.section_id}>
-                <Caption1>{s.section_name}</Caption1>
+                <Caption1>
+                  <SectionLabel title={s.section_name} />
+                </Caption1>
               </li>
             ))}
           </ol>

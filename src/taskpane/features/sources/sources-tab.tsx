@@ -26,6 +26,7 @@ import { useUploadOpenDocument } from "../../api/upload-document";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { navigation, useNavigationRequest, type CitedPassage, type SourcesRequest } from "../../ui/navigation";
+import { SectionLabel } from "../../ui/section-label";
 import { shortLabel } from "../../ui/short-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
@@ -36,7 +37,6 @@ import { SourceCard } from "./source-card";
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
   heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
-  visuallyHidden: { position: "absolute", width: "1px", height: "1px", overflow: "hidden", clip: "rect(0 0 0 0)", whiteSpace: "nowrap" },
 });
 
 /** How long after a selection change the panel looks it up (typing and dragging settle first). */
@@ -202,7 +202,9 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
             Cited passage [{cited.passage.number}]
           </Text>
           {cited.passage.sectionTitle && (
-            <LabelCaption prefix="Section: " label={cited.passage.sectionTitle} />
+            <Caption1>
+              Section: <SectionLabel title={cited.passage.sectionTitle} />
+            </Caption1>
           )}
           <SourceCard
             source={{
@@ -285,7 +287,9 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
               {heading}
             </Text>
           </div>
-          <LabelCaption label={section.section_title} />
+          <Caption1>
+            <SectionLabel title={section.section_title} />
+          </Caption1>
           {sources.isLoading && <Spinner size="small" label="Loading sources…" />}
           {sources.error && <ErrorMessage error={sources.error} onRetry={() => sources.refetch()} />}
           {sources.data && sources.data.sources.length === 0 && (
@@ -329,17 +333,5 @@ function SectionSourceList({ sources, selectedText }: { sources: Source[]; selec
         </section>
       )}
     </>
-  );
-}
-
-/** A caption with a section title: its first words on screen; the whole on hover and for screen readers. */
-function LabelCaption({ label, prefix = "" }: { label: string; prefix?: string }) {
-  const styles = useStyles();
-  return (
-    <Caption1 title={label}>
-      {prefix}
-      <span aria-hidden>{shortLabel(label)}</span>
-      <span className={styles.visuallyHidden}>{label}</span>
-    </Caption1>
   );
 }
