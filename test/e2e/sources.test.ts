@@ -42,6 +42,37 @@ test("select a sentence of a generated document and see its section's sources", 
   await firstSource.waitFor();
   expect(await firstSource.textContent()).toContain("openxml-sdk-nutrition-report.docx");
 
+  // One sentence of the last paragraph of the section written from the most passages (each
+  // passage gives a paragraph): the passage it came from comes first, and the panel says so.
+  const sentenceOfLast = await page.evaluate(() => {
+    const preview = document.querySelector('[data-testid="document-preview"]')!;
+    const sections = [...preview.querySelectorAll("h1")].map((heading) => {
+      const paragraphs: Element[] = [];
+      for (let next = heading.nextElementSibling; next && next.tagName !== "H1"; next = next.nextElementSibling) {
+        if (next.tagName === "P" && (next.textContent ?? "").trim()) paragraphs.push(next);
+      }
+      return paragraphs;
+    });
+    const paragraphs = sections.reduce((most, next) => (next.length > most.length ? next : most));
+    const text = paragraphs[paragraphs.length - 1]!.firstChild as Text;
+    const end = text.data.search(/[.!?]\s/) + 1 || text.data.length;
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(text, end);
+    const selection = document.getSelection()!;
+    selection.removeAllRanges();
+    selection.addRange(range);
+    return range.toString();
+  });
+  const best = page.getByRole("region", { name: "Best match for your selection" });
+  await best.waitFor();
+  const bestQuote = ((await best.locator("blockquote").first().textContent()) ?? "").replace(/\s+/g, " ");
+  // The generated sentence is the passage's own, tidied (first letter, closing stop): its inner words are there.
+  const inner = sentenceOfLast.replace(/\s+/g, " ").trim().split(" ").slice(1, -1).join(" ");
+  expect(inner.length).toBeGreaterThan(10);
+  expect(bestQuote).toContain(inner);
+  await page.getByRole("region", { name: "Other sources of this section" }).waitFor();
+
   // Choosing a section moves the document's selection to its heading.
   await dropdown.click();
   await page.getByRole("option", { name: "Methods" }).click();
@@ -104,5 +135,29 @@ test("a cited passage that is a piece of a long paragraph is shown and selected 
   // Exactly the passage: not the whole paragraph it is a piece of, and not "isn't in the document".
   const selected = await page.evaluate(() => window.getSelection()?.toString().replace(/\s+/g, " ").trim() ?? "");
   expect(selected.replace(/\u00ad/g, "")).toBe(quoted);
+  await context.close();
+});
+
+test("a heading that is a whole paragraph (the report's title block) is a short section name, whole on hover and for screen readers", async () => {
+  const context = await newContext(env.browser);
+  const page = await context.newPage();
+  await signIn(page, env.server.url);
+  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
+  await page.getByRole("tab", { name: "Sources" }).click();
+  const dropdown = page.getByRole("combobox", { name: "Section" });
+  await dropdown.click();
+  const whole =
+    "5. EUROPEAN HEALTH FORUM GASTEIN – on the Future of Health in Europe 25 to 28 September 2002 Parallelforum IV: Health Determinants – Nutrition and Food Policy";
+  const option = page.getByRole("option", { name: whole, exact: true });
+  const shown = ((await option.textContent()) ?? "").trim();
+  expect(shown.endsWith("…")).toBe(true);
+  expect(shown.length).toBeLessThanOrEqual(48);
+  expect(whole.startsWith(shown.slice(0, -1))).toBe(true);
+  expect(await option.getAttribute("title")).toBe(whole);
+  // Short headings are shown whole.
+  expect(await page.getByRole("option", { name: "The West-East Divide", exact: true }).textContent()).toBe("The West-East Divide");
+  await option.click();
+  expect(((await dropdown.textContent()) ?? "").trim()).toBe(shown);
+  expect(await dropdown.getAttribute("title")).toBe(whole);
   await context.close();
 });
