@@ -15,11 +15,18 @@ const STOPWORDS = new Set(
   the their them then there these they this those to was we were which while who will with would you your not no also more`.split(/\s+/),
 );
 
-/** One sentence or less (a fragment, a phrase, a sentence), not a paragraph or several sentences. */
+/** A piece between sentence ends needs this many words to count as a sentence of its own. */
+const MIN_SENTENCE_WORDS = 3;
+
+/**
+ * One sentence or less (a fragment, a phrase, a sentence), not a paragraph or several sentences.
+ * A full stop before a capital ends a sentence only when what it ends has a few words: "Dr.",
+ * "J. R." and "e.g." are abbreviations, not sentences.
+ */
 export function isSentenceOrLess(text: string): boolean {
   const clean = squeeze(text);
   if (clean === "" || clean.length > MAX_SENTENCE_CHARS) return false;
-  const sentences = splitSentences(clean).filter((part) => /\p{L}{2,}/u.test(part));
+  const sentences = splitSentences(clean).filter((part) => (part.match(/\p{L}{2,}/gu)?.length ?? 0) >= MIN_SENTENCE_WORDS);
   return sentences.length <= 1;
 }
 
