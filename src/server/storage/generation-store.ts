@@ -9,8 +9,8 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
-import type { DocumentRow } from "./storage";
-import { fsyncDirectory, nowIso, removeQuietly, writeFileDurably, insertDocumentRow } from "./util";
+import { insertDocumentRow, newDocumentRow, type DocumentRow } from "./document-row";
+import { fsyncDirectory, nowIso, removeQuietly, writeFileDurably } from "./util";
 
 export type DocumentStatus = "Pending" | "Ingesting" | "Generating" | "Ready" | "Failed";
 
@@ -100,24 +100,18 @@ export class GenerationStore {
     return this.db.transaction(() => {
       const existing = this.findByOutputName(input.organizationId, input.outputName);
       if (existing) return { document: existing, created: false };
-      const documentId = randomUUID();
-      const now = nowIso();
-      const document: DocumentRow = {
-        document_id: documentId,
+      const document = newDocumentRow({
+        document_id: randomUUID(),
         organization_id: input.organizationId,
         kind: "generated",
         document_name: input.documentName,
-        s3_key: `${input.organizationId}/documents/${documentId}.docx`,
-        stored_file_name: null,
-        sha256: null,
-        size_bytes: null,
         status: "Pending",
         workspace_id: input.workspaceId,
         template_json: JSON.stringify(input.template),
         uploaded_by: input.requestedBy,
-        created_at: now,
-        updated_at: now,
-      };
+      });
+      const documentId = document.document_id;
+      const now = document.created_at;
       insertDocumentRow(this.db, document);
       this.db
         .prepare(

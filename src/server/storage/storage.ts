@@ -13,6 +13,7 @@
 // after the rename, and the row is committed in the same transaction as the rename, so after a
 // crash (kill -9, power loss) a row never points at a missing or half-written file.
 import { lockDataDir, type DataDirLock } from "./data-dir-lock";
+import { insertDocumentRow, newDocumentRow, type DocumentRow } from "./document-row";
 import { makePrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "./file-modes";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import fs from "node:fs";
@@ -28,7 +29,7 @@ import { migrations } from "./migrations";
 import { OtpStore } from "./otp-store";
 import { PassageStore } from "./passage-store";
 import { TemplateStore } from "./template-store";
-import { fsyncDirectory, nowIso, removeQuietly, insertDocumentRow } from "./util";
+import { fsyncDirectory, nowIso, removeQuietly } from "./util";
 
 export interface OrganizationRow {
   id: string;
@@ -77,25 +78,7 @@ export interface TokenRecord {
   organizationName: string;
 }
 
-export interface DocumentRow {
-  document_id: string;
-  organization_id: string;
-  kind: string;
-  document_name: string;
-  s3_key: string;
-  stored_file_name: string | null;
-  sha256: string | null;
-  size_bytes: number | null;
-  status: string;
-  workspace_id: string | null;
-  template_json: string | null;
-  uploaded_by: string | null;
-  created_at: string;
-  updated_at: string;
-  /** JSON array of the tags the last batch tagging saved; null = never tagged. */
-  tags_json?: string | null;
-  tagged_at?: string | null;
-}
+export type { DocumentRow } from "./document-row";
 
 export interface ReceivedFile {
   tempPath: string;
@@ -518,23 +501,17 @@ export class Storage {
       if (existing) return { document: existing, created: false };
 
       const documentId = randomUUID();
-      const now = nowIso();
-      const document: DocumentRow = {
+      const document = newDocumentRow({
         document_id: documentId,
         organization_id: input.organizationId,
         kind: "local",
         document_name: input.documentName,
-        s3_key: `${input.organizationId}/documents/${documentId}.docx`,
         stored_file_name: `${documentId}.docx`,
         sha256: input.sha256,
         size_bytes: input.sizeBytes,
         status: "Ready",
-        workspace_id: null,
-        template_json: null,
         uploaded_by: input.uploadedBy,
-        created_at: now,
-        updated_at: now,
-      };
+      });
       insertDocumentRow(this.db, document);
       const target = path.join(this.filesDir, document.stored_file_name as string);
       fs.renameSync(input.tempPath, target);

@@ -1,5 +1,4 @@
 // Small helpers shared by the storage modules (and only by them).
-import type Database from "better-sqlite3";
 import fs from "node:fs";
 
 export function nowIso(): string {
@@ -32,14 +31,4 @@ export function writeFileDurably(file: string, bytes: Uint8Array): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** The one INSERT of a documents row (uploaded and generated documents alike). */
-export function insertDocumentRow(db: Database.Database, document: object): void {
-  db.prepare(
-    `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, stored_file_name,
-       sha256, size_bytes, status, workspace_id, template_json, uploaded_by, created_at, updated_at)
-     VALUES (@document_id, @organization_id, @kind, @document_name, @s3_key, @stored_file_name,
-       @sha256, @size_bytes, @status, @workspace_id, @template_json, @uploaded_by, @created_at, @updated_at)`,
-  ).run(document);
 }
