@@ -105,7 +105,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const storage = Storage.open(config.dataDir);
   try {
     storage.removeLeftovers(LEFTOVER_AGE_MS);
-    const demoUserCreated = await ensureDemoUser(storage, config.demoPassword);
+    // A known password on an address others can reach would be an open door: the demo account is
+    // made only where nobody else can reach it, unless asked for (SIDECAR_DEMO_ACCOUNT=yes).
+    const demoUserCreated = config.demoAccount ? await ensureDemoUser(storage, config.demoPassword) : null;
     const templates = new TemplateService(storage);
     templates.ensureBuiltIns();
     const documentSets = new DocumentSetService(storage);

@@ -29,6 +29,8 @@ export interface Config {
   /** Lifetime of a sign-in and of its access_token (the token used to refresh). */
   refreshTtlSeconds: number;
   demoPassword: string;
+  /** Whether the demo account is created on first start (SIDECAR_DEMO_ACCOUNT; "auto" = on a loopback HOST only). */
+  demoAccount: boolean;
   maxUploadBytes: number;
   /** Zip-bomb guard: the most bytes an uploaded .docx may inflate to. */
   maxUnpackedBytes: number;
@@ -188,6 +190,12 @@ function publicUrl() {
   ).transform((value) => value.replace(/\/+$/, ""));
 }
 
+/** A listen address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  return name === "localhost" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
 /** The demo account's password when SIDECAR_DEMO_PASSWORD is not set (public, so it may be printed). */
 export const DEFAULT_DEMO_PASSWORD = "sidecar-demo";
 
@@ -202,6 +210,7 @@ const envSchema = z.object({
     .string()
     .min(8, { message: "must be at least 8 characters long" })
     .default(DEFAULT_DEMO_PASSWORD),
+  SIDECAR_DEMO_ACCOUNT: z.enum(["auto", "yes", "no"], { message: 'must be "auto", "yes" or "no"' }).default("auto"),
   SIDECAR_MAX_UPLOAD_BYTES: wholeNumber(1, 4 * 1024 * MB, " of bytes").default(50 * MB),
   SIDECAR_MAX_UNPACKED_BYTES: wholeNumber(1, 16 * 1024 * MB, " of bytes").default(500 * MB),
   SIDECAR_MAX_ZIP_ENTRIES: wholeNumber(1, 1_000_000).default(5000),
@@ -284,6 +293,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     tokenTtlSeconds: e.SIDECAR_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: e.SIDECAR_REFRESH_TTL_SECONDS,
     demoPassword: e.SIDECAR_DEMO_PASSWORD,
+    // "auto": only on a loopback address, where nobody else can reach it.
+    demoAccount: e.SIDECAR_DEMO_ACCOUNT === "yes" || (e.SIDECAR_DEMO_ACCOUNT === "auto" && isLoopbackHost(e.HOST)),
     maxUploadBytes: e.SIDECAR_MAX_UPLOAD_BYTES,
     maxUnpackedBytes: e.SIDECAR_MAX_UNPACKED_BYTES,
     maxZipEntries: e.SIDECAR_MAX_ZIP_ENTRIES,

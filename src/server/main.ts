@@ -76,6 +76,11 @@ async function main(): Promise<void> {
   if (config.apiKey) lines.push("  API key required:       yes (Ocp-Apim-Subscription-Key)");
   if (config.services.length < SERVICES.length) lines.push(`  Services served:        ${config.services.join(", ")} (SIDECAR_SERVICES)`);
   const demo = app.sidecar.demoUserCreated;
+  if (!config.demoAccount && app.sidecar.storage.countUsers() === 0) {
+    lines.push(
+      `No accounts yet, and no demo account: HOST=${config.host} can be reached from other machines. Add one with npm run user:add -- --org <name> --email <e-mail> --password <password>, or set SIDECAR_DEMO_ACCOUNT=yes.`,
+    );
+  }
   if (demo) {
     // A password of the person's own choosing is a secret: never printed (the output may be kept in a log).
     const password = demo.password === DEFAULT_DEMO_PASSWORD ? demo.password : "the password in SIDECAR_DEMO_PASSWORD";

@@ -147,3 +147,29 @@ describe("secrets", () => {
     }
   });
 });
+
+describe("the demo account", () => {
+  const login = (url: string) =>
+    fetch(url + endpoints.login.path, { method: "POST", body: new URLSearchParams({ username: DEMO.email, password: DEMO.password }) });
+
+  test("is not created when the server listens on an address other machines can reach", async () => {
+    const server = await startServer({ HOST: "0.0.0.0" });
+    try {
+      expect(server.app.sidecar.demoUserCreated).toBeNull();
+      expect((await login(server.url)).status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("is created there when asked for (SIDECAR_DEMO_ACCOUNT=yes), and on a loopback address by default", async () => {
+    for (const env of [{ HOST: "0.0.0.0", SIDECAR_DEMO_ACCOUNT: "yes" }, { HOST: "127.0.0.1" }, { HOST: "localhost" }]) {
+      const server = await startServer(env);
+      try {
+        expect((await login(server.url)).status).toBe(200);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+});
