@@ -74,6 +74,19 @@ export interface Config {
   loginMethods: LoginMethod[];
   /** Where sign-in codes are e-mailed from; null = they are written to the server log (development). */
   smtp: { url: string; from: string } | null;
+  /** Sign-in throttling (services/sign-in-throttle.ts). */
+  signIn: {
+    /** Failed sign-ins for one account within the window before it is locked. */
+    maxFailures: number;
+    /** Failed sign-ins from one client address within the window before it is locked. */
+    maxFailuresPerAddress: number;
+    /** Failures older than this (with no lock running) are forgotten. */
+    windowSeconds: number;
+    /** The first lock; each further failure after a lock doubles it (up to an hour). */
+    lockoutSeconds: number;
+  };
+  /** Password hashes computed at once (the rest wait, taken in turn per client address). */
+  passwordHashConcurrency: number;
 }
 
 const MB = 1024 * 1024;
@@ -248,6 +261,11 @@ const envSchema = z.object({
       message: 'must be an e-mail address, e.g. sidecar@example.com or "Sidecar <sidecar@example.com>"',
     })
     .optional(),
+  SIDECAR_SIGN_IN_MAX_FAILURES: wholeNumber(1, 1000).default(5),
+  SIDECAR_SIGN_IN_MAX_FAILURES_PER_ADDRESS: wholeNumber(1, 1_000_000).default(20),
+  SIDECAR_SIGN_IN_WINDOW_SECONDS: wholeNumber(1, 24 * 3600, " of seconds").default(900),
+  SIDECAR_SIGN_IN_LOCKOUT_SECONDS: wholeNumber(1, 3600, " of seconds").default(30),
+  SIDECAR_PASSWORD_HASH_CONCURRENCY: wholeNumber(1, 64).default(2),
 });
 
 /** Variables whose value is never echoed in an error (it holds a password). */
@@ -320,6 +338,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     services: e.SIDECAR_SERVICES,
     loginMethods: e.SIDECAR_LOGIN_METHODS,
     smtp: e.SIDECAR_SMTP_URL && e.SIDECAR_SMTP_FROM ? { url: e.SIDECAR_SMTP_URL, from: e.SIDECAR_SMTP_FROM } : null,
+    signIn: {
+      maxFailures: e.SIDECAR_SIGN_IN_MAX_FAILURES,
+      maxFailuresPerAddress: e.SIDECAR_SIGN_IN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: e.SIDECAR_SIGN_IN_WINDOW_SECONDS,
+      lockoutSeconds: e.SIDECAR_SIGN_IN_LOCKOUT_SECONDS,
+    },
+    passwordHashConcurrency: e.SIDECAR_PASSWORD_HASH_CONCURRENCY,
   };
 }
 

@@ -163,7 +163,7 @@ describe("the demo account", () => {
   });
 
   test("is created there when asked for (SIDECAR_DEMO_ACCOUNT=yes), and on a loopback address by default", async () => {
-    for (const env of [{ HOST: "0.0.0.0", SIDECAR_DEMO_ACCOUNT: "yes" }, { HOST: "127.0.0.1" }, { HOST: "localhost" }]) {
+    for (const env of [{ HOST: "0.0.0.0", SIDECAR_DEMO_ACCOUNT: "yes" }, { HOST: "127.0.0.1" }, { HOST: "localhost" }] as Array<Record<string, string>>) {
       const server = await startServer(env);
       try {
         expect((await login(server.url)).status).toBe(200);

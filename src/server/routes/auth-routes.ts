@@ -27,7 +27,7 @@ export async function authRoutes(
         `Sign-in needs your e-mail as "username" and your password as "password" (form or JSON); missing or empty: ${fields.join(", ")}.`,
       );
     }
-    return auth.login(parsed.data.username, parsed.data.password);
+    return auth.login(parsed.data.username, parsed.data.password, request.ip);
   });
 
   // Bearer = the auth-service access_token. Ejento's own client (Quickstart-Template's refresh
@@ -36,7 +36,7 @@ export async function authRoutes(
   app.post(endpoints.refresh.path, async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized(NOT_AUTHENTICATED);
-    const pair = auth.refresh(token);
+    const pair = await auth.refresh(token, request.ip);
     return { ...pair, success: true, message: "Tokens refreshed", data: pair };
   });
 

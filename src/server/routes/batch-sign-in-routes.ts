@@ -22,11 +22,11 @@ export async function batchSignInRoutes(app: FastifyInstance, { auth, storage }:
   const typed = app.withTypeProvider<ZodTypeProvider>();
 
   typed.post(endpoints.batchLogin.path, { schema: { body: batchLoginRequest } }, async (request): Promise<BatchLoginResponse> =>
-    auth.batchLogin(request.body.email, request.body.password),
+    auth.batchLogin(request.body.email, request.body.password, request.ip),
   );
 
   typed.post(endpoints.batchRefresh.path, { schema: { body: batchRefreshRequest } }, async (request): Promise<BatchRefreshResponse> =>
-    auth.batchRefresh(request.body.refresh_token),
+    auth.batchRefresh(request.body.refresh_token, request.ip),
   );
 
   // Always 200, as the vendor's: the message says whether a sign-in ended.

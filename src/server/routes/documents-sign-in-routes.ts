@@ -12,6 +12,6 @@ export async function documentsSignInRoutes(app: FastifyInstance, { auth }: { au
   app.withTypeProvider<ZodTypeProvider>().post(
     endpoints.artosAccessToken.path,
     { schema: { body: artosAccessTokenRequest } },
-    async (request): Promise<ArtosAccessTokenResponse> => auth.artosToken(request.body.user_id.trim()),
+    async (request): Promise<ArtosAccessTokenResponse> => auth.artosToken(request.body.user_id.trim(), request.ip),
   );
 }

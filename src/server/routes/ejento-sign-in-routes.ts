@@ -62,7 +62,7 @@ export async function ejentoSignInRoutes(
     async (request): Promise<PasswordlessAuthResponse> => ({
       success: true,
       message: CODE_SENT,
-      data: passwordless.request(request.body.email, request.body.otp_session_id),
+      data: passwordless.request(request.body.email, request.body.otp_session_id, request.ip),
     }),
   );
 
@@ -72,7 +72,7 @@ export async function ejentoSignInRoutes(
     async (request): Promise<VerifyOtpResponse> => ({
       success: true,
       message: "Signed in",
-      data: passwordless.verify(request.body.otp_session_id, request.body.code),
+      data: await passwordless.verify(request.body.otp_session_id, request.body.code, request.ip),
     }),
   );
 

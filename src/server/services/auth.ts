@@ -21,7 +21,8 @@ import type { ServiceName } from "../../shared/contract/endpoints";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
 import type { SignInFace, Storage, TokenKind, TokenRecord, UserWithOrganization } from "../storage/storage";
-import { verifyPassword } from "./passwords";
+import { HashGate, HashQueueFullError, verifyPassword } from "./passwords";
+import { SignInThrottle, tooManyAttempts, type SignInAttempt } from "./sign-in-throttle";
 import { normalizeEmail } from "./users";
 import { hashToken, newToken } from "./tokens";
 
@@ -104,19 +105,49 @@ export function bearerToken(header: string | undefined): string | null {
   return match?.[1] ?? null;
 }
 
+/** The most password checks one client address may have waiting for the hash gate; beyond, 429. */
+export const MAX_WAITING_HASHES_PER_ADDRESS = 32;
+
+export const HASHING_BUSY = "Too many sign-ins at once from your network address. Try again in a moment.";
+
 export class AuthService {
+  /** Failed sign-ins per account and per address (shared with the e-mail code sign-in). */
+  readonly throttle: SignInThrottle;
+  private readonly hashing: HashGate;
+
   constructor(
     private readonly storage: Storage,
-    private readonly config: Pick<Config, "tokenTtlSeconds" | "refreshTtlSeconds">,
+    private readonly config: Pick<Config, "tokenTtlSeconds" | "refreshTtlSeconds"> &
+      Partial<Pick<Config, "signIn" | "passwordHashConcurrency">>,
     /** The server's clock (epoch ms); tests set it instead of waiting for tokens to expire. */
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.throttle = new SignInThrottle(config.signIn ?? { maxFailures: 5, maxFailuresPerAddress: 20, windowSeconds: 900, lockoutSeconds: 30 }, now);
+    this.hashing = new HashGate(config.passwordHashConcurrency ?? 2, MAX_WAITING_HASHES_PER_ADDRESS);
+  }
 
-  async login(username: string, password: string): Promise<TokenPair> {
-    const user = this.storage.findUserByEmail(normalizeEmail(username));
-    const ok = await verifyPassword(password, user?.password_hash ?? null);
-    if (!user || !ok) throw unauthorized(BAD_CREDENTIALS);
-    return this.signInUser(user.id);
+  /** The Ejento password sign-in; `address` is the client's (for throttling). */
+  async login(username: string, password: string, address: string): Promise<TokenPair> {
+    const attempt = { account: normalizeEmail(username), address };
+    return this.throttle.guard(attempt, async () => {
+      const user = this.storage.findUserByEmail(attempt.account);
+      const ok = await this.checkPassword(password, user?.password_hash ?? null, attempt);
+      if (!user || !ok) throw unauthorized(BAD_CREDENTIALS);
+      return this.signInUser(user.id);
+    });
+  }
+
+  /**
+   * The password check, through the hash gate: in turn with other addresses' checks, and not at
+   * all when the account or address got locked while this one waited.
+   */
+  private async checkPassword(password: string, stored: string | null, attempt: Required<SignInAttempt>): Promise<boolean> {
+    try {
+      return await this.hashing.run(attempt.address, () => verifyPassword(password, stored), () => this.throttle.check(attempt));
+    } catch (error) {
+      if (error instanceof HashQueueFullError) throw tooManyAttempts(HASHING_BUSY, 1);
+      throw error;
+    }
   }
 
   /** A new Ejento (face "sidecar") sign-in for a user already identified (e-mail code, SSO). */
@@ -128,8 +159,12 @@ export class AuthService {
     return pair.response;
   }
 
-  /** New pair for the sign-in behind a valid refresh token (the auth-service access_token). */
-  refresh(refreshToken: string): TokenPair {
+  /** New pair for the sign-in behind a valid refresh token (the auth-service access_token); throttled per address. */
+  async refresh(refreshToken: string, address: string): Promise<TokenPair> {
+    return this.throttle.guard({ address }, () => this.refreshPair(refreshToken));
+  }
+
+  private refreshPair(refreshToken: string): TokenPair {
     const record = this.storage.findToken(hashToken(refreshToken));
     if (!record || record.face !== "sidecar" || !isUsable(record, "refresh", this.now())) throw unauthorized(SIGN_IN_INVALID);
     const pair = this.issuePair(this.now(), record.signInExpiresAt);
@@ -150,7 +185,11 @@ export class AuthService {
    * Artos' POST /get-access-token: a documents-only token for the user with this id, living
    * SIDECAR_TOKEN_TTL_SECONDS, with no refresh token (the client asks again on a 401).
    */
-  artosToken(userId: string): { access_token: string; token_type: "bearer"; expires_in: number } {
+  async artosToken(userId: string, address: string): Promise<{ access_token: string; token_type: "bearer"; expires_in: number }> {
+    return this.throttle.guard({ address }, () => this.issueArtosToken(userId));
+  }
+
+  private issueArtosToken(userId: string): { access_token: string; token_type: "bearer"; expires_in: number } {
     const user = userId ? this.storage.findUserById(userId) : undefined;
     if (!user) throw unauthorized(ARTOS_INVALID_CREDENTIALS);
     const now = this.startSignIn();
@@ -161,10 +200,17 @@ export class AuthService {
   }
 
   /** The tag generator's POST /api/auth/login (docs/vendors.md Ejento B1): a batch-only sign-in. */
-  async batchLogin(email: string, password: string): Promise<{ user: BatchUser; tokens: BatchTokens }> {
-    const user = this.storage.findUserByEmail(normalizeEmail(email));
-    const ok = await verifyPassword(password, user?.password_hash ?? null);
-    if (!user || !ok) throw unauthorized(BATCH_BAD_CREDENTIALS);
+  async batchLogin(email: string, password: string, address: string): Promise<{ user: BatchUser; tokens: BatchTokens }> {
+    const attempt = { account: normalizeEmail(email), address };
+    return this.throttle.guard(attempt, async () => {
+      const user = this.storage.findUserByEmail(attempt.account);
+      const ok = await this.checkPassword(password, user?.password_hash ?? null, attempt);
+      if (!user || !ok) throw unauthorized(BATCH_BAD_CREDENTIALS);
+      return this.batchSignIn(user);
+    });
+  }
+
+  private batchSignIn(user: UserWithOrganization): { user: BatchUser; tokens: BatchTokens } {
     const now = this.startSignIn();
     const signInExpiresAt = now + this.config.refreshTtlSeconds * 1000;
     const pair = this.issuePair(now, signInExpiresAt);
@@ -176,7 +222,11 @@ export class AuthService {
    * The tag generator's POST /api/auth/refresh: a new pair for the batch sign-in behind a valid
    * refresh token, which is used up (rotation). The sign-in's own end does not move.
    */
-  batchRefresh(refreshToken: string): BatchTokens {
+  async batchRefresh(refreshToken: string, address: string): Promise<BatchTokens> {
+    return this.throttle.guard({ address }, () => this.batchRefreshPair(refreshToken));
+  }
+
+  private batchRefreshPair(refreshToken: string): BatchTokens {
     const tokenHash = hashToken(refreshToken);
     const record = this.storage.findToken(tokenHash);
     if (!record || record.face !== "batch" || !isUsable(record, "refresh", this.now())) throw unauthorized(BATCH_REFRESH_INVALID);

@@ -52,8 +52,10 @@ export class PasswordlessService {
   }
 
   /** Issues a code (a new session, or a resend in `otpSessionId`'s) and answers the session id. */
-  request(email: string, otpSessionId?: string): { otp_session_id: string } {
+  request(email: string, otpSessionId: string | undefined, clientAddress: string): { otp_session_id: string } {
     const address = normalizeEmail(email);
+    // An address locked for failed sign-ins gets no new codes either.
+    this.auth.throttle.check({ address: clientAddress });
     const now = Date.now();
     this.storage.otp.purgeExpiredBefore(now - HOUR_MS);
     if (this.storage.otp.codesIssuedSince(address, now - HOUR_MS) >= CODES_PER_HOUR) {
@@ -83,8 +85,16 @@ export class PasswordlessService {
     return { otp_session_id: sessionId };
   }
 
-  /** The Ejento token pair for a right code; 401 with words otherwise. */
-  verify(otpSessionId: string, code: string): TokenPair {
+  /**
+   * The Ejento token pair for a right code; 401 with words otherwise. Wrong codes count as failed
+   * sign-ins of the client's address (auth.throttle).
+   */
+  async verify(otpSessionId: string, code: string, clientAddress: string): Promise<TokenPair> {
+    // Per address only: each code already allows a few tries (below), and e-mails are limited per hour.
+    return this.auth.throttle.guard({ address: clientAddress }, () => this.verifyCode(otpSessionId, code));
+  }
+
+  private verifyCode(otpSessionId: string, code: string): TokenPair {
     const session = this.storage.otp.get(otpSessionId);
     const now = Date.now();
     if (!session || session.used_at !== null || session.expires_at <= now || session.attempts >= MAX_TRIES) {
