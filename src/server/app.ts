@@ -216,7 +216,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const auth = new AuthService(storage, config, options.clock);
     const documents = new DocumentService(storage, config, outlines);
     const sections = new SectionService(storage, outlines);
-    const generation = new GenerateRequestService(storage, generationQueue);
+    const generation = new GenerateRequestService(storage, generationQueue, config.maxQueuedGenerations);
     const agents = new AgentService();
     // A corpus upload is kept as an Artos upload is (the same bytes and name: the same document).
     const corpora = new CorpusService(storage, documents, indexer);

@@ -87,6 +87,8 @@ export interface Config {
   };
   /** Password hashes computed at once (the rest wait, taken in turn per client address). */
   passwordHashConcurrency: number;
+  /** Generations one organization may have waiting (Pending); more are refused with 429. */
+  maxQueuedGenerations: number;
 }
 
 const MB = 1024 * 1024;
@@ -266,6 +268,7 @@ const envSchema = z.object({
   SIDECAR_SIGN_IN_WINDOW_SECONDS: wholeNumber(1, 24 * 3600, " of seconds").default(900),
   SIDECAR_SIGN_IN_LOCKOUT_SECONDS: wholeNumber(1, 3600, " of seconds").default(30),
   SIDECAR_PASSWORD_HASH_CONCURRENCY: wholeNumber(1, 64).default(2),
+  SIDECAR_MAX_QUEUED_GENERATIONS: wholeNumber(1, 100_000).default(20),
 });
 
 /** Variables whose value is never echoed in an error (it holds a password). */
@@ -345,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       lockoutSeconds: e.SIDECAR_SIGN_IN_LOCKOUT_SECONDS,
     },
     passwordHashConcurrency: e.SIDECAR_PASSWORD_HASH_CONCURRENCY,
+    maxQueuedGenerations: e.SIDECAR_MAX_QUEUED_GENERATIONS,
   };
 }
 

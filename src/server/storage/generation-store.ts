@@ -149,12 +149,30 @@ export class GenerationStore {
   }
 
   /** Takes the oldest Pending job: it becomes Ingesting (stage "extract"), one more attempt. */
+  /** How many of an organization's generations wait to start (Pending). */
+  countWaiting(organizationId: string): number {
+    const row = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+         WHERE j.organization_id = ? AND d.status = 'Pending'`,
+      )
+      .get(organizationId) as { n: number };
+    return row.n;
+  }
+
   claimNext(): GenerationJobRow | undefined {
     return this.db.transaction(() => {
       const next = this.db
         .prepare(
+          // Round-robin across organizations: the waiting job of the organization whose last job
+          // started longest ago (one that never started first), then oldest first within it. A
+          // flood from one organization waits behind itself, not in front of everyone else.
           `SELECT j.document_id FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
-           WHERE d.status = 'Pending' ORDER BY j.queued_at, j.rowid LIMIT 1`,
+           WHERE d.status = 'Pending'
+           ORDER BY (SELECT MAX(s.started_at) FROM generation_jobs s WHERE s.organization_id = j.organization_id) IS NOT NULL,
+                    (SELECT MAX(s.started_at) FROM generation_jobs s WHERE s.organization_id = j.organization_id),
+                    j.queued_at, j.rowid
+           LIMIT 1`,
         )
         .get() as { document_id: string } | undefined;
       if (!next) return undefined;

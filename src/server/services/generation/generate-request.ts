@@ -20,6 +20,8 @@ export class GenerateRequestService {
   constructor(
     private readonly storage: Storage,
     private readonly queue: GenerationQueue,
+    /** Generations one organization may have waiting; a request beyond it is 429. */
+    private readonly maxWaiting = Number.POSITIVE_INFINITY,
   ) {}
 
   /** `request` has the shape of the contract (checked by the route's schema); here, what it names. */
@@ -97,6 +99,14 @@ export class GenerateRequestService {
       selected_section_ids: selected,
       document_instructions: documentInstructions,
     };
+    const waiting = this.storage.generation.countWaiting(caller.organizationId);
+    if (waiting >= this.maxWaiting && !this.storage.generation.findByOutputName(caller.organizationId, outputName)) {
+      throw new HttpError(
+        429,
+        `Your organization already has ${waiting} documents waiting to be generated, the most this server queues for one organization. Wait until some have started, then try again.`,
+        { "retry-after": "30" },
+      );
+    }
     const { document, created } = this.storage.generation.createGenerated({
       organizationId: caller.organizationId,
       requestedBy: caller.userId,
