@@ -258,7 +258,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await app.register(batchSignInRoutes, { auth, storage });
       await app.register(batchRoutes, {
         auth,
-        batch: new BatchJobService(storage, batchRunner, batchEvents, config.llm?.model ?? null),
+        batch: new BatchJobService(storage, batchRunner, batchEvents, config.llm?.model ?? null, config.maxQueuedBatches),
         apiKey: config.apiKey,
         keepaliveMs: config.batchKeepaliveMs,
       });

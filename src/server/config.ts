@@ -89,6 +89,8 @@ export interface Config {
   passwordHashConcurrency: number;
   /** Generations one organization may have waiting (Pending); more are refused with 429. */
   maxQueuedGenerations: number;
+  /** Batch jobs one organization may have waiting (pending); more are refused with 429. */
+  maxQueuedBatches: number;
 }
 
 const MB = 1024 * 1024;
@@ -269,6 +271,7 @@ const envSchema = z.object({
   SIDECAR_SIGN_IN_LOCKOUT_SECONDS: wholeNumber(1, 3600, " of seconds").default(30),
   SIDECAR_PASSWORD_HASH_CONCURRENCY: wholeNumber(1, 64).default(2),
   SIDECAR_MAX_QUEUED_GENERATIONS: wholeNumber(1, 100_000).default(20),
+  SIDECAR_MAX_QUEUED_BATCHES: wholeNumber(1, 100_000).default(10),
 });
 
 /** Variables whose value is never echoed in an error (it holds a password). */
@@ -349,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     },
     passwordHashConcurrency: e.SIDECAR_PASSWORD_HASH_CONCURRENCY,
     maxQueuedGenerations: e.SIDECAR_MAX_QUEUED_GENERATIONS,
+    maxQueuedBatches: e.SIDECAR_MAX_QUEUED_BATCHES,
   };
 }
 

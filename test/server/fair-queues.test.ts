@@ -2,6 +2,7 @@
 // and each may have only so many generations waiting (429 with words beyond that).
 import { addUser } from "../../src/server/services/users";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
+import { documentsFor, startBatch, useBatchServers } from "./batch-helpers";
 import { getJson, postJson, readFixture, signIn, startServer, upload, type StatusBody, type TestServer } from "./helpers";
 
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
@@ -78,3 +79,21 @@ test("an organization with the most generations waiting gets 429 with words; the
     await server.close();
   }
 }, 30_000);
+
+describe("batch jobs", () => {
+  const setup = useBatchServers({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: "5000", SIDECAR_MAX_QUEUED_BATCHES: "1" });
+
+  test("an organization with the most tagging jobs waiting gets 429 with words", async () => {
+    const s = await setup();
+    const started: number[] = [];
+    const refused: Array<{ status: number; detail?: unknown }> = [];
+    // The runner takes some at once; past those, one may wait; the next is refused.
+    for (let i = 0; i < 6 && refused.length === 0; i++) {
+      const answer = await startBatch(s.server.url, s.token, { documents: documentsFor(s.files.slice(0, 1)) });
+      if (answer.status === 200) started.push(i);
+      else refused.push({ status: answer.status, detail: (answer.body as { detail?: unknown }).detail });
+    }
+    expect(refused).toEqual([{ status: 429, detail: expect.stringMatching(/already has 1 tagging jobs waiting to start/) }]);
+    expect(started.length).toBeGreaterThanOrEqual(2);
+  }, 30_000);
+});

@@ -140,14 +140,26 @@ export class BatchStore {
       .all(userId) as BatchJobRow[];
   }
 
-  /** Jobs that want a runner: processing ones (resumed, or running when the server stopped) first, then pending, oldest first. */
+  /**
+   * Jobs that want a runner: processing ones (resumed, or running when the server stopped) first,
+   * then pending ones organization by organization in turn (the one whose last job started
+   * longest ago, or never, first), oldest first within an organization.
+   */
   listRunnable(): BatchJobRow[] {
     return this.db
       .prepare(
-        `SELECT * FROM batch_jobs WHERE status IN ('processing', 'pending')
-         ORDER BY CASE status WHEN 'processing' THEN 0 ELSE 1 END, created_at, rowid`,
+        `SELECT * FROM batch_jobs j WHERE status IN ('processing', 'pending')
+         ORDER BY CASE status WHEN 'processing' THEN 0 ELSE 1 END,
+                  (SELECT MAX(s.started_at) FROM batch_jobs s WHERE s.organization_id = j.organization_id) IS NOT NULL,
+                  (SELECT MAX(s.started_at) FROM batch_jobs s WHERE s.organization_id = j.organization_id),
+                  created_at, rowid`,
       )
       .all() as BatchJobRow[];
+  }
+
+  /** How many of an organization's batch jobs wait to start. */
+  countPending(organizationId: string): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM batch_jobs WHERE organization_id = ? AND status = 'pending'").get(organizationId) as { n: number }).n;
   }
 
   /**

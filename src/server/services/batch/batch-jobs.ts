@@ -74,11 +74,21 @@ export class BatchJobService {
     private readonly events: BatchEvents,
     /** The model that tags (SIDECAR_LLM_MODEL when a model is configured), recorded with each job. */
     private readonly modelName: string | null,
+    /** Batch jobs one organization may have waiting; a start beyond it is 429. */
+    private readonly maxPending = Number.POSITIVE_INFINITY,
   ) {}
 
   start(caller: Caller, body: ParsedStartBatchRequest): StartBatchResponse {
     const request = startRequestOf(body);
     const jobId = request.jobId ?? randomUUID();
+    const pending = this.storage.batch.countPending(caller.organizationId);
+    if (pending >= this.maxPending) {
+      throw new HttpError(
+        429,
+        `Your organization already has ${pending} tagging jobs waiting to start, the most this server queues for one organization. Wait until one has started, then try again.`,
+        { "retry-after": "30" },
+      );
+    }
     try {
       this.storage.batch.createJob({
         jobId,
