@@ -7,6 +7,7 @@ import {
   documentIdParams,
   generateRequest,
   type DocumentDetailResponse,
+  documentListQuery,
   type DocumentListResponse,
   type GenerationStatusResponse,
 } from "../../shared/wire/documents";
@@ -63,9 +64,14 @@ export async function documentRoutes(
     return reply.code(result.created ? 201 : 200).send(result.document);
   });
 
-  app.get(endpoints.listDocuments.path, { onRequest: authenticate }, async (request): Promise<DocumentListResponse> => ({
-    documents: documents.list(callerOf(request)),
-  }));
+  api.get(
+    endpoints.listDocuments.path,
+    { onRequest: authenticate, schema: { querystring: documentListQuery } },
+    async (request): Promise<DocumentListResponse> => {
+      const { limit, offset } = request.query;
+      return { ...documents.list(callerOf(request), limit, offset), limit, offset };
+    },
+  );
 
   // Both alias names of docs/vendors.md Artos §3.2 are accepted (the schema moves them to the primary names).
   api.post(endpoints.generateDocument.path, { onRequest: authenticate, schema: { body: generateRequest } }, async (request, reply) =>

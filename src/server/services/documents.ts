@@ -126,8 +126,14 @@ export class DocumentService {
     return tooLargeError(this.config);
   }
 
-  list(caller: Caller): DocumentListItem[] {
-    return this.storage.listDocuments(caller.organizationId).map((row) => ({
+  /** A page of the caller's organization's documents, newest first. */
+  list(caller: Caller, limit: number, offset: number): { documents: DocumentListItem[]; total: number } {
+    const page = this.storage.listDocumentsPage(caller.organizationId, limit, offset);
+    return { documents: page.rows.map((row) => this.listItem(row)), total: page.total };
+  }
+
+  private listItem(row: DocumentRow): DocumentListItem {
+    return {
       document_id: row.document_id,
       document_name: row.document_name,
       s3_key: row.s3_key,
@@ -139,7 +145,7 @@ export class DocumentService {
       kind: row.kind as DocumentListItem["kind"],
       status: row.status,
       tags: tagsOf(row.tags_json),
-    }));
+    };
   }
 
   private readable(caller: Caller, documentId: string): DocumentRow {

@@ -530,6 +530,15 @@ export class Storage {
   }
 
   /** Documents of one organization, newest first. */
+  /** One page of an organization's documents, newest first, and how many there are in all. */
+  listDocumentsPage(organizationId: string, limit: number, offset: number): { rows: DocumentRow[]; total: number } {
+    const rows = this.db
+      .prepare("SELECT * FROM documents WHERE organization_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ? OFFSET ?")
+      .all(organizationId, limit, offset) as DocumentRow[];
+    const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM documents WHERE organization_id = ?").get(organizationId) as { n: number };
+    return { rows, total: n };
+  }
+
   listDocuments(organizationId: string): DocumentRow[] {
     return this.db
       .prepare("SELECT * FROM documents WHERE organization_id = ? ORDER BY created_at DESC, rowid DESC")

@@ -44,7 +44,31 @@ export const documentSummary = z.object({
 });
 export type DocumentSummary = z.infer<typeof documentSummary>;
 
-export const documentListResponse = z.object({ documents: z.array(documentSummary) });
+/** GET /api/v1/documents/ paging (our extension; Artos answers the whole list and ignores them). */
+export const DEFAULT_DOCUMENTS_PAGE = 50;
+export const MAX_DOCUMENTS_PAGE = 200;
+export const documentListQuery = z.object({
+  limit: z.coerce
+    .number({ error: `must be a whole number from 1 to ${MAX_DOCUMENTS_PAGE}` })
+    .int({ error: `must be a whole number from 1 to ${MAX_DOCUMENTS_PAGE}` })
+    .min(1, { error: `must be a whole number from 1 to ${MAX_DOCUMENTS_PAGE}` })
+    .max(MAX_DOCUMENTS_PAGE, { error: `must be a whole number from 1 to ${MAX_DOCUMENTS_PAGE}` })
+    .default(DEFAULT_DOCUMENTS_PAGE),
+  offset: z.coerce
+    .number({ error: "must be a whole number, 0 or more" })
+    .int({ error: "must be a whole number, 0 or more" })
+    .min(0, { error: "must be a whole number, 0 or more" })
+    .default(0),
+});
+export type DocumentListQuery = z.input<typeof documentListQuery>;
+
+/** Newest first; `total`, `limit`, `offset` are the local server's (a page of `total`). */
+export const documentListResponse = z.object({
+  documents: z.array(documentSummary),
+  total: z.number().optional(),
+  limit: z.number().optional(),
+  offset: z.number().optional(),
+});
 export type DocumentListResponse = z.infer<typeof documentListResponse>;
 
 // ---- generation --------------------------------------------------------------------------------

@@ -5,6 +5,8 @@ export const queryKeys = {
   documents: {
     all: ["documents"] as const,
     list: () => [...queryKeys.documents.all, "list"] as const,
+    /** The list loaded a page at a time (My documents, the pickers). */
+    pages: () => [...queryKeys.documents.all, "pages"] as const,
   },
 };
 

@@ -5,6 +5,7 @@ import { Button, Caption1, Checkbox, Field, Input, Spinner, Text, Textarea, make
 import { SearchRegular, TagMultipleRegular } from "@fluentui/react-icons";
 import { useMemo, useState, type FormEvent } from "react";
 import { useDocuments } from "../../api/get-documents";
+import { ShowMore } from "../../ui/show-more";
 import { writeJson } from "../../api/local-store";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
@@ -125,6 +126,7 @@ export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string
               </div>
             ))}
           </div>
+          <ShowMore query={documents} what="documents" />
           <Caption1 id="batch-selected-count" aria-live="polite">
             {chosen.length} of {available.length} selected
             {hiddenChosen > 0 ? ` (${hiddenChosen} hidden by the filter)` : ""}

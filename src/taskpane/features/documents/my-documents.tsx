@@ -3,6 +3,7 @@ import { Button, Caption1, Spinner, Table, TableBody, TableCell, TableCellLayout
 import { ArrowClockwiseRegular, DocumentRegular } from "@fluentui/react-icons";
 import { ErrorMessage } from "../../ui/error-message";
 import { parseServerTime, useDocuments } from "../../api/get-documents";
+import { ShowMore } from "../../ui/show-more";
 
 const useStyles = makeStyles({
   header: { display: "flex", alignItems: "center", justifyContent: "space-between" },
@@ -58,6 +59,7 @@ export function MyDocuments() {
           </TableBody>
         </Table>
       )}
+      <ShowMore query={documents} what="documents" />
     </section>
   );
 }

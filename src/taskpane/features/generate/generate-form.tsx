@@ -21,6 +21,7 @@ import {
 import { useEffect, useMemo, useState, type FormEvent } from "react";
 import { useApiClient } from "../../api/api-context";
 import { useDocuments, type DocumentSummary } from "../../api/get-documents";
+import { ShowMore } from "../../ui/show-more";
 import type { HttpClient } from "../../api/http-client";
 import { useOpenDocumentId } from "../../api/open-document";
 import type { GenerateRequest } from "../../../shared/wire/documents";
@@ -244,6 +245,7 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
             />
           ))}
         </div>
+        <ShowMore query={documents} what="documents" />
         <Caption1 id="source-documents-hint">{draft.sourceIds.length} chosen (at least one)</Caption1>
       </div>
       <Field label="Name of the new document" required hint=".docx is added">
