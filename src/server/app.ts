@@ -202,16 +202,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.setSerializerCompiler(serializerCompiler);
     registerBodyParsers(app);
     registerErrorHandling(app, config.services);
-    registerSecurityHeaders(app, config);
-    registerCors(app, config.allowedOrigins);
-    registerApiKeyCheck(app, config.apiKey);
-    await app.register(fastifyMultipart, { throwFileSizeLimit: false });
-    // Before any route (the plugin must see every route). When the app closes, open sockets are
-    // told the server is going away (1001) and cut off if they don't answer within a second.
+    // Before any route (the plugin must see every route) and before the guards below: its own
+    // hooks mark an upgrade request and close its socket once a guard (Host, API key) has refused it
+    // with an HTTP answer — registered after them, a refused upgrade's socket stayed open and held
+    // up the server's close. When the app closes, open sockets are told the server is going away
+    // (1001) and cut off if they don't answer within a second.
     await app.register(fastifyWebsocket, {
       options: { maxPayload: 64 * 1024 },
       preClose: async () => closeSockets(app),
     });
+    registerSecurityHeaders(app, config);
+    registerCors(app, config.allowedOrigins);
+    registerApiKeyCheck(app, config.apiKey);
+    await app.register(fastifyMultipart, { throwFileSizeLimit: false });
 
     const auth = new AuthService(storage, config, options.clock);
     const documents = new DocumentService(storage, config, outlines);
