@@ -40,6 +40,8 @@ export const PANE_CONTENT_SECURITY_POLICY = [
   `frame-ancestors 'self' ${OFFICE_FRAME_ANCESTORS.join(" ")}`,
 ].join("; ");
 
+const REFERRER_POLICY = "strict-origin-when-cross-origin";
+
 /** The host name of a Host header ("Example.com:3100" → "example.com", "[::1]:80" → "[::1]"). */
 export function hostNameOf(hostHeader: string | undefined): string | undefined {
   const host = hostHeader?.trim().toLowerCase();
@@ -66,7 +68,11 @@ export function hostAllowlist(config: Pick<Config, "host" | "publicUrl" | "allow
 export function registerSecurityHeaders(app: FastifyInstance, config: Config): void {
   const allowed = hostAllowlist(config);
   app.decorate("isAllowedHost", allowed);
-  app.addHook("onRequest", async (request: FastifyRequest) => {
+  app.addHook("onRequest", async (request: FastifyRequest, reply) => {
+    // Set as the request arrives too: an answer written past Fastify's reply (the chat's event
+    // stream hijacks it and copies reply.getHeaders()) never reaches onSend.
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("referrer-policy", REFERRER_POLICY);
     if (!allowed(request.headers.host)) {
       throw new HttpError(
         421,
@@ -76,7 +82,7 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config): v
   });
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.header("x-content-type-options", "nosniff");
-    if (!reply.hasHeader("referrer-policy")) reply.header("referrer-policy", "strict-origin-when-cross-origin");
+    if (!reply.hasHeader("referrer-policy")) reply.header("referrer-policy", REFERRER_POLICY);
     const type = String(reply.getHeader("content-type") ?? "");
     if (type.startsWith("text/html") && !reply.hasHeader("content-security-policy")) {
       reply.header("content-security-policy", PANE_CONTENT_SECURITY_POLICY);
