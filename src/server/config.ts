@@ -200,6 +200,35 @@ function smtpUrl() {
   return urlWhere((url) => /^smtps?:$/.test(url.protocol) && url.hostname !== "", "must be an SMTP address as smtp://user:password@host:port (or smtps:// for TLS)");
 }
 
+/** A host name as a Host header carries it (DNS name, IPv4, or [IPv6]), with an optional port. */
+const HOST_ENTRY = /^(?<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * A comma list of host names, lower-cased; a port is dropped (the allowlist compares names:
+ * "box.lan:8443" allows box.lan), "*" kept. Anything else — a scheme, a path — is refused with
+ * words rather than silently never matching.
+ */
+function hostList() {
+  return z
+    .string()
+    .transform((value) =>
+      value
+        .split(",")
+        .map((item) => item.trim().toLowerCase())
+        .filter((item) => item.length > 0),
+    )
+    .superRefine((hosts, ctx) => {
+      const bad = hosts.filter((host) => host !== "*" && !HOST_ENTRY.test(host));
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `must be a comma-separated list of host names (name or name:port, no scheme or path, e.g. sidecar.lan,192.168.1.20); "${bad[0]}" is not a host name`,
+        });
+      }
+    })
+    .transform((hosts) => hosts.map((host) => (host === "*" ? host : (HOST_ENTRY.exec(host)?.groups?.name ?? host))));
+}
+
 function publicUrl() {
   return urlWhere(
     (url) => /^https?:$/.test(url.protocol) && !url.search && !url.hash,
@@ -233,10 +262,7 @@ const envSchema = z.object({
   SIDECAR_MAX_ZIP_ENTRIES: wholeNumber(1, 1_000_000).default(5000),
   SIDECAR_STATIC_DIR: z.string().default("dist"),
   SIDECAR_ALLOWED_ORIGINS: originList().default(["https://localhost:3000", "https://127.0.0.1:3000"]),
-  SIDECAR_ALLOWED_HOSTS: z
-    .string()
-    .default("")
-    .transform((value) => value.split(",").map((host) => host.trim().toLowerCase()).filter(Boolean)),
+  SIDECAR_ALLOWED_HOSTS: hostList().default([]),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(", ")}` })
     .default("info"),
