@@ -15,6 +15,7 @@ import { isApiPath, pathnameOf, serviceOfPath } from "./http/api-paths";
 import { registerSecurityHeaders } from "./http/security-headers";
 import { registerCors } from "./http/cors";
 import { API_KEY_HEADER, registerApiKeyCheck } from "./http/guards";
+import { redactUrlSecrets } from "./http/log-redaction";
 import { authRoutes } from "./routes/auth-routes";
 import { CLOSE, batchRoutes } from "./routes/batch-routes";
 import { batchSignInRoutes } from "./routes/batch-sign-in-routes";
@@ -95,10 +96,11 @@ const SOCKET_CLOSE_GRACE_MS = 1000;
 /**
  * A URL as logged: credentials in its query hidden — the batch WebSocket's ?token= and ?key=, a
  * presigned file URL's ?signature= (with it, anyone reading the log could download the file until
- * it expires), and tokens or codes any sign-in return address carries.
+ * it expires), tokens or codes any sign-in return address carries, other services' signed-URL
+ * parameters (src/server/http/log-redaction.ts says which).
  */
 export function urlForLog(url: string): string {
-  return url.replace(/([?&](?:token|key|signature|access_token|ejento_access_token|refresh_token|code|otp)=)[^&#]*/gi, "$1[redacted]");
+  return redactUrlSecrets(url);
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -138,6 +140,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             remotePort: request.socket?.remotePort,
           }),
         },
+        // Every finished line, whatever wrote it: a URL quoted in an error message or a message
+        // has its secret query values hidden as well.
+        hooks: { streamWrite: redactUrlSecrets },
         ...(options.logStream ? { stream: options.logStream } : {}),
       },
     });
