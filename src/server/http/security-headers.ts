@@ -26,6 +26,9 @@ export const OFFICE_FRAME_ANCESTORS = [
   "https://*.officeapps.live.net",
 ];
 
+/** The one page office.js frames itself (its telemetry proxy; the address is in office.js). */
+export const OFFICE_TELEMETRY_FRAME = "https://telemetryservice.firstpartyapps.oaspapps.com";
+
 export const PANE_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
@@ -34,6 +37,8 @@ export const PANE_CONTENT_SECURITY_POLICY = [
   "font-src 'self' data:",
   "connect-src 'self' https: wss: http://localhost:* http://127.0.0.1:* ws://localhost:* ws://127.0.0.1:*",
   "worker-src 'self' blob:",
+  // office.js (dist/assets/office-js) frames Microsoft's telemetry proxy page inside Office hosts.
+  `frame-src 'self' ${OFFICE_TELEMETRY_FRAME}`,
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
