@@ -8,6 +8,10 @@ import { FakeHost } from "../support/fake-host";
 import { renderPane, server as origin } from "../support/render-pane";
 import { mswPath, shape, shapeBody } from "../support/vendor-shapes";
 
+// Each test types with user-event and several run the grounding flow, whose first poll of the
+// indexing step waits a real second: on a busy two-core machine a test takes several seconds.
+jest.setTimeout(20_000);
+
 const api = setupServer();
 const encoder = new TextEncoder();
 let asked: Array<Record<string, unknown>> = [];
