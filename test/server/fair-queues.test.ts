@@ -2,7 +2,7 @@
 // and each may have only so many generations waiting (429 with words beyond that).
 import { addUser } from "../../src/server/services/users";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
-import { documentsFor, startBatch, useBatchServers } from "./batch-helpers";
+import { documentsFor, jobStatus, startBatch, useBatchServers } from "./batch-helpers";
 import { getJson, postJson, readFixture, signIn, startServer, upload, type StatusBody, type TestServer } from "./helpers";
 
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
@@ -97,3 +97,40 @@ describe("batch jobs", () => {
     expect(started.length).toBeGreaterThanOrEqual(2);
   }, 30_000);
 });
+
+test("two free batch slots go to two organizations, not both to the one that asked first", async () => {
+  const server = await startServer(
+    { SIDECAR_BATCH_DOCUMENT_DELAY_MS: "5000" },
+    {
+      // Jobs waiting before the runner starts (as after a restart): the first organization's two,
+      // then the second's one. Two slots are free at once.
+      beforeListen: async (app) => {
+        const storage = app.sidecar.storage;
+        const first = await addUser(storage, { organizationName: "First Inc", email: "a@first.example", password: "first password" });
+        const second = await addUser(storage, { organizationName: "Second Ltd", email: "b@second.example", password: "second password" });
+        for (const [name, user] of [["first-1", first], ["first-2", first], ["second-1", second]] as const) {
+          storage.batch.createJob({
+            jobId: name,
+            organizationId: user.organization.id,
+            userId: user.userId,
+            numTags: 5,
+            numPages: 1,
+            exclusionWords: [],
+            modelName: null,
+            columnMapping: null,
+            documents: [{ title: name, filePath: "nowhere.docx", fileSourceType: "s3", description: null }],
+          });
+        }
+      },
+    },
+  );
+  try {
+    const first = (await signIn(server.url, "a@first.example", "first password")).ejento_access_token;
+    const second = (await signIn(server.url, "b@second.example", "second password")).ejento_access_token;
+    expect((await jobStatus(server.url, first, "first-1")).body.status).toBe("processing");
+    expect((await jobStatus(server.url, second, "second-1")).body.status).toBe("processing");
+    expect((await jobStatus(server.url, first, "first-2")).body.status).toBe("pending");
+  } finally {
+    await server.close();
+  }
+}, 30_000);

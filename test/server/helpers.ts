@@ -50,7 +50,7 @@ export interface TestServer {
  */
 export async function startServer(
   env: Record<string, string> = {},
-  options: BuildOptions & { beforeListen?: (app: FastifyInstance) => void } = {},
+  options: BuildOptions & { beforeListen?: (app: FastifyInstance) => void | Promise<void> } = {},
 ): Promise<TestServer> {
   const root = makeTempDir();
   const config = loadConfig(
@@ -63,7 +63,7 @@ export async function startServer(
     root,
   );
   const app = await buildApp(config, options);
-  options.beforeListen?.(app);
+  await options.beforeListen?.(app);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (!address || typeof address !== "object") throw new Error("server has no address");

@@ -130,11 +130,15 @@ export class BatchRunner {
     return this.stopping.signal.aborted;
   }
 
+  /**
+   * Fills free slots one job at a time, reading the queue again after each start: starting a job
+   * moves its organization behind the others (listRunnable's order), so two free slots go to two
+   * organizations rather than both to the one that asked first.
+   */
   private pump(): void {
-    if (!this.started || this.stopped) return;
-    for (const job of this.storage.batch.listRunnable()) {
-      if (this.workers.size >= this.options.concurrency) return;
-      if (this.workers.has(job.job_id)) continue;
+    while (this.started && !this.stopped && this.workers.size < this.options.concurrency) {
+      const job = this.storage.batch.listRunnable().find((candidate) => !this.workers.has(candidate.job_id));
+      if (!job) return;
       if (job.status === "pending" && !this.storage.batch.transition(job.job_id, ["pending"], "processing")) continue;
       const worker: Worker = { wake: new AbortController(), done: Promise.resolve() };
       this.workers.set(job.job_id, worker);
