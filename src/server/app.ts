@@ -106,7 +106,7 @@ export function urlForLog(url: string): string {
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const storage = Storage.open(config.dataDir);
   try {
-    storage.removeLeftovers(LEFTOVER_AGE_MS);
+    storage.files.removeLeftovers(LEFTOVER_AGE_MS);
     // A known password on an address others can reach would be an open door: the demo account is
     // made only where nobody else can reach it, unless asked for (SIDECAR_DEMO_ACCOUNT=yes).
     const demoUserCreated = config.demoAccount ? await ensureDemoUser(storage, config.demoPassword) : null;
@@ -179,7 +179,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     let sweeper: NodeJS.Timeout | undefined;
     app.addHook("onReady", async () => {
       sweeper = setInterval(() => {
-        const removed = storage.sweepTemp();
+        const removed = storage.files.sweepTemp();
         if (removed > 0) app.log.info({ removed }, "removed temp files no upload was using");
       }, config.tempSweepMs);
       sweeper.unref();

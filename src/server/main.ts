@@ -76,7 +76,7 @@ async function main(): Promise<void> {
   if (config.apiKey) lines.push("  API key required:       yes (Ocp-Apim-Subscription-Key)");
   if (config.services.length < SERVICES.length) lines.push(`  Services served:        ${config.services.join(", ")} (SIDECAR_SERVICES)`);
   const demo = app.sidecar.demoUserCreated;
-  if (!config.demoAccount && app.sidecar.storage.countUsers() === 0) {
+  if (!config.demoAccount && app.sidecar.storage.users.count() === 0) {
     lines.push(
       `No accounts yet, and no demo account: HOST=${config.host} can be reached from other machines. Add one with npm run user:add -- --org <name> --email <e-mail> --password <password>, or set SIDECAR_DEMO_ACCOUNT=yes.`,
     );

@@ -366,8 +366,8 @@ describe("indexing across a restart", () => {
 
     // The server stops with both unfinished; one file is damaged meanwhile.
     const storage = first.app.sidecar.storage;
-    const brokenRow = storage.getDocument(storage.corpora.getDocument(broken.id)!.document_id)!;
-    const brokenFile = storage.documentFilePath(brokenRow)!;
+    const brokenRow = storage.documents.get(storage.corpora.getDocument(broken.id)!.document_id)!;
+    const brokenFile = storage.files.pathOf(brokenRow)!;
     await first.close();
     servers.splice(servers.indexOf(first), 1);
     fs.writeFileSync(brokenFile, "no longer a zip");

@@ -339,8 +339,8 @@ describe("while generating, and after the document changes", () => {
   test("the outline cache builds once per document version and stays within its bounds", async () => {
     const storage = server.app.sidecar.storage;
     const cache = new OutlineCache(storage, limits, { maxEntries: 2, maxChars: 1e9 });
-    const nutrition = storage.getDocument((uploaded.get(NUTRITION) as Uploaded).document_id);
-    const complex = storage.getDocument((uploaded.get(COMPLEX) as Uploaded).document_id);
+    const nutrition = storage.documents.get((uploaded.get(NUTRITION) as Uploaded).document_id);
+    const complex = storage.documents.get((uploaded.get(COMPLEX) as Uploaded).document_id);
     if (!nutrition || !complex) throw new Error("uploads missing");
     const [a, b] = await Promise.all([cache.outline(nutrition), cache.outline(nutrition)]);
     expect(a).toBe(b);

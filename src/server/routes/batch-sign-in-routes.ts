@@ -36,7 +36,7 @@ export async function batchSignInRoutes(app: FastifyInstance, { auth, storage }:
   });
 
   typed.get(endpoints.batchMe.path, { onRequest: requireCaller(auth) }, async (request): Promise<BatchMeResponse> => {
-    const user = storage.findUserById(callerOf(request).userId);
+    const user = storage.users.findById(callerOf(request).userId);
     if (!user) throw new HttpError(401, "Your account no longer exists on this server.");
     return batchUser(user);
   });

@@ -86,7 +86,7 @@ export async function ejentoSignInRoutes(
     async (request, reply) => {
       const provider = ssoProvider(request.params.provider, loginMethods);
       const next = checkNext(request.query.next, trustedOrigins(request));
-      const page = ssoPage({ provider, next: next.href, nonce: nonces.issue(provider, next.href), users: storage.listUsers() });
+      const page = ssoPage({ provider, next: next.href, nonce: nonces.issue(provider, next.href), users: storage.users.list() });
       return reply
         .type("text/html; charset=utf-8")
         .header("content-security-policy", pagePolicy(next))
@@ -104,7 +104,7 @@ export async function ejentoSignInRoutes(
     async (request, reply) => {
       const provider = ssoProvider(request.params.provider, loginMethods);
       const next = checkNext(nonces.take(request.body.nonce, provider, request.body.next), trustedOrigins(request));
-      const user = storage.findUserById(request.body.user_id);
+      const user = storage.users.findById(request.body.user_id);
       if (!user) throw new HttpError(400, "That account no longer exists on this server. Start the sign-in again.");
       const pair = auth.signInUser(user.id);
       return reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer").redirect(returnAddress(next, pair), 303);

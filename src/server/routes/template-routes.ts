@@ -57,7 +57,7 @@ export async function templateRoutes(
     } catch (error) {
       throw multipartError(error, tooLarge);
     } finally {
-      if (upload) storage.discardTempFile(upload.received.tempPath);
+      if (upload) storage.files.discardTemp(upload.received.tempPath);
     }
   });
 }

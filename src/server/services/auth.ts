@@ -20,7 +20,9 @@
 import type { ServiceName } from "../../shared/contract/endpoints";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
-import type { SignInFace, Storage, TokenKind, TokenRecord, UserWithOrganization } from "../storage/storage";
+import type { SignInFace, TokenKind, TokenRecord } from "../storage/sign-in-store";
+import type { Storage } from "../storage/storage";
+import type { UserWithOrganization } from "../storage/user-store";
 import { HashGate, HashQueueFullError, verifyPassword } from "./passwords";
 import { SignInThrottle, tooManyAttempts, type SignInAttempt } from "./sign-in-throttle";
 import { normalizeEmail } from "./users";
@@ -130,7 +132,7 @@ export class AuthService {
   async login(username: string, password: string, address: string): Promise<TokenPair> {
     const attempt = { account: normalizeEmail(username), address };
     return this.throttle.guard(attempt, async () => {
-      const user = this.storage.findUserByEmail(attempt.account);
+      const user = this.storage.users.findByEmail(attempt.account);
       const ok = await this.checkPassword(password, user?.password_hash ?? null, attempt);
       if (!user || !ok) throw unauthorized(BAD_CREDENTIALS);
       return this.signInUser(user.id);
@@ -155,7 +157,7 @@ export class AuthService {
     const now = this.startSignIn();
     const signInExpiresAt = now + this.config.refreshTtlSeconds * 1000;
     const pair = this.issuePair(now, signInExpiresAt);
-    this.storage.createSignIn(userId, signInExpiresAt, pair.stored, "sidecar");
+    this.storage.signIns.create(userId, signInExpiresAt, pair.stored, "sidecar");
     return pair.response;
   }
 
@@ -165,10 +167,10 @@ export class AuthService {
   }
 
   private refreshPair(refreshToken: string): TokenPair {
-    const record = this.storage.findToken(hashToken(refreshToken));
+    const record = this.storage.signIns.findToken(hashToken(refreshToken));
     if (!record || record.face !== "sidecar" || !isUsable(record, "refresh", this.now())) throw unauthorized(SIGN_IN_INVALID);
     const pair = this.issuePair(this.now(), record.signInExpiresAt);
-    this.storage.addTokens(record.signInId, pair.stored);
+    this.storage.signIns.addTokens(record.signInId, pair.stored);
     return pair.response;
   }
 
@@ -177,8 +179,8 @@ export class AuthService {
    * tokens of another service's sign-in (each ends through its own service): no-op.
    */
   logout(token: string): void {
-    const record = this.storage.findToken(hashToken(token));
-    if (record && record.face === "sidecar") this.storage.revokeSignIn(record.signInId);
+    const record = this.storage.signIns.findToken(hashToken(token));
+    if (record && record.face === "sidecar") this.storage.signIns.revoke(record.signInId);
   }
 
   /**
@@ -190,12 +192,12 @@ export class AuthService {
   }
 
   private issueArtosToken(userId: string): { access_token: string; token_type: "bearer"; expires_in: number } {
-    const user = userId ? this.storage.findUserById(userId) : undefined;
+    const user = userId ? this.storage.users.findById(userId) : undefined;
     if (!user) throw unauthorized(ARTOS_INVALID_CREDENTIALS);
     const now = this.startSignIn();
     const expiresAt = now + this.config.tokenTtlSeconds * 1000;
     const token = newToken();
-    this.storage.createSignIn(user.id, expiresAt, [{ tokenHash: hashToken(token), kind: "api", expiresAt }], "documents");
+    this.storage.signIns.create(user.id, expiresAt, [{ tokenHash: hashToken(token), kind: "api", expiresAt }], "documents");
     return { access_token: token, token_type: "bearer", expires_in: this.config.tokenTtlSeconds };
   }
 
@@ -203,7 +205,7 @@ export class AuthService {
   async batchLogin(email: string, password: string, address: string): Promise<{ user: BatchUser; tokens: BatchTokens }> {
     const attempt = { account: normalizeEmail(email), address };
     return this.throttle.guard(attempt, async () => {
-      const user = this.storage.findUserByEmail(attempt.account);
+      const user = this.storage.users.findByEmail(attempt.account);
       const ok = await this.checkPassword(password, user?.password_hash ?? null, attempt);
       if (!user || !ok) throw unauthorized(BATCH_BAD_CREDENTIALS);
       return this.batchSignIn(user);
@@ -214,7 +216,7 @@ export class AuthService {
     const now = this.startSignIn();
     const signInExpiresAt = now + this.config.refreshTtlSeconds * 1000;
     const pair = this.issuePair(now, signInExpiresAt);
-    this.storage.createSignIn(user.id, signInExpiresAt, pair.stored, "batch");
+    this.storage.signIns.create(user.id, signInExpiresAt, pair.stored, "batch");
     return { user: batchUser(user), tokens: batchTokens(pair.response) };
   }
 
@@ -228,11 +230,11 @@ export class AuthService {
 
   private batchRefreshPair(refreshToken: string): BatchTokens {
     const tokenHash = hashToken(refreshToken);
-    const record = this.storage.findToken(tokenHash);
+    const record = this.storage.signIns.findToken(tokenHash);
     if (!record || record.face !== "batch" || !isUsable(record, "refresh", this.now())) throw unauthorized(BATCH_REFRESH_INVALID);
     const pair = this.issuePair(this.now(), record.signInExpiresAt);
-    this.storage.revokeToken(tokenHash);
-    this.storage.addTokens(record.signInId, pair.stored);
+    this.storage.signIns.revokeToken(tokenHash);
+    this.storage.signIns.addTokens(record.signInId, pair.stored);
     return batchTokens(pair.response);
   }
 
@@ -243,9 +245,9 @@ export class AuthService {
   batchLogout(refreshToken: string, bearer: string | null): boolean {
     let ended = false;
     for (const token of [refreshToken, bearer]) {
-      const record = token ? this.storage.findToken(hashToken(token)) : undefined;
+      const record = token ? this.storage.signIns.findToken(hashToken(token)) : undefined;
       if (record && record.face === "batch" && !record.signInRevoked) {
-        this.storage.revokeSignIn(record.signInId);
+        this.storage.signIns.revoke(record.signInId);
         ended = true;
       }
     }
@@ -257,7 +259,7 @@ export class AuthService {
    * usable, or was issued by another service's sign-in (a documents token on an Ejento route).
    */
   authenticate(apiToken: string, service: ServiceName): Caller {
-    const record = this.storage.findToken(hashToken(apiToken));
+    const record = this.storage.signIns.findToken(hashToken(apiToken));
     if (record && record.kind === "api" && record.face !== "sidecar" && !faceAccepts(record.face, service)) {
       throw unauthorized(otherServiceToken(record.face, service));
     }
@@ -274,7 +276,7 @@ export class AuthService {
   /** Now (epoch ms), after forgetting sign-ins that ended more than a day ago (of no use to anyone). */
   private startSignIn(): number {
     const now = this.now();
-    this.storage.purgeSignInsExpiredBefore(now - 24 * 3600 * 1000);
+    this.storage.signIns.purgeExpiredBefore(now - 24 * 3600 * 1000);
     return now;
   }
 

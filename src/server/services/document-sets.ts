@@ -25,7 +25,7 @@ export class DocumentSetService {
 
   /** The demo organization starts with one set, so generation works without any setup. */
   ensureDemoWorkspace(): void {
-    const demo = this.storage.findOrganizationByName(DEMO_ORGANIZATION);
+    const demo = this.storage.users.findOrganizationByName(DEMO_ORGANIZATION);
     if (demo && this.storage.documentSets.count(demo.id) === 0) {
       this.storage.documentSets.create(demo.id, DEMO_WORKSPACE, null);
     }

@@ -11,7 +11,8 @@ import type {
 } from "../../shared/wire/documents";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
-import type { DocumentRow, Storage } from "../storage/storage";
+import type { DocumentRow } from "../storage/document-row";
+import type { Storage } from "../storage/storage";
 import type { Caller } from "./auth";
 import { tagsOf } from "./batch/wire";
 import { receiveCheckedDocx, tooLargeError } from "./docx-upload";
@@ -71,7 +72,7 @@ function templateOf(row: DocumentRow): DocumentListItem["template"] {
 
 /** A document of the caller's organization: 404 when there is none, 403 when it is another's. */
 export function readableDocument(storage: Storage, caller: Caller, documentId: string): DocumentRow {
-  const row = storage.getDocument(documentId);
+  const row = storage.documents.get(documentId);
   if (!row) {
     throw new HttpError(404, `There is no document with the id "${documentId}". Check the id, or pick the document from the documents list.`);
   }
@@ -100,7 +101,7 @@ export class DocumentService {
     const documentName = sanitizeDocumentName(upload.filename);
     const { received } = await receiveCheckedDocx(this.storage, this.config, upload);
     try {
-      const { document, created } = this.storage.storeLocalDocument({
+      const { document, created } = this.storage.documents.storeLocal({
         tempPath: received.tempPath,
         organizationId: caller.organizationId,
         uploadedBy: caller.userId,
@@ -118,7 +119,7 @@ export class DocumentService {
         created,
       };
     } finally {
-      this.storage.discardTempFile(received.tempPath);
+      this.storage.files.discardTemp(received.tempPath);
     }
   }
 
@@ -128,7 +129,7 @@ export class DocumentService {
 
   /** A page of the caller's organization's documents, newest first. */
   list(caller: Caller, limit: number, offset: number): { documents: DocumentListItem[]; total: number } {
-    const page = this.storage.listDocumentsPage(caller.organizationId, limit, offset);
+    const page = this.storage.documents.listPage(caller.organizationId, limit, offset);
     return { documents: page.rows.map((row) => this.listItem(row)), total: page.total };
   }
 

@@ -5,7 +5,8 @@ import type { Config } from "../config";
 import { formatMegabytes } from "../config";
 import { DocxRejectedError, inspectDocx, type DocxInspection } from "../docx/inspect-docx";
 import { HttpError } from "../errors";
-import type { ReceivedFile, Storage } from "../storage/storage";
+import type { ReceivedFile } from "../storage/file-store";
+import type { Storage } from "../storage/storage";
 
 export type UploadLimits = Pick<Config, "maxUploadBytes" | "maxUnpackedBytes" | "maxZipEntries">;
 
@@ -33,7 +34,7 @@ export function tooLargeError(limits: Pick<Config, "maxUploadBytes">): HttpError
  * must discard or keep `received.tempPath`.
  */
 export async function receiveCheckedDocx(storage: Storage, limits: UploadLimits, file: IncomingFile): Promise<CheckedDocx> {
-  const received = await storage.receiveUpload(file.content);
+  const received = await storage.files.receiveUpload(file.content);
   try {
     if (file.truncated()) throw tooLargeError(limits);
     if (received.sizeBytes === 0) throw new HttpError(400, "The file is empty.");
@@ -50,7 +51,7 @@ export async function receiveCheckedDocx(storage: Storage, limits: UploadLimits,
       throw error;
     }
   } catch (error) {
-    storage.discardTempFile(received.tempPath);
+    storage.files.discardTemp(received.tempPath);
     throw error;
   }
 }

@@ -61,7 +61,7 @@ export class PasswordlessService {
     if (this.storage.otp.codesIssuedSince(address, now - HOUR_MS) >= CODES_PER_HOUR) {
       throw new HttpError(429, "Too many sign-in codes were asked for this e-mail in the last hour. Wait a while, then request a new code.");
     }
-    const user = this.storage.findUserByEmail(address);
+    const user = this.storage.users.findByEmail(address);
     const existing = otpSessionId ? this.storage.otp.get(otpSessionId) : undefined;
     // A resend continues its session only for the same e-mail and while it is unused; otherwise a
     // new session starts (the answer looks the same).

@@ -54,7 +54,7 @@ export class PresignService {
 
   /** POST /generate-presigned-url: the caller's organization must have a Ready document at `key`. */
   presign(caller: Caller, key: string, baseUrl: string, now = this.clock()): Required<PresignedUrlResponse> {
-    const document = this.storage.findDocumentByS3Key(key);
+    const document = this.storage.documents.findByS3Key(key);
     if (!document || document.organization_id !== caller.organizationId) {
       throw new HttpError(404, `Your organization has no document with the key "${key}". Use the s3_key from the documents list.`);
     }
@@ -79,8 +79,8 @@ export class PresignService {
     if (expires * 1000 <= now) {
       throw new HttpError(410, "This file link has expired. Ask Sidecar for a new link (links last an hour).");
     }
-    const document = this.storage.findDocumentByS3Key(key);
-    const filePath = document ? this.storage.documentFilePath(document) : null;
+    const document = this.storage.documents.findByS3Key(key);
+    const filePath = document ? this.storage.files.pathOf(document) : null;
     if (!document || !filePath || !fs.existsSync(filePath)) {
       throw new HttpError(404, "The file behind this link is no longer stored on the server.");
     }

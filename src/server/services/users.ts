@@ -1,6 +1,7 @@
 // Adding people. The CLI (`npm run user:add`), the first-start demo user and the tests all go
 // through addUser, so the rules below are the rules everywhere.
-import { EmailTakenError, type Storage } from "../storage/storage";
+import type { Storage } from "../storage/storage";
+import { EmailTakenError } from "../storage/user-store";
 import { hashPassword } from "./passwords";
 
 export const MIN_PASSWORD_LENGTH = 8;
@@ -46,10 +47,10 @@ export async function addUser(
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new UserInputError(`The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters.`);
   }
-  if (storage.findUserByEmail(email)) throw new UserInputError(`A user with the e-mail ${email} already exists.`);
+  if (storage.users.findByEmail(email)) throw new UserInputError(`A user with the e-mail ${email} already exists.`);
   const passwordHash = await hashPassword(input.password);
   try {
-    const { user, organization, organizationCreated } = storage.addUser({ organizationName, email, passwordHash });
+    const { user, organization, organizationCreated } = storage.users.add({ organizationName, email, passwordHash });
     return {
       userId: user.id,
       email: user.email,
@@ -74,7 +75,7 @@ export async function ensureDemoUser(
   storage: Storage,
   password: string,
 ): Promise<{ email: string; password: string; userId: string } | null> {
-  if (storage.countUsers() > 0) return null;
+  if (storage.users.count() > 0) return null;
   const added = await addUser(storage, { organizationName: DEMO_ORGANIZATION, email: DEMO_EMAIL, password });
   return { email: DEMO_EMAIL, password, userId: added.userId };
 }

@@ -1,6 +1,6 @@
 // A row of the documents table — uploaded (kind "local") and generated (kind "generated")
 // documents alike — and the one way a new one is made, so the two stores that add documents
-// (storage.ts for uploads, generation-store.ts for generated ones) build it the same way.
+// (document-store.ts for uploads, generation-store.ts for generated ones) build it the same way.
 import type Database from "better-sqlite3";
 import { nowIso } from "./util";
 

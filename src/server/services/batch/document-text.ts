@@ -10,7 +10,8 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { cleanText } from "../../docx/headings";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
 import { readDocxParagraphs } from "../../docx/paragraphs";
-import type { DocumentRow, Storage } from "../../storage/storage";
+import type { DocumentRow } from "../../storage/document-row";
+import type { Storage } from "../../storage/storage";
 import { splitIntoPassages } from "../generation/passages";
 import type { OutlineCache } from "../sections/outline-cache";
 import { buildCorpus, type Corpus } from "./keywords";
@@ -89,8 +90,8 @@ export class TaggingTexts {
       await response.body.cancel().catch(() => {});
       throw new UnreadableUrlError(`The document at ${shown} is larger than the ${Math.round(this.urlRead.maxBytes / 1048576)} MB this server reads.`);
     }
-    const tempPath = path.join(this.storage.tmpDir, `${randomUUID()}.download`);
-    this.storage.claimTemp(tempPath);
+    const tempPath = path.join(this.storage.files.tmpDir, `${randomUUID()}.download`);
+    this.storage.files.claimTemp(tempPath);
     try {
       let received = 0;
       const limit = this.urlRead.maxBytes;
@@ -106,7 +107,7 @@ export class TaggingTexts {
       throw error;
     } finally {
       fs.rmSync(tempPath, { force: true });
-      this.storage.releaseTemp(tempPath);
+      this.storage.files.releaseTemp(tempPath);
     }
   }
 
@@ -142,7 +143,7 @@ export class TaggingTexts {
    */
   async corpusOf(organizationId: string): Promise<Corpus> {
     const readable: string[] = [];
-    for (const row of this.storage.listDocuments(organizationId)) {
+    for (const row of this.storage.documents.list(organizationId)) {
       if (!isTaggable(row)) continue;
       if (!this.storage.passages.isExtracted(row.document_id)) {
         try {

@@ -5,7 +5,8 @@
 // message is the result's error; the job goes on with the next document.
 import { HttpError } from "../../errors";
 import type { BatchJobRow, BatchResultRow } from "../../storage/batch-store";
-import type { DocumentRow, Storage } from "../../storage/storage";
+import type { DocumentRow } from "../../storage/document-row";
+import type { Storage } from "../../storage/storage";
 import { ModelCallError, type LlmConfig } from "../chat/llm";
 import { UnreadableUrlError, firstPages, isTaggable, type TaggingTexts } from "./document-text";
 import { keywordTags } from "./keywords";
@@ -54,7 +55,7 @@ export class DocumentTagger {
         `Send file_source_type "s3" with the document's s3_key as file_path, or "url" with an address of the document (got "${result.file_source_type}").`,
       );
     }
-    const document = this.storage.findDocumentByS3Key(filePath);
+    const document = this.storage.documents.findByS3Key(filePath);
     if (!document || document.organization_id !== job.organization_id) throw new DocumentTagError(DOCUMENT_NOT_FOUND);
     if (!isTaggable(document)) {
       throw new DocumentTagError(`The document "${document.document_name}" is still being generated (${document.status}); tag it once it is Ready.`);

@@ -17,8 +17,8 @@ export class CitationService {
   constructor(private readonly storage: Storage) {}
 
   open(caller: Caller, name: string): CitedFile {
-    const document = name ? this.storage.findDocumentByS3Key(name) : undefined;
-    const filePath = document && document.organization_id === caller.organizationId ? this.storage.documentFilePath(document) : null;
+    const document = name ? this.storage.documents.findByS3Key(name) : undefined;
+    const filePath = document && document.organization_id === caller.organizationId ? this.storage.files.pathOf(document) : null;
     let sizeBytes: number | null = null;
     if (filePath) {
       try {

@@ -5,7 +5,8 @@
 // extracted on first use, or when a document is indexed into a corpus, and kept
 // (storage/passage-store.ts). Only the caller's organization's documents are read; ids that are
 // unknown (or another organization's) are skipped and said so in a thought.
-import type { DocumentRow, Storage } from "../../storage/storage";
+import type { DocumentRow } from "../../storage/document-row";
+import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { splitIntoPassages } from "../generation/passages";
 import { PassageIndex, type IndexedPassage } from "../generation/retrieval";
@@ -157,7 +158,7 @@ export class GroundingService {
     thoughts.push(...corpus.notes);
     const found: DocumentRow[] = [];
     for (const id of new Set(corpus.documentIds)) {
-      const row = this.storage.getDocument(id);
+      const row = this.storage.documents.get(id);
       if (row && row.organization_id === caller.organizationId) found.push(row);
     }
     if (found.length === 0) {
@@ -178,8 +179,8 @@ export class GroundingService {
 
   private documentsFor(caller: Caller, documentIds: string[] | null, thoughts: string[]): DocumentRow[] {
     if (documentIds === null || documentIds.length === 0) {
-      const newest = this.storage
-        .listDocuments(caller.organizationId)
+      const newest = this.storage.documents
+        .list(caller.organizationId)
         .filter((row) => row.kind !== "generated" || row.status === "Ready")
         .slice(0, DEFAULT_GROUNDING_DOCUMENTS);
       if (newest.length === 0) thoughts.push("There are no documents in your organization to search.");
@@ -188,7 +189,7 @@ export class GroundingService {
     const found: DocumentRow[] = [];
     const unknown: string[] = [];
     for (const id of new Set(documentIds)) {
-      const row = this.storage.getDocument(id);
+      const row = this.storage.documents.get(id);
       if (!row || row.organization_id !== caller.organizationId) {
         unknown.push(id);
       } else if (row.kind === "generated" && row.status !== "Ready") {

@@ -65,7 +65,7 @@ export class CorpusIndexer {
     const entry = this.storage.corpora.getDocument(id);
     if (!entry || entry.is_failed || entry.step === "completed") return;
     this.storage.corpora.setStep(id, "processing");
-    const document = this.storage.getDocument(entry.document_id);
+    const document = this.storage.documents.get(entry.document_id);
     if (!document) {
       this.storage.corpora.setFailed(id, "The document's file is no longer stored on the server. Upload it again.");
       return;

@@ -49,7 +49,7 @@ export class GenerateRequestService {
     const notReady: string[] = [];
     const sourceIds: string[] = [];
     for (const key of filePaths) {
-      const document = this.storage.findDocumentByS3Key(key);
+      const document = this.storage.documents.findByS3Key(key);
       if (!document || document.organization_id !== caller.organizationId) unreadable.push(key);
       else if (document.status !== "Ready" || !document.stored_file_name) notReady.push(`"${key}" (${document.document_name}, ${document.status})`);
       else sourceIds.push(document.document_id);

@@ -134,8 +134,8 @@ export class GenerationPipeline {
     const [start, end] = STAGES.extract.progress;
     const sources = [];
     for (const [position, documentId] of request.source_document_ids.entries()) {
-      const source = this.storage.getDocument(documentId);
-      const filePath = source ? this.storage.documentFilePath(source) : null;
+      const source = this.storage.documents.get(documentId);
+      const filePath = source ? this.storage.files.pathOf(source) : null;
       const key = request.file_paths[position] ?? documentId;
       if (!source || !filePath || !fs.existsSync(filePath)) {
         throw new PipelineError(

@@ -13,7 +13,8 @@ import { cleanText } from "../../docx/headings";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
 import { readDocxParagraphs, type DocxParagraph } from "../../docx/paragraphs";
 import { HttpError } from "../../errors";
-import type { DocumentRow, Storage } from "../../storage/storage";
+import type { DocumentRow } from "../../storage/document-row";
+import type { Storage } from "../../storage/storage";
 import { SectionTextIndex, type TextUnit } from "./text-index";
 
 export interface OutlineSection {
@@ -127,7 +128,7 @@ export class OutlineCache {
   /** The paragraphs of a stored document's file, as read for sectioning and passages. */
   paragraphs(row: DocumentRow): Promise<DocxParagraph[]> {
     return this.cached(`paragraphs:${row.document_id}`, versionOf(row), async () => {
-      const filePath = this.storage.documentFilePath(row);
+      const filePath = this.storage.files.pathOf(row);
       if (!filePath) throw noLongerStored(row);
       let paragraphs: DocxParagraph[];
       try {
@@ -148,7 +149,7 @@ export class OutlineCache {
    * document, where an unreadable file is a failure rather than a document with no text.
    */
   async readParagraphs(row: DocumentRow): Promise<DocxParagraph[]> {
-    const filePath = this.storage.documentFilePath(row);
+    const filePath = this.storage.files.pathOf(row);
     if (!filePath) throw noLongerStored(row);
     try {
       return await readDocxParagraphs(filePath, this.limits);

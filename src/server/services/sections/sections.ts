@@ -21,7 +21,8 @@ import type {
   SourcesForSelectedTextRequest,
 } from "../../../shared/wire/sections";
 import { HttpError } from "../../errors";
-import type { DocumentRow, Storage } from "../../storage/storage";
+import type { DocumentRow } from "../../storage/document-row";
+import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { readableDocument } from "../documents";
 import { cleanText } from "../../docx/headings";

@@ -1,0 +1,127 @@
+// Sign-ins and the tokens they issue. Only a hash of each token is stored (services/tokens.ts);
+// ending a sign-in revokes every token it issued.
+import { randomUUID } from "node:crypto";
+import type Database from "better-sqlite3";
+import { nowIso } from "./util";
+
+export type TokenKind = "refresh" | "api";
+
+/**
+ * Which services accept a sign-in's tokens: "sidecar" (the Ejento sign-ins, this server's own
+ * one-sign-in) every face, "documents" only the documents service, "batch" only the tag generator.
+ */
+export type SignInFace = "sidecar" | "documents" | "batch";
+
+export interface NewToken {
+  tokenHash: string;
+  kind: TokenKind;
+  expiresAt: number;
+}
+
+/** A stored token with everything needed to decide whether it is still good. */
+export interface TokenRecord {
+  kind: TokenKind;
+  expiresAt: number;
+  revoked: boolean;
+  signInId: string;
+  signInExpiresAt: number;
+  signInRevoked: boolean;
+  face: SignInFace;
+  userId: string;
+  email: string;
+  organizationId: string;
+  organizationName: string;
+}
+
+interface TokenJoinRow {
+  kind: TokenKind;
+  expires_at: number;
+  revoked: number;
+  sign_in_id: string;
+  sign_in_expires_at: number;
+  revoked_at: string | null;
+  face: SignInFace;
+  user_id: string;
+  email: string;
+  organization_id: string;
+  organization_name: string;
+}
+
+export class SignInStore {
+  /** Every request with a token looks it up: prepared once. */
+  private readonly findTokenStatement: Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.findTokenStatement = db.prepare(
+      `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
+              s.revoked_at, s.face, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
+       FROM auth_tokens t
+       JOIN sign_ins s ON s.id = t.sign_in_id
+       JOIN users u ON u.id = s.user_id
+       JOIN organizations o ON o.id = u.organization_id
+       WHERE t.token_hash = ?`,
+    );
+  }
+
+  /** A new sign-in of `userId` with its first tokens; its id. */
+  create(userId: string, expiresAt: number, tokens: NewToken[], face: SignInFace = "sidecar"): string {
+    const signInId = randomUUID();
+    this.db.transaction(() => {
+      this.db
+        .prepare("INSERT INTO sign_ins (id, user_id, created_at, expires_at, face) VALUES (?, ?, ?, ?, ?)")
+        .run(signInId, userId, nowIso(), expiresAt, face);
+      this.insertTokens(signInId, tokens);
+    })();
+    return signInId;
+  }
+
+  addTokens(signInId: string, tokens: NewToken[]): void {
+    this.db.transaction(() => this.insertTokens(signInId, tokens))();
+  }
+
+  private insertTokens(signInId: string, tokens: NewToken[]): void {
+    const insert = this.db.prepare(
+      "INSERT INTO auth_tokens (token_hash, sign_in_id, kind, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+    );
+    for (const token of tokens) insert.run(token.tokenHash, signInId, token.kind, token.expiresAt, nowIso());
+  }
+
+  findToken(tokenHash: string): TokenRecord | undefined {
+    const row = this.findTokenStatement.get(tokenHash) as TokenJoinRow | undefined;
+    if (!row) return undefined;
+    return {
+      kind: row.kind,
+      expiresAt: row.expires_at,
+      revoked: row.revoked !== 0,
+      signInId: row.sign_in_id,
+      signInExpiresAt: row.sign_in_expires_at,
+      signInRevoked: row.revoked_at !== null,
+      face: row.face,
+      userId: row.user_id,
+      email: row.email,
+      organizationId: row.organization_id,
+      organizationName: row.organization_name,
+    };
+  }
+
+  /** Revokes one token (a rotated refresh token); its sign-in and other tokens go on. */
+  revokeToken(tokenHash: string): void {
+    this.db.prepare("UPDATE auth_tokens SET revoked = 1 WHERE token_hash = ?").run(tokenHash);
+  }
+
+  /** Ends a sign-in: it and every token it issued stop working. */
+  revoke(signInId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare("UPDATE sign_ins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), signInId);
+      this.db.prepare("UPDATE auth_tokens SET revoked = 1 WHERE sign_in_id = ?").run(signInId);
+    })();
+  }
+
+  /** Forgets sign-ins (and their tokens) that ended before `before` (epoch ms). */
+  purgeExpiredBefore(before: number): void {
+    this.db.transaction(() => {
+      this.db.prepare("DELETE FROM auth_tokens WHERE expires_at < ?").run(before);
+      this.db.prepare("DELETE FROM sign_ins WHERE expires_at < ?").run(before);
+    })();
+  }
+}
