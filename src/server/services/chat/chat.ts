@@ -29,7 +29,8 @@ import { shorten } from "../../../shared/text";
 import { styleOf, type AgentService } from "./agents";
 import { composeAnswer, deltasOf, followUpQuestions, threadNameFor } from "./compose";
 import type { CorpusService } from "./corpora";
-import type { Grounding, GroundingService } from "./grounding";
+import { isRewriteRequest } from "./extract";
+import { MAX_ANSWER_PASSAGES, type GroundedPassage, type Grounding, type GroundingService } from "./grounding";
 import { GUARDRAIL_STATUS, type Guardrail, type GuardrailVerdict } from "./guardrail";
 import { streamModelAnswer, type LlmConfig } from "./llm";
 import { ownResponse, ownThread } from "./ownership";
@@ -37,6 +38,10 @@ import { ownResponse, ownThread } from "./ownership";
 const MAX_SELECTED_TEXT_CHARS = 8000;
 const MAX_HISTORY_TURNS = 20;
 export const SEARCHING_STATUS = "Searching your documents";
+export const NEEDS_MODEL_STATUS = "Rewording needs a language model";
+/** The answer to a request to reword text when no model is connected. */
+export const REWRITE_NEEDS_MODEL =
+  "Rewording text needs a language model, and none is connected to this server: without one, Sidecar answers with extracts from your documents, not text of its own. Your selected text is unchanged. To have text reworded, connect an OpenAI-compatible model (Ollama, llama.cpp's server or any other) with SIDECAR_LLM_BASE_URL and SIDECAR_LLM_MODEL; the README's section “Connecting a model” shows how.";
 
 /** A validated question, ready to answer. */
 export interface PreparedTurn {
@@ -174,8 +179,19 @@ export class ChatService {
       if (turn.refused) {
         // No retrieval: the guardrail's words are the answer, stored like any turn.
         emit({ step: "status", message: GUARDRAIL_STATUS });
-        const output = this.store(turn, turn.refused.answer, null, turn.refused);
+        const output = this.store(turn, turn.refused.answer, [], null, turn.refused);
         emit({ step: "end", success: true, message: turn.refused.answer, output });
+        return output;
+      }
+      if (!this.options.llm && isRewriteRequest(turn.question)) {
+        // Rewording needs a model; an extract of the document is not a rewrite.
+        emit({ step: "status", message: NEEDS_MODEL_STATUS });
+        const output = this.store(turn, REWRITE_NEEDS_MODEL, [], null, null);
+        for (const delta of deltasOf(REWRITE_NEEDS_MODEL)) {
+          if (signal.aborted) return null;
+          emit({ step: "assistant_stream", delta, message: "" });
+        }
+        emit({ step: "end", success: true, message: "", output });
         return output;
       }
       emit({ step: "status", message: SEARCHING_STATUS });
@@ -204,11 +220,17 @@ export class ChatService {
         emit({ step: "assistant_stream", delta, message: "" });
         if (deltaDelayMs > 0) await sleep(deltaDelayMs, undefined, { signal }).catch(() => undefined);
       };
+      let cited: GroundedPassage[];
       if (this.options.llm && grounding.passages.length > 0) {
-        await streamModelAnswer(this.options.llm, { agent: turn.agent, question: turn.question, selectedText: turn.selectedText, history: turn.history, grounding }, deliver, signal);
+        // The model gets the best few passages (a summary's: one per section) and cites them by number.
+        const forModel = grounding.mode === "summary" ? grounding : { ...grounding, passages: grounding.passages.slice(0, MAX_ANSWER_PASSAGES) };
+        await streamModelAnswer(this.options.llm, { agent: turn.agent, question: turn.question, selectedText: turn.selectedText, history: turn.history, grounding: forModel }, deliver, signal);
         total = sent;
+        cited = forModel.passages;
       } else {
-        const deltas = deltasOf(composeAnswer(turn.question, grounding, styleOf(turn.agent)));
+        const composed = composeAnswer(turn.question, grounding, styleOf(turn.agent));
+        cited = composed.cited;
+        const deltas = deltasOf(composed.text);
         total = deltas.length;
         for (const delta of deltas) {
           if (signal.aborted) break;
@@ -219,7 +241,7 @@ export class ChatService {
         this.log.info({ deltas_sent: sent, deltas_total: total, agent_id: turn.agent.id }, "chat stream stopped: the client went away");
         return null;
       }
-      const output = this.store(turn, answer, grounding, null);
+      const output = this.store(turn, answer, cited, grounding, null);
       emit({ step: "end", success: true, message: "", output });
       return output;
     } catch (error) {
@@ -299,8 +321,8 @@ export class ChatService {
     return { id: response.id };
   }
 
-  private store(turn: PreparedTurn, answer: string, grounding: Grounding | null, refused: GuardrailVerdict | null): Answer {
-    const references: Reference[] = (grounding?.passages ?? []).map((grounded, index) => ({
+  private store(turn: PreparedTurn, answer: string, cited: readonly GroundedPassage[], grounding: Grounding | null, refused: GuardrailVerdict | null): Answer {
+    const references: Reference[] = cited.map((grounded, index) => ({
       number: grounded.number,
       order: index + 1,
       // A storage name, as Ejento's non-http urls are: GET /api/v2/citation/{name} serves the file.
@@ -315,7 +337,8 @@ export class ChatService {
       text: grounded.passage.text,
       ...(grounded.passage.s3Key ? { s3_key: grounded.passage.s3Key } : {}),
     }));
-    const followups = grounding ? followUpQuestions(turn.question, grounding) : [];
+    // From what the answer cites, so a follow-up never names a section it doesn't show.
+    const followups = grounding ? followUpQuestions(turn.question, { ...grounding, passages: [...cited] }) : [];
     const stored = this.storage.chat.addTurn({
       threadId: turn.thread?.id ?? null,
       threadName: threadNameFor(turn.question),

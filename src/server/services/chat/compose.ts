@@ -1,70 +1,42 @@
-// The extractive answer (no model): the best sentence or two of each grounding passage, each
-// followed by its citation marker [n]; follow-up questions from the passages' headings and
-// recurring phrases; the thread name from the question.
-import { shorten, splitSentences, squeeze } from "../../../shared/text";
+// The answer without a model (extract.ts picks and cites the sentences; a summary goes section by
+// section), follow-up questions from the passages' headings and recurring phrases, and the thread
+// name from the question.
+import { shorten } from "../../../shared/text";
 import { isStopword, queryTerms, tokenize } from "../generation/text";
 import type { AnswerStyle } from "./agents";
-import type { Grounding, GroundedPassage } from "./grounding";
+import { composeExtract, composeSummary, type ComposedAnswer } from "./extract";
+import type { Grounding } from "./grounding";
 
-const MAX_POINT_CHARS = 320;
 export const MAX_THREAD_NAME_CHARS = 60;
 
 export function threadNameFor(question: string): string {
   return shorten(question, MAX_THREAD_NAME_CHARS) || "Conversation";
 }
 
-function sentencesOf(text: string): string[] {
-  return splitSentences(squeeze(text))
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => /\p{L}{2,}.*\p{L}{2,}/u.test(sentence));
-}
-
-/** The passage's most relevant sentence (plus the next when it is short), cited. */
-function point(grounded: GroundedPassage, terms: ReadonlySet<string>): string {
-  const sentences = sentencesOf(grounded.passage.text);
-  if (sentences.length === 0) return `${shorten(grounded.passage.text, MAX_POINT_CHARS)} [${grounded.number}]`;
-  let best = 0;
-  let bestScore = -1;
-  sentences.forEach((sentence, index) => {
-    const words = new Set(tokenize(sentence));
-    const hits = [...terms].filter((term) => words.has(term) || [...words].some((word) => word.length >= 5 && word.startsWith(term))).length;
-    // Ties go to the earlier sentence; very short fragments rank lower.
-    const prose = (sentence.match(/\p{L}{2,}/gu)?.length ?? 0) >= 8 && /\p{Ll}{2,}[.!?]["'”’)\]]*$/u.test(sentence);
-    const score = hits * 10 + (prose ? 5 : 0) + (sentence.length >= 40 ? 1 : 0);
-    if (score > bestScore) {
-      best = index;
-      bestScore = score;
-    }
-  });
-  let text = sentences[best] as string;
-  const next = sentences[best + 1];
-  if (next && text.length + next.length < 200) text = `${text} ${next}`;
-  text = shorten(text, MAX_POINT_CHARS);
-  // The marker goes before the closing full stop: "… fees paid [1]."
-  const match = /^(.*?)([.!?]+["'”’)\]]*)?$/s.exec(text);
-  const body = match?.[1] ?? text;
-  const end = match?.[2] ?? "";
-  return `${body} [${grounded.number}]${end || "."}`;
-}
-
 /**
- * The answer is its content only: cited points, no canned lead-in ("Here is what … says"), so
- * what a person inserts into their document is what they would keep.
+ * The answer is its content only: cited extracts, no canned lead-in ("Here is what … says"), so
+ * what a person inserts into their document is what they would keep. Only the passages it cites
+ * come back (renumbered), to become the answer's references.
  */
-export function composeAnswer(question: string, grounding: Grounding, style: AnswerStyle): string {
+export function composeAnswer(question: string, grounding: Grounding, style: AnswerStyle): ComposedAnswer {
   if (grounding.documents.length === 0) {
-    return grounding.emptyAnswer ?? "I have no documents to answer from yet. Upload a Word document (or pick one in the documents list to ground the chat on), then ask again.";
+    return {
+      text: grounding.emptyAnswer ?? "I have no documents to answer from yet. Upload a Word document (or pick one in the documents list to ground the chat on), then ask again.",
+      cited: [],
+    };
   }
   if (grounding.passages.length === 0) {
     const names = grounding.documents.map((row) => `“${row.document_name}”`).join(", ");
-    return grounding.nothingMatched
-      ? `I couldn't find anything about that in ${names}. Try asking with words the document uses, or ground the chat on another document (upload it or pick it in the documents list).`
-      : `${names} has no text I can answer from. Upload a document with text, or ground the chat on another document.`;
+    return {
+      text: grounding.nothingMatched
+        ? `I couldn't find anything about that in ${names}. Try asking with words the document uses, or ground the chat on another document (upload it or pick it in the documents list).`
+        : `${names} has no text I can answer from. Upload a document with text, or ground the chat on another document.`,
+      cited: [],
+    };
   }
+  if (grounding.mode === "summary") return composeSummary(grounding.passages);
   const terms = grounding.terms.size > 0 ? grounding.terms : queryTerms(question);
-  const points = grounding.passages.map((grounded) => ({ grounded, text: point(grounded, terms) }));
-  if (style === "draft") return points.map((p) => p.text).join(" ");
-  return points.map(({ grounded, text }) => (grounded.sectionTitle ? `- **${shorten(grounded.sectionTitle, 60)}:** ${text}` : `- ${text}`)).join("\n");
+  return composeExtract(question, terms, grounding.passages, style);
 }
 
 /** Words that can't start or end a topic phrase ("available data", "policy should"). */

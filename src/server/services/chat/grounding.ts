@@ -10,13 +10,18 @@ import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { splitIntoPassages } from "../generation/passages";
 import { PassageIndex, type IndexedPassage } from "../generation/retrieval";
+import { quotableSentences } from "./extract";
 import { queryTerms } from "../generation/text";
 import type { OutlineCache } from "../sections/outline-cache";
 
 /** Documents grounded on when the request names none: the organization's newest. */
 export const DEFAULT_GROUNDING_DOCUMENTS = 5;
-/** Passages an answer is composed from, at most. */
+/** Passages whose sentences an extractive answer chooses from, at most (it cites only those it quotes). */
+export const MAX_CANDIDATE_PASSAGES = 8;
+/** Passages a model answers from, at most (the best of the candidates). */
 export const MAX_ANSWER_PASSAGES = 4;
+/** Top-level sections a summary covers per document, at most. */
+const MAX_SUMMARY_SECTIONS = 24;
 
 /**
  * Words of questions about a document as a whole ("Summarise this document", "What are the key
@@ -37,6 +42,10 @@ export interface GroundedPassage {
   passage: IndexedPassage;
   sectionId: string | null;
   sectionTitle: string | null;
+  /** The search score (0 for a summary's passages). */
+  score: number;
+  /** For a summary: the section's lead sentence, found in this passage. */
+  lead?: string;
 }
 
 export interface Grounding {
@@ -52,6 +61,8 @@ export interface Grounding {
   terms: Set<string>;
   /** When there was nothing to search for a reason the answer should give (a corpus not indexed yet): that answer. */
   emptyAnswer: string | null;
+  /** "summary": a question about the documents as a whole, answered section by section. */
+  mode: "passages" | "summary";
 }
 
 /** The corpora a question is grounded on (ChatService resolves them; docs/api.md "Grounding"). */
@@ -96,7 +107,7 @@ export class GroundingService {
     const topical = new Set([...terms].filter((term) => !GENERAL_WORDS.has(term)));
     if (readable.length === 0) {
       const emptyAnswer = query.corpus ? nothingIndexedAnswer(query.corpus) : null;
-      return { documents: readable, passages: [], thoughts, nothingMatched: false, terms: topical, emptyAnswer };
+      return { documents: readable, passages: [], thoughts, nothingMatched: false, terms: topical, emptyAnswer, mode: "passages" };
     }
     thoughts.push(`Searching ${readable.length === 1 ? "" : `${readable.length} documents: `}${quoteList(readable.map((row) => row.document_name))}.`);
 
@@ -113,32 +124,29 @@ export class GroundingService {
         text: passage.text,
       };
     });
-    let picked: IndexedPassage[] = [];
-    let nothingMatched = false;
-    if (topical.size > 0) {
-      const index = new PassageIndex(indexed);
-      const ranked = index
-        .query(
-          { title: query.question, instructions: query.selectedText ?? "", documentInstructions: null },
-          new Set(),
-          { limit: MAX_ANSWER_PASSAGES * 2, relativeMinScore: 0.25, reusePenalty: 1 },
-        )
-        .map((result) => result.passage);
-      // Prose first (a title block or an address makes a poor answer), best first within each.
-      picked = [...ranked.filter((passage) => isProse(passage.text)), ...ranked.filter((passage) => !isProse(passage.text))].slice(
-        0,
-        MAX_ANSWER_PASSAGES,
+    if (topical.size === 0) {
+      const passages = await this.summaryPassages(readable, indexed);
+      thoughts.push(
+        indexed.length === 0
+          ? "The documents have no text passages to answer from."
+          : `A question about the ${readable.length === 1 ? "document" : "documents"} as a whole: the lead sentence of each of ${passages.length} top-level section${passages.length === 1 ? "" : "s"}, in order.`,
       );
-      nothingMatched = picked.length === 0;
-    } else {
-      picked = overview(indexed);
+      return { documents: readable, passages, thoughts, nothingMatched: false, terms: topical, emptyAnswer: null, mode: "summary" };
     }
+    const index = new PassageIndex(indexed);
+    const ranked = index.query(
+      { title: query.question, instructions: query.selectedText ?? "", documentInstructions: null },
+      new Set(),
+      { limit: MAX_CANDIDATE_PASSAGES * 2, relativeMinScore: 0.2, reusePenalty: 1 },
+    );
+    // Prose first (a title block or an address makes a poor answer), best first within each.
+    const picked = [...ranked.filter((hit) => isProse(hit.passage.text)), ...ranked.filter((hit) => !isProse(hit.passage.text))].slice(0, MAX_CANDIDATE_PASSAGES);
     if (indexed.length === 0) {
       thoughts.push("The documents have no text passages to answer from.");
     } else if (picked.length > 0) {
       thoughts.push(
-        `Retrieved ${picked.length} passage${picked.length === 1 ? "" : "s"}${topical.size === 0 ? " giving an overview" : ""}: ${picked
-          .map((passage, i) => `[${i + 1}] ${passage.documentName}${passage.heading ? ` — ${passage.heading}` : ""}`)
+        `Retrieved ${picked.length} passage${picked.length === 1 ? "" : "s"}: ${picked
+          .map((hit, i) => `[${i + 1}] ${hit.passage.documentName}${hit.passage.heading ? ` — ${hit.passage.heading}` : ""}`)
           .join("; ")}.`,
       );
     } else {
@@ -146,11 +154,63 @@ export class GroundingService {
     }
 
     const passages: GroundedPassage[] = [];
-    for (const [i, passage] of picked.entries()) {
-      const section = await this.sectionOf(names.get(passage.documentId) as DocumentRow, passage);
-      passages.push({ number: i + 1, passage, sectionId: section?.id ?? null, sectionTitle: section?.title ?? passage.heading });
+    for (const [i, hit] of picked.entries()) {
+      const section = await this.sectionOf(names.get(hit.passage.documentId) as DocumentRow, hit.passage);
+      passages.push({ number: i + 1, passage: hit.passage, sectionId: section?.id ?? null, sectionTitle: section?.title ?? hit.passage.heading, score: hit.score });
     }
-    return { documents: readable, passages, thoughts, nothingMatched: nothingMatched && indexed.length > 0, terms: topical, emptyAnswer: null };
+    return { documents: readable, passages, thoughts, nothingMatched: picked.length === 0 && indexed.length > 0, terms: topical, emptyAnswer: null, mode: "passages" };
+  }
+
+  /**
+   * For a question about the documents as a whole: per document, each top-level section's lead
+   * sentence (its own first sentence of prose, or its first sub-section's), with the passage that
+   * holds it. "Top level" is the highest heading level with at least three sections that have
+   * prose (a document whose only Heading 1 is its title is summarised by its Heading 2s).
+   */
+  private async summaryPassages(documents: readonly DocumentRow[], indexed: readonly IndexedPassage[]): Promise<GroundedPassage[]> {
+    const out: GroundedPassage[] = [];
+    for (const row of documents) {
+      const own = indexed.filter((passage) => passage.documentId === row.document_id);
+      if (own.length === 0) continue;
+      let sections: Array<{ id: string; title: string; level: number; text: string }> = [];
+      try {
+        sections = (await this.outlines.outline(row)).sections.map((section) => ({ id: section.section_id, title: section.section_title, level: section.level, text: section.text }));
+      } catch {
+        sections = [];
+      }
+      const leadOf = (index: number, level: number): string | null => {
+        for (let i = index; i < sections.length; i++) {
+          const section = sections[i] as (typeof sections)[number];
+          if (i > index && section.level <= level) break;
+          const lead = quotableSentences(section.text).find((sentence) => /\p{Ll}{2,}[.!?]["'”’)\]]*$/u.test(sentence));
+          if (lead) return lead;
+        }
+        return null;
+      };
+      const levels = [...new Set(sections.map((section) => section.level))].sort((a, b) => a - b);
+      let chosen: Array<{ id: string; title: string; lead: string }> = [];
+      for (const level of levels) {
+        chosen = sections.flatMap((section, index) => {
+          if (section.level !== level) return [];
+          const lead = leadOf(index, level);
+          return lead ? [{ id: section.id, title: section.title, lead }] : [];
+        });
+        if (chosen.length >= 3) break;
+      }
+      const before = out.length;
+      for (const section of chosen.slice(0, MAX_SUMMARY_SECTIONS)) {
+        const key = squeezeKey(section.lead).slice(0, 60);
+        const passage = own.find((candidate) => squeezeKey(candidate.text).includes(key));
+        if (passage) out.push({ number: out.length + 1, passage, sectionId: section.id, sectionTitle: section.title, score: 0, lead: section.lead });
+      }
+      if (out.length === before) {
+        // No headings to go by: the document's first passages of prose.
+        for (const passage of own.filter((candidate) => isProse(candidate.text)).slice(0, 4)) {
+          out.push({ number: out.length + 1, passage, sectionId: null, sectionTitle: passage.heading, score: 0 });
+        }
+      }
+    }
+    return out;
   }
 
   /** The corpora's indexed documents (never any other: no fallback to the organization's newest). */
@@ -238,39 +298,9 @@ function nothingIndexedAnswer(corpus: CorpusScope): string {
   return `I found nothing to answer from: the documents of ${quoteList(corpus.names)} are not indexed yet. Wait until their indexing completes, then ask again.`;
 }
 
-/** For a question about the documents as a whole: the first passage under each of the first headings, across the documents. */
-function overview(passages: readonly IndexedPassage[]): IndexedPassage[] {
-  const firstOfHeading: IndexedPassage[] = [];
-  const seen = new Set<string>();
-  for (const passage of passages) {
-    const key = `${passage.documentId}|${passage.heading ?? ""}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    firstOfHeading.push(passage);
-  }
-  // Prefer substantial passages (a title block or an address is a poor summary).
-  const substantial = firstOfHeading.filter((passage) => isProse(passage.text));
-  const pool = substantial.length >= 2 ? substantial : firstOfHeading;
-  // Round-robin over documents so each grounding document is represented.
-  const byDocument = new Map<string, IndexedPassage[]>();
-  for (const passage of pool) {
-    const list = byDocument.get(passage.documentId) ?? [];
-    list.push(passage);
-    byDocument.set(passage.documentId, list);
-  }
-  const picked: IndexedPassage[] = [];
-  for (let round = 0; picked.length < MAX_ANSWER_PASSAGES; round++) {
-    let added = false;
-    for (const list of byDocument.values()) {
-      const passage = list[round];
-      if (passage && picked.length < MAX_ANSWER_PASSAGES) {
-        picked.push(passage);
-        added = true;
-      }
-    }
-    if (!added) break;
-  }
-  return picked;
+/** White space collapsed, for finding a sentence inside a passage. */
+function squeezeKey(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
 }
 
 /** Reads as prose: a dozen words or more and a sentence end after a word. */
