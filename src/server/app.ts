@@ -149,7 +149,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const limits = { maxUnpackedBytes: config.maxUnpackedBytes, maxEntries: config.maxZipEntries };
     const generationQueue = new GenerationQueue(
       storage,
-      new GenerationPipeline(storage, { limits, stepDelayMs: config.pipelineStepDelayMs }),
+      new GenerationPipeline(storage, { limits, stepDelayMs: config.pipelineStepDelayMs, llm: config.llm, llmTimeoutMs: config.llmTimeoutMs }, app.log.child({ component: "generation" })),
       { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts },
       app.log.child({ component: "generation" }),
     );

@@ -258,14 +258,14 @@ export async function waitForDocument(
 }
 
 export interface ReadBackDocx {
-  /** Body paragraphs in order: style id (null = Normal) and text. */
-  paragraphs: Array<{ style: string | null; text: string }>;
+  /** Body paragraphs in order: style id (null = Normal), text, and the texts of the footnotes it refers to (if any). */
+  paragraphs: Array<{ style: string | null; text: string; footnotes?: string[] }>;
   customProperties: Record<string, string>;
 }
 
 /**
  * Reads a .docx independently of the server's own reader: unzips it with fflate and parses
- * word/document.xml and docProps/custom.xml with fast-xml-parser.
+ * word/document.xml, word/footnotes.xml and docProps/custom.xml with fast-xml-parser.
  */
 export function readBackDocx(bytes: Uint8Array): ReadBackDocx {
   const files = unzipSync(bytes);
@@ -274,17 +274,29 @@ export function readBackDocx(bytes: Uint8Array): ReadBackDocx {
     attributeNamePrefix: "@",
     removeNSPrefix: true,
     parseTagValue: false,
-    isArray: (name) => ["p", "r", "t", "property"].includes(name),
+    // xml:space="preserve" text keeps its spaces (" Two." after a footnote mark).
+    trimValues: false,
+    isArray: (name) => ["p", "r", "t", "property", "footnote"].includes(name),
   });
   const documentXml = files["word/document.xml"];
   if (!documentXml) throw new Error("no word/document.xml");
-  type Run = { t?: Array<string | { "#text"?: string }> };
+  type Run = { t?: Array<string | { "#text"?: string }>; footnoteReference?: { "@id"?: string } };
   type Para = { pPr?: { pStyle?: { "@val"?: string } }; r?: Run[] };
+  const textOfRuns = (runs: Run[] | undefined) => (runs ?? []).flatMap((r) => (r.t ?? []).map((t) => (typeof t === "string" ? t : (t["#text"] ?? "")))).join("");
+  // Footnotes by id: their text (the footnote mark itself has none).
+  const footnotes = new Map<string, string>();
+  const footnotesXml = files["word/footnotes.xml"];
+  if (footnotesXml) {
+    const parsed = parser.parse(strFromU8(footnotesXml)) as { footnotes?: { footnote?: Array<{ "@id"?: string; p?: Para[] }> } };
+    for (const note of parsed.footnotes?.footnote ?? []) {
+      footnotes.set(String(note["@id"]), (note.p ?? []).map((p) => textOfRuns(p.r)).join("\n").trim());
+    }
+  }
   const document = parser.parse(strFromU8(documentXml)) as { document: { body: { p?: Para[] } } };
-  const paragraphs = (document.document.body.p ?? []).map((p) => ({
-    style: p.pPr?.pStyle?.["@val"] ?? null,
-    text: (p.r ?? []).flatMap((r) => (r.t ?? []).map((t) => (typeof t === "string" ? t : (t["#text"] ?? "")))).join(""),
-  }));
+  const paragraphs = (document.document.body.p ?? []).map((p) => {
+    const notes = (p.r ?? []).flatMap((r) => (r.footnoteReference?.["@id"] !== undefined ? [footnotes.get(String(r.footnoteReference["@id"])) ?? ""] : []));
+    return { style: p.pPr?.pStyle?.["@val"] ?? null, text: textOfRuns(p.r), ...(notes.length > 0 ? { footnotes: notes } : {}) };
+  });
   const customProperties: Record<string, string> = {};
   const customXml = files["docProps/custom.xml"];
   if (customXml) {

@@ -1,16 +1,26 @@
-// Writes a generated document as a real .docx (the `docx` library): a title, then one Heading 1
-// per section with its paragraphs. The document id travels inside the file as the custom document
-// property SidecarDocumentId, so the pane can tell which Sidecar document is open in Word.
-import { Document, HeadingLevel, Packer, Paragraph } from "docx";
+// Writes a generated document as a real .docx (the `docx` library): a Title-styled title, then one
+// Heading 1 per section with its paragraphs. A paragraph is plain text, or sentences each with an
+// optional footnote (which source document and section it comes from) that Word numbers and shows
+// at the foot of the page. The document id travels inside the file as the custom document property
+// SidecarDocumentId, so the pane can tell which Sidecar document is open in Word.
+import { Document, FootnoteReferenceRun, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
 
 export const DOCUMENT_ID_PROPERTY = "SidecarDocumentId";
+
+/** A sentence and, when it comes from a source passage, the footnote naming that source. */
+export interface FootnotedSentence {
+  text: string;
+  footnote?: string | null;
+}
+
+export type DocxParagraph = string | { sentences: FootnotedSentence[] };
 
 export interface DocxToWrite {
   documentId: string;
   title: string;
   /** Shown in File > Info > Properties. */
   description?: string;
-  sections: Array<{ title: string; paragraphs: string[] }>;
+  sections: Array<{ title: string; paragraphs: DocxParagraph[] }>;
 }
 
 /** Characters XML 1.0 cannot carry; Word would refuse a file containing them. */
@@ -19,11 +29,26 @@ function xmlSafe(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, "");
 }
 
+/** The text of a paragraph as it reads in the document (footnote marks add no text). */
+export function paragraphText(paragraph: DocxParagraph): string {
+  return typeof paragraph === "string" ? paragraph : paragraph.sentences.map((sentence) => sentence.text).join(" ");
+}
+
+function bodyParagraph(paragraph: DocxParagraph): Paragraph {
+  if (typeof paragraph === "string") return new Paragraph({ text: xmlSafe(paragraph) });
+  const children: Array<TextRun | FootnoteReferenceRun> = [];
+  paragraph.sentences.forEach((sentence, index) => {
+    children.push(new TextRun(xmlSafe(index > 0 ? ` ${sentence.text}` : sentence.text)));
+    if (sentence.footnote) children.push(new FootnoteReferenceRun({ children: [new Paragraph({ children: [new TextRun(` ${xmlSafe(sentence.footnote)}`)] })] }));
+  });
+  return new Paragraph({ children });
+}
+
 export async function writeGeneratedDocx(input: DocxToWrite): Promise<Buffer> {
   const children: Paragraph[] = [new Paragraph({ text: xmlSafe(input.title), heading: HeadingLevel.TITLE })];
   for (const section of input.sections) {
     children.push(new Paragraph({ text: xmlSafe(section.title), heading: HeadingLevel.HEADING_1 }));
-    for (const text of section.paragraphs) children.push(new Paragraph({ text: xmlSafe(text) }));
+    for (const paragraph of section.paragraphs) children.push(bodyParagraph(paragraph));
   }
   const document = new Document({
     creator: "Sidecar",

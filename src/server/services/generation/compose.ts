@@ -18,6 +18,8 @@ const MIN_SENTENCE_WORDS = 5;
 /** A fragment with no closing punctuation (a title, a list item) needs this many words. */
 const MIN_FRAGMENT_WORDS = 8;
 const MAX_SENTENCE_CHARS = 600;
+/** A paragraph of fewer words is not worth a place in a section. */
+const MIN_PARAGRAPH_WORDS = 10;
 
 /** Sentences of a passage: split at sentence ends and at paragraph breaks. */
 export function sentencesOf(text: string): string[] {
@@ -56,6 +58,21 @@ export function tidySentence(raw: string): string | null {
   return sentence;
 }
 
+/**
+ * The word is a query term or a form of one ("recommends" for "recommendations", "inspected" for
+ * "inspections"): one is the start of the other, or they share their first seven letters.
+ */
+function sharesStem(word: string, terms: ReadonlySet<string>): boolean {
+  if (terms.has(word)) return true;
+  if (word.length < 4) return false;
+  for (const term of terms) {
+    if (term.length < 4) continue;
+    if (word.startsWith(term) || term.startsWith(word)) return true;
+    if (word.length >= 7 && term.length >= 7 && word.slice(0, 7) === term.slice(0, 7)) return true;
+  }
+  return false;
+}
+
 /** Key under which two sentences count as the same. */
 function sentenceKey(sentence: string): string {
   return tokenize(sentence).join(" ");
@@ -76,6 +93,8 @@ function asList(text: string, maxChars: number): string | null {
 
 export interface ComposedParagraph {
   text: string;
+  /** Its sentences (each from the same passage), for a footnote each. */
+  sentences: string[];
   /** Index (in the passages given) of the passage it was written from. */
   from: number;
 }
@@ -107,14 +126,14 @@ export function composeSection(
       const list = usedSentences.has(key) ? null : asList(passage.text, Math.min(400, budget));
       if (list) {
         usedSentences.add(key);
-        paragraphs.push({ text: list, from });
+        paragraphs.push({ text: list, sentences: [list], from });
         budget -= list.length;
       }
       continue;
     }
     const candidates = sentences
       .filter((c) => !usedSentences.has(sentenceKey(c.sentence)))
-      .map((c) => ({ ...c, overlap: tokenize(c.sentence).filter((t) => terms.has(t)).length }));
+      .map((c) => ({ ...c, overlap: tokenize(c.sentence).filter((t) => sharesStem(t, terms)).length }));
     if (candidates.length === 0) continue;
     // The sentences that share most words with the query (ties: earlier first), then back in
     // their original order so the paragraph reads as the source did.
@@ -126,13 +145,17 @@ export function composeSection(
     const kept: string[] = [];
     for (const { sentence } of chosen) {
       if (sentence.length > budget && (kept.length > 0 || paragraphs.length > 0)) break;
-      const key = sentenceKey(sentence);
-      if (usedSentences.has(key)) continue;
-      usedSentences.add(key);
+      if (usedSentences.has(sentenceKey(sentence))) continue;
       kept.push(sentence);
+    }
+    // A remark on its own ("This should be our starting point.") says nothing out of its context.
+    const words = kept.join(" ").match(/\p{L}{2,}/gu)?.length ?? 0;
+    if (kept.length === 0 || words < MIN_PARAGRAPH_WORDS) continue;
+    for (const sentence of kept) {
+      usedSentences.add(sentenceKey(sentence));
       budget -= sentence.length + 1;
     }
-    if (kept.length > 0) paragraphs.push({ text: kept.join(" "), from });
+    paragraphs.push({ text: kept.join(" "), sentences: kept, from });
   }
   return paragraphs;
 }

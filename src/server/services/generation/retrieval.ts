@@ -2,7 +2,9 @@
 // section with its title (weighted most), its instructions and the document instructions.
 //
 // A passage counts as a match when it scores at least a fraction of the best match and shares with
-// the query either a title word or at least two words; the best few distinct ones are kept. When
+// the section either a title word or at least two words of its instructions (the person's
+// instructions for the whole document weigh in the ranking only); the best few distinct ones are
+// kept, and (everyDocument) the best relevant one of each other document too. When
 // no passage is that close, the single best one sharing any word is taken, so a section gets a
 // weak lead rather than nothing; when none shares a word, the section gets no passages.
 import MiniSearch, { type SearchResult } from "minisearch";
@@ -36,9 +38,16 @@ export interface RetrievalOptions {
   relativeMinScore: number;
   /** Passages already used by earlier sections: their score is multiplied by this. */
   reusePenalty: number;
+  /**
+   * Every document with a relevant passage gives at least one (its best), even when another
+   * document's passages score higher: generation draws on every source it was given.
+   */
+  everyDocument?: boolean;
 }
 
-export const DEFAULT_RETRIEVAL: RetrievalOptions = { limit: 3, relativeMinScore: 0.3, reusePenalty: 0.6 };
+export const DEFAULT_RETRIEVAL: RetrievalOptions = { limit: 3, relativeMinScore: 0.3, reusePenalty: 0.6, everyDocument: true };
+/** A document's best passage joins a section (everyDocument) when it scores at least this fraction of the best. */
+const EVERY_DOCUMENT_MIN_SCORE = 0.1;
 
 const TITLE_BOOST = 2.5;
 const DOCUMENT_INSTRUCTIONS_BOOST = 0.7;
@@ -85,7 +94,14 @@ export class PassageIndex {
     const results = this.index.search(text, {
       boostTerm: (term) => (titleTerms.has(term) ? TITLE_BOOST : sectionTerms.has(term) ? 1 : DOCUMENT_INSTRUCTIONS_BOOST),
     });
-    const strict = results.filter((result) => isRelevant(result, titleTerms));
+    // Relevant to this section: the person's instructions for the whole document steer the
+    // ranking, but a passage must match the section's own title or instructions to be taken.
+    let strict = results.filter((result) => isRelevant(result, titleTerms, sectionTerms));
+    if (strict.length === 0 && section.documentInstructions) {
+      // A section whose own words find nothing ("Background"): the person's instructions stand in.
+      const documentTerms = queryTerms(section.documentInstructions);
+      strict = results.filter((result) => new Set(result.queryTerms.filter((term) => documentTerms.has(term))).size >= 2);
+    }
     const eligible = strict.length > 0 ? strict : results.slice(0, 1);
     const best = eligible[0]?.score ?? 0;
     const ranked = eligible
@@ -105,13 +121,22 @@ export class PassageIndex {
       picked.push(candidate);
       if (picked.length >= options.limit) break;
     }
+    if (options.everyDocument && strict.length > 0) {
+      const represented = new Set(picked.map((hit) => hit.passage.documentId));
+      for (const result of strict) {
+        const passage = this.byId.get(String(result.id)) as IndexedPassage;
+        if (represented.has(passage.documentId) || result.score < best * EVERY_DOCUMENT_MIN_SCORE) continue;
+        represented.add(passage.documentId);
+        picked.push({ passage, score: used.has(passage.passageId) ? result.score * options.reusePenalty : result.score });
+      }
+    }
     return picked;
   }
 }
 
-/** Shares a title word with the query, or at least two distinct words. */
-function isRelevant(result: SearchResult, titleTerms: ReadonlySet<string>): boolean {
+/** Shares a title word with the query, or at least two distinct words of the section's title and instructions. */
+function isRelevant(result: SearchResult, titleTerms: ReadonlySet<string>, sectionTerms: ReadonlySet<string>): boolean {
   const matched = new Set(result.queryTerms);
   if ([...matched].some((term) => titleTerms.has(term))) return true;
-  return matched.size >= 2;
+  return [...matched].filter((term) => sectionTerms.has(term)).length >= 2;
 }
