@@ -251,7 +251,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       }
       await app.register(authRoutes, { auth, loginMethods: config.loginMethods });
       await app.register(ejentoSignInRoutes, { auth, passwordless, storage, config });
-      await app.register(chatRoutes, { auth, agents, chat, citations: new CitationService(storage) });
+      await app.register(chatRoutes, { auth, agents, chat, citations: new CitationService(storage), llm: config.llm });
       await app.register(corpusRoutes, { auth, corpora });
     }
     if (serves("documents")) {

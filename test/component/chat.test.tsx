@@ -86,6 +86,8 @@ beforeEach(() => {
     http.post(`${origin}/api/v2/agent-responses/:id/feedbacks`, () => HttpResponse.json({ success: true, message: "", data: { id: 1 } })),
     http.post(`${origin}/get-sections-for-document`, () => HttpResponse.json({ sections: [{ section_id: "s-1", section_title: "Findings", section_order: 1 }] })),
     http.post(`${origin}/get-sources-for-selected-text`, () => HttpResponse.json({ section_id: "s-1", section_title: "Findings", sources: [] })),
+    // Ejento has no capabilities route (a local server extension): it answers 404 there.
+    http.get(`${origin}/api/v2/sidecar/capabilities`, () => HttpResponse.json({ success: false, message: "Not found", data: null }, { status: 404 })),
   );
 });
 afterEach(() => {
@@ -655,4 +657,48 @@ test("Stop while the document is being indexed asks nothing and keeps the questi
   expect(asked).toHaveLength(0);
   expect(screen.queryByRole("alert")).toBeNull();
   expect(composer).toHaveValue("Slow one");
+});
+
+describe("answers without a model (the local server's capabilities)", () => {
+  const capabilities = (answers: "extracts" | "model") =>
+    http.get(`${origin}/api/v2/sidecar/capabilities`, () =>
+      HttpResponse.json({
+        success: true,
+        message: "",
+        data: { answers, model: { configured: answers === "model", name: answers === "model" ? "llama3.1" : null }, rewording: answers === "model", generation: answers },
+      }),
+    );
+
+  test("without a model: the pane says once that answers are extracts and how written answers come, and titles each answer as extracts", async () => {
+    const user = userEvent.setup();
+    ungrounded();
+    api.use(capabilities("extracts"));
+    script = { events: [end("“Obesity rose in every member state.” [1]")] };
+    const view = openChat();
+    await screen.findByText("Answers are extracts from your documents");
+    expect(screen.getByText(/Written answers and rewording need a model/)).toHaveTextContent(/SIDECAR_LLM_BASE_URL/);
+    await user.type(await screen.findByLabelText(/ask the agent/i), "What rose?{Enter}");
+    const answer = await screen.findByRole("article", { name: "Answer" });
+    await within(answer).findByText("Extracts from your documents");
+    // Dismissed once, it stays dismissed when the pane opens again.
+    await user.click(screen.getByRole("button", { name: "Got it" }));
+    expect(screen.queryByText("Answers are extracts from your documents")).toBeNull();
+    view.unmount();
+    openChat();
+    await screen.findByLabelText(/ask the agent/i);
+    await screen.findByRole("article", { name: "Answer" });
+    expect(screen.queryByText("Answers are extracts from your documents")).toBeNull();
+  });
+
+  test("with a model (or a server that doesn't say, as Ejento): no hint and no extracts title", async () => {
+    const user = userEvent.setup();
+    ungrounded();
+    api.use(capabilities("model"));
+    script = { events: [end("Obesity rose everywhere [1].")] };
+    openChat();
+    await user.type(await screen.findByLabelText(/ask the agent/i), "What rose?{Enter}");
+    await screen.findByText(/Obesity rose everywhere/);
+    expect(screen.queryByText("Extracts from your documents")).toBeNull();
+    expect(screen.queryByText("Answers are extracts from your documents")).toBeNull();
+  });
 });

@@ -3,6 +3,7 @@
 // remark about it; only cited passages become references; "Summarise" covers every top-level
 // section in order; several documents are named; rewording says it needs a model.
 import { REWRITE_NEEDS_MODEL } from "../../src/server/services/chat/chat";
+import { endpoints } from "../../src/shared/contract/endpoints";
 import type { Answer } from "../../src/shared/wire/chat";
 import { answerPath, ask } from "./chat-helpers";
 import { postJson, signIn, startServer, type TestServer } from "./helpers";
@@ -82,4 +83,15 @@ test("rewording without a model says that it needs one instead of returning an e
     expect(output.answer).toBe(REWRITE_NEEDS_MODEL);
     expect(output.references).toEqual([]);
   }
+});
+
+test("the capabilities answer says answers are extracts and rewording is not available without a model; 401 without a token", async () => {
+  const response = await fetch(server.url + endpoints.capabilities.path, { headers: { authorization: `Bearer ${token}` } });
+  expect(response.status).toBe(200);
+  expect(await response.json()).toEqual({
+    success: true,
+    message: "",
+    data: { answers: "extracts", model: { configured: false, name: null }, rewording: false, generation: "extracts" },
+  });
+  expect((await fetch(server.url + endpoints.capabilities.path)).status).toBe(401);
 });

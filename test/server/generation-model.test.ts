@@ -131,3 +131,8 @@ test("rewording selected text goes to the model", async () => {
   expect(requests[0]!.stream).toBe(true);
   expect(requests[0]!.messages[0]!.content).toContain("Internet governance is the development and application of shared rules.");
 });
+
+test("the capabilities answer names the connected model", async () => {
+  const response = await fetch(server.url + endpoints.capabilities.path, { headers: bearer(token) });
+  expect(((await response.json()) as { data: unknown }).data).toEqual({ answers: "model", model: { configured: true, name: "tiny-model" }, rewording: true, generation: "model" });
+});

@@ -34,6 +34,8 @@ import type { AuthService } from "../services/auth";
 import type { AgentService } from "../services/chat/agents";
 import type { ChatService } from "../services/chat/chat";
 import type { CitationService } from "../services/chat/citations";
+import type { LlmConfig } from "../services/chat/llm";
+import type { Capabilities, CapabilitiesResponse } from "../../shared/wire/capabilities";
 import { DOCX_TYPE, contentDisposition } from "./file-routes";
 
 /** The citation route takes the storage name whole: encoded (`a%2Fb.docx`, as clients send it) or with its slashes. */
@@ -42,13 +44,22 @@ const citationQuery = z.object({ storage_container: z.unknown().optional(), conv
 
 export async function chatRoutes(
   app: FastifyInstance,
-  { auth, agents, chat, citations }: { auth: AuthService; agents: AgentService; chat: ChatService; citations: CitationService },
+  { auth, agents, chat, citations, llm }: { auth: AuthService; agents: AgentService; chat: ChatService; citations: CitationService; llm: LlmConfig | null },
 ): Promise<void> {
   const options = { onRequest: requireCaller(auth) };
   useEjentoErrors(app);
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   app.get(endpoints.listAgents.path, options, async (): Promise<AgentListResponse> => ok(agents.list()));
+
+  // What this server's answers are: the pane labels extracts as such and says a model can be connected.
+  const capabilities: Capabilities = {
+    answers: llm ? "model" : "extracts",
+    model: { configured: llm !== null, name: llm?.model ?? null },
+    rewording: llm !== null,
+    generation: llm ? "model" : "extracts",
+  };
+  app.get(endpoints.capabilities.path, options, async (): Promise<CapabilitiesResponse> => ok(capabilities) as CapabilitiesResponse);
 
   api.get(routePath(endpoints.getAgent.path), { ...options, schema: { params: agentIdParams } }, async (request): Promise<AgentResponse> =>
     ok(agents.get(request.params.agent_id)),

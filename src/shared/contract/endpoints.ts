@@ -65,6 +65,11 @@ export const endpoints = {
   deleteAgentResponse: { service: "ejento", method: "DELETE", path: "/api/v2/agent-responses/{agent_response_id}" },
   /** A cited file by its storage name (a reference whose `url` is not an http(s) link); binary answer. */
   citationContent: { service: "ejento", method: "GET", path: "/api/v2/citation/{name}" },
+  /**
+   * What the answering server can do (local server extension; Ejento has no such route and the pane
+   * then assumes a model): whether answers are written by a model or extracts of the documents.
+   */
+  capabilities: { service: "ejento", method: "GET", path: "/api/v2/sidecar/capabilities" },
 
   // Grounding through a corpus (docs/vendors.md Ejento A6, A4.3): a corpus, a document uploaded
   // into it by the indexing service, its indexing step, and the corpus linked to a thread.

@@ -26,6 +26,7 @@ import { useApiClient } from "../../api/api-context";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
+import { useCapabilities } from "./api/capabilities";
 import { useAgents } from "./api/get-agents";
 import { groundOpenDocument, groundingPhaseLabels, type GroundingProgress } from "./api/grounding";
 import { chatKeys, getThreadTurns, type ChatThread } from "./api/threads";
@@ -118,6 +119,9 @@ function ConversationView({
   const client = useApiClient();
   const host = useDocumentHost();
   const queryClient = useQueryClient();
+  const capabilities = useCapabilities();
+  const extracts = capabilities.data?.answers === "extracts";
+  const [extractsHintSeen, setExtractsHintSeen] = usePersistentState<boolean>("sidecar.chat.extractsHintSeen", false);
   const { ids, busy: answering } = useSyncExternalStore(conversation.subscribeList, conversation.state);
   const [draft, setDraft] = usePersistentState<string>(`sidecar.chat.draft.${conversation.agentId}`, "");
   const [showThreads, setShowThreads] = useState(false);
@@ -243,6 +247,21 @@ function ConversationView({
           {conversation.threadName}
         </Text>
       )}
+      {extracts && !extractsHintSeen && (
+        <MessageBar intent="info" layout="multiline">
+          <MessageBarBody>
+            <MessageBarTitle>Answers are extracts from your documents</MessageBarTitle>
+            No language model is connected to this Sidecar server, so the agent answers with the sentences of your documents that answer
+            the question, quoted and cited. Written answers and rewording need a model: whoever runs the server can connect one
+            (SIDECAR_LLM_BASE_URL).
+          </MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={() => setExtractsHintSeen(true)}>
+              Got it
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
       {showThreads && <PastConversations conversation={conversation} onOpen={(t) => void openThread(t)} openingError={threadError} />}
       {ids.length === 0 && starters.length > 0 && (
         <section className={styles.starters} aria-label="Conversation starters">
@@ -264,6 +283,7 @@ function ConversationView({
             onRetry={(m) => void retry(m)}
             onRegenerate={(m: string) => void regenerate(m)}
             onFollowup={(q) => void send(q)}
+            extracts={extracts}
           />
         ))}
         <div ref={end} />

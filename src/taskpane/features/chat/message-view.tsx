@@ -73,6 +73,7 @@ const useStyles = makeStyles({
   refs: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
   linkButton: { padding: 0, minWidth: 0, height: "auto", fontWeight: tokens.fontWeightRegular, color: tokens.colorBrandForegroundLink, textAlign: "left" },
   unavailable: { color: tokens.colorNeutralForeground3 },
+  extractsLabel: { color: tokens.colorNeutralForeground3, fontStyle: "italic" },
 });
 
 /** How a reference opens: in the Sources tab, as a web page, through the citation-content route, or not at all. */
@@ -96,6 +97,7 @@ export const MessageView = memo(function MessageView({
   onRetry,
   onRegenerate,
   onFollowup,
+  extracts = false,
 }: {
   conversation: Conversation;
   id: string;
@@ -104,6 +106,8 @@ export const MessageView = memo(function MessageView({
   onRetry: (id: string) => void;
   onRegenerate: (id: string) => void;
   onFollowup: (question: string) => void;
+  /** The server answers with extracts (no model): answers are titled so. */
+  extracts?: boolean;
 }) {
   const styles = useStyles();
   const subscribe = useCallback((listener: () => void) => conversation.subscribeMessage(id, listener), [conversation, id]);
@@ -207,6 +211,11 @@ export const MessageView = memo(function MessageView({
             </AccordionPanel>
           </AccordionItem>
         </Accordion>
+      )}
+      {extracts && answered && (
+        <Caption1 className={styles.extractsLabel} block>
+          Extracts from your documents
+        </Caption1>
       )}
       <div ref={rendered} className={styles.answer} data-testid="answer-text">
         {message.text ? (
