@@ -31,13 +31,13 @@ test("select a sentence of a generated document and see its section's sources", 
   expect(options.slice(0, 3)).toEqual(["Background", "Objectives", "Methods"]);
   await page.keyboard.press("Escape");
 
-  // Select a sentence under "Results" in the preview, as a person would (triple-click a paragraph).
-  const paragraph = page.getByTestId("document-preview").locator('h1:has-text("Results") + p');
+  // Select a sentence under "Objectives" in the preview, as a person would (triple-click a paragraph).
+  const paragraph = page.getByTestId("document-preview").locator('h1:has-text("Objectives") + p');
   const sentence = (await paragraph.textContent())!.trim();
   expect(sentence.length).toBeGreaterThan(10);
   await paragraph.click({ clickCount: 3 });
   await page.getByRole("heading", { name: "Sources for the selected text" }).waitFor();
-  expect(await dropdown.textContent()).toContain("Results");
+  expect(await dropdown.textContent()).toContain("Objectives");
   const firstSource = page.getByRole("group", { name: /^Source 1: / });
   await firstSource.waitFor();
   expect(await firstSource.textContent()).toContain("openxml-sdk-nutrition-report.docx");

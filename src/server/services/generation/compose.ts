@@ -10,9 +10,11 @@ export interface ComposeOptions {
   maxSectionChars: number;
   /** Most sentences taken from one passage. */
   maxSentencesPerPassage: number;
+  /** Most paragraphs (one per passage) in a section. */
+  maxParagraphs: number;
 }
 
-export const DEFAULT_COMPOSE: ComposeOptions = { maxSectionChars: 1400, maxSentencesPerPassage: 4 };
+export const DEFAULT_COMPOSE: ComposeOptions = { maxSectionChars: 1400, maxSentencesPerPassage: 4, maxParagraphs: 3 };
 
 const MIN_SENTENCE_WORDS = 5;
 /** A fragment with no closing punctuation (a title, a list item) needs this many words. */
@@ -115,7 +117,7 @@ export function composeSection(
   let budget = options.maxSectionChars;
 
   for (const [from, passage] of passages.entries()) {
-    if (budget <= 0) break;
+    if (budget <= 0 || paragraphs.length >= options.maxParagraphs) break;
     const sentences = sentencesOf(passage.text)
       .map((raw, position) => ({ sentence: tidySentence(raw), position }))
       .filter((c): c is { sentence: string; position: number } => c.sentence !== null);

@@ -45,7 +45,11 @@ export interface RetrievalOptions {
   everyDocument?: boolean;
 }
 
-export const DEFAULT_RETRIEVAL: RetrievalOptions = { limit: 3, relativeMinScore: 0.3, reusePenalty: 0.6, everyDocument: true };
+/**
+ * Generation's: a few more passages than a section uses (compose.ts takes at most three
+ * paragraphs), so a section whose best passages earlier sections already used draws on the next.
+ */
+export const DEFAULT_RETRIEVAL: RetrievalOptions = { limit: 6, relativeMinScore: 0.3, reusePenalty: 0.6, everyDocument: true };
 /** A document's best passage joins a section (everyDocument) when it scores at least this fraction of the best. */
 const EVERY_DOCUMENT_MIN_SCORE = 0.1;
 
@@ -122,13 +126,18 @@ export class PassageIndex {
       if (picked.length >= options.limit) break;
     }
     if (options.everyDocument && strict.length > 0) {
-      const represented = new Set(picked.map((hit) => hit.passage.documentId));
+      // Each other document's best relevant passage comes right after the best one, so a section
+      // that uses only its first few passages still draws on every source that has something.
+      const represented = new Set(picked.slice(0, 1).map((hit) => hit.passage.documentId));
+      const others: RankedPassage[] = [];
       for (const result of strict) {
         const passage = this.byId.get(String(result.id)) as IndexedPassage;
         if (represented.has(passage.documentId) || result.score < best * EVERY_DOCUMENT_MIN_SCORE) continue;
         represented.add(passage.documentId);
-        picked.push({ passage, score: used.has(passage.passageId) ? result.score * options.reusePenalty : result.score });
+        others.push(picked.find((hit) => hit.passage.passageId === passage.passageId) ?? { passage, score: used.has(passage.passageId) ? result.score * options.reusePenalty : result.score });
       }
+      const rest = picked.slice(1).filter((hit) => !others.includes(hit));
+      return [...picked.slice(0, 1), ...others, ...rest];
     }
     return picked;
   }

@@ -78,12 +78,10 @@ function assemble(section: SectionToWrite, paragraphs: FootnotedSentence[][], so
 
 /** The section from extracts of its passages, each sentence footnoted. */
 export function extractiveSection(section: SectionToWrite, hits: readonly RankedPassage[], context: WriteContext, extraNotes: string[] = []): WrittenSection {
-  const composed = composeSection(
-    hits.map((hit) => hit.passage),
-    // The title counts twice; the section's and the person's instructions steer the sentences too.
-    `${section.title} ${section.title} ${section.instructions} ${context.documentInstructions ?? ""}`,
-    context.usedSentences,
-  );
+  const passages = hits.map((hit) => hit.passage);
+  // The title counts twice; the section's and the person's instructions steer the sentences too.
+  const query = `${section.title} ${section.title} ${section.instructions} ${context.documentInstructions ?? ""}`;
+  const composed = composeSection(passages, query, context.usedSentences);
   if (composed.length === 0) {
     const text = nothingFoundText(section.title);
     return { stored: { sectionId: section.sectionId, sectionTitle: section.title, level: section.level, text, sources: [] }, paragraphs: [text], writtenBy: "extracts" };
