@@ -5,7 +5,8 @@
 //   - retrieval hit@1 / hit@5: the passage holding the answering sentence is the first / among the
 //     first five references of the answer (targets: hit@5 ≥ 0.9);
 //   - answer support: the answer quotes the sentence's key clause, cited with a reference whose
-//     passage holds the sentence (target ≥ 0.8);
+//     passage holds the sentence (target ≥ 0.8); answering sentence first: the answer's first line
+//     holds the key clause (information);
 //   - summary coverage: "Summarise this document" cites a lead sentence from every top-level section
 //     of each document (target 1);
 //   - generation: of the chosen sources with a relevant passage for a section (one that uses a word
@@ -44,7 +45,8 @@ export function judge(question, answer) {
   const supported = answer.answer
     .split(/\n/)
     .some((line) => squeeze(line).includes(question.key) && [...line.matchAll(/\[(\d+)\]/g)].some((m) => good.has(Number(m[1]))));
-  return { hit1: rank === 0, hit5: rank >= 0 && rank < 5, supported };
+  const first = squeeze(answer.answer.split("\n")[0] ?? "").includes(question.key);
+  return { hit1: rank === 0, hit5: rank >= 0 && rank < 5, supported, first };
 }
 
 async function ask(url, token, question, documentIds, agent = 1) {
@@ -93,7 +95,7 @@ export async function run() {
       const answer = await ask(server.url, token, question.question, ids);
       const verdict = judge(question, answer);
       results.push(verdict);
-      if (!verdict.hit5 || !verdict.supported) misses.push({ question: question.question, answer: answer.answer.slice(0, 300) });
+      if (!verdict.hit5 || !verdict.supported || !verdict.first) misses.push({ question: question.question, answer: answer.answer.slice(0, 300) });
     }
     const share = (key) => round(results.filter((r) => r[key]).length / results.length, 3);
 
@@ -152,6 +154,7 @@ export async function run() {
       figure({ figure: "quality: retrieval hit@1", unit: "", measured: share("hit1"), target: null, details: { questions: results.length } }),
       { ...figure({ figure: "quality: retrieval hit@5", unit: "", measured: share("hit5"), target: null, details: { questions: results.length } }), target: "≥ 0.9", pass: share("hit5") >= 0.9 },
       { ...figure({ figure: "quality: answer support", unit: "", measured: share("supported"), target: null, details: { misses } }), target: "≥ 0.8", pass: share("supported") >= 0.8 },
+      figure({ figure: "quality: answering sentence first", unit: "", measured: share("first"), target: null, details: { misses } }),
       { ...figure({ figure: "quality: summary sections covered", unit: "", measured: round(sectionsCovered / sectionsTotal, 3), target: null, details: { sectionsCovered, sectionsTotal } }), target: "= 1", pass: sectionsCovered === sectionsTotal },
       { ...figure({ figure: "quality: generation relevant sources used", unit: "", measured: round(usedPairs / Math.max(1, relevantPairs), 3), target: null, details: { usedPairs, relevantPairs } }), target: "= 1", pass: usedPairs === relevantPairs },
       figure({ figure: "quality: sections changed by instructions", unit: "", measured: changed, target: null, details: { sections: plainSources.size } }),

@@ -3,6 +3,7 @@
 // remark about it; only cited passages become references; "Summarise" covers every top-level
 // section in order; several documents are named; rewording says it needs a model.
 import { REWRITE_NEEDS_MODEL } from "../../src/server/services/chat/chat";
+import { isDefinitional, isRewriteRequest } from "../../src/server/services/chat/extract";
 import { endpoints } from "../../src/shared/contract/endpoints";
 import type { Answer } from "../../src/shared/wire/chat";
 import { answerPath, ask } from "./chat-helpers";
@@ -94,4 +95,15 @@ test("the capabilities answer says answers are extracts and rewording is not ava
     data: { answers: "extracts", model: { configured: false, name: null }, rewording: false, generation: "extracts" },
   });
   expect((await fetch(server.url + endpoints.capabilities.path)).status).toBe(401);
+});
+
+test("which questions ask for a definition, and which ask for a rewording", () => {
+  const definitional = ["What is volcanic tremor?", "What are drones?", "What's a lahar?", "Define Internet governance", "What does multistakeholder mean?", "What working definition of Internet governance does the report propose?", "Give me the meaning of tremor"];
+  const not = ["Who proposed the definition of Internet governance?", "How is the root coordinated?", "When was the forum created?", "Summarise this document", "What do critics say about the model?"];
+  expect(definitional.filter((q) => !isDefinitional(q))).toEqual([]);
+  expect(not.filter((q) => isDefinitional(q))).toEqual([]);
+  const rewording = ["Reword the selected text more concisely", "Rewrite this paragraph", "Rephrase it", "Make it shorter", "Make the selected text more formal", "Simplify this"];
+  const questions = ["What does the report recommend?", "Draft an introduction for this report", "Summarise this document"];
+  expect(rewording.filter((q) => !isRewriteRequest(q))).toEqual([]);
+  expect(questions.filter((q) => isRewriteRequest(q))).toEqual([]);
 });

@@ -1,7 +1,8 @@
 // The extractive answer (no model), sentence by sentence:
 //
 //   - every sentence of the retrieved passages is a candidate, scored by the question's topic words
-//     it covers, its passage's search score, whether it reads as prose, and — for a question asking
+//     it covers (a rare word counting more than a common one), whether it opens with the question's
+//     subject, its passage's search score, whether it reads as prose, and — for a question asking
 //     what something is or means — whether it defines that thing ("X is …", "X means …", "X refers
 //     to …"); hedged sentences ("seems", "arguably") lose a little there;
 //   - the best sentence comes first, quoted, with its citation; up to three supporting sentences
@@ -29,14 +30,16 @@ const DEFINITION_WORDS = new Set(
   "definition definitions define defined defines defining meaning meanings mean means term terms working propose proposes proposed concept notion understood understanding".split(" "),
 );
 
-const DEFINITIONAL = /\b(defin\w*|meaning of|what (?:is|are|was|were) (?:a |an |the )?\w|what does .+ mean|what do(?:es)? .+ stand for|stands? for)\b/i;
+/** "What is X?", "Define X", "What does X mean?", "the definition / meaning of X" — not "Who proposed the definition?". */
+const DEFINITIONAL = /^\s*(?:what(?:'s|\s+is|\s+are|\s+was|\s+were)\s|define\s|what\s+do(?:es)?\s.+\s(?:mean|stand\s+for)\b)|\b(?:definition|meaning)\s+of\b|\bwhat\s+(?:\w+\s+)?definition\b/i;
+const OTHER_QUESTION = /^\s*(?:who|whom|whose|when|where|why|which|how)\b/i;
 /** "X is …", "X means …": a subject of a few words, then a defining verb. */
 const DEFINING_VERB = /^(.{2,140}?)\s(?:is|are|means|mean|refers? to|(?:is|are|can be|may be|was) (?:defined|understood|described) as|denotes?|describes)\s/i;
 const HEDGE = /\b(arguably|seems?|seemingly|perhaps|might|possibly|we (?:think|believe|suggest))\b/i;
 const REWRITE = /\b(re-?word|re-?write|re-?phrase|paraphrase|shorten|simplify|tighten|proof-?read|polish|make (?:it|this|the (?:selected )?text|the selection|the paragraph)? ?(?:more )?(?:concise|shorter|clearer|simpler|formal|informal))\b/i;
 
 export function isDefinitional(question: string): boolean {
-  return DEFINITIONAL.test(question);
+  return DEFINITIONAL.test(question) && !OTHER_QUESTION.test(question);
 }
 
 /** A request to reword text (which only a model can do well). */
@@ -102,29 +105,37 @@ function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
 export function rankSentences(question: string, terms: ReadonlySet<string>, passages: readonly GroundedPassage[]): Candidate[] {
   const definitional = isDefinitional(question);
   const subject = new Set([...terms].filter((term) => !DEFINITION_WORDS.has(term)));
-  const weighted = [...terms].map((term) => ({ term, weight: definitional && !subject.has(term) ? 0.5 : 1 }));
-  const totalWeight = weighted.reduce((sum, { weight }) => sum + weight, 0) || 1;
   const best = Math.max(...passages.map((grounded) => grounded.score), 0) || 1;
+  const sentences = passages.flatMap((grounded) =>
+    quotableSentences(grounded.passage.text).map((sentence, position) => ({ grounded, sentence, position, tokens: new Set(tokenize(sentence)) })),
+  );
+  // A rare word of the question says more than a common one ("critics" more than "model"): each
+  // term weighs by how few of the candidate sentences use it.
+  const weighted = [...terms].map((term) => {
+    const using = sentences.filter((candidate) => matches(candidate.tokens, term)).length;
+    const rarity = 1 + Math.log((sentences.length + 1) / (using + 1));
+    return { term, weight: rarity * (definitional && !subject.has(term) ? 0.5 : 1) };
+  });
+  const totalWeight = weighted.reduce((sum, { weight }) => sum + weight, 0) || 1;
   const candidates: Candidate[] = [];
-  for (const grounded of passages) {
-    quotableSentences(grounded.passage.text).forEach((sentence, position) => {
-      const tokens = new Set(tokenize(sentence));
-      let covered = 0;
-      let hits = 0;
-      for (const { term, weight } of weighted) {
-        if (matches(tokens, term)) {
-          covered += weight;
-          hits++;
-        }
+  for (const { grounded, sentence, position, tokens } of sentences) {
+    let covered = 0;
+    let hits = 0;
+    for (const { term, weight } of weighted) {
+      if (matches(tokens, term)) {
+        covered += weight;
+        hits++;
       }
-      let score = 0.5 * (covered / totalWeight) + 0.3 * (grounded.score / best) + (isProse(sentence) ? 0.1 : 0) - 0.005 * position;
-      if (definitional && subject.size > 0) {
-        if (defines(sentence, subject)) score += 0.5;
-        if (HEDGE.test(sentence)) score -= 0.15;
-      }
-      if (sentence.length > MAX_SENTENCE_CHARS) score -= 0.05;
-      candidates.push({ sentence, grounded, tokens, hits, score });
-    });
+    }
+    // About the question's subject: it opens with it ("Civil society brings …").
+    const aboutSubject = [...subject].some((term) => matches(new Set(tokenize(sentence).slice(0, 5)), term));
+    let score = 0.5 * (covered / totalWeight) + 0.3 * (grounded.score / best) + (isProse(sentence) ? 0.1 : 0) + (aboutSubject ? 0.08 : 0) - 0.005 * position;
+    if (definitional && subject.size > 0) {
+      if (defines(sentence, subject)) score += 0.5;
+      if (HEDGE.test(sentence)) score -= 0.15;
+    }
+    if (sentence.length > MAX_SENTENCE_CHARS) score -= 0.05;
+    candidates.push({ sentence, grounded, tokens, hits, score });
   }
   return candidates.sort((a, b) => b.score - a.score);
 }
