@@ -1,6 +1,6 @@
 // Figure group "quality": how well the local server's answers and generated documents use the
 // documents, on the question set in bench/quality/corpus.json (three documents the bench builds as
-// .docx files, 34 questions each with the sentence that answers it). Without a model (the default):
+// .docx files, 46 questions each with the sentence that answers it). Without a model (the default):
 //
 //   - retrieval hit@1 / hit@5: the passage holding the answering sentence is the first / among the
 //     first five references of the answer (targets: hit@5 ≥ 0.9);
