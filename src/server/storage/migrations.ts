@@ -328,4 +328,19 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX thread_corpora_corpus ON thread_corpora(corpus_id);
   `,
+  // 7: a persistent full-text index of the passages (SQLite FTS5, BM25; the porter stemmer so
+  // "nutritional" finds "nutrition"), kept in step with the passages table by triggers and filled
+  // from the passages already extracted.
+  `
+  CREATE VIRTUAL TABLE passages_fts USING fts5(text, heading, document_name, tokenize = 'porter unicode61 remove_diacritics 2');
+  INSERT INTO passages_fts (rowid, text, heading, document_name)
+    SELECT p.rowid, p.text, COALESCE(p.heading, ''), d.document_name FROM passages p JOIN documents d ON d.document_id = p.document_id;
+  CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts (rowid, text, heading, document_name)
+      VALUES (new.rowid, new.text, COALESCE(new.heading, ''), (SELECT document_name FROM documents WHERE document_id = new.document_id));
+  END;
+  CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+    DELETE FROM passages_fts WHERE rowid = old.rowid;
+  END;
+  `,
 ];

@@ -1,5 +1,6 @@
 // Passages: a document's text cut into retrievable pieces, extracted once per document and reused
-// by every feature that retrieves from documents (generation now; chat grounding later).
+// by every feature that retrieves from documents (generation, chat grounding). Their full-text
+// index (passages_fts, FTS5) is kept in step by triggers (storage/migrations.ts, 7).
 import type Database from "better-sqlite3";
 import { nowIso } from "./util";
 
@@ -14,6 +15,17 @@ export interface PassageRow {
   /** Index of the first and last paragraph (in the document's paragraph order) it came from. */
   first_paragraph: number;
   last_paragraph: number;
+}
+
+export interface SearchHit {
+  passage_id: string;
+  passage_index: number;
+  document_id: string;
+  document_name: string;
+  s3_key: string | null;
+  heading: string | null;
+  text: string;
+  score: number;
 }
 
 export interface NewPassage {
@@ -62,6 +74,31 @@ export class PassageStore {
   listForDocuments(documentIds: readonly string[]): PassageRow[] {
     const select = this.db.prepare("SELECT * FROM passages WHERE document_id = ? ORDER BY passage_index");
     return documentIds.flatMap((id) => select.all(id) as PassageRow[]);
+  }
+
+  /** How many passages the documents have in all. */
+  countForDocuments(documentIds: readonly string[]): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM passages WHERE document_id IN (SELECT value FROM json_each(?))").get(JSON.stringify(documentIds)) as { n: number }).n;
+  }
+
+  /**
+   * The passages of the given documents that match an FTS5 query (passages_fts, BM25 with the
+   * text, heading and document name weighted 1, 1.5 and 0.3), best first, at most `limit`; `score`
+   * is positive, higher is better.
+   */
+  search(documentIds: readonly string[], match: string, limit: number): SearchHit[] {
+    return this.db
+      .prepare(
+        `SELECT p.passage_id, p.passage_index, p.document_id, d.document_name, d.s3_key, p.heading, p.text,
+                -bm25(passages_fts, 1.0, 1.5, 0.3) AS score
+         FROM passages_fts
+         JOIN passages p ON p.rowid = passages_fts.rowid
+         JOIN documents d ON d.document_id = p.document_id
+         WHERE passages_fts MATCH ? AND p.document_id IN (SELECT value FROM json_each(?))
+         ORDER BY score DESC
+         LIMIT ?`,
+      )
+      .all(match, JSON.stringify(documentIds), limit) as SearchHit[];
   }
 
   get(passageIdValue: string): PassageRow | undefined {

@@ -1,5 +1,5 @@
 // Grounding for chat: the passages of the documents a question is asked about, ranked against
-// the question (and the selected text, when sent) with the same MiniSearch index generation uses.
+// the question (and the selected text, when sent) in the same full-text index generation uses.
 // The documents are those of the corpora the question names (only their indexed documents), or
 // the ids it sends (overrides.document_ids), or else the organization's newest. Passages are
 // extracted on first use, or when a document is indexed into a corpus, and kept
@@ -112,19 +112,21 @@ export class GroundingService {
     thoughts.push(`Searching ${readable.length === 1 ? "" : `${readable.length} documents: `}${quoteList(readable.map((row) => row.document_name))}.`);
 
     const names = new Map(readable.map((row) => [row.document_id, row]));
-    const indexed: IndexedPassage[] = this.storage.passages.listForDocuments(readable.map((row) => row.document_id)).map((passage) => {
-      const row = names.get(passage.document_id) as DocumentRow;
-      return {
-        passageId: passage.passage_id,
-        passageIndex: passage.passage_index,
-        documentId: passage.document_id,
-        documentName: row.document_name,
-        s3Key: row.s3_key,
-        heading: passage.heading,
-        text: passage.text,
-      };
-    });
+    const documentIds = readable.map((row) => row.document_id);
     if (topical.size === 0) {
+      // A summary reads each document's passages in order (not a search).
+      const indexed: IndexedPassage[] = this.storage.passages.listForDocuments(documentIds).map((passage) => {
+        const row = names.get(passage.document_id) as DocumentRow;
+        return {
+          passageId: passage.passage_id,
+          passageIndex: passage.passage_index,
+          documentId: passage.document_id,
+          documentName: row.document_name,
+          s3Key: row.s3_key ?? "",
+          heading: passage.heading,
+          text: passage.text,
+        };
+      });
       const passages = await this.summaryPassages(readable, indexed);
       thoughts.push(
         indexed.length === 0
@@ -133,7 +135,8 @@ export class GroundingService {
       );
       return { documents: readable, passages, thoughts, nothingMatched: false, terms: topical, emptyAnswer: null, mode: "summary" };
     }
-    const index = new PassageIndex(indexed);
+    const passageCount = this.storage.passages.countForDocuments(documentIds);
+    const index = new PassageIndex(this.storage.passages, documentIds);
     const ranked = index.query(
       { title: query.question, instructions: query.selectedText ?? "", documentInstructions: null },
       new Set(),
@@ -141,7 +144,7 @@ export class GroundingService {
     );
     // Prose first (a title block or an address makes a poor answer), best first within each.
     const picked = [...ranked.filter((hit) => isProse(hit.passage.text)), ...ranked.filter((hit) => !isProse(hit.passage.text))].slice(0, MAX_CANDIDATE_PASSAGES);
-    if (indexed.length === 0) {
+    if (passageCount === 0) {
       thoughts.push("The documents have no text passages to answer from.");
     } else if (picked.length > 0) {
       thoughts.push(
@@ -150,7 +153,7 @@ export class GroundingService {
           .join("; ")}.`,
       );
     } else {
-      thoughts.push(`No passage of ${indexed.length} matched the question.`);
+      thoughts.push(`No passage of ${passageCount} matched the question.`);
     }
 
     const passages: GroundedPassage[] = [];
@@ -158,7 +161,7 @@ export class GroundingService {
       const section = await this.sectionOf(names.get(hit.passage.documentId) as DocumentRow, hit.passage);
       passages.push({ number: i + 1, passage: hit.passage, sectionId: section?.id ?? null, sectionTitle: section?.title ?? hit.passage.heading, score: hit.score });
     }
-    return { documents: readable, passages, thoughts, nothingMatched: picked.length === 0 && indexed.length > 0, terms: topical, emptyAnswer: null, mode: "passages" };
+    return { documents: readable, passages, thoughts, nothingMatched: picked.length === 0 && passageCount > 0, terms: topical, emptyAnswer: null, mode: "passages" };
   }
 
   /**

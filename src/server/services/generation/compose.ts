@@ -87,6 +87,8 @@ function asList(text: string, maxChars: number): string | null {
     .map((line) => line.replace(/\s+/g, " ").trim())
     .filter(Boolean);
   if (items.length === 0) return null;
+  // A lone short line (a document's title, a caption) is not a list worth quoting.
+  if (items.length === 1 && (items[0]!.match(/\p{L}{2,}/gu)?.length ?? 0) < MIN_FRAGMENT_WORDS) return null;
   let joined = items.join("; ");
   if (joined.length > maxChars) joined = `${joined.slice(0, joined.lastIndexOf(" ", maxChars)).replace(/[;,\s]+$/, "")}…`;
   joined = joined.charAt(0).toLocaleUpperCase() + joined.slice(1);

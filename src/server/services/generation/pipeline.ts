@@ -1,7 +1,7 @@
 // The generation pipeline for one job, as the contract's named stages:
 //
 //   Extract (Ingesting)         each source's paragraphs → passages, stored once per document
-//   Ingest (Ingesting)          the passages of all sources in a MiniSearch index
+//   Ingest (Ingesting)          the passages of all sources, in the database's full-text index
 //   Create Outline (Generating) the template's (selected) sections, in template order
 //   Orchestrate (Generating)    per section, the best few passages for its title, its instructions
 //                               and the person's, with every source that has a relevant passage
@@ -22,7 +22,8 @@ import type { Storage } from "../../storage/storage";
 import type { FastifyBaseLogger } from "fastify";
 import type { LlmConfig } from "../chat/llm";
 import { splitIntoPassages } from "./passages";
-import { PassageIndex, type IndexedPassage } from "./retrieval";
+import { PassageIndex, sameStem, type RankedPassage } from "./retrieval";
+import { queryTerms } from "./text";
 import { extractiveSection, modelSection, type WriteContext, type WrittenSection } from "./section-writer";
 
 /** What a job was asked to do, as stored with it (resolved and checked when it was requested). */
@@ -86,21 +87,10 @@ export class GenerationPipeline {
     const sources = await this.extract(job, request, signal);
 
     await this.enter(job, "ingest", signal);
-    const passages = this.storage.passages.listForDocuments(sources.map((s) => s.document_id));
-    const byId = new Map(sources.map((source) => [source.document_id, source]));
+    // The passages are in the database's full-text index since they were extracted: nothing to build.
     const index = new PassageIndex(
-      passages.map((passage) => {
-        const source = byId.get(passage.document_id);
-        return {
-          passageId: passage.passage_id,
-          passageIndex: passage.passage_index,
-          documentId: passage.document_id,
-          documentName: source?.document_name ?? "",
-          s3Key: source?.s3_key ?? "",
-          heading: passage.heading,
-          text: passage.text,
-        } satisfies IndexedPassage;
-      }),
+      this.storage.passages,
+      sources.map((source) => source.document_id),
     );
 
     await this.enter(job, "outline", signal);
@@ -114,7 +104,20 @@ export class GenerationPipeline {
     const plan = outline.map((section) => {
       const hits = index.query({ title: section.title, instructions: section.instructions, documentInstructions: request.document_instructions }, used);
       for (const hit of hits) used.add(hit.passage.passageId);
-      return { section, hits };
+      // A passage under a heading that names another section of this template ("Recommendations")
+      // belongs to that section: another takes it only when it has nothing else.
+      const ownedElsewhere = (hit: RankedPassage) => {
+        const owners = belongsTo(hit.passage.heading, outline);
+        return owners.length > 0 && !owners.includes(section);
+      };
+      const own = hits.filter((hit) => !ownedElsewhere(hit));
+      const candidates = own.length > 0 ? own : hits;
+      // A source with a section of this name ("Recommendations") gives that section's passages, not
+      // others that merely use the word ("its Recommendation D.50"); other sources still give theirs.
+      const named = candidates.filter((hit) => belongsTo(hit.passage.heading, outline).includes(section));
+      if (named.length === 0) return { section, hits: candidates };
+      const namedDocuments = new Set(named.map((hit) => hit.passage.documentId));
+      return { section, hits: [...named, ...candidates.filter((hit) => !namedDocuments.has(hit.passage.documentId))] };
     });
 
     await this.enter(job, "generate", signal);
@@ -188,4 +191,11 @@ export class GenerationPipeline {
     }
     return sources;
   }
+}
+
+/** The template's sections whose title shares a word with a passage's heading. */
+function belongsTo(heading: string | null, outline: readonly OutlineSection[]): OutlineSection[] {
+  if (!heading) return [];
+  const headingTerms = [...queryTerms(heading)];
+  return outline.filter((section) => [...queryTerms(section.title)].some((term) => headingTerms.some((word) => sameStem(word, term))));
 }

@@ -1,5 +1,6 @@
-// Ingest and Orchestrate: the source passages in a MiniSearch index (BM25+ ranking), queried per
-// section with its title (weighted most), its instructions and the document instructions.
+// Orchestrate: the source passages searched in the database's full-text index (FTS5, BM25; see
+// storage/passage-store.ts), per section with its title (weighted most), its instructions and the
+// document instructions.
 //
 // A passage counts as a match when it scores at least a fraction of the best match and shares with
 // the section either a title word or at least two words of its instructions (the person's
@@ -7,8 +8,8 @@
 // kept, and (everyDocument) the best relevant one of each other document too. When
 // no passage is that close, the single best one sharing any word is taken, so a section gets a
 // weak lead rather than nothing; when none shares a word, the section gets no passages.
-import MiniSearch, { type SearchResult } from "minisearch";
-import { indexTerm, queryTerm, queryTerms, tokenize } from "./text";
+import type { SearchHit } from "../../storage/passage-store";
+import { queryTerms, tokenize } from "./text";
 
 export interface IndexedPassage {
   passageId: string;
@@ -61,58 +62,105 @@ function sameTextKey(text: string): string {
   return tokenize(text).join(" ");
 }
 
+/** Where passages are searched: the database's full-text index (storage/passage-store.ts). */
+export interface PassageSearch {
+  search(documentIds: readonly string[], match: string, limit: number): SearchHit[];
+}
+
+/** Candidates fetched from the index per group of query words, before the section's own ranking. */
+const CANDIDATES_PER_GROUP = 200;
+
+/** An FTS5 query matching any of the terms (each quoted, so no word is taken for an operator). */
+function anyOf(terms: ReadonlySet<string>): string {
+  return [...terms].map((term) => `"${term}"`).join(" OR ");
+}
+
+/**
+ * Same word for the index's stemmer, near enough: equal, or (both at least four letters) sharing
+ * their first six letters or the whole of the shorter one ("nutrition", "nutritional").
+ */
+export function sameStem(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length < 4 || b.length < 4) return false;
+  const shorter = Math.min(a.length, b.length, 6);
+  return a.slice(0, shorter) === b.slice(0, shorter);
+}
+
+/** A search result: a passage, its combined score and the query terms it contains. */
+interface Result {
+  passage: IndexedPassage;
+  score: number;
+  queryTerms: string[];
+}
+
+/**
+ * The passages of some documents, searched through the persistent full-text index: nothing is
+ * built per request, so a question costs the same on the thousandth document as on the first.
+ */
 export class PassageIndex {
-  private readonly index: MiniSearch<IndexedPassage & { id: string }>;
-  private readonly byId = new Map<string, IndexedPassage>();
+  constructor(
+    private readonly store: PassageSearch,
+    private readonly documentIds: readonly string[],
+  ) {}
 
-  constructor(passages: readonly IndexedPassage[]) {
-    this.index = new MiniSearch<IndexedPassage & { id: string }>({
-      fields: ["text", "heading", "documentName"],
-      idField: "id",
-      tokenize: (text) => tokenize(text),
-      processTerm: (term) => indexTerm(term),
-      searchOptions: {
-        processTerm: (term) => queryTerm(term),
-        boost: { heading: 1.5, text: 1, documentName: 0.3 },
-        // "nutrition" also finds "nutritional"; small misspellings of longer words still match.
-        prefix: (term) => term.length >= 5,
-        fuzzy: (term) => (term.length >= 7 ? 0.15 : false),
-        combineWith: "OR",
-      },
-    });
-    for (const passage of passages) this.byId.set(passage.passageId, passage);
-    this.index.addAll(passages.map((passage) => ({ ...passage, id: passage.passageId })));
-  }
-
-  get size(): number {
-    return this.byId.size;
+  /**
+   * The index's matches for each group of words, their BM25 scores weighted by the group (title
+   * words count most, then the section's instructions, then the person's): as MiniSearch's
+   * per-term boost did, a passage's score is the sum over the words it matches of weight × BM25.
+   */
+  private results(groups: Array<{ terms: Set<string>; weight: number }>): Result[] {
+    const byId = new Map<string, Result>();
+    const allTerms = groups.flatMap((group) => [...group.terms]);
+    for (const group of groups) {
+      if (group.terms.size === 0) continue;
+      for (const hit of this.store.search(this.documentIds, anyOf(group.terms), CANDIDATES_PER_GROUP)) {
+        let result = byId.get(hit.passage_id);
+        if (!result) {
+          const words = [...new Set(tokenize(`${hit.heading ?? ""} ${hit.text} ${hit.document_name}`))];
+          result = {
+            passage: {
+              passageId: hit.passage_id,
+              passageIndex: hit.passage_index,
+              documentId: hit.document_id,
+              documentName: hit.document_name,
+              s3Key: hit.s3_key ?? "",
+              heading: hit.heading,
+              text: hit.text,
+            },
+            score: 0,
+            queryTerms: allTerms.filter((term) => words.some((word) => sameStem(word, term))),
+          };
+          byId.set(hit.passage_id, result);
+        }
+        result.score += group.weight * hit.score;
+      }
+    }
+    return [...byId.values()].sort((x, y) => y.score - x.score || x.passage.passageId.localeCompare(y.passage.passageId));
   }
 
   /** The best passages for one section; `used` are passage ids earlier sections already took. */
   query(section: SectionQuery, used: ReadonlySet<string> = new Set(), options: RetrievalOptions = DEFAULT_RETRIEVAL): RankedPassage[] {
     const titleTerms = queryTerms(section.title);
     const sectionTerms = queryTerms(`${section.title} ${section.instructions}`);
-    const text = [section.title, section.instructions, section.documentInstructions ?? ""].join("\n");
-    if (queryTerms(text).size === 0 || this.byId.size === 0) return [];
-
-    const results = this.index.search(text, {
-      boostTerm: (term) => (titleTerms.has(term) ? TITLE_BOOST : sectionTerms.has(term) ? 1 : DOCUMENT_INSTRUCTIONS_BOOST),
-    });
-    // Relevant to this section: the person's instructions for the whole document steer the
-    // ranking, but a passage must match the section's own title or instructions to be taken.
+    const documentTerms = queryTerms(section.documentInstructions ?? "");
+    if (sectionTerms.size === 0 && documentTerms.size === 0) return [];
+    const results = this.results([
+      { terms: titleTerms, weight: TITLE_BOOST },
+      { terms: new Set([...sectionTerms].filter((term) => !titleTerms.has(term))), weight: 1 },
+      { terms: new Set([...documentTerms].filter((term) => !sectionTerms.has(term))), weight: DOCUMENT_INSTRUCTIONS_BOOST },
+    ]);
     let strict = results.filter((result) => isRelevant(result, titleTerms, sectionTerms));
     if (strict.length === 0 && section.documentInstructions) {
       // A section whose own words find nothing ("Background"): the person's instructions stand in.
-      const documentTerms = queryTerms(section.documentInstructions);
-      strict = results.filter((result) => new Set(result.queryTerms.filter((term) => documentTerms.has(term))).size >= 2);
+      strict = results.filter((result) => result.queryTerms.filter((term) => documentTerms.has(term)).length >= 2);
     }
     const eligible = strict.length > 0 ? strict : results.slice(0, 1);
     const best = eligible[0]?.score ?? 0;
     const ranked = eligible
       .filter((result) => result.score >= best * options.relativeMinScore)
       .map((result) => ({
-        passage: this.byId.get(String(result.id)) as IndexedPassage,
-        score: used.has(String(result.id)) ? result.score * options.reusePenalty : result.score,
+        passage: result.passage,
+        score: used.has(result.passage.passageId) ? result.score * options.reusePenalty : result.score,
       }))
       .sort((a, b) => b.score - a.score);
 
@@ -131,7 +179,7 @@ export class PassageIndex {
       const represented = new Set(picked.slice(0, 1).map((hit) => hit.passage.documentId));
       const others: RankedPassage[] = [];
       for (const result of strict) {
-        const passage = this.byId.get(String(result.id)) as IndexedPassage;
+        const passage = result.passage;
         if (represented.has(passage.documentId) || result.score < best * EVERY_DOCUMENT_MIN_SCORE) continue;
         represented.add(passage.documentId);
         others.push(picked.find((hit) => hit.passage.passageId === passage.passageId) ?? { passage, score: used.has(passage.passageId) ? result.score * options.reusePenalty : result.score });
@@ -144,7 +192,7 @@ export class PassageIndex {
 }
 
 /** Shares a title word with the query, or at least two distinct words of the section's title and instructions. */
-function isRelevant(result: SearchResult, titleTerms: ReadonlySet<string>, sectionTerms: ReadonlySet<string>): boolean {
+function isRelevant(result: Result, titleTerms: ReadonlySet<string>, sectionTerms: ReadonlySet<string>): boolean {
   const matched = new Set(result.queryTerms);
   if ([...matched].some((term) => titleTerms.has(term))) return true;
   return [...matched].filter((term) => sectionTerms.has(term)).length >= 2;
