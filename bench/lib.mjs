@@ -67,7 +67,7 @@ export async function startServer(env = {}) {
   const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", SIDECAR_DATA_DIR: dataDir, SIDECAR_STATIC_DIR: path.join(ROOT, "dist"), LOG_LEVEL: "warn", ...env },
-    stdio: "ignore",
+    stdio: process.env.BENCH_SERVER_STDERR ? ["ignore", "ignore", "inherit"] : "ignore",
   });
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
@@ -83,7 +83,7 @@ export async function startServer(env = {}) {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) break;
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { url, dataDir, stop };
+      if ((await fetch(`${url}/healthz`)).ok) return { url, dataDir, stop, pid: child.pid };
     } catch {
       /* starting */
     }

@@ -4,7 +4,7 @@
 // Builds dist/ (production) when it is missing or stale. Never fails because a target is missed:
 // exit 1 only when a figure could not be measured (the error is in the table and the JSON).
 //
-//   node bench/run.mjs [bundle|load|chat|read20mb|polling|latency|upload|quality] …
+//   node bench/run.mjs [bundle|load|chat|read20mb|polling|latency|upload|quality|scale] …
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,6 +19,7 @@ const FIGURES = {
   latency: () => import("./latency.mjs"),
   upload: () => import("./upload-generate.mjs"),
   quality: () => import("./quality.mjs"),
+  scale: () => import("./scale.mjs"),
 };
 
 function printTable(rows) {

@@ -34,6 +34,7 @@ import { BatchJobService } from "./services/batch/batch-jobs";
 import { TaggingTexts } from "./services/batch/document-text";
 import { BatchEvents } from "./services/batch/events";
 import { BATCH_CONCURRENCY, BatchRunner } from "./services/batch/runner";
+import { docxReader } from "./services/docx-reader";
 import { DocumentTagger } from "./services/batch/tagger";
 import { AgentService } from "./services/chat/agents";
 import { ChatService } from "./services/chat/chat";
@@ -147,15 +148,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     });
     const limits = { maxUnpackedBytes: config.maxUnpackedBytes, maxEntries: config.maxZipEntries };
+    // .docx files are read (and their passages stored) in worker threads: the main thread routes.
+    const reader = docxReader(config.docxWorkers);
+    app.addHook("onClose", async () => reader.close());
     const generationQueue = new GenerationQueue(
       storage,
-      new GenerationPipeline(storage, { limits, stepDelayMs: config.pipelineStepDelayMs, llm: config.llm, llmTimeoutMs: config.llmTimeoutMs }, app.log.child({ component: "generation" })),
+      new GenerationPipeline(storage, { limits, reader, stepDelayMs: config.pipelineStepDelayMs, llm: config.llm, llmTimeoutMs: config.llmTimeoutMs }, app.log.child({ component: "generation" })),
       { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts },
       app.log.child({ component: "generation" }),
     );
     const presign = new PresignService(storage, config, options.clock);
     // Sections, text indexes and sources per document, in memory (the Sources panel asks on every selection change).
-    const outlines = new OutlineCache(storage, limits);
+    const outlines = new OutlineCache(storage, limits, reader);
     const batchEvents = new BatchEvents();
     const batchRunner = new BatchRunner(
       storage,

@@ -60,6 +60,8 @@ export interface Config {
   llm: { baseUrl: string; apiKey: string | null; model: string } | null;
   /** How long a generated section waits for the model before it is composed from extracts instead. */
   llmTimeoutMs: number;
+  /** Worker threads that read .docx files (0 = read on the main thread). */
+  docxWorkers: number;
   /** Pause before each document of a batch tagging job (demos, and tests that watch a job mid-way). */
   batchDocumentDelayMs: number;
   /** A batch job's WebSocket sends a keepalive after this long without another message. */
@@ -278,6 +280,7 @@ const envSchema = z.object({
   SIDECAR_LLM_API_KEY: z.string().optional(),
   SIDECAR_LLM_MODEL: z.string().trim().min(1).default("gpt-4o-mini"),
   SIDECAR_LLM_TIMEOUT_MS: wholeNumber(100, 3600 * 1000, " of milliseconds").default(60_000),
+  SIDECAR_DOCX_WORKERS: wholeNumber(0, 16).default(1),
   SIDECAR_BATCH_DOCUMENT_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
   SIDECAR_BATCH_KEEPALIVE_MS: wholeNumber(10, 3600 * 1000, " of milliseconds").default(30_000),
   SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS: wholeNumber(100, 3600 * 1000, " of milliseconds").default(120_000),
@@ -365,6 +368,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       ? { baseUrl: e.SIDECAR_LLM_BASE_URL, apiKey: e.SIDECAR_LLM_API_KEY ?? null, model: e.SIDECAR_LLM_MODEL }
       : null,
     llmTimeoutMs: e.SIDECAR_LLM_TIMEOUT_MS,
+    docxWorkers: e.SIDECAR_DOCX_WORKERS,
     batchDocumentDelayMs: e.SIDECAR_BATCH_DOCUMENT_DELAY_MS,
     batchKeepaliveMs: e.SIDECAR_BATCH_KEEPALIVE_MS,
     batchDocumentTimeoutMs: e.SIDECAR_BATCH_DOCUMENT_TIMEOUT_MS,

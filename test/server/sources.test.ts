@@ -338,7 +338,7 @@ describe("while generating, and after the document changes", () => {
 
   test("the outline cache builds once per document version and stays within its bounds", async () => {
     const storage = server.app.sidecar.storage;
-    const cache = new OutlineCache(storage, limits, { maxEntries: 2, maxChars: 1e9 });
+    const cache = new OutlineCache(storage, limits, undefined, { maxEntries: 2, maxChars: 1e9 });
     const nutrition = storage.documents.get((uploaded.get(NUTRITION) as Uploaded).document_id);
     const complex = storage.documents.get((uploaded.get(COMPLEX) as Uploaded).document_id);
     if (!nutrition || !complex) throw new Error("uploads missing");
@@ -350,7 +350,7 @@ describe("while generating, and after the document changes", () => {
     expect(changed.listing).toEqual(a.listing);
     await cache.outline(complex);
     expect(cache.size).toBeLessThanOrEqual(2);
-    const tiny = new OutlineCache(storage, limits, { maxEntries: 100, maxChars: 10 });
+    const tiny = new OutlineCache(storage, limits, undefined, { maxEntries: 100, maxChars: 10 });
     await tiny.outline(nutrition);
     await tiny.outline(complex);
     expect(tiny.size).toBe(1);

@@ -109,6 +109,10 @@ export class DocumentService {
         sha256: received.sha256,
         sizeBytes: received.sizeBytes,
       });
+      // Read once, now (in a worker): its passages stored and indexed, its paragraphs kept for its
+      // outline, so the first question or Sources request on it reads nothing. A document that
+      // can't be read this way is still kept: it is read again (and the reason given) when used.
+      if (created) await this.outlines.ingest(document).catch(() => undefined);
       return {
         document: {
           document_id: document.document_id,

@@ -91,6 +91,16 @@ export class DocumentStore {
       .all(organizationId) as DocumentRow[];
   }
 
+  /** The organization's newest documents that can be read (generated ones only once Ready), at most `limit`. */
+  newestReadable(organizationId: string, limit: number): DocumentRow[] {
+    return this.db
+      .prepare(
+        `SELECT * FROM documents WHERE organization_id = ? AND (kind <> 'generated' OR status = 'Ready')
+         ORDER BY created_at DESC, rowid DESC LIMIT ?`,
+      )
+      .all(organizationId, limit) as DocumentRow[];
+  }
+
   get(documentId: string): DocumentRow | undefined {
     return this.byId.get(documentId) as DocumentRow | undefined;
   }

@@ -8,7 +8,6 @@
 import type { DocumentRow } from "../../storage/document-row";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
-import { splitIntoPassages } from "../generation/passages";
 import { PassageIndex, type IndexedPassage } from "../generation/retrieval";
 import { quotableSentences } from "./extract";
 import { queryTerms } from "../generation/text";
@@ -236,16 +235,12 @@ export class GroundingService {
    * reason, when its file is gone or can't be read as a Word document.
    */
   async indexDocument(row: DocumentRow): Promise<void> {
-    if (this.storage.passages.isExtracted(row.document_id)) return;
-    this.storage.passages.save(row.document_id, splitIntoPassages(await this.outlines.readParagraphs(row)));
+    await this.outlines.ingest(row);
   }
 
   private documentsFor(caller: Caller, documentIds: string[] | null, thoughts: string[]): DocumentRow[] {
     if (documentIds === null || documentIds.length === 0) {
-      const newest = this.storage.documents
-        .list(caller.organizationId)
-        .filter((row) => row.kind !== "generated" || row.status === "Ready")
-        .slice(0, DEFAULT_GROUNDING_DOCUMENTS);
+      const newest = this.storage.documents.newestReadable(caller.organizationId, DEFAULT_GROUNDING_DOCUMENTS);
       if (newest.length === 0) thoughts.push("There are no documents in your organization to search.");
       return newest;
     }
@@ -271,7 +266,7 @@ export class GroundingService {
   private async ensurePassages(row: DocumentRow, thoughts: string[]): Promise<boolean> {
     if (this.storage.passages.isExtracted(row.document_id)) return true;
     try {
-      this.storage.passages.save(row.document_id, splitIntoPassages(await this.outlines.paragraphs(row)));
+      await this.outlines.ingest(row);
       return true;
     } catch (error) {
       thoughts.push(`Skipped “${row.document_name}”: ${(error as Error).message}`);

@@ -15,13 +15,12 @@
 import fs from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
-import { readDocxParagraphs } from "../../docx/paragraphs";
 import { writeGeneratedDocx } from "../../docx/write-docx";
 import type { GenerationJobRow } from "../../storage/generation-store";
 import type { Storage } from "../../storage/storage";
 import type { FastifyBaseLogger } from "fastify";
 import type { LlmConfig } from "../chat/llm";
-import { splitIntoPassages } from "./passages";
+import { inProcessReader, type DocxReader } from "../docx-reader";
 import { PassageIndex, sameStem, type RankedPassage } from "./retrieval";
 import { queryTerms } from "./text";
 import { extractiveSection, modelSection, type WriteContext, type WrittenSection } from "./section-writer";
@@ -58,6 +57,8 @@ export const STAGES: Record<StageName, { label: string; status: "Ingesting" | "G
 
 export interface PipelineOptions {
   limits: DocxLimits;
+  /** Reads the sources (in worker threads) and stores their passages. */
+  reader?: DocxReader;
   /** Pause at the start of every stage (demos; tests that need a slow job). */
   stepDelayMs: number;
   /** A model to write sections with (SIDECAR_LLM_*); null = extractive sections. */
@@ -173,9 +174,12 @@ export class GenerationPipeline {
         );
       }
       if (!this.storage.passages.isExtracted(documentId)) {
-        let paragraphs;
         try {
-          paragraphs = await readDocxParagraphs(filePath, this.options.limits);
+          await (this.options.reader ?? inProcessReader).ingest(filePath, this.options.limits, {
+            dbPath: this.storage.dbPath,
+            documentId,
+            passages: this.storage.passages,
+          });
         } catch (error) {
           if (error instanceof DocxRejectedError) {
             throw new PipelineError(`The source document "${source.document_name}" cannot be read: ${error.message}`);
@@ -183,7 +187,6 @@ export class GenerationPipeline {
           throw error;
         }
         signal.throwIfAborted();
-        this.storage.passages.save(documentId, splitIntoPassages(paragraphs));
       }
       sources.push(source);
       const progress = Math.round(start + ((end - start) * (position + 1)) / request.source_document_ids.length);

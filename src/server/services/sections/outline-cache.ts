@@ -7,14 +7,16 @@
 // rebuilt on its next use. Concurrent requests for a document that is not cached yet share one
 // build. The cache is bounded by entry count and by an estimate of the characters it holds; the
 // least recently used entries go first.
+import fs from "node:fs";
 import type { SectionListing, Source } from "../../../shared/wire/sections";
 import { documentOutline, sectionIds } from "../../docx/outline";
 import { cleanText } from "../../docx/headings";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
-import { readDocxParagraphs, type DocxParagraph } from "../../docx/paragraphs";
+import type { DocxParagraph } from "../../docx/paragraphs";
 import { HttpError } from "../../errors";
 import type { DocumentRow } from "../../storage/document-row";
 import type { Storage } from "../../storage/storage";
+import { inProcessReader, type DocxReader } from "../docx-reader";
 import { SectionTextIndex, type TextUnit } from "./text-index";
 
 export interface OutlineSection {
@@ -111,6 +113,10 @@ function assemble(
   };
 }
 
+function sizeOfParagraphs(paragraphs: readonly DocxParagraph[]): number {
+  return paragraphs.reduce((sum, p) => sum + p.text.length + 64, 0);
+}
+
 export class OutlineCache {
   private readonly entries = new Map<string, Entry<unknown>>();
   private chars = 0;
@@ -118,8 +124,28 @@ export class OutlineCache {
   constructor(
     private readonly storage: Storage,
     private readonly limits: DocxLimits,
+    private readonly reader: DocxReader = inProcessReader,
     private readonly options: OutlineCacheOptions = DEFAULT_OUTLINE_CACHE,
   ) {}
+
+  /**
+   * Reads a document once for everything: its passages stored (and indexed) and its paragraphs
+   * kept here for its outline. Nothing to do when its passages were stored before. Throws, with
+   * the reason, when its file is gone or can't be read as a Word document.
+   */
+  async ingest(row: DocumentRow): Promise<void> {
+    const filePath = this.storage.files.pathOf(row);
+    if (!filePath || !fs.existsSync(filePath)) throw noLongerStored(row);
+    if (this.storage.passages.isExtracted(row.document_id)) return;
+    let paragraphs: DocxParagraph[];
+    try {
+      paragraphs = await this.reader.ingest(filePath, this.limits, { dbPath: this.storage.dbPath, documentId: row.document_id, passages: this.storage.passages });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
+      throw error;
+    }
+    await this.cached(`paragraphs:${row.document_id}`, versionOf(row), async () => ({ value: paragraphs, size: sizeOfParagraphs(paragraphs) }));
+  }
 
   get size(): number {
     return this.entries.size;
@@ -132,31 +158,15 @@ export class OutlineCache {
       if (!filePath) throw noLongerStored(row);
       let paragraphs: DocxParagraph[];
       try {
-        paragraphs = await readDocxParagraphs(filePath, this.limits);
+        paragraphs = await this.reader.read(filePath, this.limits);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
         // Accepted when it was uploaded, refused by today's limits: no paragraphs to show.
         if (error instanceof DocxRejectedError) paragraphs = [];
         else throw error;
       }
-      return { value: paragraphs, size: paragraphs.reduce((sum, p) => sum + p.text.length + 64, 0) };
+      return { value: paragraphs, size: sizeOfParagraphs(paragraphs) };
     });
-  }
-
-  /**
-   * The paragraphs of a stored document's file, read now (not cached) and strictly: a file that
-   * is gone or can't be read as a Word document throws, with the reason. For indexing a corpus
-   * document, where an unreadable file is a failure rather than a document with no text.
-   */
-  async readParagraphs(row: DocumentRow): Promise<DocxParagraph[]> {
-    const filePath = this.storage.files.pathOf(row);
-    if (!filePath) throw noLongerStored(row);
-    try {
-      return await readDocxParagraphs(filePath, this.limits);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
-      throw error;
-    }
   }
 
   /** A document's outline: generated → its stored template sections and sources; uploaded → its headings. */

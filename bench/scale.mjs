@@ -1,0 +1,157 @@
+// Figure group "scale" (issue 17): the server's costs on long documents, with documents it builds
+// itself (the `docx` package: ~450 words a page in four paragraphs, a Heading 1 every two pages,
+// words drawn from a 3,000-word vocabulary so that search has real work to do). Fresh server per
+// document size. Figures:
+//
+//   - chat first delta grounded on a 2,000-page document: the first question after upload, and a
+//     second one (warm); the growth exponent of the warm figure from 500 to 2,000 pages;
+//   - Generate → Ready with the 2,000-page document as the only source;
+//   - the longest wait of a cheap route (GET /api/v1/templates/) probed every 20 ms while the
+//     2,000-page document is uploaded, outlined and generated from;
+//   - server RSS growth after uploading and using the 2,000-page document.
+//
+//   node bench/scale.mjs
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { call, figure, login, median, round, runAlone, sleep, startGeneration, startServer, upload, waitReady, ROOT } from "./lib.mjs";
+
+const require = createRequire(import.meta.url);
+const cache = path.join(ROOT, "bench-results", "docs");
+
+function vocabulary(size = 3000) {
+  const syllables = "ba be bi bo bu da de di do du fa fe fi fo ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu pa pe pi po pu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu za ze zi zo".split(" ");
+  let seed = 11;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  const words = new Set();
+  while (words.size < size) words.add(Array.from({ length: 2 + (next() % 3) }, () => syllables[next() % syllables.length]).join(""));
+  return [...words];
+}
+
+/** A document of `pages` pages, built once and cached under bench-results/docs. */
+export async function pagesDocx(pages) {
+  const file = path.join(cache, `pages-${pages}.docx`);
+  if (fs.existsSync(file)) return fs.readFileSync(file);
+  const { Document, HeadingLevel, Packer, Paragraph } = require(path.join(ROOT, "node_modules/docx"));
+  const words = vocabulary();
+  let seed = 5;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  // Zipf-like: common words often, rare words seldom.
+  const word = () => words[Math.floor(words.length * Math.pow((next() % 10000) / 10000, 2.5))];
+  const sentence = () => {
+    const n = 10 + (next() % 14);
+    return `${Array.from({ length: n }, word).join(" ").replace(/^./, (c) => c.toUpperCase())}.`;
+  };
+  const paragraph = () => {
+    let text = "";
+    while (text.split(" ").length < 110) text += `${sentence()} `;
+    return text.trim();
+  };
+  const children = [new Paragraph({ text: `A ${pages}-page report`, heading: HeadingLevel.TITLE })];
+  for (let page = 0; page < pages; page++) {
+    if (page % 2 === 0) children.push(new Paragraph({ text: `Chapter ${page / 2 + 1}: ${word()} ${word()}`, heading: HeadingLevel.HEADING_1 }));
+    for (let p = 0; p < 4; p++) children.push(new Paragraph({ text: paragraph() }));
+  }
+  const bytes = await Packer.toBuffer(new Document({ sections: [{ children }] }));
+  fs.mkdirSync(cache, { recursive: true });
+  fs.writeFileSync(file, bytes);
+  return bytes;
+}
+
+/** Milliseconds from sending a question to the first piece of its answer (SSE assistant_stream). */
+async function firstDelta(url, token, question, documentId) {
+  const started = performance.now();
+  const response = await fetch(`${url}/response-service/api/v2/agents/1/responses/stream`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", accept: "text/event-stream" },
+    body: JSON.stringify({ user_query: question, chat_thread_id: null, query_source: "bench", history: [], overrides: { document_ids: [documentId] } }),
+  });
+  if (!response.ok) throw new Error(`chat answered ${response.status}`);
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = "";
+  let at = null;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
+    if (at === null && buffer.includes('"step":"assistant_stream"')) at = performance.now() - started;
+    if (buffer.includes('"step":"end"') || buffer.includes('"step":"error"')) break;
+  }
+  await reader.cancel().catch(() => undefined);
+  if (at === null) throw new Error(`no answer piece: ${buffer.slice(0, 300)}`);
+  return at;
+}
+
+function rssMb(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+/** Probes a cheap route every 20 ms until stopped; resolves the longest wait seen. */
+function probe(url, token) {
+  let stop = false;
+  const done = (async () => {
+    let longest = 0;
+    while (!stop) {
+      const t = performance.now();
+      await call(url, "/api/v1/templates/", { token, method: "GET" });
+      longest = Math.max(longest, performance.now() - t);
+      await sleep(20);
+    }
+    return longest;
+  })();
+  return { stop: () => ((stop = true), done) };
+}
+
+async function measure(pages, { withProbe = false } = {}) {
+  const bytes = await pagesDocx(pages);
+  const server = await startServer({ SIDECAR_CHAT_DELTA_DELAY_MS: "0" });
+  try {
+    const token = await login(server.url);
+    // Questions with words the document uses (its vocabulary), so retrieval has matches to rank.
+    const words = vocabulary();
+    const questions = [`What about ${words[3]} ${words[40]} and ${words[700]}?`, `Which parts mention ${words[12]} or ${words[1500]}?`, `Is ${words[90]} related to ${words[2200]}?`];
+    await sleep(300);
+    const rssBefore = rssMb(server.pid);
+    const probing = withProbe ? probe(server.url, token) : null;
+    const t0 = performance.now();
+    const uploaded = await upload(server.url, token, bytes, `Report ${pages} pages.docx`);
+    const uploadMs = performance.now() - t0;
+    const t1 = performance.now();
+    await call(server.url, "/get-sections-for-document", { token, body: { document_id: uploaded.document_id } });
+    const outlineMs = performance.now() - t1;
+    const cold = await firstDelta(server.url, token, questions[0], uploaded.document_id);
+    const warm = [];
+    for (const question of questions.slice(1)) warm.push(await firstDelta(server.url, token, question, uploaded.document_id));
+    const t2 = Date.now();
+    const id = await startGeneration(server.url, token, [uploaded.s3_key], `From ${pages} pages`);
+    const generationMs = (await waitReady(server.url, token, id, { everyMs: 20, timeoutMs: 300_000 })) - t2;
+    const longestProbeMs = probing ? await probing.stop() : null;
+    const rssAfter = rssMb(server.pid);
+    return { pages, bytes: bytes.length, uploadMs, outlineMs, cold, warm: median(warm), generationMs, longestProbeMs, rssGrowthMb: rssAfter - rssBefore };
+  } finally {
+    await server.stop();
+  }
+}
+
+export async function run() {
+  const small = await measure(500);
+  const big = await measure(2000, { withProbe: true });
+  const exponent = Math.log(big.warm / small.warm) / Math.log(4);
+  const details = { small: roundAll(small), big: roundAll(big) };
+  return [
+    figure({ figure: "scale: chat first delta, 2,000 pages, warm", unit: "ms", measured: big.warm, target: 100, targetKind: "absolute", details }),
+    figure({ figure: "scale: chat first delta, 2,000 pages, first question", unit: "ms", measured: big.cold, target: 400, targetKind: "absolute" }),
+    { ...figure({ figure: "scale: warm first delta growth exponent 500 → 2,000 pages", unit: "", measured: round(exponent, 2), target: null }), target: "≤ 0.3", pass: exponent <= 0.3 },
+    figure({ figure: "scale: Generate → Ready, 2,000-page source", unit: "ms", measured: big.generationMs, target: 1500, targetKind: "absolute" }),
+    figure({ figure: "scale: longest 20 ms probe wait during upload, outline, generation", unit: "ms", measured: big.longestProbeMs, target: 50, targetKind: "absolute", details: { uploadMs: round(big.uploadMs), outlineMs: round(big.outlineMs) } }),
+    figure({ figure: "scale: server RSS growth, 2,000-page document", unit: "MB", measured: big.rssGrowthMb, target: 100, targetKind: "absolute" }),
+  ];
+}
+
+function roundAll(object) {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, typeof value === "number" ? round(value) : value]));
+}
+
+runAlone(import.meta.url, run);

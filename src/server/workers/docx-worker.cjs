@@ -1,0 +1,40 @@
+// A worker thread for the heavy, synchronous part of handling a document, so the server's main
+// thread only routes requests while a long document is read: reading a .docx (unzip + XML parse)
+// and, for "ingest", cutting it into passages and storing them (with their full-text index) through
+// its own connection to the database. Plain CommonJS that registers tsx itself, so it runs the same
+// TypeScript code however the server was started (npm run server, the tests, the bench). See
+// ../services/docx-reader.ts.
+const { parentPort } = require("node:worker_threads");
+require("tsx/cjs/api").register();
+const Database = require("better-sqlite3");
+const { readDocxParagraphs } = require("../docx/paragraphs.ts");
+const { splitIntoPassages } = require("../services/generation/passages.ts");
+const { PassageStore } = require("../storage/passage-store.ts");
+
+/** One connection per database file, opened on first use. */
+const connections = new Map();
+function passagesOf(dbPath) {
+  let store = connections.get(dbPath);
+  if (!store) {
+    const db = new Database(dbPath);
+    db.pragma("busy_timeout = 5000");
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = FULL");
+    store = new PassageStore(db);
+    connections.set(dbPath, store);
+  }
+  return store;
+}
+
+parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId }) => {
+  try {
+    const paragraphs = await readDocxParagraphs(filePath, limits);
+    if (task === "ingest") passagesOf(dbPath).save(documentId, splitIntoPassages(paragraphs));
+    parentPort.postMessage({ id, paragraphs });
+  } catch (error) {
+    parentPort.postMessage({
+      id,
+      error: { name: error?.name ?? "Error", message: error?.message ?? String(error), code: error?.code, problem: error?.problem },
+    });
+  }
+});

@@ -1,0 +1,72 @@
+// Reading .docx files in worker threads (issue 17): the same paragraphs as reading in-process, the
+// same errors (a refused file is still a DocxRejectedError with its problem), passages stored by
+// the worker's own database connection, and a worker that dies fails only the read it was doing.
+import fs from "node:fs";
+import path from "node:path";
+import { DocxRejectedError } from "../../src/server/docx/inspect-docx";
+import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
+import { DocxWorkerPool } from "../../src/server/services/docx-reader";
+import { Storage } from "../../src/server/storage/storage";
+import { makeTempDir, readFixture } from "./helpers";
+
+const limits = { maxUnpackedBytes: 50 * 1024 * 1024, maxEntries: 2000 };
+const NUTRITION = "openxml-sdk-nutrition-report.docx";
+
+let pool: DocxWorkerPool;
+let dir: string;
+beforeAll(() => {
+  pool = new DocxWorkerPool(1);
+  dir = makeTempDir();
+  fs.writeFileSync(path.join(dir, NUTRITION), readFixture(NUTRITION));
+  fs.writeFileSync(path.join(dir, "not-a-docx.docx"), "plain text, not a zip");
+});
+afterAll(async () => {
+  await pool.close();
+});
+
+test("a worker reads the same paragraphs as the main thread would", async () => {
+  const file = path.join(dir, NUTRITION);
+  expect(await pool.read(file, limits)).toEqual(await readDocxParagraphs(file, limits));
+});
+
+test("a file the reader refuses comes back as the same DocxRejectedError, and a missing one with its ENOENT code", async () => {
+  const refused = await pool.read(path.join(dir, "not-a-docx.docx"), limits).catch((error: unknown) => error);
+  const inProcess = await readDocxParagraphs(path.join(dir, "not-a-docx.docx"), limits).catch((error: unknown) => error);
+  expect(refused).toBeInstanceOf(DocxRejectedError);
+  expect(refused).toMatchObject({ problem: (inProcess as DocxRejectedError).problem, message: (inProcess as DocxRejectedError).message });
+  expect(await pool.read(path.join(dir, "gone.docx"), limits).catch((error: NodeJS.ErrnoException) => error.code)).toBe("ENOENT");
+});
+
+test("ingest stores the document's passages (and their index) through the worker's own connection", async () => {
+  const data = makeTempDir();
+  const storage = Storage.open(data);
+  try {
+    const temp = path.join(storage.files.tmpDir, "upload.tmp");
+    fs.writeFileSync(temp, readFixture(NUTRITION));
+    const org = storage.users.add({ organizationName: "Org", email: "a@b.example", passwordHash: "x" });
+    const { document } = storage.documents.storeLocal({ tempPath: temp, organizationId: org.organization.id, uploadedBy: org.user.id, documentName: NUTRITION, sha256: "s", sizeBytes: 1 });
+    const paragraphs = await pool.ingest(storage.files.pathOf(document)!, limits, { dbPath: storage.dbPath, documentId: document.document_id });
+    expect(paragraphs.length).toBeGreaterThan(10);
+    expect(storage.passages.isExtracted(document.document_id)).toBe(true);
+    const hits = storage.passages.search([document.document_id], '"obesity"', 5);
+    expect(hits.length).toBeGreaterThan(0);
+    expect(hits[0]!.text.toLowerCase()).toContain("obes");
+  } finally {
+    storage.close();
+  }
+});
+
+test("a worker that dies fails the read it was doing with words, and the next read gets a new worker", async () => {
+  const crashing = new DocxWorkerPool(1);
+  try {
+    const file = path.join(dir, NUTRITION);
+    await crashing.read(file, limits); // the worker is up
+    const slot = (crashing as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots[0]!;
+    const reading = crashing.read(file, limits);
+    void slot.worker.terminate();
+    await expect(reading).rejects.toThrow(/The document reader stopped unexpectedly/);
+    expect((await crashing.read(file, limits)).length).toBeGreaterThan(10);
+  } finally {
+    await crashing.close();
+  }
+});
