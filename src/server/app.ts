@@ -35,6 +35,7 @@ import { TaggingTexts } from "./services/batch/document-text";
 import { BatchEvents } from "./services/batch/events";
 import { BATCH_CONCURRENCY, BatchRunner } from "./services/batch/runner";
 import { docxReader } from "./services/docx-reader";
+import { writeGeneratedDocx } from "./docx/write-docx";
 import { DocumentTagger } from "./services/batch/tagger";
 import { AgentService } from "./services/chat/agents";
 import { ChatService } from "./services/chat/chat";
@@ -175,7 +176,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     const serves = (service: ServiceName) => config.services.includes(service);
     // Jobs start once the app is ready, and stop before the database closes (generation jobs back
     // to Pending; a batch document being tagged back to pending, its job still processing).
-    if (serves("documents")) app.addHook("onReady", async () => generationQueue.start());
+    if (serves("documents")) {
+      app.addHook("onReady", async () => {
+        // Run the .docx writer once before anyone asks: its first run compiles much of a large
+        // library (~100 ms of the main thread), which would otherwise stall everyone's requests
+        // during the first generation.
+        await writeGeneratedDocx({ documentId: "warm-up", title: "Warm-up", sections: [{ title: "Warm-up", paragraphs: [{ sentences: [{ text: "Warm-up.", footnote: "Warm-up." }] }] }] });
+        generationQueue.start();
+      });
+    }
     if (serves("batch")) app.addHook("onReady", async () => batchRunner.start());
     // Corpus documents an earlier run left unfinished are indexed again (or fail), never stuck.
     if (serves("indexing")) app.addHook("onReady", async () => indexer.start());
@@ -226,7 +235,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(fastifyMultipart, { throwFileSizeLimit: false });
 
     const auth = new AuthService(storage, config, options.clock);
-    const documents = new DocumentService(storage, config, outlines);
+    const documents = new DocumentService(storage, config, outlines, reader);
     const sections = new SectionService(storage, outlines);
     const generation = new GenerateRequestService(storage, generationQueue, config.maxQueuedGenerations);
     const agents = new AgentService();

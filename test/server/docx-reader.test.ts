@@ -1,11 +1,13 @@
 // Reading .docx files in worker threads (issue 17): the same paragraphs as reading in-process, the
 // same errors (a refused file is still a DocxRejectedError with its problem), passages stored by
-// the worker's own database connection, and a worker that dies fails only the read it was doing.
+// the worker's own database connection with the outline built there, and a worker that dies fails
+// only the read it was doing.
 import fs from "node:fs";
 import path from "node:path";
 import { DocxRejectedError } from "../../src/server/docx/inspect-docx";
 import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
 import { DocxWorkerPool } from "../../src/server/services/docx-reader";
+import { uploadedOutlineParts } from "../../src/server/services/sections/outline-cache";
 import { Storage } from "../../src/server/storage/storage";
 import { makeTempDir, readFixture } from "./helpers";
 
@@ -35,6 +37,9 @@ test("a file the reader refuses comes back as the same DocxRejectedError, and a 
   expect(refused).toBeInstanceOf(DocxRejectedError);
   expect(refused).toMatchObject({ problem: (inProcess as DocxRejectedError).problem, message: (inProcess as DocxRejectedError).message });
   expect(await pool.read(path.join(dir, "gone.docx"), limits).catch((error: NodeJS.ErrnoException) => error.code)).toBe("ENOENT");
+  // An upload's check in the worker refuses it the same way, and passes a real document.
+  await expect(pool.check(path.join(dir, "not-a-docx.docx"), limits)).rejects.toMatchObject({ name: "DocxRejectedError", problem: (inProcess as DocxRejectedError).problem });
+  await expect(pool.check(path.join(dir, NUTRITION), limits)).resolves.toBeNull();
 });
 
 test("ingest stores the document's passages (and their index) through the worker's own connection", async () => {
@@ -45,8 +50,10 @@ test("ingest stores the document's passages (and their index) through the worker
     fs.writeFileSync(temp, readFixture(NUTRITION));
     const org = storage.users.add({ organizationName: "Org", email: "a@b.example", passwordHash: "x" });
     const { document } = storage.documents.storeLocal({ tempPath: temp, organizationId: org.organization.id, uploadedBy: org.user.id, documentName: NUTRITION, sha256: "s", sizeBytes: 1 });
-    const paragraphs = await pool.ingest(storage.files.pathOf(document)!, limits, { dbPath: storage.dbPath, documentId: document.document_id });
-    expect(paragraphs.length).toBeGreaterThan(10);
+    const outline = await pool.ingest(storage.files.pathOf(document)!, limits, { dbPath: storage.dbPath, documentId: document.document_id });
+    // The outline built in the worker is the one the main thread would build.
+    expect(outline).toEqual(uploadedOutlineParts(await readDocxParagraphs(storage.files.pathOf(document)!, limits)));
+    expect(outline.sections.length).toBeGreaterThan(5);
     expect(storage.passages.isExtracted(document.document_id)).toBe(true);
     const hits = storage.passages.search([document.document_id], '"obesity"', 5);
     expect(hits.length).toBeGreaterThan(0);

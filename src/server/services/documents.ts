@@ -15,7 +15,8 @@ import type { DocumentRow } from "../storage/document-row";
 import type { Storage } from "../storage/storage";
 import type { Caller } from "./auth";
 import { tagsOf } from "./batch/wire";
-import { receiveCheckedDocx, tooLargeError } from "./docx-upload";
+import { inProcessReader, type DocxReader } from "./docx-reader";
+import { receiveDocxCheckedBy, tooLargeError } from "./docx-upload";
 import type { OutlineCache } from "./sections/outline-cache";
 
 /** An entry of the documents list as this server answers it: every field, its own additions too. */
@@ -87,6 +88,7 @@ export class DocumentService {
     private readonly storage: Storage,
     private readonly config: Pick<Config, "maxUploadBytes" | "maxUnpackedBytes" | "maxZipEntries">,
     private readonly outlines: OutlineCache,
+    private readonly reader: DocxReader = inProcessReader,
   ) {}
 
   /**
@@ -99,7 +101,7 @@ export class DocumentService {
     upload: { filename: string | undefined; content: AsyncIterable<Buffer>; truncated: () => boolean },
   ): Promise<{ document: UploadedDocument; created: boolean }> {
     const documentName = sanitizeDocumentName(upload.filename);
-    const { received } = await receiveCheckedDocx(this.storage, this.config, upload);
+    const { received } = await receiveDocxCheckedBy(this.reader, this.storage, this.config, upload);
     try {
       const { document, created } = this.storage.documents.storeLocal({
         tempPath: received.tempPath,

@@ -1,49 +1,64 @@
 // Reading a stored .docx into paragraphs, off the main thread: a small pool of worker threads
-// (workers/docx-worker.cjs), started on first use, each reading one file at a time; requests wait
-// in order when all are busy. With 0 workers (SIDECAR_DOCX_WORKERS=0) files are read in-process,
+// (workers/docx-worker.cjs), started on first use and ended after WORKER_IDLE_MS with nothing to
+// do (a long document's parse leaves a large heap behind), each reading one file at a time;
+// requests wait in order when all are busy. With 0 workers (SIDECAR_DOCX_WORKERS=0) files are read in-process,
 // as before. A worker that dies fails the read it was doing (the caller sees the error) and is
 // replaced for the next one.
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { DocxRejectedError, type DocxLimits, type DocxProblem } from "../docx/inspect-docx";
+import { DocxRejectedError, inspectDocx, type DocxLimits, type DocxProblem } from "../docx/inspect-docx";
 import { readDocxParagraphs, type DocxParagraph } from "../docx/paragraphs";
 import type { PassageStore } from "../storage/passage-store";
 import { splitIntoPassages } from "./generation/passages";
+import { uploadedOutlineParts, type OutlineParts } from "./sections/outline-cache";
 
 export interface DocxReader {
+  /** Checks that the file is a safe, readable .docx (DocxRejectedError with the reason when not). */
+  check(filePath: string, limits: DocxLimits): Promise<void>;
   /** The file's paragraphs. */
   read(filePath: string, limits: DocxLimits): Promise<DocxParagraph[]>;
-  /** The file's paragraphs, its passages stored (and indexed) for the document on the way. */
-  ingest(filePath: string, limits: DocxLimits, target: { dbPath: string; documentId: string; passages: PassageStore }): Promise<DocxParagraph[]>;
+  /** The file's outline (sections and their text index), built where the file is read. */
+  outline(filePath: string, limits: DocxLimits): Promise<OutlineParts>;
+  /** The file's outline, and its passages stored (and indexed) for the document on the way: one reading for both. */
+  ingest(filePath: string, limits: DocxLimits, target: { dbPath: string; documentId: string; passages: PassageStore }): Promise<OutlineParts>;
   close(): Promise<void>;
 }
 
 /** Reads in the calling thread (tests; SIDECAR_DOCX_WORKERS=0). */
 export const inProcessReader: DocxReader = {
+  check: async (filePath, limits) => {
+    await inspectDocx(filePath, limits);
+  },
   read: (filePath, limits) => readDocxParagraphs(filePath, limits),
+  outline: async (filePath, limits) => uploadedOutlineParts(await readDocxParagraphs(filePath, limits)),
   ingest: async (filePath, limits, target) => {
     const paragraphs = await readDocxParagraphs(filePath, limits);
     target.passages.save(target.documentId, splitIntoPassages(paragraphs));
-    return paragraphs;
+    return uploadedOutlineParts(paragraphs);
   },
   close: async () => undefined,
 };
 
 interface Job {
   id: number;
-  task: "read" | "ingest";
+  task: "check" | "read" | "outline" | "ingest";
   filePath: string;
   limits: DocxLimits;
   dbPath?: string;
   documentId?: string;
-  resolve: (paragraphs: DocxParagraph[]) => void;
+  resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
 
 interface Slot {
   worker: Worker;
   job: Job | null;
+  /** Ends the worker when it has had nothing to do for a while (its memory goes with it). */
+  idleTimer: NodeJS.Timeout | null;
 }
+
+/** A worker with nothing to do for this long ends; the next read starts a new one (~0.2 s). */
+export const WORKER_IDLE_MS = 2000;
 
 interface WorkerError {
   name: string;
@@ -69,26 +84,38 @@ export class DocxWorkerPool implements DocxReader {
   private nextId = 1;
   private closed = false;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly idleMs = WORKER_IDLE_MS,
+  ) {}
+
+  check(filePath: string, limits: DocxLimits): Promise<void> {
+    return this.submit<void>({ task: "check", filePath, limits });
+  }
 
   read(filePath: string, limits: DocxLimits): Promise<DocxParagraph[]> {
-    return this.submit({ task: "read", filePath, limits });
+    return this.submit<DocxParagraph[]>({ task: "read", filePath, limits });
   }
 
-  ingest(filePath: string, limits: DocxLimits, target: { dbPath: string; documentId: string }): Promise<DocxParagraph[]> {
-    return this.submit({ task: "ingest", filePath, limits, dbPath: target.dbPath, documentId: target.documentId });
+  outline(filePath: string, limits: DocxLimits): Promise<OutlineParts> {
+    return this.submit<OutlineParts>({ task: "outline", filePath, limits });
   }
 
-  private submit(work: Omit<Job, "id" | "resolve" | "reject">): Promise<DocxParagraph[]> {
+  ingest(filePath: string, limits: DocxLimits, target: { dbPath: string; documentId: string }): Promise<OutlineParts> {
+    return this.submit<OutlineParts>({ task: "ingest", filePath, limits, dbPath: target.dbPath, documentId: target.documentId });
+  }
+
+  private submit<T>(work: Omit<Job, "id" | "resolve" | "reject">): Promise<T> {
     if (this.closed) return Promise.reject(new Error("The document reader has stopped (the server is shutting down)."));
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ ...work, id: this.nextId++, resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push({ ...work, id: this.nextId++, resolve: resolve as (result: never) => void, reject });
       this.dispatch();
     });
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const slot of this.slots) if (slot.idleTimer) clearTimeout(slot.idleTimer);
     for (const job of this.waiting.splice(0)) job.reject(new Error("The document reader has stopped (the server is shutting down)."));
     await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
   }
@@ -99,21 +126,38 @@ export class DocxWorkerPool implements DocxReader {
       if (!slot && this.slots.length < this.size) slot = this.spawn();
       if (!slot) return;
       const job = this.waiting.shift() as Job;
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.idleTimer = null;
       slot.job = job;
       slot.worker.postMessage({ id: job.id, task: job.task, filePath: job.filePath, limits: job.limits, dbPath: job.dbPath, documentId: job.documentId });
     }
   }
 
+  /** A worker that just finished: it waits for the next job, and ends if none comes soon. */
+  private idle(slot: Slot): void {
+    if (slot.job || slot.idleTimer) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = null;
+      if (slot.job || this.closed) return;
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots.splice(index, 1);
+      slot.worker.removeAllListeners("exit");
+      void slot.worker.terminate();
+    }, this.idleMs);
+    slot.idleTimer.unref();
+  }
+
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_FILE), job: null };
+    const slot: Slot = { worker: new Worker(WORKER_FILE), job: null, idleTimer: null };
     slot.worker.unref();
-    slot.worker.on("message", (message: { id: number; paragraphs?: DocxParagraph[]; error?: WorkerError }) => {
+    slot.worker.on("message", (message: { id: number; result?: unknown; error?: WorkerError }) => {
       const job = slot.job;
       if (!job || job.id !== message.id) return;
       slot.job = null;
       if (message.error) job.reject(revive(message.error));
-      else job.resolve(message.paragraphs ?? []);
+      else job.resolve(message.result as never);
       this.dispatch();
+      this.idle(slot);
     });
     const fail = (error: unknown) => {
       const index = this.slots.indexOf(slot);

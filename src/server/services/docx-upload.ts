@@ -3,10 +3,11 @@
 // discards the temp file.
 import type { Config } from "../config";
 import { formatMegabytes } from "../config";
-import { DocxRejectedError, inspectDocx, type DocxInspection } from "../docx/inspect-docx";
+import { DocxRejectedError, inspectDocx, type DocxInspection, type DocxLimits } from "../docx/inspect-docx";
 import { HttpError } from "../errors";
 import type { ReceivedFile } from "../storage/file-store";
 import type { Storage } from "../storage/storage";
+import type { DocxReader } from "./docx-reader";
 
 export type UploadLimits = Pick<Config, "maxUploadBytes" | "maxUnpackedBytes" | "maxZipEntries">;
 
@@ -34,15 +35,30 @@ export function tooLargeError(limits: Pick<Config, "maxUploadBytes">): HttpError
  * must discard or keep `received.tempPath`.
  */
 export async function receiveCheckedDocx(storage: Storage, limits: UploadLimits, file: IncomingFile): Promise<CheckedDocx> {
+  return receiveAndCheck(storage, limits, file, (tempPath, docxLimits) => inspectDocx(tempPath, docxLimits));
+}
+
+/**
+ * The same check run by `reader` (in a worker thread, for documents: the check of a long
+ * document's XML would otherwise hold up every other request), without the inspection's content.
+ */
+export async function receiveDocxCheckedBy(reader: DocxReader, storage: Storage, limits: UploadLimits, file: IncomingFile): Promise<{ received: ReceivedFile }> {
+  const { received } = await receiveAndCheck(storage, limits, file, (tempPath, docxLimits) => reader.check(tempPath, docxLimits));
+  return { received };
+}
+
+async function receiveAndCheck<T>(
+  storage: Storage,
+  limits: UploadLimits,
+  file: IncomingFile,
+  check: (tempPath: string, docxLimits: DocxLimits) => Promise<T>,
+): Promise<{ received: ReceivedFile; inspection: T }> {
   const received = await storage.files.receiveUpload(file.content);
   try {
     if (file.truncated()) throw tooLargeError(limits);
     if (received.sizeBytes === 0) throw new HttpError(400, "The file is empty.");
     try {
-      const inspection = await inspectDocx(received.tempPath, {
-        maxUnpackedBytes: limits.maxUnpackedBytes,
-        maxEntries: limits.maxZipEntries,
-      });
+      const inspection = await check(received.tempPath, { maxUnpackedBytes: limits.maxUnpackedBytes, maxEntries: limits.maxZipEntries });
       return { received, inspection };
     } catch (error) {
       if (error instanceof DocxRejectedError) {

@@ -25,6 +25,7 @@ export interface SearchHit {
   s3_key: string | null;
   heading: string | null;
   text: string;
+  first_paragraph: number;
   score: number;
 }
 
@@ -87,9 +88,8 @@ export class PassageStore {
    * is positive, higher is better.
    */
   search(documentIds: readonly string[], match: string, limit: number): SearchHit[] {
-    return this.db
-      .prepare(
-        `SELECT p.passage_id, p.passage_index, p.document_id, d.document_name, d.s3_key, p.heading, p.text,
+    this.searchStatement ??= this.db.prepare(
+      `SELECT p.passage_id, p.passage_index, p.document_id, d.document_name, d.s3_key, p.heading, p.text, p.first_paragraph,
                 -bm25(passages_fts, 1.0, 1.5, 0.3) AS score
          FROM passages_fts
          JOIN passages p ON p.rowid = passages_fts.rowid
@@ -97,9 +97,11 @@ export class PassageStore {
          WHERE passages_fts MATCH ? AND p.document_id IN (SELECT value FROM json_each(?))
          ORDER BY score DESC
          LIMIT ?`,
-      )
-      .all(match, JSON.stringify(documentIds), limit) as SearchHit[];
+    );
+    return this.searchStatement.all(match, JSON.stringify(documentIds), limit) as SearchHit[];
   }
+
+  private searchStatement: Database.Statement | undefined;
 
   get(passageIdValue: string): PassageRow | undefined {
     return this.db.prepare("SELECT * FROM passages WHERE passage_id = ?").get(passageIdValue) as PassageRow | undefined;

@@ -1,15 +1,18 @@
 // A worker thread for the heavy, synchronous part of handling a document, so the server's main
-// thread only routes requests while a long document is read: reading a .docx (unzip + XML parse)
-// and, for "ingest", cutting it into passages and storing them (with their full-text index) through
-// its own connection to the database. Plain CommonJS that registers tsx itself, so it runs the same
+// thread only routes requests while a long document is read: checking an upload ("check"), reading
+// a .docx (unzip + XML parse)
+// and building its outline ("outline"), and for "ingest" also cutting it into passages and storing
+// them (with their full-text index) through its own connection to the database. Plain CommonJS that registers tsx itself, so it runs the same
 // TypeScript code however the server was started (npm run server, the tests, the bench). See
 // ../services/docx-reader.ts.
 const { parentPort } = require("node:worker_threads");
 require("tsx/cjs/api").register();
 const Database = require("better-sqlite3");
+const { inspectDocx } = require("../docx/inspect-docx.ts");
 const { readDocxParagraphs } = require("../docx/paragraphs.ts");
 const { splitIntoPassages } = require("../services/generation/passages.ts");
 const { PassageStore } = require("../storage/passage-store.ts");
+const { uploadedOutlineParts } = require("../services/sections/outline-cache.ts");
 
 /** One connection per database file, opened on first use. */
 const connections = new Map();
@@ -28,9 +31,15 @@ function passagesOf(dbPath) {
 
 parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId }) => {
   try {
+    if (task === "check") {
+      await inspectDocx(filePath, limits);
+      return parentPort.postMessage({ id, result: null });
+    }
     const paragraphs = await readDocxParagraphs(filePath, limits);
+    if (task === "read") return parentPort.postMessage({ id, result: paragraphs });
     if (task === "ingest") passagesOf(dbPath).save(documentId, splitIntoPassages(paragraphs));
-    parentPort.postMessage({ id, paragraphs });
+    // "outline" and "ingest": the outline is built here, so the main thread gets it ready to use.
+    parentPort.postMessage({ id, result: uploadedOutlineParts(paragraphs) });
   } catch (error) {
     parentPort.postMessage({
       id,

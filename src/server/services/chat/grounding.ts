@@ -124,6 +124,7 @@ export class GroundingService {
           s3Key: row.s3_key ?? "",
           heading: passage.heading,
           text: passage.text,
+          firstParagraph: passage.first_paragraph,
         };
       });
       const passages = await this.summaryPassages(readable, indexed);
@@ -278,8 +279,13 @@ export class GroundingService {
   private async sectionOf(row: DocumentRow, passage: IndexedPassage): Promise<{ id: string; title: string } | null> {
     try {
       const outline = await this.outlines.outline(row);
-      const match = outline.index.find(passage.text);
-      let index = match.found === "section" ? match.section : -1;
+      // Known from where the passage starts (an uploaded document's outline says which section
+      // each paragraph is in); else found by its text.
+      let index = outline.paragraphSections && passage.firstParagraph !== undefined ? (outline.paragraphSections[passage.firstParagraph] ?? -1) : -2;
+      if (index === -2) {
+        const match = outline.index.find(passage.text);
+        index = match.found === "section" ? match.section : -1;
+      }
       if (index === -1 && passage.heading) {
         index = outline.sections.findIndex((section) => section.section_title === passage.heading);
       }

@@ -19,6 +19,8 @@ export interface IndexedPassage {
   s3Key: string;
   heading: string | null;
   text: string;
+  /** Where it starts in its document's paragraphs (the section holding it is known from this). */
+  firstParagraph?: number;
 }
 
 export interface SectionQuery {
@@ -126,6 +128,7 @@ export class PassageIndex {
               s3Key: hit.s3_key ?? "",
               heading: hit.heading,
               text: hit.text,
+              firstParagraph: hit.first_paragraph,
             },
             score: 0,
             queryTerms: allTerms.filter((term) => words.some((word) => sameStem(word, term))),

@@ -17,7 +17,7 @@ import { HttpError } from "../../errors";
 import type { DocumentRow } from "../../storage/document-row";
 import type { Storage } from "../../storage/storage";
 import { inProcessReader, type DocxReader } from "../docx-reader";
-import { SectionTextIndex, type TextUnit } from "./text-index";
+import { SectionTextIndex, type TextIndexParts, type TextUnit } from "./text-index";
 
 export interface OutlineSection {
   section_id: string;
@@ -44,6 +44,8 @@ export interface CachedOutline {
   /** Recorded sources per section_id; null when the document has none recorded (uploaded). */
   sources: Map<string, SourceEntry[]> | null;
   index: SectionTextIndex;
+  /** Uploaded documents: the section of each paragraph of the file (-1: before the first heading). */
+  paragraphSections?: number[];
 }
 
 export interface OutlineCacheOptions {
@@ -71,8 +73,16 @@ function noLongerStored(row: DocumentRow): HttpError {
   );
 }
 
+/** An uploaded document's outline as plain data: what a worker thread builds and sends back. */
+export interface OutlineParts {
+  sections: OutlineSection[];
+  index: TextIndexParts;
+  /** For each paragraph of the file, the section it is in (-1: before the first heading). */
+  paragraphSections: number[];
+}
+
 /** The sections of an uploaded document, from its paragraphs (the one place this is decided). */
-export function uploadedOutline(row: DocumentRow, paragraphs: readonly DocxParagraph[]): CachedOutline {
+export function uploadedOutlineParts(paragraphs: readonly DocxParagraph[]): OutlineParts {
   const { headings, preamble } = documentOutline(paragraphs);
   const ids = sectionIds(headings.map((heading) => heading.title));
   const sections = headings.map((heading, order) => ({
@@ -91,7 +101,19 @@ export function uploadedOutline(row: DocumentRow, paragraphs: readonly DocxParag
       headingPieces: heading.headingParagraphs.length,
     })),
   ];
-  return assemble(row, "local", sections, null, units);
+  const paragraphSections = new Array<number>(paragraphs.length).fill(-1);
+  headings.forEach((heading, order) => {
+    for (const index of [...heading.headingParagraphs, ...heading.bodyParagraphs]) paragraphSections[index] = order;
+  });
+  return { sections, index: new SectionTextIndex(units).toParts(), paragraphSections };
+}
+
+export function outlineFromParts(row: DocumentRow, parts: OutlineParts): CachedOutline {
+  return { ...assemble(row, "local", parts.sections, null, SectionTextIndex.fromParts(parts.index)), paragraphSections: parts.paragraphSections };
+}
+
+export function uploadedOutline(row: DocumentRow, paragraphs: readonly DocxParagraph[]): CachedOutline {
+  return outlineFromParts(row, uploadedOutlineParts(paragraphs));
 }
 
 function assemble(
@@ -99,7 +121,7 @@ function assemble(
   kind: CachedOutline["kind"],
   sections: OutlineSection[],
   sources: CachedOutline["sources"],
-  units: TextUnit[],
+  index: SectionTextIndex,
 ): CachedOutline {
   return {
     documentId: row.document_id,
@@ -109,8 +131,13 @@ function assemble(
     listing: sections.map(({ section_id, section_title, section_order }) => ({ section_id, section_title, section_order })),
     byId: new Map(sections.map((section, index) => [section.section_id, index])),
     sources,
-    index: new SectionTextIndex(units),
+    index,
   };
+}
+
+/** An outline with what it costs the cache (its text as indexed, its sections). */
+function withSize(outline: CachedOutline): { value: CachedOutline; size: number } {
+  return { value: outline, size: outline.index.text.length * 4 + outline.sections.reduce((sum, s) => sum + s.text.length + 128, 0) };
 }
 
 function sizeOfParagraphs(paragraphs: readonly DocxParagraph[]): number {
@@ -129,22 +156,22 @@ export class OutlineCache {
   ) {}
 
   /**
-   * Reads a document once for everything: its passages stored (and indexed) and its paragraphs
-   * kept here for its outline. Nothing to do when its passages were stored before. Throws, with
-   * the reason, when its file is gone or can't be read as a Word document.
+   * Reads a document once for everything, in a worker: its passages stored (and indexed) and its
+   * outline built there and kept here. Nothing to do when its passages were stored before.
+   * Throws, with the reason, when its file is gone or can't be read as a Word document.
    */
   async ingest(row: DocumentRow): Promise<void> {
     const filePath = this.storage.files.pathOf(row);
     if (!filePath || !fs.existsSync(filePath)) throw noLongerStored(row);
     if (this.storage.passages.isExtracted(row.document_id)) return;
-    let paragraphs: DocxParagraph[];
+    let parts: OutlineParts;
     try {
-      paragraphs = await this.reader.ingest(filePath, this.limits, { dbPath: this.storage.dbPath, documentId: row.document_id, passages: this.storage.passages });
+      parts = await this.reader.ingest(filePath, this.limits, { dbPath: this.storage.dbPath, documentId: row.document_id, passages: this.storage.passages });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
       throw error;
     }
-    await this.cached(`paragraphs:${row.document_id}`, versionOf(row), async () => ({ value: paragraphs, size: sizeOfParagraphs(paragraphs) }));
+    await this.cached(`outline:${row.document_id}`, versionOf(row), async () => withSize(outlineFromParts(row, parts)));
   }
 
   get size(): number {
@@ -169,14 +196,28 @@ export class OutlineCache {
     });
   }
 
-  /** A document's outline: generated → its stored template sections and sources; uploaded → its headings. */
+  /**
+   * A document's outline: generated → its stored template sections and sources; uploaded → its
+   * headings, built in a worker from its file.
+   */
   outline(row: DocumentRow): Promise<CachedOutline> {
     return this.cached(`outline:${row.document_id}`, versionOf(row), async () => {
-      const outline = row.kind === "generated" ? this.generatedOutline(row) : uploadedOutline(row, await this.paragraphs(row));
-      const size = outline.index.text.length * 4 + outline.sections.reduce((sum, s) => sum + s.text.length + 128, 0);
-      return { value: outline, size };
+      if (row.kind === "generated") return withSize(this.generatedOutline(row));
+      const filePath = this.storage.files.pathOf(row);
+      if (!filePath) throw noLongerStored(row);
+      let parts: OutlineParts;
+      try {
+        parts = await this.reader.outline(filePath, this.limits);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
+        // Accepted when it was uploaded, refused by today's limits: no sections to show.
+        if (error instanceof DocxRejectedError) parts = uploadedOutlineParts([]);
+        else throw error;
+      }
+      return withSize(outlineFromParts(row, parts));
     });
   }
+
 
   private generatedOutline(row: DocumentRow): CachedOutline {
     const stored = this.storage.generation.sections(row.document_id);
@@ -208,7 +249,7 @@ export class OutlineCache {
         headingPieces: 1,
       })),
     ];
-    return assemble(row, "generated", sections, sources, units);
+    return assemble(row, "generated", sections, sources, new SectionTextIndex(units));
   }
 
   private cached<T>(key: string, version: string, build: () => Promise<{ value: T; size: number }>): Promise<T> {

@@ -53,6 +53,13 @@ const MAX_CANDIDATES = 6;
 /** Tolerant answers remembered per document (panes send the same selection again and again). */
 const MAX_REMEMBERED = 32;
 
+export interface TextIndexParts {
+  text: string;
+  unitStarts: number[];
+  unitSections: Array<number | null>;
+  headingEnds: number[];
+}
+
 interface WordIndex {
   words: string[];
   /** Section of each word; -1 = preamble. */
@@ -71,6 +78,21 @@ export class SectionTextIndex {
   private readonly headingEnds: number[] = [];
   private wordIndex: WordIndex | null = null;
   private readonly remembered = new Map<string, TextMatch>();
+
+  /** What the index is made of, as plain data (built in a worker thread, sent to the main one). */
+  toParts(): TextIndexParts {
+    return { text: this.text, unitStarts: this.unitStarts, unitSections: this.unitSections, headingEnds: this.headingEnds };
+  }
+
+  /** The index from its parts, without normalising the text again. */
+  static fromParts(parts: TextIndexParts): SectionTextIndex {
+    const index = new SectionTextIndex([]);
+    (index as { text: string }).text = parts.text;
+    index.unitStarts.push(...parts.unitStarts);
+    index.unitSections.push(...parts.unitSections);
+    index.headingEnds.push(...parts.headingEnds);
+    return index;
+  }
 
   constructor(units: readonly TextUnit[]) {
     const parts: string[] = [];
