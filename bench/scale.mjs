@@ -8,7 +8,9 @@
 //   - Generate → Ready with the 2,000-page document as the only source;
 //   - the longest wait of a cheap route (GET /api/v1/templates/) probed every 20 ms while the
 //     2,000-page document is uploaded, outlined and generated from;
-//   - server RSS growth after uploading and using the 2,000-page document (3 s later, settled).
+//   - server RSS growth after uploading and using the 2,000-page document (3 s later, settled);
+//   - tagging in an organization of 1,000 small documents: one document the first time, and the
+//     time per document of a 50-document job at 3,000 documents ÷ the same at 1,000.
 //
 //   node bench/scale.mjs
 import fs from "node:fs";
@@ -115,7 +117,15 @@ async function measure(pages, { withProbe = false } = {}) {
     const token = await login(server.url);
     // Questions with words the document uses (its vocabulary), so retrieval has matches to rank.
     const words = vocabulary();
-    const questions = [`What about ${words[3]} ${words[40]} and ${words[700]}?`, `Which parts mention ${words[12]} or ${words[1500]}?`, `Is ${words[90]} related to ${words[2200]}?`];
+    const questions = [
+      `What about ${words[3]} ${words[40]} and ${words[700]}?`,
+      `Which parts mention ${words[12]} or ${words[1500]}?`,
+      `Is ${words[90]} related to ${words[2200]}?`,
+      `How does ${words[7]} affect ${words[350]}?`,
+      `What is said of ${words[25]} ${words[999]}?`,
+      `Where do ${words[60]} and ${words[1800]} appear?`,
+      `Why ${words[5]} ${words[420]}?`,
+    ];
     await sleep(300);
     const rssBefore = rssMb(server.pid);
     const probing = withProbe ? probe(server.url, token) : null;
@@ -147,10 +157,61 @@ async function measure(pages, { withProbe = false } = {}) {
   }
 }
 
+/** `count` small documents (~200 words each, words from the same vocabulary), as .docx bytes. */
+async function smallDocs(count, start = 0) {
+  const { Document, Packer, Paragraph } = require(path.join(ROOT, "node_modules/docx"));
+  const words = vocabulary();
+  const out = [];
+  for (let i = start; i < start + count; i++) {
+    let seed = 1000 + i;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+    const text = Array.from({ length: 200 }, () => words[Math.floor(words.length * Math.pow((next() % 10000) / 10000, 2.5))]).join(" ");
+    out.push(await Packer.toBuffer(new Document({ sections: [{ children: [new Paragraph({ text: `${text}.` })] }] })));
+  }
+  return out;
+}
+
+/** Tags the documents in one batch job; milliseconds from start to completed. */
+async function tagJob(url, token, documents) {
+  const started = performance.now();
+  const { job_id } = await call(url, "/api/batch/start", {
+    token,
+    body: { documents: documents.map((d, i) => ({ title: `Document ${i}`, file_path: d.s3_key, file_source_type: "s3" })), config: { num_tags: 5, num_pages: 2 } },
+  });
+  for (;;) {
+    const status = await call(url, `/api/batch/jobs/${job_id}/status`, { token, method: "GET" });
+    if (status.status === "completed") return performance.now() - started;
+    if (status.status === "failed" || status.status === "cancelled") throw new Error(`tagging job ${status.status}`);
+    await sleep(5);
+  }
+}
+
+/** Tagging in an organization of 1,000 and then 3,000 small documents. */
+async function tagging() {
+  const server = await startServer({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: "0", SIDECAR_MAX_QUEUED_BATCHES: "100" });
+  try {
+    const token = await login(server.url);
+    const uploaded = [];
+    const add = async (count) => {
+      for (const bytes of await smallDocs(count, uploaded.length)) uploaded.push(await upload(server.url, token, bytes, `Small ${uploaded.length}.docx`));
+    };
+    await add(1000);
+    const firstMs = await tagJob(server.url, token, [uploaded[0]]);
+    const sample = 50;
+    const at1000 = (await tagJob(server.url, token, uploaded.slice(1, 1 + sample))) / sample;
+    await add(2000);
+    const at3000 = (await tagJob(server.url, token, uploaded.slice(1000, 1000 + sample))) / sample;
+    return { firstMs, at1000, at3000 };
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function run() {
   const small = await measure(500);
   const big = await measure(2000, { withProbe: true });
   const exponent = Math.log(big.warm / small.warm) / Math.log(4);
+  const tags = await tagging();
   const details = { small: roundAll(small), big: roundAll(big) };
   return [
     figure({ figure: "scale: chat first delta, 2,000 pages, warm", unit: "ms", measured: big.warm, target: 100, targetKind: "absolute", details }),
@@ -159,6 +220,12 @@ export async function run() {
     figure({ figure: "scale: Generate → Ready, 2,000-page source", unit: "ms", measured: big.generationMs, target: 1500, targetKind: "absolute" }),
     figure({ figure: "scale: longest 20 ms probe wait during upload, outline, generation", unit: "ms", measured: big.longestProbeMs, target: 50, targetKind: "absolute", details: { during: big.longestProbeDuring, uploadMs: round(big.uploadMs), outlineMs: round(big.outlineMs) } }),
     figure({ figure: "scale: server RSS growth, 2,000-page document", unit: "MB", measured: big.rssGrowthMb, target: 100, targetKind: "absolute" }),
+    figure({ figure: "scale: tag one document in an organization of 1,000, first time", unit: "ms", measured: tags.firstMs, target: 300, targetKind: "absolute" }),
+    {
+      ...figure({ figure: "scale: tagging time per document at 3,000 documents ÷ at 1,000", unit: "", measured: round(tags.at3000 / tags.at1000, 2), target: null, details: { at1000Ms: round(tags.at1000, 1), at3000Ms: round(tags.at3000, 1) } }),
+      target: "≤ 1.3",
+      pass: tags.at3000 / tags.at1000 <= 1.3,
+    },
   ];
 }
 

@@ -50,7 +50,10 @@ test("ingest stores the document's passages (and their index) through the worker
     fs.writeFileSync(temp, readFixture(NUTRITION));
     const org = storage.users.add({ organizationName: "Org", email: "a@b.example", passwordHash: "x" });
     const { document } = storage.documents.storeLocal({ tempPath: temp, organizationId: org.organization.id, uploadedBy: org.user.id, documentName: NUTRITION, sha256: "s", sizeBytes: 1 });
-    const outline = await pool.ingest(storage.files.pathOf(document)!, limits, { dbPath: storage.dbPath, documentId: document.document_id });
+    const outline = await pool.ingest(storage.files.pathOf(document)!, limits, { dbPath: storage.dbPath, documentId: document.document_id, organizationId: org.organization.id });
+    // Its terms are counted into the organization's tagging corpus there too.
+    expect(storage.terms.isCounted(document.document_id)).toBe(true);
+    expect(storage.terms.frequencies(org.organization.id, ["obesity"]).get("obesity")).toBe(1);
     // The outline built in the worker is the one the main thread would build.
     expect(outline).toEqual(uploadedOutlineParts(await readDocxParagraphs(storage.files.pathOf(document)!, limits)));
     expect(outline.sections.length).toBeGreaterThan(5);

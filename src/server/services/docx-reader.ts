@@ -9,8 +9,26 @@ import { Worker } from "node:worker_threads";
 import { DocxRejectedError, inspectDocx, type DocxLimits, type DocxProblem } from "../docx/inspect-docx";
 import { readDocxParagraphs, type DocxParagraph } from "../docx/paragraphs";
 import type { PassageStore } from "../storage/passage-store";
+import type { TermStore } from "../storage/term-store";
+import { corpusTerms, textOfPassages } from "./batch/keywords";
 import { splitIntoPassages } from "./generation/passages";
 import { uploadedOutlineParts, type OutlineParts } from "./sections/outline-cache";
+
+/** Where an ingested document's passages and terms go (the worker opens dbPath itself). */
+export interface IngestTarget {
+  dbPath: string;
+  documentId: string;
+  organizationId: string;
+  passages: PassageStore;
+  terms: TermStore;
+}
+
+/** Stores what one reading of a document gives: its passages (indexed by triggers) and its terms for the tagging corpus. */
+export function storeIngested(paragraphs: DocxParagraph[], target: Pick<IngestTarget, "documentId" | "organizationId" | "passages" | "terms">): void {
+  const passages = splitIntoPassages(paragraphs);
+  target.passages.save(target.documentId, passages);
+  target.terms.count(target.documentId, target.organizationId, corpusTerms(textOfPassages(passages)));
+}
 
 export interface DocxReader {
   /** Checks that the file is a safe, readable .docx (DocxRejectedError with the reason when not). */
@@ -20,7 +38,7 @@ export interface DocxReader {
   /** The file's outline (sections and their text index), built where the file is read. */
   outline(filePath: string, limits: DocxLimits): Promise<OutlineParts>;
   /** The file's outline, and its passages stored (and indexed) for the document on the way: one reading for both. */
-  ingest(filePath: string, limits: DocxLimits, target: { dbPath: string; documentId: string; passages: PassageStore }): Promise<OutlineParts>;
+  ingest(filePath: string, limits: DocxLimits, target: IngestTarget): Promise<OutlineParts>;
   close(): Promise<void>;
 }
 
@@ -33,7 +51,7 @@ export const inProcessReader: DocxReader = {
   outline: async (filePath, limits) => uploadedOutlineParts(await readDocxParagraphs(filePath, limits)),
   ingest: async (filePath, limits, target) => {
     const paragraphs = await readDocxParagraphs(filePath, limits);
-    target.passages.save(target.documentId, splitIntoPassages(paragraphs));
+    storeIngested(paragraphs, target);
     return uploadedOutlineParts(paragraphs);
   },
   close: async () => undefined,
@@ -46,6 +64,7 @@ interface Job {
   limits: DocxLimits;
   dbPath?: string;
   documentId?: string;
+  organizationId?: string;
   resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
@@ -101,8 +120,8 @@ export class DocxWorkerPool implements DocxReader {
     return this.submit<OutlineParts>({ task: "outline", filePath, limits });
   }
 
-  ingest(filePath: string, limits: DocxLimits, target: { dbPath: string; documentId: string }): Promise<OutlineParts> {
-    return this.submit<OutlineParts>({ task: "ingest", filePath, limits, dbPath: target.dbPath, documentId: target.documentId });
+  ingest(filePath: string, limits: DocxLimits, target: Pick<IngestTarget, "dbPath" | "documentId" | "organizationId">): Promise<OutlineParts> {
+    return this.submit<OutlineParts>({ task: "ingest", filePath, limits, dbPath: target.dbPath, documentId: target.documentId, organizationId: target.organizationId });
   }
 
   private submit<T>(work: Omit<Job, "id" | "resolve" | "reject">): Promise<T> {
@@ -129,7 +148,15 @@ export class DocxWorkerPool implements DocxReader {
       if (slot.idleTimer) clearTimeout(slot.idleTimer);
       slot.idleTimer = null;
       slot.job = job;
-      slot.worker.postMessage({ id: job.id, task: job.task, filePath: job.filePath, limits: job.limits, dbPath: job.dbPath, documentId: job.documentId });
+      slot.worker.postMessage({
+        id: job.id,
+        task: job.task,
+        filePath: job.filePath,
+        limits: job.limits,
+        dbPath: job.dbPath,
+        documentId: job.documentId,
+        organizationId: job.organizationId,
+      });
     }
   }
 

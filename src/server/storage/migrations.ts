@@ -343,4 +343,30 @@ export const migrations: readonly string[] = [
     DELETE FROM passages_fts WHERE rowid = old.rowid;
   END;
   `,
+  // 8: the tagging corpus kept up to date (issue 17): each document's distinct terms, counted once
+  // when its text is first read, and per organization how many documents use each term, kept by
+  // triggers. Tagging one document reads its own terms' counts, not the whole organization.
+  `
+  CREATE TABLE document_terms (
+    document_id      TEXT NOT NULL REFERENCES documents(document_id) ON DELETE CASCADE,
+    organization_id  TEXT NOT NULL,
+    term             TEXT NOT NULL,
+    PRIMARY KEY (document_id, term)
+  ) WITHOUT ROWID;
+  CREATE TABLE organization_terms (
+    organization_id  TEXT NOT NULL,
+    term             TEXT NOT NULL,
+    documents        INTEGER NOT NULL,
+    PRIMARY KEY (organization_id, term)
+  ) WITHOUT ROWID;
+  ALTER TABLE documents ADD COLUMN terms_counted_at TEXT;
+  CREATE INDEX documents_terms_counted ON documents(organization_id, terms_counted_at);
+  CREATE TRIGGER document_terms_insert AFTER INSERT ON document_terms BEGIN
+    INSERT INTO organization_terms (organization_id, term, documents) VALUES (new.organization_id, new.term, 1)
+      ON CONFLICT (organization_id, term) DO UPDATE SET documents = documents + 1;
+  END;
+  CREATE TRIGGER document_terms_delete AFTER DELETE ON document_terms BEGIN
+    UPDATE organization_terms SET documents = documents - 1 WHERE organization_id = old.organization_id AND term = old.term;
+  END;
+  `,
 ];

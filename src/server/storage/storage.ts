@@ -9,7 +9,7 @@
 // Opens the directory (locked against a second server, permissions tightened) and the database
 // (schema migrated); each table group has its own store, reached through this class: users,
 // signIns, files (the files directory), documents, templates, documentSets, passages, generation,
-// chat, corpora, batch, otp.
+// chat, corpora, batch, otp, terms.
 //
 // Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
 // after the rename, and the row is committed in the same transaction as the rename, so after a
@@ -32,6 +32,7 @@ import { OtpStore } from "./otp-store";
 import { PassageStore } from "./passage-store";
 import { SignInStore } from "./sign-in-store";
 import { TemplateStore } from "./template-store";
+import { TermStore } from "./term-store";
 import { UserStore } from "./user-store";
 import { nowIso } from "./util";
 
@@ -55,6 +56,7 @@ export class Storage {
   readonly corpora: CorpusStore;
   readonly batch: BatchStore;
   readonly otp: OtpStore;
+  readonly terms: TermStore;
 
   private constructor(
     readonly dataDir: string,
@@ -73,6 +75,7 @@ export class Storage {
     this.corpora = new CorpusStore(db);
     this.batch = new BatchStore(db);
     this.otp = new OtpStore(db);
+    this.terms = new TermStore(db);
   }
 
   /** This process's hold on the data directory (released on close). */

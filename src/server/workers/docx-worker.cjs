@@ -10,26 +10,27 @@ require("tsx/cjs/api").register();
 const Database = require("better-sqlite3");
 const { inspectDocx } = require("../docx/inspect-docx.ts");
 const { readDocxParagraphs } = require("../docx/paragraphs.ts");
-const { splitIntoPassages } = require("../services/generation/passages.ts");
 const { PassageStore } = require("../storage/passage-store.ts");
+const { TermStore } = require("../storage/term-store.ts");
 const { uploadedOutlineParts } = require("../services/sections/outline-cache.ts");
+const { storeIngested } = require("../services/docx-reader.ts");
 
 /** One connection per database file, opened on first use. */
 const connections = new Map();
-function passagesOf(dbPath) {
-  let store = connections.get(dbPath);
-  if (!store) {
+function storesOf(dbPath) {
+  let stores = connections.get(dbPath);
+  if (!stores) {
     const db = new Database(dbPath);
     db.pragma("busy_timeout = 5000");
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = FULL");
-    store = new PassageStore(db);
-    connections.set(dbPath, store);
+    stores = { passages: new PassageStore(db), terms: new TermStore(db) };
+    connections.set(dbPath, stores);
   }
-  return store;
+  return stores;
 }
 
-parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId }) => {
+parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId, organizationId }) => {
   try {
     if (task === "check") {
       await inspectDocx(filePath, limits);
@@ -37,7 +38,7 @@ parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId
     }
     const paragraphs = await readDocxParagraphs(filePath, limits);
     if (task === "read") return parentPort.postMessage({ id, result: paragraphs });
-    if (task === "ingest") passagesOf(dbPath).save(documentId, splitIntoPassages(paragraphs));
+    if (task === "ingest") storeIngested(paragraphs, { documentId, organizationId, ...storesOf(dbPath) });
     // "outline" and "ingest": the outline is built here, so the main thread gets it ready to use.
     parentPort.postMessage({ id, result: uploadedOutlineParts(paragraphs) });
   } catch (error) {

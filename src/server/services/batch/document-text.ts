@@ -1,6 +1,6 @@
 // The text batch tagging reads: a document's passages (extracted once per document and kept, the
 // same ones chat and generation retrieve from) with their headings, and the organization's
-// documents as the TF-IDF corpus (document frequencies cached until the set of documents changes).
+// documents as the TF-IDF corpus (each document's terms counted once, storage/term-store.ts).
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -10,11 +10,11 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { cleanText } from "../../docx/headings";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
 import { readDocxParagraphs } from "../../docx/paragraphs";
+import { HttpError } from "../../errors";
 import type { DocumentRow } from "../../storage/document-row";
 import type { Storage } from "../../storage/storage";
-import { splitIntoPassages } from "../generation/passages";
 import type { OutlineCache } from "../sections/outline-cache";
-import { buildCorpus, type Corpus } from "./keywords";
+import { corpusTerms, textOfPassages, type Corpus } from "./keywords";
 
 /** A page of a Word document holds about this many words (num_pages is counted in these). */
 export const WORDS_PER_PAGE = 500;
@@ -51,8 +51,6 @@ export interface UrlReadOptions {
 const DEFAULT_URL_READ: UrlReadOptions = { maxBytes: 50 * 1024 * 1024, limits: { maxUnpackedBytes: 500 * 1024 * 1024, maxEntries: 5000 } };
 
 export class TaggingTexts {
-  private readonly corpora = new Map<string, { signature: string; corpus: Corpus }>();
-
   constructor(
     private readonly storage: Storage,
     private readonly outlines: OutlineCache,
@@ -118,8 +116,12 @@ export class TaggingTexts {
    */
   async textOf(row: DocumentRow): Promise<string> {
     if (!this.storage.passages.isExtracted(row.document_id)) {
-      const paragraphs = await this.outlines.paragraphs(row);
-      this.storage.passages.save(row.document_id, splitIntoPassages(paragraphs));
+      try {
+        await this.outlines.ingest(row);
+      } catch (error) {
+        if (error instanceof DocxRejectedError) throw new HttpError(422, `The document "${row.document_name}" cannot be read: ${error.message}`);
+        throw error;
+      }
     }
     const text = this.storedText(row.document_id);
     if (text.trim()) return text;
@@ -127,38 +129,28 @@ export class TaggingTexts {
   }
 
   private storedText(documentId: string): string {
-    const lines: string[] = [];
-    let heading: string | null = null;
-    for (const passage of this.storage.passages.listForDocuments([documentId])) {
-      if (passage.heading && passage.heading !== heading) lines.push(passage.heading);
-      heading = passage.heading;
-      lines.push(passage.text);
-    }
-    return lines.join("\n");
+    return textOfPassages(this.storage.passages.listForDocuments([documentId]));
   }
 
   /**
-   * Document frequencies over the organization's documents. Documents never read before are read
-   * now (once; their passages are kept); ones that cannot be read are left out.
+   * Document frequencies over the organization's documents, for the terms of `text` (the text
+   * being tagged): counted once per document when it was read (at upload, or here for one never
+   * read before — those that cannot be read are left out), looked up now for these terms only.
    */
-  async corpusOf(organizationId: string): Promise<Corpus> {
-    const readable: string[] = [];
-    for (const row of this.storage.documents.list(organizationId)) {
-      if (!isTaggable(row)) continue;
-      if (!this.storage.passages.isExtracted(row.document_id)) {
-        try {
-          await this.textOf(row);
-        } catch {
-          continue;
-        }
+  async corpusOf(organizationId: string, text: string): Promise<Corpus> {
+    for (const documentId of this.storage.terms.uncounted(organizationId)) {
+      const row = this.storage.documents.get(documentId);
+      if (!row) continue;
+      try {
+        const documentText = await this.textOf(row);
+        this.storage.terms.count(documentId, organizationId, corpusTerms(documentText));
+      } catch {
+        continue;
       }
-      readable.push(row.document_id);
     }
-    const signature = readable.sort().join(",");
-    const cached = this.corpora.get(organizationId);
-    if (cached && cached.signature === signature) return cached.corpus;
-    const corpus = buildCorpus(readable.map((id) => this.storedText(id)));
-    this.corpora.set(organizationId, { signature, corpus });
-    return corpus;
+    return {
+      documents: this.storage.terms.documentsCounted(organizationId),
+      documentFrequency: this.storage.terms.frequencies(organizationId, corpusTerms(text)),
+    };
   }
 }

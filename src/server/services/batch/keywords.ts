@@ -96,6 +96,23 @@ export interface Corpus {
   documentFrequency: ReadonlyMap<string, number>;
 }
 
+/** The text tagging reads from a document's passages: each heading once, then its passages, in order. */
+export function textOfPassages(passages: Iterable<{ heading: string | null; text: string }>): string {
+  const lines: string[] = [];
+  let heading: string | null = null;
+  for (const passage of passages) {
+    if (passage.heading && passage.heading !== heading) lines.push(passage.heading);
+    heading = passage.heading;
+    lines.push(passage.text);
+  }
+  return lines.join("\n");
+}
+
+/** The distinct terms of a text as the corpus counts them (one per document, whatever how often). */
+export function corpusTerms(text: string): string[] {
+  return [...termStats(text).terms.keys()];
+}
+
 export function buildCorpus(texts: Iterable<string>): Corpus {
   const documentFrequency = new Map<string, number>();
   let documents = 0;

@@ -76,7 +76,7 @@ export class DocumentTagger {
     signal.throwIfAborted();
     if (!/\p{L}/u.test(text)) throw new DocumentTagError(NO_TEXT);
     const pages = firstPages(text, settings.numPages);
-    const corpus = await this.texts.corpusOf(job.organization_id);
+    const corpus = await this.texts.corpusOf(job.organization_id, pages);
     signal.throwIfAborted();
     const keywords = () => keywordTags(pages, corpus, { count: settings.numTags, exclusionWords: settings.exclusionWords });
 

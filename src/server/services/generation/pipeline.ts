@@ -178,7 +178,9 @@ export class GenerationPipeline {
           await (this.options.reader ?? inProcessReader).ingest(filePath, this.options.limits, {
             dbPath: this.storage.dbPath,
             documentId,
+            organizationId: source.organization_id,
             passages: this.storage.passages,
+            terms: this.storage.terms,
           });
         } catch (error) {
           if (error instanceof DocxRejectedError) {

@@ -166,7 +166,13 @@ export class OutlineCache {
     if (this.storage.passages.isExtracted(row.document_id)) return;
     let parts: OutlineParts;
     try {
-      parts = await this.reader.ingest(filePath, this.limits, { dbPath: this.storage.dbPath, documentId: row.document_id, passages: this.storage.passages });
+      parts = await this.reader.ingest(filePath, this.limits, {
+        dbPath: this.storage.dbPath,
+        documentId: row.document_id,
+        organizationId: row.organization_id,
+        passages: this.storage.passages,
+        terms: this.storage.terms,
+      });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
       throw error;
