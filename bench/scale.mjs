@@ -9,6 +9,8 @@
 //   - the longest wait of a cheap route (GET /api/v1/templates/) probed every 20 ms while the
 //     2,000-page document is uploaded, outlined and generated from;
 //   - server RSS growth after uploading and using the 2,000-page document (3 s later, settled);
+//   - get-sources-for-selected-text p99 (autocannon, 10 connections, 8 s) while 10 clients keep
+//     asking chat questions grounded on a 500-page document;
 //   - tagging in an organization of 1,000 small documents: one document the first time, and the
 //     time per document of a 50-document job at 3,000 documents ÷ the same at 1,000.
 //
@@ -16,6 +18,7 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import autocannon from "autocannon";
 import { call, figure, login, median, round, runAlone, sleep, startGeneration, startServer, upload, waitReady, ROOT } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
@@ -157,6 +160,40 @@ async function measure(pages, { withProbe = false } = {}) {
   }
 }
 
+/** Sources-panel latency (autocannon, 10 connections, 8 s) while 10 clients keep asking about a 500-page document. */
+export async function sourcesUnderChats() {
+  const bytes = await pagesDocx(500);
+  const server = await startServer({ SIDECAR_CHAT_DELTA_DELAY_MS: "0" });
+  try {
+    const token = await login(server.url);
+    const doc = await upload(server.url, token, bytes, "Report 500 pages.docx");
+    const { sections } = await call(server.url, "/get-sections-for-document", { token, body: { document_id: doc.document_id } });
+    const words = vocabulary();
+    let stop = false;
+    let chats = 0;
+    const chatting = Array.from({ length: 10 }, async (_, i) => {
+      for (let n = 0; !stop; n++) {
+        await firstDelta(server.url, token, `What about ${words[(i * 37 + n * 11) % 3000]} and ${words[(i * 13 + n * 7) % 500]}?`, doc.document_id);
+        chats++;
+      }
+    });
+    await sleep(500);
+    const result = await autocannon({
+      url: `${server.url}/get-sources-for-selected-text`,
+      method: "POST",
+      connections: 10,
+      duration: 8,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ document_id: doc.document_id, section_id: sections[Math.floor(sections.length / 2)].section_id }),
+    });
+    stop = true;
+    await Promise.all(chatting);
+    return { p99: result.latency.p99, p50: result.latency.p50, requests: result.requests.total, errors: result.errors + result.non2xx, chats };
+  } finally {
+    await server.stop();
+  }
+}
+
 /** `count` small documents (~200 words each, words from the same vocabulary), as .docx bytes. */
 async function smallDocs(count, start = 0) {
   const { Document, Packer, Paragraph } = require(path.join(ROOT, "node_modules/docx"));
@@ -212,6 +249,7 @@ export async function run() {
   const big = await measure(2000, { withProbe: true });
   const exponent = Math.log(big.warm / small.warm) / Math.log(4);
   const tags = await tagging();
+  const sources = await sourcesUnderChats();
   const details = { small: roundAll(small), big: roundAll(big) };
   return [
     figure({ figure: "scale: chat first delta, 2,000 pages, warm", unit: "ms", measured: big.warm, target: 100, targetKind: "absolute", details }),
@@ -220,6 +258,7 @@ export async function run() {
     figure({ figure: "scale: Generate → Ready, 2,000-page source", unit: "ms", measured: big.generationMs, target: 1500, targetKind: "absolute" }),
     figure({ figure: "scale: longest 20 ms probe wait during upload, outline, generation", unit: "ms", measured: big.longestProbeMs, target: 50, targetKind: "absolute", details: { during: big.longestProbeDuring, uploadMs: round(big.uploadMs), outlineMs: round(big.outlineMs) } }),
     figure({ figure: "scale: server RSS growth, 2,000-page document", unit: "MB", measured: big.rssGrowthMb, target: 100, targetKind: "absolute" }),
+    figure({ figure: "scale: Sources p99 while 10 chats on a 500-page document run", unit: "ms", measured: sources.p99, target: 50, targetKind: "absolute", details: sources }),
     figure({ figure: "scale: tag one document in an organization of 1,000, first time", unit: "ms", measured: tags.firstMs, target: 300, targetKind: "absolute" }),
     {
       ...figure({ figure: "scale: tagging time per document at 3,000 documents ÷ at 1,000", unit: "", measured: round(tags.at3000 / tags.at1000, 2), target: null, details: { at1000Ms: round(tags.at1000, 1), at3000Ms: round(tags.at3000, 1) } }),
