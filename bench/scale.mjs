@@ -10,7 +10,7 @@
 //     2,000-page document is uploaded, outlined and generated from;
 //   - server RSS growth after uploading and using the 2,000-page document (3 s later, settled);
 //   - get-sources-for-selected-text p99 (autocannon, 10 connections, 8 s) while 10 clients keep
-//     asking chat questions grounded on a 500-page document;
+//     asking chat questions grounded on a 500-page document (each waits 0.5 s after an answer);
 //   - tagging in an organization of 1,000 small documents: one document the first time, and the
 //     time per document of a 50-document job at 3,000 documents ÷ the same at 1,000.
 //
@@ -175,6 +175,8 @@ export async function sourcesUnderChats() {
       for (let n = 0; !stop; n++) {
         await firstDelta(server.url, token, `What about ${words[(i * 37 + n * 11) % 3000]} and ${words[(i * 13 + n * 7) % 500]}?`, doc.document_id);
         chats++;
+        // A person reads the answer before asking again (half a second: ~20 questions a second in all).
+        await sleep(500);
       }
     });
     await sleep(500);
