@@ -222,3 +222,38 @@ test("a document without headings and a server that is down read as words", asyn
   expect(alert).toHaveTextContent("Can't reach the server");
   await waitFor(() => expect(within(alert).getByRole("button", { name: "Try again" })).toBeInTheDocument());
 });
+
+test("a long document's sections (550) get a filter, and the dropdown shows a bounded number of them with a note of the rest", async () => {
+  const many = Array.from({ length: 550 }, (_, i) => ({ section_id: `s-${i + 1}`, section_title: `Chapter ${i + 1}: part ${i % 7 === 0 ? "harvest" : "winter"}`, section_order: i + 1 }));
+  api.use(
+    http.post(`${origin}/get-sections-for-document`, () => HttpResponse.json({ sections: many })),
+    http.post(`${origin}/get-sources-for-selected-text`, async ({ request }) => {
+      const { section_id } = (await request.json()) as { section_id: string };
+      const section = many.find((s) => s.section_id === section_id)!;
+      return HttpResponse.json({ section_id, section_title: section.section_title, sources: [] });
+    }),
+  );
+  const user = userEvent.setup();
+  openSources(generatedDocument());
+  const filter = await screen.findByRole("searchbox", { name: "Filter sections by title" });
+  await user.click(screen.getByRole("combobox", { name: "Section" }));
+  const listbox = await screen.findByRole("listbox");
+  // 60 sections and a disabled note of the 490 others, not 550 options.
+  expect(within(listbox).getAllByRole("option")).toHaveLength(61);
+  expect(within(listbox).getByRole("option", { name: "490 more: type in the filter to find them" })).toHaveAttribute("aria-disabled", "true");
+  await user.keyboard("{Escape}");
+
+  // Filtering finds one far down the list; choosing it shows its sources.
+  await user.type(filter, "Chapter 498:");
+  expect(screen.getByText("1 of 550 sections match “Chapter 498:”")).toBeInTheDocument();
+  await user.click(screen.getByRole("combobox", { name: "Section" }));
+  await user.click(await screen.findByRole("option", { name: "Chapter 498: part harvest" }));
+  await waitFor(() => expect(screen.getByRole("combobox", { name: "Section" })).toHaveTextContent("Chapter 498: part harvest"));
+  // With the filter cleared, the chosen section is still shown and selected among the first ones.
+  await user.clear(filter);
+  await user.click(screen.getByRole("combobox", { name: "Section" }));
+  const options = within(await screen.findByRole("listbox")).getAllByRole("option");
+  expect(options).toHaveLength(61);
+  expect(options[0]).toHaveAccessibleName("Chapter 498: part harvest");
+  expect(options[0]).toHaveAttribute("aria-selected", "true");
+});

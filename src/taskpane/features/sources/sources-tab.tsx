@@ -5,13 +5,10 @@ import {
   Button,
   Caption1,
   Caption1Strong,
-  Dropdown,
-  Field,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
   MessageBarTitle,
-  Option,
   Spinner,
   Text,
   makeStyles,
@@ -27,11 +24,11 @@ import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { navigation, useNavigationRequest, type CitedPassage, type SourcesRequest } from "../../ui/navigation";
 import { SectionLabel } from "../../ui/section-label";
-import { shortLabel } from "../../ui/short-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
 import { getSources, useSectionSources, type Source } from "./api/get-sources";
 import { bestMatches, isSentenceOrLess } from "./best-match";
+import { SectionPicker } from "./section-picker";
 import { SourceCard } from "./source-card";
 
 const useStyles = makeStyles({
@@ -258,21 +255,7 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
         </MessageBar>
       )}
       {list.length > 0 && (
-        <Field label="Section">
-          <Dropdown
-            placeholder="Choose a section"
-            value={section ? shortLabel(section.section_title) : ""}
-            button={section ? { title: section.section_title, "aria-description": section.section_title } : undefined}
-            selectedOptions={section ? [section.section_id] : []}
-            onOptionSelect={(_, data) => data.optionValue && choose(data.optionValue)}
-          >
-            {list.map((s) => (
-              <Option key={s.section_id} value={s.section_id} text={shortLabel(s.section_title)} title={s.section_title} aria-label={s.section_title}>
-                {shortLabel(s.section_title)}
-              </Option>
-            ))}
-          </Dropdown>
-        </Field>
+        <SectionPicker sections={list} chosen={section} onChoose={choose} />
       )}
       {list.length > 0 && !section && <Caption1>Choose a section, or select text in the document, to see where it came from.</Caption1>}
       {lookup?.state === "looking" && <Spinner size="tiny" label="Finding the section of your selection…" />}
