@@ -2,7 +2,8 @@
 // as JSON in bench-results/bench.json. Each figure is its own module under bench/ and can run alone
 // (`node bench/<figure>.mjs`) or by name here (`node bench/run.mjs bundle load`).
 // Builds dist/ (production) when it is missing or stale. Never fails because a target is missed:
-// exit 1 only when a figure could not be measured (the error is in the table and the JSON).
+// exit 1 only when a figure could not be measured (the error is in the table and the JSON); a
+// figure whose wait ran out under load is a MISS with its reason, not a crash.
 //
 //   node bench/run.mjs [bundle|load|chat|read20mb|polling|latency|upload|quality|scale] …
 import fs from "node:fs";
@@ -22,15 +23,20 @@ const FIGURES = {
   scale: () => import("./scale.mjs"),
 };
 
+/** A wait that ran out (Playwright's TimeoutError, our own "timed out"/"timeout" errors). */
+function isTimeout(error) {
+  return error?.name === "TimeoutError" || /\btime(?:d)? ?out\b|timeout/i.test(String(error?.message ?? ""));
+}
+
 function printTable(rows) {
   const columns = ["figure", "measured", "baseline", "ratio", "target", "result"];
   const cells = rows.map((r) => ({
     figure: r.figure,
-    measured: r.error ? "error" : `${r.measured} ${r.unit}`,
+    measured: r.error ? "error" : r.measured === null ? "—" : `${r.measured} ${r.unit}`,
     baseline: r.baseline === null || r.baseline === undefined ? "—" : `${r.baseline} ${r.unit}`,
     ratio: r.ratio ?? "—",
     target: r.target ?? "—",
-    result: r.error ? `CRASH: ${r.error.split("\n")[0].slice(0, 80)}` : r.pass === null ? "info" : r.pass ? "pass" : "MISS",
+    result: r.error ? `CRASH: ${r.error.split("\n")[0].slice(0, 80)}` : r.pass === null ? "info" : r.pass ? "pass" : r.reason ? `MISS (${r.reason.slice(0, 80)})` : "MISS",
   }));
   const widths = columns.map((c) => Math.max(c.length, ...cells.map((r) => String(r[c]).length)));
   const line = (values) => values.map((v, i) => String(v).padEnd(widths[i])).join("  ");
@@ -55,7 +61,13 @@ async function main() {
       for (const row of await run()) rows.push({ group: name, ...row });
     } catch (error) {
       console.error(error);
-      rows.push({ group: name, figure: name, error: String(error?.stack ?? error) });
+      const message = String(error?.message ?? error);
+      if (isTimeout(error)) {
+        // Under load a wait can run out: that is a missed figure with its reason, not a crash.
+        rows.push({ group: name, figure: name, measured: null, unit: "", target: "in time", pass: false, reason: `timed out: ${message.split("\n")[0]}` });
+      } else {
+        rows.push({ group: name, figure: name, error: String(error?.stack ?? error) });
+      }
     }
     console.log(`[bench] ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   }
