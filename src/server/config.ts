@@ -116,15 +116,18 @@ function wholeNumber(min: number, max: number, unit = "") {
     .pipe(z.number().int().min(min, { message: `must be ${range}` }).max(max, { message: `must be ${range}` }));
 }
 
+/** The items of a comma-separated setting, each normalised, empty ones dropped. */
+function commaItems(value: string, normalise: (item: string) => string): string[] {
+  return value
+    .split(",")
+    .map(normalise)
+    .filter((item) => item.length > 0);
+}
+
 function originList() {
   return z
     .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((item) => item.trim())
-        .filter((item) => item.length > 0),
-    )
+    .transform((value) => commaItems(value, (item) => item.trim()))
     .superRefine((origins, ctx) => {
       for (const origin of origins) {
         let parsed: URL | null = null;
@@ -147,14 +150,7 @@ function originList() {
 function nameList<T extends string>(allowed: readonly T[]) {
   return z
     .string()
-    .transform((value) => [
-      ...new Set(
-        value
-          .split(",")
-          .map((item) => item.trim().toLowerCase())
-          .filter((item) => item.length > 0),
-      ),
-    ])
+    .transform((value) => [...new Set(commaItems(value, (item) => item.trim().toLowerCase()))])
     .superRefine((names, ctx) => {
       const unknown = names.filter((name) => !(allowed as readonly string[]).includes(name));
       if (unknown.length > 0 || names.length === 0) {
@@ -173,10 +169,7 @@ function termList() {
     .string()
     .transform((value) => {
       const seen = new Set<string>();
-      return value
-        .split(",")
-        .map((item) => item.trim().replace(/\s+/g, " "))
-        .filter((item) => item.length > 0 && !seen.has(item.toLowerCase()) && seen.add(item.toLowerCase()));
+      return commaItems(value, (item) => item.trim().replace(/\s+/g, " ")).filter((item) => !seen.has(item.toLowerCase()) && seen.add(item.toLowerCase()));
     })
     .superRefine((terms, ctx) => {
       const long = terms.filter((term) => term.length > 100);
@@ -215,12 +208,7 @@ const HOST_ENTRY = /^(?<name>[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/;
 function hostList() {
   return z
     .string()
-    .transform((value) =>
-      value
-        .split(",")
-        .map((item) => item.trim().toLowerCase())
-        .filter((item) => item.length > 0),
-    )
+    .transform((value) => commaItems(value, (item) => item.trim().toLowerCase()))
     .superRefine((hosts, ctx) => {
       const bad = hosts.filter((host) => host !== "*" && !HOST_ENTRY.test(host));
       if (bad.length > 0) {
