@@ -1,5 +1,6 @@
 // The documents table: uploaded ("local") documents and generated ones (their rows are written by
-// GenerationStore through document-row.ts). Lookups on every request's path are prepared once.
+// GenerationStore through document-row.ts). Statements are prepared once per connection by
+// storage.ts (reusePreparedStatements).
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -18,16 +19,10 @@ export interface NewLocalDocument {
 }
 
 export class DocumentStore {
-  private readonly byId: Database.Statement;
-  private readonly byS3Key: Database.Statement;
-
   constructor(
     private readonly db: Database.Database,
     private readonly files: FileStore,
-  ) {
-    this.byId = db.prepare("SELECT * FROM documents WHERE document_id = ?");
-    this.byS3Key = db.prepare("SELECT * FROM documents WHERE s3_key = ?");
-  }
+  ) {}
 
   /**
    * Keeps an uploaded (already validated) temp file as a local document of the organization.
@@ -102,10 +97,10 @@ export class DocumentStore {
   }
 
   get(documentId: string): DocumentRow | undefined {
-    return this.byId.get(documentId) as DocumentRow | undefined;
+    return this.db.prepare("SELECT * FROM documents WHERE document_id = ?").get(documentId) as DocumentRow | undefined;
   }
 
   findByS3Key(s3Key: string): DocumentRow | undefined {
-    return this.byS3Key.get(s3Key) as DocumentRow | undefined;
+    return this.db.prepare("SELECT * FROM documents WHERE s3_key = ?").get(s3Key) as DocumentRow | undefined;
   }
 }

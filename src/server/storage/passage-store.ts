@@ -88,7 +88,7 @@ export class PassageStore {
    * is positive, higher is better.
    */
   search(documentIds: readonly string[], match: string, limit: number): SearchHit[] {
-    this.searchStatement ??= this.db.prepare(
+    const statement = this.db.prepare(
       `SELECT p.passage_id, p.passage_index, p.document_id, d.document_name, d.s3_key, p.heading, p.text, p.first_paragraph,
                 -bm25(passages_fts, 1.0, 1.5, 0.3) AS score
          FROM passages_fts
@@ -98,10 +98,8 @@ export class PassageStore {
          ORDER BY score DESC
          LIMIT ?`,
     );
-    return this.searchStatement.all(match, JSON.stringify(documentIds), limit) as SearchHit[];
+    return statement.all(match, JSON.stringify(documentIds), limit) as SearchHit[];
   }
-
-  private searchStatement: Database.Statement | undefined;
 
   get(passageIdValue: string): PassageRow | undefined {
     return this.db.prepare("SELECT * FROM passages WHERE passage_id = ?").get(passageIdValue) as PassageRow | undefined;

@@ -48,20 +48,7 @@ interface TokenJoinRow {
 }
 
 export class SignInStore {
-  /** Every request with a token looks it up: prepared once. */
-  private readonly findTokenStatement: Database.Statement;
-
-  constructor(private readonly db: Database.Database) {
-    this.findTokenStatement = db.prepare(
-      `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
-              s.revoked_at, s.face, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
-       FROM auth_tokens t
-       JOIN sign_ins s ON s.id = t.sign_in_id
-       JOIN users u ON u.id = s.user_id
-       JOIN organizations o ON o.id = u.organization_id
-       WHERE t.token_hash = ?`,
-    );
-  }
+  constructor(private readonly db: Database.Database) {}
 
   /** A new sign-in of `userId` with its first tokens; its id. */
   create(userId: string, expiresAt: number, tokens: NewToken[], face: SignInFace = "sidecar"): string {
@@ -87,7 +74,17 @@ export class SignInStore {
   }
 
   findToken(tokenHash: string): TokenRecord | undefined {
-    const row = this.findTokenStatement.get(tokenHash) as TokenJoinRow | undefined;
+    const row = this.db
+      .prepare(
+        `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
+                s.revoked_at, s.face, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
+         FROM auth_tokens t
+         JOIN sign_ins s ON s.id = t.sign_in_id
+         JOIN users u ON u.id = s.user_id
+         JOIN organizations o ON o.id = u.organization_id
+         WHERE t.token_hash = ?`,
+      )
+      .get(tokenHash) as TokenJoinRow | undefined;
     if (!row) return undefined;
     return {
       kind: row.kind,
