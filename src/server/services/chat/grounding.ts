@@ -135,7 +135,6 @@ export class GroundingService {
       );
       return { documents: readable, passages, thoughts, nothingMatched: false, terms: topical, emptyAnswer: null, mode: "summary" };
     }
-    const passageCount = this.storage.passages.countForDocuments(documentIds);
     const index = new PassageIndex(this.storage.passages, documentIds);
     const ranked = index.query(
       { title: query.question, instructions: query.selectedText ?? "", documentInstructions: null },
@@ -144,9 +143,11 @@ export class GroundingService {
     );
     // Prose first (a title block or an address makes a poor answer), best first within each.
     const picked = [...ranked.filter((hit) => isProse(hit.passage.text)), ...ranked.filter((hit) => !isProse(hit.passage.text))].slice(0, MAX_CANDIDATE_PASSAGES);
+    // Counted only when nothing matched (a match means there are passages): not on every question.
+    const passageCount = picked.length > 0 ? null : this.storage.passages.countForDocuments(documentIds);
     if (passageCount === 0) {
       thoughts.push("The documents have no text passages to answer from.");
-    } else if (picked.length > 0) {
+    } else if (passageCount === null) {
       thoughts.push(
         `Retrieved ${picked.length} passage${picked.length === 1 ? "" : "s"}: ${picked
           .map((hit, i) => `[${i + 1}] ${hit.passage.documentName}${hit.passage.heading ? ` — ${hit.passage.heading}` : ""}`)
@@ -161,7 +162,7 @@ export class GroundingService {
       const section = await this.sectionOf(names.get(hit.passage.documentId) as DocumentRow, hit.passage);
       passages.push({ number: i + 1, passage: hit.passage, sectionId: section?.id ?? null, sectionTitle: section?.title ?? hit.passage.heading, score: hit.score });
     }
-    return { documents: readable, passages, thoughts, nothingMatched: picked.length === 0 && passageCount > 0, terms: topical, emptyAnswer: null, mode: "passages" };
+    return { documents: readable, passages, thoughts, nothingMatched: passageCount !== null && passageCount > 0, terms: topical, emptyAnswer: null, mode: "passages" };
   }
 
   /**
