@@ -102,20 +102,22 @@ export class GenerationPipeline {
 
     await this.enter(job, "orchestrate", signal);
     const used = new Set<string>();
+    const belongsTo = sectionsNamedBy(outline);
     const plan = outline.map((section) => {
       const hits = index.query({ title: section.title, instructions: section.instructions, documentInstructions: request.document_instructions }, used);
       for (const hit of hits) used.add(hit.passage.passageId);
+      const owners = new Map(hits.map((hit) => [hit, belongsTo(hit.passage.heading)]));
       // A passage under a heading that names another section of this template ("Recommendations")
       // belongs to that section: another takes it only when it has nothing else.
       const ownedElsewhere = (hit: RankedPassage) => {
-        const owners = belongsTo(hit.passage.heading, outline);
-        return owners.length > 0 && !owners.includes(section);
+        const of = owners.get(hit) as OutlineSection[];
+        return of.length > 0 && !of.includes(section);
       };
       const own = hits.filter((hit) => !ownedElsewhere(hit));
       const candidates = own.length > 0 ? own : hits;
       // A source with a section of this name ("Recommendations") gives that section's passages, not
       // others that merely use the word ("its Recommendation D.50"); other sources still give theirs.
-      const named = candidates.filter((hit) => belongsTo(hit.passage.heading, outline).includes(section));
+      const named = candidates.filter((hit) => (owners.get(hit) as OutlineSection[]).includes(section));
       if (named.length === 0) return { section, hits: candidates };
       const namedDocuments = new Set(named.map((hit) => hit.passage.documentId));
       return { section, hits: [...named, ...candidates.filter((hit) => !namedDocuments.has(hit.passage.documentId))] };
@@ -198,9 +200,12 @@ export class GenerationPipeline {
   }
 }
 
-/** The template's sections whose title shares a word with a passage's heading. */
-function belongsTo(heading: string | null, outline: readonly OutlineSection[]): OutlineSection[] {
-  if (!heading) return [];
-  const headingTerms = [...queryTerms(heading)];
-  return outline.filter((section) => [...queryTerms(section.title)].some((term) => headingTerms.some((word) => sameStem(word, term))));
+/** For a passage's heading, the template's sections whose title shares a word with it (title words taken once). */
+function sectionsNamedBy(outline: readonly OutlineSection[]): (heading: string | null) => OutlineSection[] {
+  const titleTerms = outline.map((section) => ({ section, terms: [...queryTerms(section.title)] }));
+  return (heading) => {
+    if (!heading) return [];
+    const headingTerms = [...queryTerms(heading)];
+    return titleTerms.filter(({ terms }) => terms.some((term) => headingTerms.some((word) => sameStem(word, term)))).map(({ section }) => section);
+  };
 }
