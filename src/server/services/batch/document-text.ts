@@ -143,7 +143,9 @@ export class TaggingTexts {
       if (!row) continue;
       try {
         const documentText = await this.textOf(row);
-        this.storage.terms.count(documentId, organizationId, corpusTerms(documentText));
+        // Reading a document for the first time counts its terms on the way (docx-reader.ts); one
+        // whose passages were stored before the terms were counted is counted here.
+        if (!this.storage.terms.isCounted(documentId)) this.storage.terms.count(documentId, organizationId, corpusTerms(documentText));
       } catch {
         continue;
       }
