@@ -107,7 +107,10 @@ export function rankSentences(question: string, terms: ReadonlySet<string>, pass
   const subject = new Set([...terms].filter((term) => !DEFINITION_WORDS.has(term)));
   const best = Math.max(...passages.map((grounded) => grounded.score), 0) || 1;
   const sentences = passages.flatMap((grounded) =>
-    quotableSentences(grounded.passage.text).map((sentence, position) => ({ grounded, sentence, position, tokens: new Set(tokenize(sentence)) })),
+    quotableSentences(grounded.passage.text).map((sentence, position) => {
+      const words = tokenize(sentence);
+      return { grounded, sentence, position, tokens: new Set(words), opening: new Set(words.slice(0, 5)) };
+    }),
   );
   // A rare word of the question says more than a common one ("critics" more than "model"): each
   // term weighs by how few of the candidate sentences use it.
@@ -118,7 +121,7 @@ export function rankSentences(question: string, terms: ReadonlySet<string>, pass
   });
   const totalWeight = weighted.reduce((sum, { weight }) => sum + weight, 0) || 1;
   const candidates: Candidate[] = [];
-  for (const { grounded, sentence, position, tokens } of sentences) {
+  for (const { grounded, sentence, position, tokens, opening } of sentences) {
     let covered = 0;
     let hits = 0;
     for (const { term, weight } of weighted) {
@@ -128,7 +131,7 @@ export function rankSentences(question: string, terms: ReadonlySet<string>, pass
       }
     }
     // About the question's subject: it opens with it ("Civil society brings …").
-    const aboutSubject = [...subject].some((term) => matches(new Set(tokenize(sentence).slice(0, 5)), term));
+    const aboutSubject = [...subject].some((term) => matches(opening, term));
     let score = 0.5 * (covered / totalWeight) + 0.3 * (grounded.score / best) + (isProse(sentence) ? 0.1 : 0) + (aboutSubject ? 0.08 : 0) - 0.005 * position;
     if (definitional && subject.size > 0) {
       if (defines(sentence, subject)) score += 0.5;

@@ -112,10 +112,6 @@ export function outlineFromParts(row: DocumentRow, parts: OutlineParts): CachedO
   return { ...assemble(row, "local", parts.sections, null, SectionTextIndex.fromParts(parts.index)), paragraphSections: parts.paragraphSections };
 }
 
-export function uploadedOutline(row: DocumentRow, paragraphs: readonly DocxParagraph[]): CachedOutline {
-  return outlineFromParts(row, uploadedOutlineParts(paragraphs));
-}
-
 function assemble(
   row: DocumentRow,
   kind: CachedOutline["kind"],
@@ -140,9 +136,6 @@ function withSize(outline: CachedOutline): { value: CachedOutline; size: number 
   return { value: outline, size: outline.index.text.length * 4 + outline.sections.reduce((sum, s) => sum + s.text.length + 128, 0) };
 }
 
-function sizeOfParagraphs(paragraphs: readonly DocxParagraph[]): number {
-  return paragraphs.reduce((sum, p) => sum + p.text.length + 64, 0);
-}
 
 export class OutlineCache {
   private readonly entries = new Map<string, Entry<unknown>>();
@@ -198,7 +191,7 @@ export class OutlineCache {
         if (error instanceof DocxRejectedError) paragraphs = [];
         else throw error;
       }
-      return { value: paragraphs, size: sizeOfParagraphs(paragraphs) };
+      return { value: paragraphs, size: paragraphs.reduce((sum, p) => sum + p.text.length + 64, 0) };
     });
   }
 
