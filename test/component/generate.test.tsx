@@ -399,3 +399,39 @@ test("Failed shows the server's reason and Try again starts it under a new name"
   expect(state.generateBodies[0]).toEqual({ ...request, output_name: "Empty brief (2)" });
   expect(screen.queryByRole("group", { name: "Generation Empty brief" })).not.toBeInTheDocument();
 });
+
+test("while the templates are still loading, Generate waits for them instead of asking the person to choose one", async () => {
+  const user = userEvent.setup();
+  let releaseTemplates!: () => void;
+  const templatesHeld = new Promise<void>((resolve) => (releaseTemplates = resolve));
+  api.use(
+    http.get(`${origin}/api/v1/templates/`, async () => {
+      await templatesHeld;
+      return HttpResponse.json({ templates });
+    }),
+  );
+  const host = new FakeHost();
+  host.settings.set(documentIdSetting, "doc-open");
+  signedIn(host);
+  // The documents are there (the open one chosen) and the person names the result and clicks
+  // Generate before the templates have arrived.
+  await waitFor(() => expect(screen.getByRole("checkbox", { name: "Open doc.docx (this document)" })).toBeChecked());
+  const name = screen.getByLabelText(/name of the new document/i);
+  await user.clear(name);
+  await user.type(name, "Early brief");
+  expect(screen.getByText("Loading templates and documents…")).toBeInTheDocument();
+  const generate = screen.getByRole("button", { name: "Generate" });
+  expect(generate).toBeDisabled();
+  await user.click(generate);
+  await user.type(name, "{Enter}");
+  expect(screen.queryByText("Choose a template.")).not.toBeInTheDocument();
+  expect(state.generateBodies).toHaveLength(0);
+  // Once they are in, the first template is chosen, the name stays, and Generate starts the job.
+  releaseTemplates();
+  await screen.findByRole("list", { name: "Sections of the template" });
+  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
+  expect(name).toHaveValue("Early brief");
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+  await screen.findByRole("group", { name: "Generation Early brief" });
+  expect(state.generateBodies).toEqual([expect.objectContaining({ template_id: "tpl-brief", output_name: "Early brief", file_paths: ["o/documents/doc-open.docx"] })]);
+});

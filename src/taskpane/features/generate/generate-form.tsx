@@ -109,6 +109,9 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // Until the lists have arrived nothing is chosen yet (the first template and set are chosen
+    // for the person when they do): wait rather than ask for a choice that is about to be made.
+    if (loading) return;
     setNotice(undefined);
     const chosen = available.filter((d) => draft.sourceIds.includes(d.document_id));
     const outputName = draft.outputName.trim().replace(/\.docx$/i, "");
@@ -267,7 +270,7 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
         </MessageBar>
       )}
       <div className={styles.row}>
-        <Button appearance="primary" type="submit" disabled={generate.isPending}>
+        <Button appearance="primary" type="submit" disabled={generate.isPending || loading}>
           Generate
         </Button>
         {generate.isPending && <Spinner size="tiny" label="Starting…" />}
