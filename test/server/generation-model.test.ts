@@ -82,7 +82,7 @@ async function generateOne(name: string): Promise<string> {
 }
 
 async function read(id: string) {
-  const { body } = await getJson<{ document: { s3_key: string; sections: Array<{ section_id: string; text: string }> } }>(server.url, `/api/v1/documents/${id}`, token);
+  const { body } = await getJson<{ document: { s3_key: string; sections: Array<{ section_id: string; text: string }> } }>(server.url, `/api/v1/documents/${id}?include=section_text`, token);
   const presigned = (await (await postJson(server.url, endpoints.presignedUrl.path, token, { key: body.document.s3_key })).json()) as { url: string };
   const docx = readBackDocx(new Uint8Array(await (await fetch(presigned.url)).arrayBuffer()));
   const sources = (await (await postJson(server.url, endpoints.getSourcesForSelectedText.path, token, { document_id: id, section_id: body.document.sections[0]!.section_id })).json()) as {

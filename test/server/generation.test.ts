@@ -71,8 +71,10 @@ async function generate(body: unknown, as = token): Promise<{ status: number; bo
   return { status: response.status, body: (await response.json()) as GenerateAnswer };
 }
 
+/** One document with its sections' text (asked for: the local server leaves it out otherwise). */
 async function getDocument(id: string, as = token) {
-  return getJson<DocumentDetailResponse>(server.url, fillPath(endpoints.getDocument.path, { document_id: id }), as);
+  const { status, body } = await getJson<DocumentDetailResponse>(server.url, `${fillPath(endpoints.getDocument.path, { document_id: id })}?include=section_text`, as);
+  return { status, body: body as DocumentDetailResponse & { document: { sections: Array<{ text: string }> } } };
 }
 
 async function download(key: string): Promise<Response> {

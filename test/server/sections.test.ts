@@ -215,12 +215,21 @@ describe("get-sections-for-document", () => {
     );
     expect(status).toBe(200);
     expect(body.document.sections.map(({ section_id, section_title, section_order }) => ({ section_id, section_title, section_order }))).toEqual(listed);
+    // Without `include=section_text` the sections come without their text (the answer stays small
+    // for a long document).
+    expect(body.document.sections.filter((section) => "text" in section)).toEqual([]);
   });
 
-  test("GET document: each section's text is the body under its heading", async () => {
+  test("GET document: an unknown include is a 422 naming the field", async () => {
+    const { status, body } = await getJson<ErrorBody>(server.url, `${fillPath(endpoints.getDocument.path, { document_id: id(NUTRITION) })}?include=everything`, token);
+    expect(status).toBe(422);
+    expect(JSON.stringify(body)).toMatch(/include/);
+  });
+
+  test("GET document: each section's text is the body under its heading, when asked for", async () => {
     const { body } = await getJson<{ document: { sections: Array<Section & { text: string }> } }>(
       server.url,
-      fillPath(endpoints.getDocument.path, { document_id: id(NUTRITION) }),
+      `${fillPath(endpoints.getDocument.path, { document_id: id(NUTRITION) })}?include=section_text`,
       token,
     );
     const byId = new Map(body.document.sections.map((s) => [s.section_id, s.text]));

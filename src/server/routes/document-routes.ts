@@ -4,6 +4,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { endpoints } from "../../shared/contract/endpoints";
 import {
+  documentDetailQuery,
   documentIdParams,
   generateRequest,
   type DocumentDetailResponse,
@@ -86,7 +87,9 @@ export async function documentRoutes(
 
   api.get(
     routePath(endpoints.getDocument.path),
-    { onRequest: authenticate, schema: { params: documentIdParams } },
-    async (request): Promise<DocumentDetailResponse> => ({ document: await documents.get(callerOf(request), request.params.document_id) }),
+    { onRequest: authenticate, schema: { params: documentIdParams, querystring: documentDetailQuery } },
+    async (request): Promise<DocumentDetailResponse> => ({
+      document: await documents.get(callerOf(request), request.params.document_id, { sectionText: request.query.include === "section_text" }),
+    }),
   );
 }

@@ -181,7 +181,8 @@ export class DocumentService {
    * (empty until it is Ready); a local document's headings with the text under each — the same
    * sections, ids and titles as get-sections-for-document (docx/outline.ts).
    */
-  async get(caller: Caller, documentId: string): Promise<FullDocumentDetail> {
+  /** One document's detail; its sections' text only when asked for (`sectionText`). */
+  async get(caller: Caller, documentId: string, { sectionText = false }: { sectionText?: boolean } = {}): Promise<FullDocumentDetail> {
     const row = this.readable(caller, documentId);
     let sections: DocumentSection[];
     if (row.kind === "generated") {
@@ -189,10 +190,10 @@ export class DocumentService {
         section_id: section.section_id,
         section_title: section.section_title,
         section_order: section.section_order,
-        text: section.text,
+        ...(sectionText ? { text: section.text } : {}),
       }));
     } else {
-      sections = await this.headingsOf(row);
+      sections = await this.headingsOf(row, sectionText);
     }
     return {
       document_id: row.document_id,
@@ -208,8 +209,8 @@ export class DocumentService {
     };
   }
 
-  private async headingsOf(row: DocumentRow): Promise<DocumentSection[]> {
+  private async headingsOf(row: DocumentRow, sectionText: boolean): Promise<DocumentSection[]> {
     const outline = await this.outlines.outline(row);
-    return outline.sections.map(({ section_id, section_title, section_order, text }) => ({ section_id, section_title, section_order, text }));
+    return outline.sections.map(({ section_id, section_title, section_order, text }) => ({ section_id, section_title, section_order, ...(sectionText ? { text } : {}) }));
   }
 }

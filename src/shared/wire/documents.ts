@@ -162,7 +162,8 @@ export const documentSection = z.object({
   section_id: z.string(),
   section_title: z.string(),
   section_order: z.number(),
-  text: z.string(),
+  /** Local server: only with `?include=section_text` (docs/api.md). */
+  text: z.string().optional(),
 });
 export type DocumentSection = z.infer<typeof documentSection>;
 
@@ -180,6 +181,15 @@ export const documentDetail = z.object({
   sections: z.array(documentSection),
 });
 export type DocumentDetail = z.infer<typeof documentDetail>;
+
+/**
+ * GET /api/v1/documents/{document_id}: `?include=section_text` adds each section's text (the
+ * local server leaves it out otherwise, so that asking for a long document's detail stays cheap).
+ */
+export const documentDetailQuery = z.object({
+  include: z.enum(["section_text"], { error: 'must be "section_text" (or left out)' }).optional(),
+});
+export type DocumentDetailQuery = z.input<typeof documentDetailQuery>;
 
 /** GET /api/v1/documents/{document_id} */
 export const documentDetailResponse = z.object({ document: documentDetail });
