@@ -12,6 +12,8 @@
 //   - server RSS growth after uploading and using the 2,000-page document (3 s later, settled);
 //   - get-sources-for-selected-text p99 (autocannon, 10 connections, 8 s) while 10 clients keep
 //     asking chat questions grounded on a 500-page document (each waits 0.5 s after an answer);
+//   - the browser tab (Chromium): a 500-page document's preview, first content on screen; the
+//     Sources dropdown of a 550-section document, open;
 //   - tagging in an organization of 1,000 small documents: one document the first time, and the
 //     time per document of a 50-document job at 3,000 documents ÷ the same at 1,000.
 //
@@ -20,7 +22,7 @@ import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import autocannon from "autocannon";
-import { call, figure, login, median, round, runAlone, sleep, startGeneration, startServer, upload, waitReady, ROOT } from "./lib.mjs";
+import { call, ensureBuild, figure, launchBrowser, login, median, newContext, round, runAlone, signIn, sleep, startGeneration, startServer, upload, waitReady, ROOT } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const cache = path.join(ROOT, "bench-results", "docs");
@@ -220,6 +222,103 @@ export async function sourcesUnderChats() {
   }
 }
 
+/** A document of `count` Heading 1 sections, each with a short paragraph, built once and cached. */
+async function sectionsDocx(count) {
+  const file = path.join(cache, `sections-${count}.docx`);
+  if (fs.existsSync(file)) return fs.readFileSync(file);
+  const { Document, HeadingLevel, Packer, Paragraph } = require(path.join(ROOT, "node_modules/docx"));
+  const words = vocabulary();
+  const children = [];
+  for (let i = 0; i < count; i++) {
+    children.push(new Paragraph({ text: `${i + 1}. ${words[(i * 7) % 3000]} ${words[(i * 13 + 5) % 3000]}`, heading: HeadingLevel.HEADING_1 }));
+    children.push(new Paragraph({ text: Array.from({ length: 40 }, (_, j) => words[(i * 31 + j * 17) % 3000]).join(" ") }));
+  }
+  const bytes = await Packer.toBuffer(new Document({ sections: [{ children }] }));
+  fs.mkdirSync(cache, { recursive: true });
+  fs.writeFileSync(file, bytes);
+  return bytes;
+}
+
+/**
+ * The browser tab (Chromium, the production build): a 500-page document picked as the open
+ * document, from the file input's change to its first paragraph painted, and to the whole
+ * document in the preview; then a 550-section document uploaded and the Sources tab's Section
+ * dropdown opened (click → options painted), 5 times, median.
+ */
+async function pane() {
+  ensureBuild();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  try {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    await signIn(page, server.url);
+    const long = await pagesDocx(500);
+    await page.evaluate(() => {
+      const input = document.querySelector('input[type="file"]');
+      const preview = document.querySelector('[data-testid="document-preview"]');
+      const marks = (window.__previewMarks = {});
+      input.addEventListener("change", () => (marks.picked = performance.now()), { capture: true });
+      new MutationObserver(() => {
+        if (marks.first === undefined && preview.querySelector("p")) requestAnimationFrame(() => (marks.first ??= performance.now()));
+      }).observe(preview, { childList: true, subtree: true });
+    });
+    await page.getByLabel("Choose a Word document").setInputFiles({ name: "Report 500 pages.docx", mimeType: "application/octet-stream", buffer: long });
+    await page.getByTestId("document-preview").locator("p").first().waitFor({ timeout: 60_000 });
+    await page.getByText("the rest of the document is on its way").waitFor({ state: "detached", timeout: 120_000 });
+    const whole = await page.evaluate(() => performance.now());
+    const marks = await page.evaluate(() => window.__previewMarks);
+    const previewFirstMs = marks.first - marks.picked;
+    const previewWholeMs = whole - marks.picked;
+    console.error(`[scale] preview: first ${Math.round(marks.first - marks.picked)} ms, whole ${Math.round(previewWholeMs)} ms`);
+    const headings = await page.getByTestId("document-preview").locator("h1").count();
+
+    // 550 sections: uploaded, then the dropdown opened.
+    await page.getByLabel("Choose a Word document").setInputFiles({ name: "550 sections.docx", mimeType: "application/octet-stream", buffer: await sectionsDocx(550) });
+    await page.getByRole("button", { name: "Upload this document" }).click();
+    await page.getByText(/is in Sidecar\./).waitFor({ timeout: 60_000 });
+    await page.getByRole("tab", { name: "Sources" }).click();
+    const dropdown = page.getByRole("combobox", { name: "Section" });
+    await dropdown.waitFor({ timeout: 30_000 });
+    await page.getByLabel("Filter sections by title").waitFor();
+    const opens = [];
+    for (let i = 0; i < 5; i++) {
+      opens.push(
+        await dropdown.evaluate(
+          (button) =>
+            new Promise((resolve, reject) => {
+              const started = performance.now();
+              setTimeout(() => reject(new Error(`the Section dropdown did not open: ${document.querySelector('[role="listbox"]')?.outerHTML.slice(0, 200) ?? "no listbox"}`)), 10_000);
+              // Open: a listbox on screen (Fluent may keep a hidden one in the page) with its options.
+              const open = () => [...document.querySelectorAll('[role="listbox"]')].some((box) => box.getBoundingClientRect().height > 0 && box.querySelector('[role="option"]'));
+              const observer = new MutationObserver(() => {
+                if (!open()) return;
+                observer.disconnect();
+                requestAnimationFrame(() => resolve(performance.now() - started));
+              });
+              observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+              button.focus();
+              button.click();
+            }),
+        ),
+      );
+      await dropdown.press("Escape");
+      await page.waitForFunction(() => ![...document.querySelectorAll('[role="listbox"]')].some((box) => box.getBoundingClientRect().height > 0));
+    }
+    const options = await (async () => {
+      await dropdown.click();
+      const count = await page.getByRole("option").count();
+      await page.keyboard.press("Escape");
+      return count;
+    })();
+    await context.close();
+    return { previewFirstMs, previewWholeMs, headings, dropdownOpenMs: median(opens), dropdownOpenMaxMs: Math.max(...opens), options };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
 /** `count` small documents (~200 words each, words from the same vocabulary), as .docx bytes. */
 async function smallDocs(count, start = 0) {
   const { Document, Packer, Paragraph } = require(path.join(ROOT, "node_modules/docx"));
@@ -276,6 +375,7 @@ export async function run() {
   const exponent = Math.log(big.warm / small.warm) / Math.log(4);
   const tags = await tagging();
   const sources = await sourcesUnderChats();
+  const browserTab = await pane();
   const details = { small: roundAll(small), big: roundAll(big) };
   return [
     figure({ figure: "scale: chat first delta, 2,000 pages, warm", unit: "ms", measured: big.warm, target: 100, targetKind: "absolute", details }),
@@ -286,6 +386,8 @@ export async function run() {
     figure({ figure: "scale: longest 20 ms probe wait during chat questions (no target; printed to watch)", unit: "ms", measured: big.longestChatProbeMs, target: null, details: { during: big.longestChatProbeDuring } }),
     figure({ figure: "scale: server RSS growth, 2,000-page document", unit: "MB", measured: big.rssGrowthMb, target: 100, targetKind: "absolute" }),
     figure({ figure: "scale: Sources p99 while 10 chats on a 500-page document run", unit: "ms", measured: sources.p99, target: 50, targetKind: "absolute", details: sources }),
+    figure({ figure: "scale: browser-tab preview of a 500-page document, first content on screen", unit: "ms", measured: browserTab.previewFirstMs, target: 500, targetKind: "absolute", details: { wholeDocumentMs: round(browserTab.previewWholeMs), headings: browserTab.headings } }),
+    figure({ figure: "scale: Sources dropdown of 550 sections, open (median of 5)", unit: "ms", measured: browserTab.dropdownOpenMs, target: 50, targetKind: "absolute", details: { slowestMs: round(browserTab.dropdownOpenMaxMs), optionsRendered: browserTab.options } }),
     figure({ figure: "scale: tag one document in an organization of 1,000, first time", unit: "ms", measured: tags.firstMs, target: 300, targetKind: "absolute" }),
     {
       ...figure({ figure: "scale: tagging time per document at 3,000 documents ÷ at 1,000", unit: "", measured: round(tags.at3000 / tags.at1000, 2), target: null, details: { at1000Ms: round(tags.at1000, 1), at3000Ms: round(tags.at3000, 1) } }),
@@ -299,4 +401,7 @@ function roundAll(object) {
   return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, typeof value === "number" ? round(value) : value]));
 }
 
-runAlone(import.meta.url, run);
+runAlone(import.meta.url, process.argv[2] === "pane" ? async () => {
+  const r = await pane();
+  return [r];
+} : run);

@@ -93,6 +93,11 @@ export function BrowserDocumentPanel({ host }: { host: BrowserHost }) {
       </div>
       {snapshot.error !== undefined && <ErrorMessage error={snapshot.error} title="Couldn't open that file" />}
       {snapshot.status === "loading" && <Spinner size="small" label="Opening the document…" />}
+      {snapshot.status === "ready" && snapshot.partial && (
+        <div role="status">
+          <Spinner size="tiny" labelPosition="after" label="Showing the first pages; the rest of the document is on its way…" />
+        </div>
+      )}
       {snapshot.status !== "ready" && snapshot.status !== "loading" && (
         <div className={mergeClasses(styles.page, styles.empty, dragging && styles.dropTarget)}>
           <Text>Open a Word document (.docx), or drop one here, to use Sidecar without Word.</Text>

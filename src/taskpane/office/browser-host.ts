@@ -23,6 +23,7 @@ import {
 import { squeeze } from "../../shared/text";
 import { DOCX_MIME_TYPE, looksLikeZip } from "./docx-bytes";
 import { findHeading, headingCandidates, nearestHeading, normalizeHeadingTitle, type ParagraphInfo } from "./heading-match";
+import { docxHead } from "./preview-head";
 import { sha256Hex } from "./sha256";
 
 export type BrowserDocumentStatus = "empty" | "loading" | "ready" | "error";
@@ -40,6 +41,8 @@ export interface BrowserHostSnapshot {
   /** SHA-256 (hex) of the open document's bytes, when one is open: changes when another file is picked. */
   readonly key?: string;
   readonly error?: OfficeError;
+  /** "ready" with only the document's first pages on screen: the rest is still being converted. */
+  readonly partial?: boolean;
 }
 
 export interface PickedDocument {
@@ -156,6 +159,14 @@ function variantText(value: Element): string {
       return trimmed !== "" && Number.isFinite(number) ? String(number) : trimmed;
     }
   }
+}
+
+/** Resolves after the browser has had a chance to paint what was just put on screen. */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestAnimationFrame === "function") requestAnimationFrame(() => setTimeout(resolve, 0));
+    else setTimeout(resolve, 0);
+  });
 }
 
 /** The HTML cleaner (DOMPurify), loaded when something is first previewed or inserted. */
@@ -440,6 +451,13 @@ export class BrowserHost implements DocumentHost {
   private programmaticUntil = 0;
   /** Bumped by every open/close, so a slow earlier pick never overwrites a later one. */
   private generation = 0;
+  /**
+   * Settles when the whole open document is in the preview (a long one shows its first pages
+   * first): what finds or changes text in the preview waits for it, so nothing it does is lost
+   * when the rest arrives.
+   */
+  private complete: Promise<void> = Promise.resolve();
+  private completed: () => void = () => undefined;
 
   constructor(options: BrowserHostOptions = {}) {
     this.doc = options.document ?? document;
@@ -531,14 +549,19 @@ export class BrowserHost implements DocumentHost {
           `“${name}” is not a Word document. Choose a .docx file (an older .doc file must first be saved as .docx in Word).`,
         );
       }
-      const html = await renderPreviewHtml(bytes, name);
-      const key = await sha256Hex(bytes);
-      if (generation !== this.generation) return; // a later pick (or close) took over
-      this.current = { name, bytes, key };
-      this.html = html;
-      this.renderPreview();
-      this.setSnapshot({ status: "ready", name, key });
-      if (persist) await this.store({ name, bytes, savedAt: Date.now() });
+      if (await this.showHead(bytes, name, generation)) {
+        await this.showRest(bytes, name, generation);
+      } else {
+        const html = await renderPreviewHtml(bytes, name);
+        const key = await sha256Hex(bytes);
+        if (generation !== this.generation) return; // a later pick (or close) took over
+        this.complete = Promise.resolve();
+        this.current = { name, bytes, key };
+        this.html = html;
+        this.renderPreview();
+        this.setSnapshot({ status: "ready", name, key });
+      }
+      if (persist && generation === this.generation) await this.store({ name, bytes, savedAt: Date.now() });
     } catch (error) {
       const failure =
         error instanceof OfficeError
@@ -552,6 +575,73 @@ export class BrowserHost implements DocumentHost {
         );
       }
       throw failure;
+    }
+  }
+
+  /**
+   * A long document's first pages, on screen at once (its name and key ready for everything
+   * else); false when the document is short or its start can't be cut out, and it is shown whole.
+   */
+  private async showHead(bytes: Uint8Array, name: string, generation: number): Promise<boolean> {
+    const head = await docxHead(bytes);
+    if (!head) return false;
+    let html: string;
+    try {
+      html = await renderPreviewHtml(head, name);
+    } catch {
+      return false; // the whole document is converted and says what is wrong with it
+    }
+    const key = await sha256Hex(bytes);
+    if (generation !== this.generation) return true; // a later pick took over; showRest sees it too
+    // Before anyone hears of the first pages, so that what they do next waits for the rest.
+    this.complete = new Promise<void>((resolve) => (this.completed = resolve));
+    this.current = { name, bytes, key };
+    this.html = html;
+    this.renderPreview();
+    this.setSnapshot({ status: "ready", name, key, partial: true });
+    return true;
+  }
+
+  /**
+   * The rest of a document whose first pages are on screen: converted after they have been
+   * painted, then put in their place where the person is reading (the scroll position kept).
+   * If the rest can't be read, the first pages stay, with the reason.
+   */
+  private async showRest(bytes: Uint8Array, name: string, generation: number): Promise<void> {
+    const done = this.completed;
+    try {
+      await afterPaint();
+      if (generation !== this.generation) return;
+      let html: string;
+      try {
+        html = await renderPreviewHtml(bytes, name);
+      } catch (error) {
+        if (generation === this.generation && this.current) {
+          const failure = new OfficeError("read_failed", `Sidecar showed the first pages of “${name}” but couldn't read the rest of it: ${(error as Error).message}`, { cause: error });
+          this.setSnapshot({ status: "ready", name, key: this.current.key, error: failure });
+        }
+        return;
+      }
+      if (generation !== this.generation || !this.current) return;
+      // The person may have selected something in the first pages: it is selected again in the
+      // whole document (the same characters from the start), so an insert goes where they meant.
+      const root = this.previewElement;
+      const selected = root ? this.usableRange(root) : null;
+      const marks = root && selected ? [textOffset(root, selected.startContainer, selected.startOffset), textOffset(root, selected.endContainer, selected.endOffset)] : null;
+      this.html = html;
+      this.renderPreview(true);
+      if (root && marks) {
+        const [start, end] = marks.map((mark) => pointAt(root, mark));
+        if (start && end) {
+          const range = this.doc.createRange();
+          range.setStart(start.node, start.offset);
+          range.setEnd(end.node, end.offset);
+          this.moveSelection(root, range);
+        }
+      }
+      this.setSnapshot({ status: "ready", name, key: this.current.key });
+    } finally {
+      done();
     }
   }
 
@@ -607,13 +697,16 @@ export class BrowserHost implements DocumentHost {
     this.selectionListeners.clear();
   }
 
-  private renderPreview(): void {
+  /** Puts the preview HTML on screen; `keepScroll` when it continues what is there (a long document's rest). */
+  private renderPreview(keepScroll = false): void {
     this.clearSelection();
     const element = this.previewElement;
     if (!element) return;
+    const scrollTop = element.scrollTop;
     // Sanitized in renderPreviewHtml; inserted text only ever enters as text nodes, inserted HTML
     // (insertDocument, insertFormatted) only sanitized (html-sanitize.ts).
     element.innerHTML = this.current ? this.html : "";
+    if (keepScroll) element.scrollTop = scrollTop;
   }
 
   // ----- selection -----------------------------------------------------------------------------
@@ -716,6 +809,7 @@ export class BrowserHost implements DocumentHost {
    */
   async goToHeading(title: string, occurrence = 1): Promise<boolean> {
     if (!this.current) throw noDocument();
+    await this.complete;
     const root = this.previewElement;
     if (!root || !normalizeHeadingTitle(title)) return false;
     const { infos, elements } = previewParagraphs(root);
@@ -741,6 +835,7 @@ export class BrowserHost implements DocumentHost {
    */
   async selectPassage(text: string): Promise<boolean> {
     if (!this.current) throw noDocument();
+    await this.complete;
     const root = this.previewElement;
     const passage = squeeze(text.replace(INVISIBLE_CHARS, ""));
     if (!root || !passage) return false;
@@ -771,6 +866,7 @@ export class BrowserHost implements DocumentHost {
 
   async insertText(text: string, mode: InsertMode): Promise<void> {
     if (!this.current) throw noDocument();
+    await this.complete;
     if (text === "" && mode === "cursor") return;
     const doc = this.doc;
     const lines = text === "" ? [] : text.replace(/\r\n?/g, "\n").split("\n");
@@ -792,6 +888,7 @@ export class BrowserHost implements DocumentHost {
   async insertDocument(docx: Uint8Array, mode: DocumentInsertMode): Promise<void> {
     const current = this.current;
     if (!current) throw noDocument();
+    await this.complete;
     const bytes = ownBytes(docx);
     if (!bytes || !looksLikeZip(bytes)) {
       throw new OfficeError(
@@ -826,6 +923,7 @@ export class BrowserHost implements DocumentHost {
    */
   async insertFormatted(html: string, mode: InsertMode, plainText: string): Promise<void> {
     if (!this.current) throw noDocument();
+    await this.complete;
     let clean = "";
     try {
       const { sanitizeFormattedHtml } = await loadSanitizer();
@@ -1019,6 +1117,27 @@ const ANCHOR_CHARS = 60;
  * The preview's text as passages are stored (white space and block boundaries as one space,
  * invisible characters left out), with each character's place in the DOM.
  */
+/** How many characters of `root`'s text come before a point in it. */
+function textOffset(root: HTMLElement, node: Node, offset: number): number {
+  const range = root.ownerDocument.createRange();
+  range.setStart(root, 0);
+  range.setEnd(node, offset);
+  return range.toString().length;
+}
+
+/** The point `offset` characters into `root`'s text (textOffset's inverse), if it has that many. */
+function pointAt(root: HTMLElement, offset: number): { node: Text; offset: number } | null {
+  const walker = root.ownerDocument.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let passed = 0;
+  let last: Text | null = null;
+  for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+    if (offset <= passed + node.data.length) return { node, offset: offset - passed };
+    passed += node.data.length;
+    last = node;
+  }
+  return last && offset === passed ? { node: last, offset: last.data.length } : null;
+}
+
 function textMap(root: HTMLElement): { text: string; at: Array<{ node: Text; offset: number }> } {
   let text = "";
   const at: Array<{ node: Text; offset: number }> = [];

@@ -4,6 +4,7 @@ import { IDBFactory } from "fake-indexeddb";
 import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { BrowserHost, type BrowserHostSnapshot } from "../../../src/taskpane/office/browser-host";
 import { isBrowserHost } from "../../../src/taskpane/office/connect-host";
+import { docxHead, endOfBlocks, HEAD_BLOCKS } from "../../../src/taskpane/office/preview-head";
 import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
 import { cleanText } from "../../../src/server/docx/headings";
 import { paragraphsFromXml } from "../../../src/server/docx/paragraphs";
@@ -1307,5 +1308,83 @@ describe("getSelectionContext (browser tab)", () => {
     const scope = preview.querySelector("h1")!.firstChild as Text;
     select(scope, 1, scope, 3);
     await expect(host.getSelectionContext()).resolves.toEqual({ text: "co", headingTitle: "Scope", headingOccurrence: 1 });
+  });
+});
+
+describe("a long document: its first pages first", () => {
+  /** A document of `chapters` chapters (a Heading 1 and 12 long paragraphs each): ~600 KB of document.xml at 60. */
+  async function longDocx(chapters: number): Promise<Uint8Array<ArrayBuffer>> {
+    const { Document, HeadingLevel, Packer, Paragraph } = await import("docx");
+    const children = [];
+    for (let c = 1; c <= chapters; c++) {
+      children.push(new Paragraph({ text: `Chapter ${c}`, heading: HeadingLevel.HEADING_1 }));
+      for (let p = 1; p <= 12; p++) children.push(new Paragraph({ text: `Chapter ${c} paragraph ${p}. ${"Lorem ipsum dolor sit amet consectetur. ".repeat(12)}` }));
+    }
+    return new Uint8Array(await Packer.toBuffer(new Document({ sections: [{ children }] })));
+  }
+
+  test("endOfBlocks counts the body's blocks: a table, a content control or a text box is part of one", () => {
+    const xml =
+      '<w:document><w:body><w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr><w:r><w:t>One</w:t></w:r></w:p>' +
+      "<w:tbl><w:tblPr/><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r></w:p><w:p/></w:tc></w:tr></w:tbl>" +
+      "<w:sdt><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>in a control</w:t></w:r></w:p></w:sdtContent></w:sdt>" +
+      "<w:p/>" +
+      '<w:p w:rsidR="1"><w:r><w:drawing><w:txbxContent><w:p><w:r><w:t>box</w:t></w:r></w:p></w:txbxContent></w:drawing></w:r></w:p>' +
+      "<w:sectPr/></w:body></w:document>";
+    const after = (blocks: number) => {
+      const end = endOfBlocks(xml, blocks);
+      return end === null ? null : xml.slice(0, end);
+    };
+    expect(after(1)).toMatch(/<w:t>One<\/w:t><\/w:r><\/w:p>$/);
+    expect(after(2)).toMatch(/<\/w:tbl>$/);
+    expect(after(3)).toMatch(/<\/w:sdt>$/);
+    expect(after(4)).toMatch(/<\/w:sdt><w:p\/>$/);
+    expect(after(5)).toMatch(/<\/w:txbxContent><\/w:drawing><\/w:r><\/w:p>$/);
+    expect(after(6)).toBeNull();
+  });
+
+  test("a short document is converted whole: there is no head to cut", async () => {
+    await expect(docxHead(fixture("mammoth-single-paragraph.docx"))).resolves.toBeNull();
+  });
+
+  test("shows its first pages at once, marked partial, then the whole document where the person is reading", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    const seen: Array<{ status: string; partial?: boolean; paragraphs: number }> = [];
+    host.subscribe(() => seen.push({ status: host.getSnapshot().status, partial: host.getSnapshot().partial, paragraphs: preview.querySelectorAll("p").length }));
+
+    await host.openFile({ name: "Long.docx", bytes: await longDocx(60) });
+
+    expect(seen.map(({ status, partial }) => `${status}${partial ? " (partial)" : ""}`)).toEqual(["loading", "ready (partial)", "ready"]);
+    // The first screen held the first blocks only (40 of 780); the whole document followed.
+    expect(seen[1]!.paragraphs).toBeGreaterThan(20);
+    expect(seen[1]!.paragraphs).toBeLessThanOrEqual(HEAD_BLOCKS);
+    expect(preview.querySelectorAll("h1")).toHaveLength(60);
+    expect(preview.querySelectorAll("p")).toHaveLength(720);
+    expect(host.getSnapshot()).toEqual({ status: "ready", name: "Long.docx", key: expect.any(String) });
+  });
+
+  test("what the person does while the rest is on its way waits for it: nothing is lost when it arrives", async () => {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    const partial = new Promise<void>((resolve) => host.subscribe(() => host.getSnapshot().partial && resolve()));
+    const opened = host.openFile({ name: "Long.docx", bytes: await longDocx(60) });
+    await partial;
+    // Selected in the first pages: "paragraph 2" of chapter 1.
+    const second = [...preview.querySelectorAll("p")].find((p) => p.textContent?.startsWith("Chapter 1 paragraph 2."))!;
+    select(second.firstChild!, 0, second.firstChild!, "Chapter 1 paragraph 2.".length);
+    // Inserted at the selection, and a heading that is not on screen yet is found.
+    const inserted = host.insertText("Written while loading", "cursor");
+    const found = host.goToHeading("Chapter 58");
+    await opened;
+    await inserted;
+    await expect(found).resolves.toBe(true);
+    const texts = [...preview.querySelectorAll("p")].map((p) => p.textContent ?? "");
+    const at = texts.indexOf("Written while loading");
+    expect(texts[at - 1]).toBe("Chapter 1 paragraph 2.");
+    expect(preview.querySelectorAll("h1")).toHaveLength(60);
+    await expect(host.getSelectedText()).resolves.toBe("Chapter 58");
   });
 });
