@@ -32,6 +32,7 @@ import { groundOpenDocument, groundingPhaseLabels, type GroundingProgress } from
 import { chatKeys, getThreadTurns, type ChatThread } from "./api/threads";
 import { conversationFor, type AskOptions, type Conversation } from "./conversation";
 import { MessageView } from "./message-view";
+import { OnScreen } from "./on-screen";
 import { PastConversations } from "./past-conversations";
 
 const useStyles = makeStyles({
@@ -43,6 +44,12 @@ const useStyles = makeStyles({
   threadTitle: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
   progress: { flexGrow: 1, minWidth: "80px" },
 });
+
+/**
+ * The newest messages, always rendered (a conversation of up to this many renders everything);
+ * older ones only while they are on screen (on-screen.tsx), so a long conversation stays quick.
+ */
+export const ALWAYS_RENDERED = 30;
 
 interface ChatPrefs {
   agentId: string;
@@ -274,17 +281,18 @@ function ConversationView({
         </section>
       )}
       <div className={styles.messages} role="log" aria-live="polite" aria-label="Conversation">
-        {ids.map((id) => (
-          <MessageView
-            key={id}
-            conversation={conversation}
-            id={id}
-            busy={busy}
-            onRetry={(m) => void retry(m)}
-            onRegenerate={(m: string) => void regenerate(m)}
-            onFollowup={(q) => void send(q)}
-            extracts={extracts}
-          />
+        {ids.map((id, index) => (
+          <OnScreen key={id} always={index >= ids.length - ALWAYS_RENDERED}>
+            <MessageView
+              conversation={conversation}
+              id={id}
+              busy={busy}
+              onRetry={(m) => void retry(m)}
+              onRegenerate={(m: string) => void regenerate(m)}
+              onFollowup={(q) => void send(q)}
+              extracts={extracts}
+            />
+          </OnScreen>
         ))}
         <div ref={end} />
       </div>
