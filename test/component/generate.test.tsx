@@ -400,7 +400,7 @@ test("Failed shows the server's reason and Try again starts it under a new name"
   expect(screen.queryByRole("group", { name: "Generation Empty brief" })).not.toBeInTheDocument();
 });
 
-test("while the templates are still loading, Generate waits for them instead of asking the person to choose one", async () => {
+test("while the templates are still loading, the name and Generate wait for them: nothing typed is run into the default name, nothing asks for a template", async () => {
   const user = userEvent.setup();
   let releaseTemplates!: () => void;
   const templatesHeld = new Promise<void>((resolve) => (releaseTemplates = resolve));
@@ -413,24 +413,23 @@ test("while the templates are still loading, Generate waits for them instead of 
   const host = new FakeHost();
   host.settings.set(documentIdSetting, "doc-open");
   signedIn(host);
-  // The documents are there (the open one chosen) and the person names the result and clicks
-  // Generate before the templates have arrived.
+  // The documents are there (the open one chosen), the templates are not.
   await waitFor(() => expect(screen.getByRole("checkbox", { name: "Open doc.docx (this document)" })).toBeChecked());
-  const name = screen.getByLabelText(/name of the new document/i);
-  await user.clear(name);
-  await user.type(name, "Early brief");
   expect(screen.getByText("Loading templates and documents…")).toBeInTheDocument();
+  const name = screen.getByLabelText(/name of the new document/i);
+  expect(name).toBeDisabled();
   const generate = screen.getByRole("button", { name: "Generate" });
   expect(generate).toBeDisabled();
   await user.click(generate);
-  await user.type(name, "{Enter}");
   expect(screen.queryByText("Choose a template.")).not.toBeInTheDocument();
   expect(state.generateBodies).toHaveLength(0);
-  // Once they are in, the first template is chosen, the name stays, and Generate starts the job.
+  // Once they are in, the first template is chosen with its default name, which the person replaces.
   releaseTemplates();
   await screen.findByRole("list", { name: "Sections of the template" });
-  await waitFor(() => expect(screen.getByRole("button", { name: "Generate" })).toBeEnabled());
-  expect(name).toHaveValue("Early brief");
+  await waitFor(() => expect(name).toBeEnabled());
+  expect((name as HTMLInputElement).value).toMatch(/^Briefing note /);
+  await user.clear(name);
+  await user.type(name, "Early brief");
   await user.click(screen.getByRole("button", { name: "Generate" }));
   await screen.findByRole("group", { name: "Generation Early brief" });
   expect(state.generateBodies).toEqual([expect.objectContaining({ template_id: "tpl-brief", output_name: "Early brief", file_paths: ["o/documents/doc-open.docx"] })]);

@@ -252,7 +252,9 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
         <Caption1 id="source-documents-hint">{draft.sourceIds.length} chosen (at least one)</Caption1>
       </div>
       <Field label="Name of the new document" required hint=".docx is added">
-        <Input value={draft.outputName} onChange={(_, data) => update({ outputName: data.value })} />
+        {/* Until the templates are in, the first one's name is about to be put here: typing now
+            would end up after it. */}
+        <Input value={draft.outputName} disabled={templates.isLoading} onChange={(_, data) => update({ outputName: data.value })} />
       </Field>
       <Field label="Instructions" hint="Optional: what the whole document should focus on.">
         <Textarea value={draft.instructions} onChange={(_, data) => update({ instructions: data.value })} resize="vertical" />
