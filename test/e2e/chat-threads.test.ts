@@ -17,6 +17,10 @@ const FIXTURE = "openxml-sdk-nutrition-report.docx";
 async function openDocument(page: Page) {
   await page.getByLabel("Choose a Word document").setInputFiles(path.join(fixturesDir, FIXTURE));
   await page.getByRole("tab", { name: "Chat" }).click();
+  // The document is open (its preview on screen) before anything is asked about it: until then
+  // "Ground in this document" is off, and a question would be asked without it.
+  await page.getByTestId("document-preview").locator("p").first().waitFor();
+  expect(await page.getByRole("switch", { name: "Ground in this document" }).isChecked()).toBe(true);
 }
 
 async function ask(page: Page, question: string) {
