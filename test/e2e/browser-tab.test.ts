@@ -52,3 +52,27 @@ test("a file that is not a Word document is refused with words, and the pane kee
   await page.getByText("mammoth-single-paragraph.docx is in Sidecar.").waitFor();
   await context.close();
 });
+
+test("a long document: its first pages on screen first, the rest converted in a Web Worker and shown where the person reads", async () => {
+  const { Document, HeadingLevel, Packer, Paragraph } = await import("docx");
+  const children = [];
+  for (let c = 1; c <= 80; c++) {
+    children.push(new Paragraph({ text: `Chapter ${c}`, heading: HeadingLevel.HEADING_1 }));
+    for (let p = 1; p <= 12; p++) children.push(new Paragraph({ text: `Chapter ${c} paragraph ${p}. ${"Lorem ipsum dolor sit amet consectetur. ".repeat(12)}` }));
+  }
+  const buffer = await Packer.toBuffer(new Document({ sections: [{ children }] }));
+  const context = await newContext(env.browser);
+  const page = await context.newPage();
+  const workers: string[] = [];
+  page.on("worker", (worker) => workers.push(worker.url()));
+  await signIn(page, env.server.url);
+  await page.getByLabel("Choose a Word document").setInputFiles({ name: "Long report.docx", mimeType: "application/octet-stream", buffer });
+  const preview = page.getByTestId("document-preview");
+  // The first chapter shows while the rest is on its way (said so), then the last one is there too.
+  await preview.getByRole("heading", { name: "Chapter 1", exact: true }).waitFor();
+  await preview.getByRole("heading", { name: "Chapter 80", exact: true }).waitFor({ timeout: 30_000 });
+  await page.getByText("the rest of the document is on its way").waitFor({ state: "detached" });
+  expect(await preview.getByRole("heading").count()).toBe(80);
+  expect(workers.some((url) => /preview-worker/.test(url))).toBe(true);
+  await context.close();
+});

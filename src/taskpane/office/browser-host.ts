@@ -103,18 +103,35 @@ function ownBytes(data: unknown): Uint8Array | undefined {
   return undefined;
 }
 
-async function renderPreviewHtml(bytes: Uint8Array, name: string): Promise<string> {
+/** mammoth's HTML for a .docx, on this thread. */
+async function convertHere(bytes: Uint8Array): Promise<string> {
   const arrayBuffer = bytes.slice().buffer;
+  // The browser build of mammoth reads `arrayBuffer`; its Node build (Jest) reads `buffer`.
+  const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
+  // Loaded on first use: the preview library is only needed in the browser tab, not in Word.
+  const { default: mammoth } = await import(/* webpackChunkName: "preview" */ "mammoth");
+  return (await mammoth.convertToHtml(input)).value;
+}
+
+/**
+ * mammoth's HTML for a .docx in a Web Worker where the page can start one (a long document's
+ * conversion then doesn't hold the page), else on this thread.
+ */
+async function convertOffThread(bytes: Uint8Array): Promise<string> {
+  if (typeof Worker === "undefined") return convertHere(bytes);
   try {
-    // The browser build of mammoth reads `arrayBuffer`; its Node build (Jest) reads `buffer`.
-    const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
-    // Loaded on first use: the preview library is only needed in the browser tab, not in Word.
-    const [{ default: mammoth }, { sanitizePreviewHtml }] = await Promise.all([
-      import(/* webpackChunkName: "preview" */ "mammoth"),
-      loadSanitizer(),
-    ]);
-    const result = await mammoth.convertToHtml(input);
-    return sanitizePreviewHtml(result.value);
+    const { convertInWorker } = await import(/* webpackChunkName: "preview-convert" */ "./preview-convert");
+    return await convertInWorker(bytes);
+  } catch {
+    // A worker that can't start (or a document it can't read): this thread, which reports the error.
+    return convertHere(bytes);
+  }
+}
+
+async function renderPreviewHtml(bytes: Uint8Array, name: string, { offThread = false }: { offThread?: boolean } = {}): Promise<string> {
+  try {
+    const [html, { sanitizePreviewHtml }] = await Promise.all([offThread ? convertOffThread(bytes) : convertHere(bytes), loadSanitizer()]);
+    return sanitizePreviewHtml(html);
   } catch (error) {
     throw new OfficeError(
       "read_failed",
@@ -614,7 +631,7 @@ export class BrowserHost implements DocumentHost {
       if (generation !== this.generation) return;
       let html: string;
       try {
-        html = await renderPreviewHtml(bytes, name);
+        html = await renderPreviewHtml(bytes, name, { offThread: true });
       } catch (error) {
         if (generation === this.generation && this.current) {
           const failure = new OfficeError("read_failed", `Sidecar showed the first pages of “${name}” but couldn't read the rest of it: ${(error as Error).message}`, { cause: error });
