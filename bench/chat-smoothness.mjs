@@ -52,6 +52,10 @@ function startSyntheticChat() {
   const cors = { "access-control-allow-origin": "*", "access-control-allow-headers": "authorization, content-type, accept, ocp-apim-subscription-key", "access-control-allow-methods": "GET,POST,OPTIONS" };
   const server = http.createServer((req, res) => {
     if (req.method === "OPTIONS") return res.writeHead(204, cors).end();
+    if (/^\/api\/v2\/agents\/[^/]+\/chat-threads/.test(req.url ?? "") && req.method === "GET") {
+      res.writeHead(200, { ...cors, "content-type": "application/json" });
+      return res.end(JSON.stringify({ success: true, message: "", data: [] }));
+    }
     if (req.url?.startsWith("/api/v2/agents") && req.method === "GET") {
       res.writeHead(200, { ...cors, "content-type": "application/json" });
       return res.end(JSON.stringify({ success: true, message: "", data: [{ id: 1, agent_name: "Synthetic", conversation_starter_enabled: false }] }));
@@ -104,9 +108,22 @@ async function main() {
     await page.getByLabel("Password").fill("sidecar-demo");
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("tab", { name: "Documents" }).waitFor();
+    // Chat from the synthetic server: separate services, with an Ejento sign-in for it (a pasted token).
     await page.evaluate((chatUrl) => {
-      const settings = JSON.parse(localStorage.getItem("sidecar.connection") ?? "{}");
-      localStorage.setItem("sidecar.connection", JSON.stringify({ serverUrl: "", apiKey: "", ...settings, overrides: { chat: chatUrl } }));
+      localStorage.setItem(
+        "sidecar.connection",
+        JSON.stringify({
+          mode: "separate",
+          serverUrl: "",
+          apiKey: "",
+          ejento: { url: chatUrl, apiKey: "" },
+          indexing: { url: "", keyHeader: "", keyValue: "" },
+          documents: { url: "" },
+          batch: { url: "", taggingApiKey: "", modelName: "" },
+        }),
+      );
+      const sessions = JSON.parse(localStorage.getItem("sidecar.sessions") ?? "{}");
+      localStorage.setItem("sidecar.sessions", JSON.stringify({ ...sessions, ejento: { kind: "ejento", ejentoToken: "synthetic", who: "bench", method: "token" } }));
       localStorage.setItem("sidecar.tab", JSON.stringify("chat"));
     }, chat.url);
     await page.reload();

@@ -111,7 +111,7 @@ async function prepare(url) {
     if (status.status === "Failed" || Date.now() > deadline) throw new Error(`generation ended ${status.status}: ${status.error}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const { document } = await call(url, `/api/v1/documents/${generatedId}`, { token, method: "GET" });
+  const { document } = await call(url, `/api/v1/documents/${generatedId}?include=section_text`, { token, method: "GET" });
   const uploadedSections = (await call(url, "/get-sections-for-document", { token, body: { document_id: uploaded.document_id } })).sections;
   return { token, uploadedId: uploaded.document_id, uploadedSections, generatedId, generatedSections: document.sections };
 }
