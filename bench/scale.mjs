@@ -11,7 +11,8 @@
 //     the same while chat questions about it are answered: their search runs on the main thread);
 //   - server RSS growth after uploading and using the 2,000-page document (3 s later, settled);
 //   - get-sources-for-selected-text p99 (autocannon, 10 connections, 8 s) while 10 clients keep
-//     asking chat questions grounded on a 500-page document (each waits 0.5 s after an answer);
+//     asking chat questions grounded on a 500-page document (each waits 0.5 s after an answer)
+//     and one more generates documents from it, one after another;
 //   - the browser tab (Chromium): a 500-page document's preview, first content on screen; the
 //     Sources dropdown of a 550-section document, open;
 //   - tagging in an organization of 1,000 small documents: one document the first time, and the
@@ -205,6 +206,15 @@ export async function sourcesUnderChats() {
         await sleep(500);
       }
     });
+    // And generations from the same document, one after another.
+    let generations = 0;
+    const generating = (async () => {
+      while (!stop) {
+        const id = await startGeneration(server.url, token, [doc.s3_key], `Under load ${generations + 1}`);
+        await waitReady(server.url, token, id, { everyMs: 100, timeoutMs: 120_000 });
+        generations++;
+      }
+    })();
     await sleep(500);
     const result = await autocannon({
       url: `${server.url}/get-sources-for-selected-text`,
@@ -215,8 +225,8 @@ export async function sourcesUnderChats() {
       body: JSON.stringify({ document_id: doc.document_id, section_id: sections[Math.floor(sections.length / 2)].section_id }),
     });
     stop = true;
-    await Promise.all(chatting);
-    return { p99: result.latency.p99, p50: result.latency.p50, requests: result.requests.total, errors: result.errors + result.non2xx, chats };
+    await Promise.all([...chatting, generating]);
+    return { p99: result.latency.p99, p50: result.latency.p50, requests: result.requests.total, errors: result.errors + result.non2xx, chats, generations };
   } finally {
     await server.stop();
   }
@@ -385,7 +395,7 @@ export async function run() {
     figure({ figure: "scale: longest 20 ms probe wait during upload, outline, generation", unit: "ms", measured: big.longestProbeMs, target: 50, targetKind: "absolute", details: { during: big.longestProbeDuring, uploadMs: round(big.uploadMs), outlineMs: round(big.outlineMs) } }),
     figure({ figure: "scale: longest 20 ms probe wait during chat questions (no target; printed to watch)", unit: "ms", measured: big.longestChatProbeMs, target: null, details: { during: big.longestChatProbeDuring } }),
     figure({ figure: "scale: server RSS growth, 2,000-page document", unit: "MB", measured: big.rssGrowthMb, target: 100, targetKind: "absolute" }),
-    figure({ figure: "scale: Sources p99 while 10 chats on a 500-page document run", unit: "ms", measured: sources.p99, target: 50, targetKind: "absolute", details: sources }),
+    figure({ figure: "scale: Sources p99 while 10 chats and generations on a 500-page document run", unit: "ms", measured: sources.p99, target: 50, targetKind: "absolute", details: sources }),
     figure({ figure: "scale: browser-tab preview of a 500-page document, first content on screen", unit: "ms", measured: browserTab.previewFirstMs, target: 500, targetKind: "absolute", details: { wholeDocumentMs: round(browserTab.previewWholeMs), headings: browserTab.headings } }),
     figure({ figure: "scale: Sources dropdown of 550 sections, open (median of 5)", unit: "ms", measured: browserTab.dropdownOpenMs, target: 50, targetKind: "absolute", details: { slowestMs: round(browserTab.dropdownOpenMaxMs), optionsRendered: browserTab.options } }),
     figure({ figure: "scale: tag one document in an organization of 1,000, first time", unit: "ms", measured: tags.firstMs, target: 300, targetKind: "absolute" }),

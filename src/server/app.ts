@@ -178,10 +178,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // to Pending; a batch document being tagged back to pending, its job still processing).
     if (serves("documents")) {
       app.addHook("onReady", async () => {
-        // Run the .docx writer once before anyone asks: its first run compiles much of a large
-        // library (~100 ms of the main thread), which would otherwise stall everyone's requests
-        // during the first generation.
-        await writeGeneratedDocx({ documentId: "warm-up", title: "Warm-up", sections: [{ title: "Warm-up", paragraphs: [{ sentences: [{ text: "Warm-up.", footnote: "Warm-up." }] }] }] });
+        // Documents are written in the reader's worker; without workers, here: then run the
+        // writer once before anyone asks, as its first run compiles much of a large library
+        // (~100 ms of the main thread), which would otherwise stall everyone's requests during
+        // the first generation.
+        if (config.docxWorkers === 0) {
+          await writeGeneratedDocx({ documentId: "warm-up", title: "Warm-up", sections: [{ title: "Warm-up", paragraphs: [{ sentences: [{ text: "Warm-up.", footnote: "Warm-up." }] }] }] });
+        }
         generationQueue.start();
       });
     }

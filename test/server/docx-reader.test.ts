@@ -9,7 +9,8 @@ import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
 import { DocxWorkerPool } from "../../src/server/services/docx-reader";
 import { uploadedOutlineParts } from "../../src/server/services/sections/outline-cache";
 import { Storage } from "../../src/server/storage/storage";
-import { makeTempDir, readFixture } from "./helpers";
+import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
+import { makeTempDir, readBackDocx, readFixture } from "./helpers";
 
 const limits = { maxUnpackedBytes: 50 * 1024 * 1024, maxEntries: 2000 };
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
@@ -29,6 +30,21 @@ afterAll(async () => {
 test("a worker reads the same paragraphs as the main thread would", async () => {
   const file = path.join(dir, NUTRITION);
   expect(await pool.read(file, limits)).toEqual(await readDocxParagraphs(file, limits));
+});
+
+test("a worker writes a generated document: the same paragraphs, footnotes and document id as one written on the main thread", async () => {
+  const input = {
+    documentId: "doc-123",
+    title: "Brief",
+    sections: [{ title: "Background", paragraphs: ["Plain paragraph.", { sentences: [{ text: "Sourced sentence.", footnote: "Report.docx, “Intro”." }, { text: "Own words." }] }] }],
+  };
+  const [inWorker, here] = await Promise.all([pool.write(input), writeGeneratedDocx(input)]);
+  expect(Buffer.isBuffer(inWorker)).toBe(true);
+  const read = readBackDocx(new Uint8Array(inWorker));
+  expect(read).toEqual(readBackDocx(new Uint8Array(here)));
+  expect(read.paragraphs.map((p) => p.text)).toEqual(["Brief", "Background", "Plain paragraph.", "Sourced sentence. Own words."]);
+  expect(read.paragraphs[3]!.footnotes).toEqual(["Report.docx, “Intro”."]);
+  expect(read.customProperties).toEqual({ SidecarDocumentId: "doc-123" });
 });
 
 test("a file the reader refuses comes back as the same DocxRejectedError, and a missing one with its ENOENT code", async () => {

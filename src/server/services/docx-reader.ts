@@ -1,4 +1,4 @@
-// Reading a stored .docx into paragraphs, off the main thread: a small pool of worker threads
+// Reading a stored .docx into paragraphs (and writing a generated one), off the main thread: a small pool of worker threads
 // (workers/docx-worker.cjs), started on first use and ended after WORKER_IDLE_MS with nothing to
 // do (a long document's parse leaves a large heap behind), each reading one file at a time;
 // requests wait in order when all are busy. With 0 workers (SIDECAR_DOCX_WORKERS=0) files are read in-process,
@@ -8,6 +8,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { DocxRejectedError, inspectDocx, type DocxLimits, type DocxProblem } from "../docx/inspect-docx";
 import { readDocxParagraphs, type DocxParagraph } from "../docx/paragraphs";
+import { writeGeneratedDocx, type DocxToWrite } from "../docx/write-docx";
 import type { PassageStore } from "../storage/passage-store";
 import type { TermStore } from "../storage/term-store";
 import { corpusTerms, textOfPassages } from "./batch/keywords";
@@ -39,6 +40,8 @@ export interface DocxReader {
   outline(filePath: string, limits: DocxLimits): Promise<OutlineParts>;
   /** The file's outline, and its passages stored (and indexed) for the document on the way: one reading for both. */
   ingest(filePath: string, limits: DocxLimits, target: IngestTarget): Promise<OutlineParts>;
+  /** A generated document's .docx file. */
+  write(input: DocxToWrite): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -54,14 +57,17 @@ export const inProcessReader: DocxReader = {
     storeIngested(paragraphs, target);
     return uploadedOutlineParts(paragraphs);
   },
+  write: (input) => writeGeneratedDocx(input),
   close: async () => undefined,
 };
 
 interface Job {
   id: number;
-  task: "check" | "read" | "outline" | "ingest";
-  filePath: string;
-  limits: DocxLimits;
+  task: "check" | "read" | "outline" | "ingest" | "write";
+  filePath?: string;
+  limits?: DocxLimits;
+  /** "write": the document to write. */
+  input?: DocxToWrite;
   dbPath?: string;
   documentId?: string;
   organizationId?: string;
@@ -124,6 +130,11 @@ export class DocxWorkerPool implements DocxReader {
     return this.submit<OutlineParts>({ task: "ingest", filePath, limits, dbPath: target.dbPath, documentId: target.documentId, organizationId: target.organizationId });
   }
 
+  async write(input: DocxToWrite): Promise<Buffer> {
+    const bytes = await this.submit<Uint8Array>({ task: "write", input });
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
   private submit<T>(work: Omit<Job, "id" | "resolve" | "reject">): Promise<T> {
     if (this.closed) return Promise.reject(new Error("The document reader has stopped (the server is shutting down)."));
     return new Promise<T>((resolve, reject) => {
@@ -156,6 +167,7 @@ export class DocxWorkerPool implements DocxReader {
         dbPath: job.dbPath,
         documentId: job.documentId,
         organizationId: job.organizationId,
+        input: job.input,
       });
     }
   }

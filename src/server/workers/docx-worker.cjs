@@ -2,7 +2,8 @@
 // thread only routes requests while a long document is read: checking an upload ("check"), reading
 // a .docx (unzip + XML parse)
 // and building its outline ("outline"), and for "ingest" also cutting it into passages and storing
-// them (with their full-text index) through its own connection to the database. Plain CommonJS that registers tsx itself, so it runs the same
+// them (with their full-text index) through its own connection to the database; and writing a
+// generated document's .docx ("write"). Plain CommonJS that registers tsx itself, so it runs the same
 // TypeScript code however the server was started (npm run server, the tests, the bench). See
 // ../services/docx-reader.ts.
 const { parentPort } = require("node:worker_threads");
@@ -14,6 +15,7 @@ const { PassageStore } = require("../storage/passage-store.ts");
 const { TermStore } = require("../storage/term-store.ts");
 const { uploadedOutlineParts } = require("../services/sections/outline-cache.ts");
 const { storeIngested } = require("../services/docx-reader.ts");
+const { writeGeneratedDocx } = require("../docx/write-docx.ts");
 
 /** One connection per database file, opened on first use. */
 const connections = new Map();
@@ -30,8 +32,13 @@ function storesOf(dbPath) {
   return stores;
 }
 
-parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId, organizationId }) => {
+parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId, organizationId, input }) => {
   try {
+    if (task === "write") {
+      // A generated document's file: the docx library's work (building and zipping the XML) stays here.
+      const buffer = await writeGeneratedDocx(input);
+      return parentPort.postMessage({ id, result: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) });
+    }
     if (task === "check") {
       await inspectDocx(filePath, limits);
       return parentPort.postMessage({ id, result: null });
