@@ -123,7 +123,7 @@ function longestOf(waits, steps) {
   return longest;
 }
 
-async function measure(pages, { withProbe = false } = {}) {
+export async function measure(pages, { withProbe = false } = {}) {
   const bytes = await pagesDocx(pages);
   const server = await startServer({ SIDECAR_CHAT_DELTA_DELAY_MS: "0" });
   try {

@@ -4,6 +4,7 @@
 import path from "node:path";
 import Database from "better-sqlite3";
 import { migrations } from "../../src/server/storage/migrations";
+import { PassageIndex } from "../../src/server/services/generation/retrieval";
 import { Storage } from "../../src/server/storage/storage";
 import { answerPath, ask } from "./chat-helpers";
 import { makeTempDir, postJson, signIn, startServer } from "./helpers";
@@ -66,6 +67,37 @@ test("a data directory from before the index gets its passages indexed when the 
     const hits = storage.passages.search(["d"], '"mudflow"', 10);
     expect(hits.map((hit) => hit.passage_id)).toEqual(["d:0"]);
     expect(hits[0]).toMatchObject({ document_name: "Old.docx", heading: "Lahars" });
+  } finally {
+    storage.close();
+  }
+});
+
+test("words in most passages are left out of the search (BM25 gives them no weight), and the ranking is what it was", () => {
+  const storage = Storage.open(makeTempDir());
+  try {
+    const db = (storage as unknown as { db: Database.Database }).db;
+    db.prepare("INSERT INTO organizations (id, name, created_at) VALUES ('o', 'Org', '2026-01-01')").run();
+    db.prepare(
+      `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, status, created_at, updated_at)
+       VALUES ('d', 'o', 'local', 'Report.docx', 'o/documents/d.docx', 'Ready', '2026-01-01', '2026-01-01')`,
+    ).run();
+    // "report" is in every passage, "harvest" in three of twelve, "drought" in one.
+    const texts = Array.from({ length: 12 }, (_, i) => {
+      const extra = i === 4 ? " The drought ruined the harvest." : i % 4 === 0 ? ` The harvest was good in year ${i}.` : ` Unrelated remark number ${i}.`;
+      return `This report covers the region.${extra}`;
+    });
+    storage.passages.save("d", texts.map((text, i) => ({ heading: null, text, firstParagraph: i, lastParagraph: i })));
+    expect([...storage.passages.weightlessTerms(["report", "harvest", "drought", "region"])].sort()).toEqual(["region", "report"]);
+
+    const question = { title: "Report on the harvest and the drought in the region", instructions: "", documentInstructions: null };
+    const ranked = new PassageIndex(storage.passages, ["d"]).query(question);
+    // The same search without leaving anything out.
+    const everything = new PassageIndex({ search: (ids, match, limit) => storage.passages.search(ids, match, limit) }, ["d"]).query(question);
+    expect(ranked.map((hit) => hit.passage.passageId)).toEqual(everything.map((hit) => hit.passage.passageId));
+    expect(ranked[0]?.passage.text).toContain("drought");
+    ranked.forEach((hit, i) => expect(hit.score).toBeCloseTo(everything[i]!.score, 4));
+    // Only such words: they are searched after all.
+    expect(new PassageIndex(storage.passages, ["d"]).query({ title: "The report of the region", instructions: "", documentInstructions: null }).length).toBeGreaterThan(0);
   } finally {
     storage.close();
   }

@@ -101,6 +101,19 @@ export class PassageStore {
     return statement.all(match, JSON.stringify(documentIds), limit) as SearchHit[];
   }
 
+  /**
+   * Of `terms`, those that at least half of all indexed passages contain. FTS5's BM25 gives such a
+   * term no weight (its IDF, log((N − n + ½) / (n + ½)), is at most 0 and is replaced by 10⁻⁶), so
+   * a query without it ranks the other terms' matches the same — and it is most of the work of
+   * a query that has it, every one of those passages scored and sorted.
+   */
+  weightlessTerms(terms: readonly string[]): Set<string> {
+    if (terms.length === 0) return new Set();
+    const total = (this.db.prepare("SELECT COUNT(*) AS n FROM passages").get() as { n: number }).n;
+    const count = this.db.prepare("SELECT COUNT(*) AS n FROM passages_fts WHERE passages_fts MATCH ?");
+    return new Set(terms.filter((term) => 2 * (count.get(`"${term}"`) as { n: number }).n >= total));
+  }
+
   get(passageIdValue: string): PassageRow | undefined {
     return this.db.prepare("SELECT * FROM passages WHERE passage_id = ?").get(passageIdValue) as PassageRow | undefined;
   }

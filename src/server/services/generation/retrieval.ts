@@ -67,6 +67,8 @@ function sameTextKey(text: string): string {
 /** Where passages are searched: the database's full-text index (storage/passage-store.ts). */
 export interface PassageSearch {
   search(documentIds: readonly string[], match: string, limit: number): SearchHit[];
+  /** Terms the index's ranking gives no weight (in half of all passages or more). */
+  weightlessTerms?(terms: readonly string[]): Set<string>;
 }
 
 /** Candidates fetched from the index per group of query words, before the section's own ranking. */
@@ -113,7 +115,11 @@ export class PassageIndex {
   private results(groups: Array<{ terms: Set<string>; weight: number }>): Result[] {
     const byId = new Map<string, Result>();
     const allTerms = groups.flatMap((group) => [...group.terms]);
-    for (const group of groups) {
+    // Words in most passages add nothing to a score but most of the work of finding it: searched
+    // only when every word of the question is such a word.
+    const weightless = this.store.weightlessTerms?.(allTerms) ?? new Set<string>();
+    const searched = weightless.size < allTerms.length ? groups.map((group) => ({ ...group, terms: new Set([...group.terms].filter((term) => !weightless.has(term))) })) : groups;
+    for (const group of searched) {
       if (group.terms.size === 0) continue;
       for (const hit of this.store.search(this.documentIds, anyOf(group.terms), CANDIDATES_PER_GROUP)) {
         let result = byId.get(hit.passage_id);
