@@ -88,13 +88,13 @@ async function read(id: string) {
   const sources = (await (await postJson(server.url, endpoints.getSourcesForSelectedText.path, token, { document_id: id, section_id: body.document.sections[0]!.section_id })).json()) as {
     sources: Array<{ referenced_text: string }>;
   };
-  return { document: body.document, docx, sources: sources.sources };
+  return { id, document: body.document, docx, sources: sources.sources };
 }
 
 test("the model writes the section: its citations become footnotes and sources; “not covered” passes through", async () => {
   mode = "write";
   requests.length = 0;
-  const { document, docx, sources } = await read(await generateOne("Model written"));
+  const { id: documentId, document, docx, sources } = await read(await generateOne("Model written"));
   expect(requests).toHaveLength(1);
   const [system, user] = requests[0]!.messages;
   expect(system!.content).toMatch(/cite the passage/);
@@ -109,6 +109,14 @@ test("the model writes the section: its citations become footnotes and sources; 
   expect(body[1]).toEqual({ style: null, text: "The sources do not cover how it is funded." });
   // The section's sources are the passages the model cited: passage 1 only.
   expect(sources.map((s) => s.referenced_text)).toEqual([passageOne]);
+  // Sentence by sentence: the cited sentence has passage 1 behind it; "not covered" cites nothing.
+  const id = document.sections[0]!.section_id;
+  const ask = async (selected: string) =>
+    ((await (await postJson(server.url, endpoints.getSourcesForSelectedText.path, token, { document_id: documentId, section_id: id, selected_text: selected })).json()) as {
+      selected_text_sources?: Array<{ referenced_text: string }>;
+    }).selected_text_sources;
+  expect((await ask("Internet governance is shaped by governments, companies and civil society together."))?.map((s) => s.referenced_text)).toEqual([passageOne]);
+  expect(await ask("The sources do not cover how it is funded.")).toBeUndefined();
 });
 
 test("a model that does not answer in time leaves a section of extracts with a note; the job is Ready", async () => {

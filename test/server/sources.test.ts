@@ -151,7 +151,8 @@ describe("a generated document's sections and sources", () => {
       const bySentence = await sources({ document_id: generatedId, selected_text: sentence });
       expect(bySentence.status).toBe(200);
       const byId = await sources({ document_id: generatedId, section_id: section.section_id });
-      expect(bySentence.body).toEqual(byId.body);
+      const { selected_text_sources: _behind, ...sectionPart } = bySentence.body;
+      expect(sectionPart).toEqual(byId.body);
       // ...also as Word gives it: curly apostrophes, paragraph marks, non-breaking spaces, other case.
       const asWord = sentence.replace(/'/g, "’").replace(/ /g, (_, offset: number) => (offset % 3 === 0 ? "\u00a0" : offset % 3 === 1 ? "\r" : "  ")).toUpperCase();
       expect((await sources({ document_id: generatedId, selected_text: asWord })).body.section_id).toBe(section.section_id);
@@ -163,6 +164,36 @@ describe("a generated document's sections and sources", () => {
         section_order: stored.indexOf(section),
       });
     }
+  });
+
+  test("a selected sentence: the passage it was written from, beside the section's sources", async () => {
+    let checked = 0;
+    for (const section of stored) {
+      const recorded = server.app.sidecar.storage.generation.sentencesOfDocument(generatedId).filter((sentence) => sentence.sectionId === section.section_id);
+      for (const sentence of recorded.filter((s) => s.passageIds.length > 0 && s.text.length > 30).slice(0, 3)) {
+        const { status, body } = await sources({ document_id: generatedId, section_id: section.section_id, selected_text: sentence.text });
+        expect(status).toBe(200);
+        // Extracts: the sentence is the passage's own words, and only that passage is behind it.
+        expect(body.selected_text_sources?.map((source) => source.passage_id)).toEqual(sentence.passageIds);
+        for (const source of body.selected_text_sources ?? []) expect(normalizeSpace(source.referenced_text)).toContain(normalizeSpace(sentence.text));
+        expect(body.sources.length).toBeGreaterThanOrEqual(body.selected_text_sources?.length ?? 0);
+        // Part of the sentence, as a person selects a clause, is enough.
+        const clause = sentence.text.slice(5, 5 + 25);
+        expect((await sources({ document_id: generatedId, section_id: section.section_id, selected_text: clause })).body.selected_text_sources?.map((source) => source.passage_id)).toEqual(sentence.passageIds);
+        checked += 1;
+      }
+      // Two sentences from different passages: both passages.
+      const fromTwo = recorded.filter((s) => s.passageIds.length > 0);
+      const other = fromTwo.find((s) => s.passageIds[0] !== fromTwo[0]?.passageIds[0]);
+      if (fromTwo[0] && other) {
+        const { body } = await sources({ document_id: generatedId, section_id: section.section_id, selected_text: `${fromTwo[0].text} ${other.text}` });
+        expect(new Set(body.selected_text_sources?.map((source) => source.passage_id))).toEqual(new Set([...fromTwo[0].passageIds, ...other.passageIds]));
+      }
+    }
+    expect(checked).toBeGreaterThan(3);
+    // Text the server did not write (a heading, a note) has no sentence-level sources.
+    const first = stored[0] as (typeof stored)[number];
+    expect((await sources({ document_id: generatedId, section_id: first.section_id, selected_text: first.section_title })).body.selected_text_sources).toBeUndefined();
   });
 
   test("a selection of a section heading with the start of its text, and one running into the next section", async () => {

@@ -11,6 +11,8 @@ export const DOCUMENT_ID_PROPERTY = "SidecarDocumentId";
 export interface FootnotedSentence {
   text: string;
   footnote?: string | null;
+  /** The passages it comes from (recorded as its sources; not written into the file). */
+  passageIds?: string[];
 }
 
 export type DocxParagraph = string | { sentences: FootnotedSentence[] };

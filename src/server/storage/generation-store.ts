@@ -64,12 +64,20 @@ export interface NewSectionSource {
   score: number;
 }
 
+/** One sentence of a generated section and the passages it comes from (none: the writer's own words). */
+export interface SectionSentence {
+  text: string;
+  passageIds: string[];
+}
+
 export interface NewDocumentSection {
   sectionId: string;
   sectionTitle: string;
   level: number;
   text: string;
   sources: NewSectionSource[];
+  /** The section's sentences in order, each with its passages (sentence-level sources). */
+  sentences?: SectionSentence[];
 }
 
 export interface NewGeneratedDocument {
@@ -248,8 +256,14 @@ export class GenerationStore {
              referenced_text, s3_key, passage_id, passage_index, score)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         );
+        const insertSentence = this.db.prepare(
+          "INSERT INTO section_sentences (document_id, section_id, sentence_order, text, passage_ids) VALUES (?, ?, ?, ?, ?)",
+        );
         sections.forEach((section, order) => {
           insertSection.run(documentId, section.sectionId, section.sectionTitle, order, section.level, section.text);
+          section.sentences?.forEach((sentence, sentenceOrder) => {
+            insertSentence.run(documentId, section.sectionId, sentenceOrder, sentence.text, JSON.stringify(sentence.passageIds));
+          });
           section.sources.forEach((source, sourceOrder) => {
             insertSource.run(
               documentId,
@@ -287,6 +301,14 @@ export class GenerationStore {
     return this.db
       .prepare("SELECT * FROM document_sections WHERE document_id = ? ORDER BY section_order")
       .all(documentId) as DocumentSectionRow[];
+  }
+
+  /** Every recorded sentence of the document's sections, by section then sentence order. */
+  sentencesOfDocument(documentId: string): Array<SectionSentence & { sectionId: string }> {
+    const rows = this.db
+      .prepare("SELECT section_id, text, passage_ids FROM section_sentences WHERE document_id = ? ORDER BY section_id, sentence_order")
+      .all(documentId) as Array<{ section_id: string; text: string; passage_ids: string }>;
+    return rows.map((row) => ({ sectionId: row.section_id, text: row.text, passageIds: JSON.parse(row.passage_ids) as string[] }));
   }
 
   /** Every recorded source of the document, by section order, then source order. */

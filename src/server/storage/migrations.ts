@@ -369,4 +369,17 @@ export const migrations: readonly string[] = [
     UPDATE organization_terms SET documents = documents - 1 WHERE organization_id = old.organization_id AND term = old.term;
   END;
   `,
+  // 9: which passages each sentence of a generated section comes from (issue 18), so the Sources
+  // panel can show the passage behind a selected sentence. passage_ids: a JSON array.
+  `
+  CREATE TABLE section_sentences (
+    document_id     TEXT NOT NULL,
+    section_id      TEXT NOT NULL,
+    sentence_order  INTEGER NOT NULL,
+    text            TEXT NOT NULL,
+    passage_ids     TEXT NOT NULL,
+    PRIMARY KEY (document_id, section_id, sentence_order),
+    FOREIGN KEY (document_id, section_id) REFERENCES document_sections(document_id, section_id) ON DELETE CASCADE
+  );
+  `,
 ];

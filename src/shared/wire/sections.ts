@@ -61,6 +61,12 @@ export const sectionSources = z.object({
   section_id: z.string(),
   section_title: z.string(),
   sources: z.array(source),
+  /**
+   * Local server, generated documents: when `selected_text` holds (or lies within) sentences the
+   * server wrote, the sources those sentences come from, in the order of `sources`; absent
+   * otherwise (then the section's sources are all there is).
+   */
+  selected_text_sources: z.array(source).optional(),
 });
 export type SectionSources = z.infer<typeof sectionSources>;
 

@@ -73,7 +73,8 @@ function assemble(section: SectionToWrite, paragraphs: FootnotedSentence[][], so
   const docx: DocxParagraph[] = paragraphs.map((sentences) => ({ sentences }));
   for (const note of notes) docx.push(note);
   const text = [...paragraphs.map((sentences) => sentences.map((sentence) => sentence.text).join(" ")), ...notes].join("\n\n");
-  return { stored: { sectionId: section.sectionId, sectionTitle: section.title, level: section.level, text, sources }, paragraphs: docx };
+  const sentences = paragraphs.flat().map((sentence) => ({ text: sentence.text, passageIds: sentence.passageIds ?? [] }));
+  return { stored: { sectionId: section.sectionId, sectionTitle: section.title, level: section.level, text, sources, sentences }, paragraphs: docx };
 }
 
 /** The section from extracts of its passages, each sentence footnoted. */
@@ -88,8 +89,9 @@ export function extractiveSection(section: SectionToWrite, hits: readonly Ranked
   }
   const contributors = [...new Set(composed.map((paragraph) => paragraph.from))].map((from) => hits[from] as RankedPassage);
   const paragraphs = composed.map((paragraph) => {
-    const footnote = footnoteFor((hits[paragraph.from] as RankedPassage).passage);
-    return paragraph.sentences.map((text) => ({ text, footnote }));
+    const passage = (hits[paragraph.from] as RankedPassage).passage;
+    const footnote = footnoteFor(passage);
+    return paragraph.sentences.map((text) => ({ text, footnote, passageIds: [passage.passageId] }));
   });
   const note = missingSourcesNote(contributors, context);
   return { ...assemble(section, paragraphs, contributors.map(sourceOf), [...(note ? [note] : []), ...extraNotes]), writtenBy: "extracts" };
@@ -177,6 +179,7 @@ export async function modelSection(
     sentences.map((sentence) => ({
       text: sentence.text,
       footnote: sentence.cites.length > 0 ? sentence.cites.map((n) => footnoteFor((hits[n - 1] as RankedPassage).passage)).join(" ") : null,
+      passageIds: sentence.cites.map((n) => (hits[n - 1] as RankedPassage).passage.passageId),
     })),
   );
   const note = missingSourcesNote(cited, context);

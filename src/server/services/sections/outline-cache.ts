@@ -15,6 +15,7 @@ import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
 import type { DocxParagraph } from "../../docx/paragraphs";
 import { HttpError } from "../../errors";
 import type { DocumentRow } from "../../storage/document-row";
+import type { SectionSentence } from "../../storage/generation-store";
 import type { Storage } from "../../storage/storage";
 import { inProcessReader, type DocxReader } from "../docx-reader";
 import { SectionTextIndex, type TextIndexParts, type TextUnit } from "./text-index";
@@ -46,6 +47,8 @@ export interface CachedOutline {
   index: SectionTextIndex;
   /** Uploaded documents: the section of each paragraph of the file (-1: before the first heading). */
   paragraphSections?: number[];
+  /** Generated documents: each section's sentences with the passages they come from, by section_id. */
+  sentences?: Map<string, SectionSentence[]>;
 }
 
 export interface OutlineCacheOptions {
@@ -133,7 +136,8 @@ function assemble(
 
 /** An outline with what it costs the cache (its text as indexed, its sections). */
 function withSize(outline: CachedOutline): { value: CachedOutline; size: number } {
-  return { value: outline, size: outline.index.text.length * 4 + outline.sections.reduce((sum, s) => sum + s.text.length + 128, 0) };
+  const sentences = [...(outline.sentences?.values() ?? [])].flat().reduce((sum, sentence) => sum + sentence.text.length + 64, 0);
+  return { value: outline, size: outline.index.text.length * 4 + outline.sections.reduce((sum, s) => sum + s.text.length + 128, 0) + sentences };
 }
 
 
@@ -248,7 +252,13 @@ export class OutlineCache {
         headingPieces: 1,
       })),
     ];
-    return assemble(row, "generated", sections, sources, new SectionTextIndex(units));
+    const sentences = new Map<string, SectionSentence[]>();
+    for (const { sectionId, ...sentence } of this.storage.generation.sentencesOfDocument(row.document_id)) {
+      const list = sentences.get(sectionId) ?? [];
+      list.push(sentence);
+      sentences.set(sectionId, list);
+    }
+    return { ...assemble(row, "generated", sections, sources, new SectionTextIndex(units)), sentences };
   }
 
   private cached<T>(key: string, version: string, build: () => Promise<{ value: T; size: number }>): Promise<T> {

@@ -22,6 +22,7 @@ import type {
 } from "../../../shared/wire/sections";
 import { HttpError } from "../../errors";
 import type { DocumentRow } from "../../storage/document-row";
+import type { SectionSentence } from "../../storage/generation-store";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { readableDocument } from "../documents";
@@ -79,10 +80,13 @@ export class SectionService {
       index = this.findSection(outline, request.selected_text ?? "");
     }
     const section = outline.sections[index] as CachedOutline["sections"][number];
+    const sources = outline.sources?.get(section.section_id) ?? [];
+    const behind = request.selected_text ? passagesBehind(outline.sentences?.get(section.section_id) ?? [], request.selected_text) : null;
     return {
       section_id: section.section_id,
       section_title: section.section_title,
-      sources: outline.sources?.get(section.section_id) ?? [],
+      sources,
+      ...(behind ? { selected_text_sources: sources.filter((source) => source.passage_id !== undefined && behind.has(source.passage_id)) } : {}),
     };
   }
 
@@ -157,4 +161,33 @@ export class SectionService {
       `No section of "${outline.documentName}" contains the selected text. If the document was edited since it was uploaded, upload it again; otherwise pick a section from the list.`,
     );
   }
+}
+
+/** Text compared the way a selection and a stored sentence can be: white space collapsed, quotes and dashes plain. */
+function comparable(text: string): string {
+  return cleanText(text)
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2013\u2014]/g, "-")
+    .replace(/\s+/g, " ")
+    .trim()
+    .toLowerCase();
+}
+
+/** Shortest selection inside a sentence that counts as selecting that sentence. */
+const MIN_SELECTED_CHARS = 12;
+
+/**
+ * The passages behind the written sentences a selection covers: each sentence the selection holds,
+ * or the one sentence it lies within. Null when it covers none of them (or they come from no passage).
+ */
+function passagesBehind(sentences: readonly SectionSentence[], selectedText: string): Set<string> | null {
+  const selection = comparable(selectedText);
+  if (selection.length < MIN_SELECTED_CHARS) return null;
+  const covered = sentences.filter((sentence) => {
+    const text = comparable(sentence.text);
+    return text.length > 0 && (selection.includes(text) || text.includes(selection));
+  });
+  const ids = new Set(covered.flatMap((sentence) => sentence.passageIds));
+  return ids.size > 0 ? ids : null;
 }
