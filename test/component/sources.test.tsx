@@ -257,3 +257,36 @@ test("a long document's sections (550) get a filter, and the dropdown shows a bo
   expect(options[0]).toHaveAccessibleName("Chapter 498: part harvest");
   expect(options[0]).toHaveAttribute("aria-selected", "true");
 });
+
+test("when the server knows which passage a selected sentence was written from, that passage comes first under “Written from”", async () => {
+  sourcesBySection["s-results"] = [
+    { document_source_id: "src-2", document_source_name: "Trial data.docx", referenced_text: "Mortality fell by a third.", s3_key: "o/documents/src-2.docx", passage_id: "p3" },
+    { document_source_id: "src-3", document_source_name: "Safety review.docx", referenced_text: "Adverse events were rare.", s3_key: "o/documents/src-3.docx", passage_id: "p9" },
+  ];
+  // The server answers which passage the sentence came from (the local server's sentence-level sources).
+  api.use(
+    http.post(`${origin}/get-sources-for-selected-text`, async ({ request }) => {
+      const body = (await request.json()) as Record<string, unknown>;
+      bodies.push(body);
+      const sources = sourcesBySection["s-results"]!;
+      return HttpResponse.json({ section_id: "s-results", section_title: "Results", sources, ...(body.selected_text ? { selected_text_sources: [sources[1]] } : {}) });
+    }),
+  );
+  try {
+    const host = generatedDocument();
+    openSources(host);
+    await screen.findByRole("combobox", { name: "Section" });
+    // Its words would best match the trial passage; the server says it was written from the safety review.
+    host.select("Mortality fell by a third in the treated group.");
+    const behind = await screen.findByRole("region", { name: "Written from" });
+    expect(within(behind).getAllByRole("group").map((card) => card.getAttribute("aria-label"))).toEqual(["Source 1: Safety review.docx"]);
+    expect(within(screen.getByRole("region", { name: "Other sources of this section" })).getAllByRole("group").map((card) => card.getAttribute("aria-label"))).toEqual([
+      "Source 2: Trial data.docx",
+    ]);
+    expect(screen.queryByRole("region", { name: "Best match for your selection" })).not.toBeInTheDocument();
+  } finally {
+    sourcesBySection["s-results"] = [
+      { document_source_id: "src-2", document_source_name: "Trial data.docx", referenced_text: "Mortality fell by a third.", s3_key: "o/documents/src-2.docx", passage_id: "p3" },
+    ];
+  }
+});

@@ -40,7 +40,8 @@ const useStyles = makeStyles({
 export const selectionDebounceMs = 400;
 
 /** The section shown, chosen in the dropdown or found from the person's selection (`text`). */
-type Focus = { sectionId: string; via: "section" } | { sectionId: string; via: "selection"; text: string };
+/** `behind`: the passage ids the server says the selected sentences were written from, when it knows. */
+type Focus = { sectionId: string; via: "section" } | { sectionId: string; via: "selection"; text: string; behind?: string[] };
 type Lookup = { state: "looking" } | { state: "outside" } | { state: "error"; error: unknown };
 
 export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: string; hasDocument?: boolean }) {
@@ -117,7 +118,8 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
           queryClient.setQueryData(sourcesKeys.sources(documentId, result.section_id), result);
           setLookup(undefined);
           setCited(undefined);
-          show({ sectionId: result.section_id, via: "selection", text });
+          const behind = result.selected_text_sources?.map((source) => source.passage_id).filter((id): id is string => !!id);
+          show({ sectionId: result.section_id, via: "selection", text, ...(behind?.length ? { behind } : {}) });
         } catch (error) {
           if (isApiError(error) && error.kind === "aborted") return;
           setLookup(isApiError(error) && error.kind === "not_found" ? { state: "outside" } : { state: "error", error });
@@ -282,7 +284,13 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
                 : "No sources are recorded for this section. Sidecar records sources for the documents it generates."}
             </Caption1>
           )}
-          {sources.data && <SectionSourceList sources={sources.data.sources} selectedText={current?.via === "selection" ? current.text : undefined} />}
+          {sources.data && (
+            <SectionSourceList
+              sources={sources.data.sources}
+              selectedText={current?.via === "selection" ? current.text : undefined}
+              behind={current?.via === "selection" ? current.behind : undefined}
+            />
+          )}
         </section>
       )}
     </div>
@@ -290,15 +298,23 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
 }
 
 /**
- * A section's sources. For a selection of a sentence or less, the passage(s) it best matches
- * come first under "Best match for your selection", then the rest; otherwise the server's order.
+ * A section's sources. When the server knows which passages the selected sentences were written
+ * from (`behind`), those come first under "Written from"; else, for a selection of a sentence or
+ * less, the passage(s) it best matches come first under "Best match for your selection"; then the
+ * rest. Otherwise the server's order.
  */
-function SectionSourceList({ sources, selectedText }: { sources: Source[]; selectedText: string | undefined }) {
+function SectionSourceList({ sources, selectedText, behind }: { sources: Source[]; selectedText: string | undefined; behind: string[] | undefined }) {
   const styles = useStyles();
-  const split = useMemo(
-    () => (selectedText && isSentenceOrLess(selectedText) ? bestMatches(sources.map((source) => source.referenced_text), selectedText) : undefined),
-    [sources, selectedText],
-  );
+  const split = useMemo(() => {
+    if (behind?.length) {
+      const known = new Set(behind);
+      const best = sources.flatMap((source, position) => (source.passage_id && known.has(source.passage_id) ? [position] : []));
+      if (best.length > 0) return { best, rest: sources.flatMap((_, position) => (best.includes(position) ? [] : [position])), exact: true };
+    }
+    if (!selectedText || !isSentenceOrLess(selectedText)) return undefined;
+    const matched = bestMatches(sources.map((source) => source.referenced_text), selectedText);
+    return matched && { ...matched, exact: false };
+  }, [sources, selectedText, behind]);
   const card = (source: Source, index: number, position: number) => (
     <SourceCard key={`${source.document_source_id}-${source.passage_id ?? position}`} source={source} index={index} />
   );
@@ -306,7 +322,7 @@ function SectionSourceList({ sources, selectedText }: { sources: Source[]; selec
   return (
     <>
       <section className={styles.column} aria-labelledby="best-match-heading">
-        <Caption1Strong id="best-match-heading">Best match for your selection</Caption1Strong>
+        <Caption1Strong id="best-match-heading">{split.exact ? "Written from" : "Best match for your selection"}</Caption1Strong>
         {split.best.map((position, index) => card(sources[position]!, index, position))}
       </section>
       {split.rest.length > 0 && (

@@ -12,14 +12,20 @@ import { sourcesKeys } from "./get-sections";
 /** A source as the pane reads it: a vendor may leave out its s3_key (no download then) and our extensions. */
 export type Source = AtLeast<WireSource, "document_source_id" | "document_source_name" | "referenced_text">;
 
-export type SectionSources = Omit<WireSectionSources, "sources"> & { sources: Source[] };
+export type SectionSources = Omit<WireSectionSources, "sources" | "selected_text_sources"> & {
+  sources: Source[];
+  /** The local server's sentence-level sources: the passages the selected sentences were written from. */
+  selected_text_sources?: Source[];
+};
 
 function parse(body: unknown): SectionSources {
   const result = requireFields<SectionSources>(body, ["section_id", "sources"], "getSourcesForSelectedText");
+  const sources = (list: unknown) => (Array.isArray(list) ? list : []).filter((s): s is Source => !!s && typeof s === "object");
   return {
     section_id: result.section_id,
     section_title: result.section_title ?? "",
-    sources: (Array.isArray(result.sources) ? result.sources : []).filter((s): s is Source => !!s && typeof s === "object"),
+    sources: sources(result.sources),
+    ...(Array.isArray(result.selected_text_sources) ? { selected_text_sources: sources(result.selected_text_sources) } : {}),
   };
 }
 
