@@ -15,6 +15,7 @@ import {
   type DocumentInsertMode,
   type HostInfo,
   type InsertMode,
+  type InsertOptions,
   type OpenGeneratedResult,
   type ReadProgress,
   type SelectionChange,
@@ -75,6 +76,11 @@ const PROGRAMMATIC_SELECTION_MS = 500;
 
 function noDocument(): OfficeError {
   return new OfficeError("no_document", NO_DOCUMENT_WORDS);
+}
+
+/** The preview shows no tracked changes (yet): a suggestion is refused rather than inserted as if accepted. */
+function noSuggestions(): OfficeError {
+  return new OfficeError("unsupported", "The browser tab's preview can't show changes as suggestions: insert directly, or use Word to review them as tracked changes.");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -881,8 +887,9 @@ export class BrowserHost implements DocumentHost {
 
   // ----- insert --------------------------------------------------------------------------------
 
-  async insertText(text: string, mode: InsertMode): Promise<void> {
+  async insertText(text: string, mode: InsertMode, options: InsertOptions = {}): Promise<void> {
     if (!this.current) throw noDocument();
+    if (options.suggest) throw noSuggestions();
     await this.complete;
     if (text === "" && mode === "cursor") return;
     const doc = this.doc;
@@ -938,8 +945,9 @@ export class BrowserHost implements DocumentHost {
    * each marked `data-sidecar-inserted`; the block they land in is split, so no paragraph ends up
    * inside a paragraph. `plainText` goes in instead when nothing is left of the HTML.
    */
-  async insertFormatted(html: string, mode: InsertMode, plainText: string): Promise<void> {
+  async insertFormatted(html: string, mode: InsertMode, plainText: string, options: InsertOptions = {}): Promise<void> {
     if (!this.current) throw noDocument();
+    if (options.suggest) throw noSuggestions();
     await this.complete;
     let clean = "";
     try {

@@ -33,6 +33,17 @@ export type InsertMode = "cursor" | "replace";
  */
 export type DocumentInsertMode = InsertMode | "end";
 
+/** How an insert goes into the document. */
+export interface InsertOptions {
+  /**
+   * As a suggestion: a tracked change the writer accepts or rejects (Word's Review tab). Word turns
+   * Track Changes on for the insert and back to the writer's own setting afterwards, whatever
+   * happens (WordApi 1.4); a Word without it, and the browser tab's preview, refuse with
+   * `unsupported` and insert nothing.
+   */
+  suggest?: boolean;
+}
+
 /**
  * How openGeneratedDocument showed the document:
  * - "opened-new-window": Word opened it as a new document, in a new window (Word on the web: a
@@ -134,8 +145,11 @@ export interface DocumentHost {
    */
   selectPassage(text: string): Promise<boolean>;
 
-  /** Inserts plain text at the cursor, or in place of the selection. */
-  insertText(text: string, mode: InsertMode): Promise<void>;
+  /**
+   * Inserts plain text at the cursor, or in place of the selection; with `suggest`, as a tracked
+   * change (see InsertOptions).
+   */
+  insertText(text: string, mode: InsertMode, options?: InsertOptions): Promise<void>;
 
   /**
    * Inserts rich content (an answer the pane rendered from markdown to HTML) just after the
@@ -149,7 +163,7 @@ export interface DocumentHost {
    * when the host can't insert HTML (a Word without insertHtml, or one that refuses this HTML), or
    * when nothing is left of the HTML after sanitizing. Word: Range.insertHtml (WordApi 1.1).
    */
-  insertFormatted(html: string, mode: InsertMode, plainText: string): Promise<void>;
+  insertFormatted(html: string, mode: InsertMode, plainText: string, options?: InsertOptions): Promise<void>;
 
   /** Settings stored in the document itself (Office document settings). */
   getSetting<T = unknown>(key: string): Promise<T | undefined>;

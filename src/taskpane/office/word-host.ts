@@ -7,6 +7,7 @@ import {
   type DocumentInsertMode,
   type HostInfo,
   type InsertMode,
+  type InsertOptions,
   type OpenGeneratedResult,
   type ReadProgress,
   type SelectionChange,
@@ -397,6 +398,49 @@ function normalizeNewlines(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // Generated documents: open as a new document, insert into this one, custom properties.
 
+const SUGGESTIONS_UNSUPPORTED_WORDS =
+  "This version of Word can't take Sidecar's changes as suggestions: tracked changes from add-ins need Word 2019 or later, Microsoft 365 or Word on the web. Insert directly instead (turn off “as tracked changes”).";
+const TRACKING_NOT_RESTORED_WORDS =
+  "The change went in as a suggestion, but Sidecar couldn't set Track Changes back the way you had it: check it in Word's Review tab.";
+
+/** Suggestions (tracked changes set by an add-in) need WordApi 1.4. */
+function requireSuggestions(): void {
+  if (!wordApiSupported("1.4")) throw new OfficeError("unsupported", SUGGESTIONS_UNSUPPORTED_WORDS);
+}
+
+/**
+ * Runs `insert` with Word recording changes when `suggest`, then puts the writer's own Track
+ * Changes setting back, also when the insert failed (its error is the one reported).
+ */
+async function asSuggestion(context: Word.RequestContext, suggest: boolean, insert: () => Promise<void>): Promise<void> {
+  if (!suggest) return insert();
+  const document = context.document;
+  document.load("changeTrackingMode");
+  await context.sync();
+  const own = document.changeTrackingMode;
+  const turnOn = own !== "TrackAll";
+  if (turnOn) {
+    document.changeTrackingMode = "TrackAll" as Word.ChangeTrackingMode;
+    await context.sync();
+  }
+  let failure: { error: unknown } | null = null;
+  try {
+    await insert();
+  } catch (error) {
+    failure = { error };
+  }
+  if (turnOn) {
+    try {
+      document.changeTrackingMode = own;
+      await context.sync();
+    } catch (error) {
+      // Only when the insert worked: otherwise its own error says what went wrong.
+      if (!failure) throw new OfficeError("write_failed", TRACKING_NOT_RESTORED_WORDS, { cause: error });
+    }
+  }
+  if (failure) throw failure.error;
+}
+
 /** True when Office reports WordApi `version` (false outside Word, and when isSetSupported throws). */
 function wordApiSupported(version: string): boolean {
   try {
@@ -660,21 +704,24 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
       .catch(failWith("read_failed", "Sidecar couldn't read the selected text. Click in the document and try again."));
   }
 
-  async function insertText(text: string, mode: InsertMode): Promise<void> {
+  async function insertText(text: string, mode: InsertMode, options: InsertOptions = {}): Promise<void> {
+    if (options.suggest) requireSuggestions();
     const word = wordGlobal();
     const content = normalizeNewlines(text);
     await word
-      .run(async (context) => {
-        const selection = context.document.getSelection();
-        // "Replace" puts the text in place of the selection; "End" adds it just after the selection
-        // (at the cursor when nothing is selected) and keeps the selected text.
-        const inserted = selection.insertText(content, mode === "replace" ? "Replace" : "End");
-        // Leave the cursor after the inserted text so the next insert follows it.
-        inserted.select("End");
-        markProgrammaticMove();
-        await context.sync();
-        markProgrammaticMove();
-      })
+      .run((context) =>
+        asSuggestion(context, options.suggest === true, async () => {
+          const selection = context.document.getSelection();
+          // "Replace" puts the text in place of the selection; "End" adds it just after the selection
+          // (at the cursor when nothing is selected) and keeps the selected text.
+          const inserted = selection.insertText(content, mode === "replace" ? "Replace" : "End");
+          // Leave the cursor after the inserted text so the next insert follows it.
+          inserted.select("End");
+          markProgrammaticMove();
+          await context.sync();
+          markProgrammaticMove();
+        }),
+      )
       .catch(
         failWith(
           "write_failed",
@@ -873,7 +920,8 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
 
     insertText,
 
-    async insertFormatted(html: string, mode: InsertMode, plainText: string) {
+    async insertFormatted(html: string, mode: InsertMode, plainText: string, options: InsertOptions = {}) {
+      if (options.suggest) requireSuggestions();
       let clean: string;
       try {
         // DOMPurify is loaded on the first insert, not with the pane.
@@ -882,24 +930,26 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
       } catch {
         clean = ""; // no way to clean it: never hand Word unclean HTML
       }
-      if (!clean) return insertText(plainText, mode);
+      if (!clean) return insertText(plainText, mode, options);
       const word = wordGlobal();
       try {
-        await word.run(async (context) => {
-          const selection = context.document.getSelection();
-          // Same places as insertText: "Replace" in place of the selection, "End" just after it
-          // (at the cursor when nothing is selected), keeping the selected text.
-          const inserted = selection.insertHtml(clean, mode === "replace" ? "Replace" : "End");
-          // Leave the cursor after the inserted content so the next insert follows it.
-          inserted.select("End");
-          markProgrammaticMove();
-          await context.sync();
-          markProgrammaticMove();
-        });
+        await word.run((context) =>
+          asSuggestion(context, options.suggest === true, async () => {
+            const selection = context.document.getSelection();
+            // Same places as insertText: "Replace" in place of the selection, "End" just after it
+            // (at the cursor when nothing is selected), keeping the selected text.
+            const inserted = selection.insertHtml(clean, mode === "replace" ? "Replace" : "End");
+            // Leave the cursor after the inserted content so the next insert follows it.
+            inserted.select("End");
+            markProgrammaticMove();
+            await context.sync();
+            markProgrammaticMove();
+          }),
+        );
       } catch (error) {
         if (error instanceof OfficeError) throw error;
         // A Word without insertHtml, or one that refuses this HTML: the answer still goes in, as text.
-        if (htmlRefused(error)) return insertText(plainText, mode);
+        if (htmlRefused(error)) return insertText(plainText, mode, options);
         throw writeError(error, INSERT_FORMATTED_FAILED_WORDS);
       }
     },

@@ -418,6 +418,14 @@ describe("insertText", () => {
     expect(paragraphs(again)).toEqual(["Walking on imported air", "Kept"]);
   });
 
+  test("as a suggestion: refused with words (the preview shows no tracked changes), nothing inserted", async () => {
+    const { host, preview } = await openWithPreview();
+    const error = await caught(host.insertText("Suggested", "cursor", { suggest: true }));
+    expect(error.kind).toBe("unsupported");
+    expect(error.message).toMatch(/can't show changes as suggestions/);
+    expect(paragraphs(preview)).toEqual(["Walking on imported air"]);
+  });
+
   test("without a document it asks for one", async () => {
     expect((await caught(newHost().insertText("x", "cursor"))).kind).toBe("no_document");
   });

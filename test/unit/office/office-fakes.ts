@@ -449,12 +449,18 @@ export interface FakeWordInsertOptions {
   insertHtmlError?: string;
   /** The sync after insertText fails with this Word error code. */
   insertTextError?: string;
+  /** The writer's Track Changes setting (document.changeTrackingMode, WordApi 1.4). */
+  trackingMode?: string;
+  /** Setting changeTrackingMode back fails at its sync with this Word error code. */
+  restoreTrackingError?: string;
 }
 
 export interface FakeInsert {
   kind: "html" | "text";
   content: string;
   location: string;
+  /** Track Changes when Word carried the insert out. */
+  tracking?: string;
 }
 
 export function fakeWordInsert(options: FakeWordInsertOptions = {}) {
@@ -465,9 +471,14 @@ export function fakeWordInsert(options: FakeWordInsertOptions = {}) {
     selects: [] as Array<{ kind: FakeInsert["kind"]; mode: string | undefined }>,
     syncs: 0,
     runs: 0,
+    /** Track Changes as the document has it now, and every value it was set to, in order. */
+    tracking: options.trackingMode ?? "Off",
+    trackingSets: [] as string[],
   };
   const queue: Array<() => void> = [];
   let failure: string | undefined;
+  /** Inserts say under which Track Changes setting they went in when the test gave one. */
+  const tracked = () => (options.trackingMode === undefined ? {} : { tracking: record.tracking });
 
   function insertedRange(kind: FakeInsert["kind"]) {
     return {
@@ -480,20 +491,40 @@ export function fakeWordInsert(options: FakeWordInsertOptions = {}) {
   const selection: Record<string, unknown> = {
     insertText(text: string, location: string) {
       if (options.insertTextError) failure = options.insertTextError;
-      queue.push(() => record.inserts.push({ kind: "text", content: text, location }));
+      queue.push(() => record.inserts.push({ kind: "text", content: text, location, ...tracked() }));
       return insertedRange("text");
     },
   };
   if (!options.noInsertHtml) {
     selection.insertHtml = (html: string, location: string) => {
       if (options.insertHtmlError) failure = options.insertHtmlError;
-      queue.push(() => record.inserts.push({ kind: "html", content: html, location }));
+      queue.push(() => record.inserts.push({ kind: "html", content: html, location, ...tracked() }));
       return insertedRange("html");
     };
   }
 
+  // What the pane sees of the mode: loaded at a sync, or as it set it. Setting it takes effect at
+  // the next sync, like any Office.js change.
+  let loadedOrSet: string | undefined;
+  const document = {
+    getSelection: () => selection,
+    changeTrackingMode: undefined as string | undefined,
+    load: jest.fn(() => queue.push(() => (loadedOrSet = record.tracking))),
+  };
+  Object.defineProperty(document, "changeTrackingMode", {
+    get: () => loadedOrSet,
+    set: (mode: string) => {
+      loadedOrSet = mode;
+      const restoring = record.trackingSets.length > 0;
+      if (restoring && options.restoreTrackingError) failure = options.restoreTrackingError;
+      queue.push(() => {
+        record.tracking = mode;
+        record.trackingSets.push(mode);
+      });
+    },
+  });
   const context = {
-    document: { getSelection: () => selection },
+    document,
     sync: jest.fn(async () => {
       record.syncs++;
       await Promise.resolve();

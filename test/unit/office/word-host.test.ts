@@ -1220,3 +1220,61 @@ describe("insertFormatted (Word)", () => {
     }
   });
 });
+
+describe("inserting as a suggestion (tracked changes, WordApi 1.4)", () => {
+  const withTracking = () => installOffice(fakeOffice({ isSetSupported: (name, version) => name === "WordApi" && Number(version) <= 1.4 }));
+
+  test("Track Changes is on for the insert and back off afterwards; text and formatted answers alike", async () => {
+    withTracking();
+    const { record } = fakeWordInsert({ trackingMode: "Off" });
+    await createWordHost().insertText("Suggested line", "cursor", { suggest: true });
+    expect(record.inserts).toEqual([{ kind: "text", content: "Suggested line", location: "End", tracking: "TrackAll" }]);
+    expect(record.trackingSets).toEqual(["TrackAll", "Off"]);
+    expect(record.tracking).toBe("Off");
+
+    await createWordHost().insertFormatted("<p>Suggested <strong>answer</strong></p>", "replace", "Suggested answer", { suggest: true });
+    expect(record.inserts[1]).toMatchObject({ kind: "html", location: "Replace", tracking: "TrackAll" });
+    expect(record.tracking).toBe("Off");
+  });
+
+  test("a writer who tracks their own changes (or only their own) gets that setting back", async () => {
+    withTracking();
+    const mine = fakeWordInsert({ trackingMode: "TrackMineOnly" });
+    await createWordHost().insertText("Suggested", "replace", { suggest: true });
+    expect(mine.record.inserts[0]!.tracking).toBe("TrackAll");
+    expect(mine.record.tracking).toBe("TrackMineOnly");
+    // Already tracking everything: nothing to switch.
+    const all = fakeWordInsert({ trackingMode: "TrackAll" });
+    await createWordHost().insertText("Suggested", "replace", { suggest: true });
+    expect(all.record.trackingSets).toEqual([]);
+    expect(all.record.inserts[0]!.tracking).toBe("TrackAll");
+  });
+
+  test("an insert that fails still puts Track Changes back, and reports the insert's own error", async () => {
+    withTracking();
+    const { record } = fakeWordInsert({ trackingMode: "Off", insertTextError: "AccessDenied" });
+    const error = await createWordHost().insertText("Suggested", "cursor", { suggest: true }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OfficeError);
+    expect((error as OfficeError).kind).toBe("write_failed");
+    expect((error as OfficeError).message).not.toMatch(/Track Changes/);
+    expect(record.inserts).toEqual([]);
+    expect(record.tracking).toBe("Off");
+  });
+
+  test("when Track Changes can't be set back, the writer is told to check it", async () => {
+    withTracking();
+    fakeWordInsert({ trackingMode: "Off", restoreTrackingError: "GeneralException" });
+    const error = await createWordHost().insertText("Suggested", "cursor", { suggest: true }).catch((e: unknown) => e);
+    expect((error as OfficeError).message).toMatch(/couldn't set Track Changes back.*Review tab/);
+  });
+
+  test("a Word without WordApi 1.4 refuses with words and inserts nothing", async () => {
+    installOffice(fakeOffice({ isSetSupported: (name, version) => name === "WordApi" && Number(version) <= 1.3 }));
+    const { record } = fakeWordInsert({ trackingMode: "Off" });
+    const error = await createWordHost().insertText("Suggested", "cursor", { suggest: true }).catch((e: unknown) => e);
+    expect((error as OfficeError).kind).toBe("unsupported");
+    expect((error as OfficeError).message).toMatch(/Word 2019 or later, Microsoft 365 or Word on the web/);
+    expect(record.inserts).toEqual([]);
+    expect(record.runs).toBe(0);
+  });
+});
