@@ -294,14 +294,24 @@ test("an answer goes into the document as formatting: insert at the cursor or re
   await user.type(await screen.findByLabelText(/ask the agent/i), "Plan{Enter}");
   const answer = await screen.findByRole("article", { name: "Answer" });
   await within(answer).findByRole("heading", { name: "Plan" });
+  // In Word an answer goes in as a suggestion (tracked changes) unless the person turns that off.
+  const tracked = screen.getByRole("switch", { name: "Insert as tracked changes" });
+  expect(tracked).toBeChecked();
+  await user.click(within(answer).getByRole("button", { name: "Replace selection" }));
+  await within(answer).findByText("Suggested in place of the selection: accept or reject it in Word's Review tab.");
+  expect(host.insertedFormatted.at(-1)).toMatchObject({ mode: "replace", suggest: true });
+  await user.click(tracked);
   await user.click(within(answer).getByRole("button", { name: "Replace selection" }));
   await within(answer).findByText("Replaced the selection.");
   const inserted = host.insertedFormatted.at(-1)!;
   expect(inserted.mode).toBe("replace");
+  expect(inserted.suggest).toBeUndefined();
   expect(inserted.html).toContain("<h2>Plan</h2>");
   expect(inserted.html).toContain("<strong>two</strong>");
   // Where Word takes text only, the text has no markdown marks to delete.
   expect(inserted.plainText).toBe("Plan\n\n- one\n- two");
+  // The choice is kept for next time.
+  expect(JSON.parse(localStorage.getItem("sidecar.chat.prefs") ?? "{}")).toMatchObject({ suggest: false });
 });
 
 test("an inserted answer is its content only (an agent's own lead-in stays in the chat) followed by a reference list naming document and section per cited number; Copy gives the same as plain text", async () => {
@@ -339,7 +349,7 @@ test("an inserted answer is its content only (an agent's own lead-in stays in th
   // The chat shows the answer as the agent gave it.
   expect(await within(view).findByText("Here is what “report.docx” says about this:")).toBeInTheDocument();
   await user.click(await within(view).findByRole("button", { name: "Insert at cursor" }));
-  await within(view).findByText("Inserted at the cursor.");
+  await within(view).findByText(/^Suggested at the cursor/);
   const inserted = host.insertedFormatted.at(-1)!;
   expect(inserted.mode).toBe("cursor");
   const expected = [
@@ -364,7 +374,7 @@ test("an inserted answer is its content only (an agent's own lead-in stays in th
   expect(inserted.html).not.toContain("Annex");
 
   await user.click(within(view).getByRole("button", { name: "Replace selection" }));
-  await within(view).findByText("Replaced the selection.");
+  await within(view).findByText(/^Suggested in place of the selection/);
   expect(host.insertedFormatted.at(-1)).toEqual({ ...inserted, mode: "replace" });
 
   const written: string[] = [];
@@ -391,7 +401,7 @@ test("an opening line that is part of the content (it cites, or doesn't announce
   await user.type(await screen.findByLabelText(/ask the agent/i), "Fees?{Enter}");
   const view = await screen.findByRole("article", { name: "Answer" });
   await user.click(await within(view).findByRole("button", { name: "Insert at cursor" }));
-  await within(view).findByText("Inserted at the cursor.");
+  await within(view).findByText(/^Suggested at the cursor/);
   expect(host.insertedFormatted.at(-1)!.plainText).toBe(
     "Here are the areas where fees rose most [1]:\n\n1. rent\n2. staff\n\nFees fell in two areas:\n\n- travel [2]\n- print\n\nSources\n[1] report.docx — Costs\n[2] report.docx — Savings",
   );

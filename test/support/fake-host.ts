@@ -15,7 +15,7 @@ export class FakeHost implements DocumentHost {
   selection = "";
   inserted: Array<{ text: string; mode: InsertMode }> = [];
   /** Every insertFormatted call, as given (no sanitizing here). */
-  insertedFormatted: Array<{ html: string; mode: InsertMode; plainText: string }> = [];
+  insertedFormatted: Array<{ html: string; mode: InsertMode; plainText: string; suggest?: boolean }> = [];
   openedDocuments: Array<{ name: string; bytes: Uint8Array }> = [];
   insertedDocuments: Array<{ bytes: Uint8Array; mode: string }> = [];
   customProperties = new Map<string, string>();
@@ -84,8 +84,8 @@ export class FakeHost implements DocumentHost {
   async insertText(text: string, mode: InsertMode) {
     this.inserted.push({ text, mode });
   }
-  async insertFormatted(html: string, mode: InsertMode, plainText: string) {
-    this.insertedFormatted.push({ html, mode, plainText });
+  async insertFormatted(html: string, mode: InsertMode, plainText: string, options: { suggest?: boolean } = {}) {
+    this.insertedFormatted.push({ html, mode, plainText, ...(options.suggest ? { suggest: true } : {}) });
   }
   async openGeneratedDocument(bytes: Uint8Array, name: string) {
     this.openedDocuments.push({ name, bytes });

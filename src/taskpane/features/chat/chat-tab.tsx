@@ -55,6 +55,8 @@ interface ChatPrefs {
   agentId: string;
   ground: boolean;
   includeSelection: boolean;
+  /** Insert answers as tracked changes (Word only; on unless the person turned it off). */
+  suggest?: boolean;
 }
 
 export function ChatTab({ hasDocument }: { documentKey: string; hasDocument: boolean }) {
@@ -138,6 +140,8 @@ function ConversationView({
   const end = useRef<HTMLDivElement>(null);
   const busy = answering || grounding !== undefined;
   const groundingWanted = prefs.ground && hasDocument;
+  // Suggestions are Word's (tracked changes); the browser tab's preview inserts directly.
+  const suggesting = host.info.kind === "word" && prefs.suggest !== false;
 
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: "end" });
@@ -291,6 +295,7 @@ function ConversationView({
               onRegenerate={(m: string) => void regenerate(m)}
               onFollowup={(q) => void send(q)}
               extracts={extracts}
+              suggest={suggesting}
             />
           </OnScreen>
         ))}
@@ -313,6 +318,13 @@ function ConversationView({
             disabled={!hasDocument}
             onChange={(_, data) => setPrefs((p) => ({ ...p, includeSelection: data.checked }))}
           />
+          {host.info.kind === "word" && (
+            <Switch
+              label="Insert as tracked changes"
+              checked={suggesting}
+              onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))}
+            />
+          )}
         </div>
         {grounding && (
           <div role="status" className={styles.row}>

@@ -98,6 +98,7 @@ export const MessageView = memo(function MessageView({
   onRegenerate,
   onFollowup,
   extracts = false,
+  suggest = false,
 }: {
   conversation: Conversation;
   id: string;
@@ -108,6 +109,8 @@ export const MessageView = memo(function MessageView({
   onFollowup: (question: string) => void;
   /** The server answers with extracts (no model): answers are titled so. */
   extracts?: boolean;
+  /** Inserts go in as suggestions (tracked changes). */
+  suggest?: boolean;
 }) {
   const styles = useStyles();
   const subscribe = useCallback((listener: () => void) => conversation.subscribeMessage(id, listener), [conversation, id]);
@@ -165,8 +168,16 @@ export const MessageView = memo(function MessageView({
     try {
       // The answer's content (no lead-in) and a reference list for its citations (insertable.ts).
       const content = insertableAnswer(rendered.current, message.text, message.references);
-      await host.insertFormatted(content.html, mode, content.text);
-      setDone(mode === "cursor" ? "Inserted at the cursor." : "Replaced the selection.");
+      await host.insertFormatted(content.html, mode, content.text, { suggest });
+      setDone(
+        suggest
+          ? mode === "cursor"
+            ? "Suggested at the cursor: accept or reject it in Word's Review tab."
+            : "Suggested in place of the selection: accept or reject it in Word's Review tab."
+          : mode === "cursor"
+            ? "Inserted at the cursor."
+            : "Replaced the selection.",
+      );
     } catch (error) {
       setInsertError(error);
     }
