@@ -27,6 +27,7 @@ import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { readableDocument } from "../documents";
 import { cleanText } from "../../docx/headings";
+import { normalizeForMatch } from "./normalize";
 import type { CachedOutline, OutlineCache } from "./outline-cache";
 
 /** Paragraphs of context on each side of a passage, unless the request asks for another number. */
@@ -163,29 +164,19 @@ export class SectionService {
   }
 }
 
-/** Text compared the way a selection and a stored sentence can be: white space collapsed, quotes and dashes plain. */
-function comparable(text: string): string {
-  return cleanText(text)
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, "-")
-    .replace(/\s+/g, " ")
-    .trim()
-    .toLowerCase();
-}
-
 /** Shortest selection inside a sentence that counts as selecting that sentence. */
 const MIN_SELECTED_CHARS = 12;
 
 /**
  * The passages behind the written sentences a selection covers: each sentence the selection holds,
- * or the one sentence it lies within. Null when it covers none of them (or they come from no passage).
+ * or the one sentence it lies within, both sides normalised as every text match is (normalize.ts).
+ * Null when it covers none of them (or they come from no passage).
  */
 function passagesBehind(sentences: readonly SectionSentence[], selectedText: string): Set<string> | null {
-  const selection = comparable(selectedText);
+  const selection = normalizeForMatch(selectedText);
   if (selection.length < MIN_SELECTED_CHARS) return null;
   const covered = sentences.filter((sentence) => {
-    const text = comparable(sentence.text);
+    const text = normalizeForMatch(sentence.text);
     return text.length > 0 && (selection.includes(text) || text.includes(selection));
   });
   const ids = new Set(covered.flatMap((sentence) => sentence.passageIds));
