@@ -668,6 +668,16 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
   const markProgrammaticMove = () => {
     programmaticUntil = Date.now() + PROGRAMMATIC_SELECTION_MS;
   };
+  /**
+   * Selects `range` ("Select": all of it, which also scrolls Word to it; "End": the cursor after
+   * it) and syncs, as Sidecar's own move: selection listeners hear `programmatic: true`.
+   */
+  const selectAsOurMove = async (context: Word.RequestContext, range: Word.Range, how: "Select" | "End") => {
+    range.select(how);
+    markProgrammaticMove();
+    await context.sync();
+    markProgrammaticMove();
+  };
   /** Set once a Word failed to load Paragraph.outlineLevel but managed without it. */
   let outlineLevelUnavailable = false;
 
@@ -716,10 +726,7 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
           // (at the cursor when nothing is selected) and keeps the selected text.
           const inserted = selection.insertText(content, mode === "replace" ? "Replace" : "End");
           // Leave the cursor after the inserted text so the next insert follows it.
-          inserted.select("End");
-          markProgrammaticMove();
-          await context.sync();
-          markProgrammaticMove();
+          await selectAsOurMove(context, inserted, "End");
         }),
       )
       .catch(
@@ -843,10 +850,7 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
             // The heading's text without its paragraph mark ("Content"); a split heading from the
             // start of its first paragraph to the end of its last. select() also scrolls Word to it.
             const heading = first === last ? first.getRange("Content") : first.getRange("Start").expandTo(last.getRange("End"));
-            heading.select("Select");
-            markProgrammaticMove();
-            await context.sync();
-            markProgrammaticMove();
+            await selectAsOurMove(context, heading, "Select");
             return true;
           }),
         );
@@ -890,10 +894,7 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
             passage = last ? first.expandTo(last) : first.expandTo(first.paragraphs.getFirst().getRange("Content").getRange("End"));
           }
           // select() also scrolls Word to it.
-          passage.select("Select");
-          markProgrammaticMove();
-          await context.sync();
-          markProgrammaticMove();
+          await selectAsOurMove(context, passage, "Select");
           return true;
         });
       } catch (error) {
@@ -940,10 +941,7 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
             // (at the cursor when nothing is selected), keeping the selected text.
             const inserted = selection.insertHtml(clean, mode === "replace" ? "Replace" : "End");
             // Leave the cursor after the inserted content so the next insert follows it.
-            inserted.select("End");
-            markProgrammaticMove();
-            await context.sync();
-            markProgrammaticMove();
+            await selectAsOurMove(context, inserted, "End");
           }),
         );
       } catch (error) {
@@ -996,10 +994,7 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
                 // nothing is selected); "Replace" puts it in place of the selection.
                 context.document.getSelection().insertFileFromBase64(base64, mode === "replace" ? "Replace" : "After");
           // Leave the cursor after the inserted document, so the person sees it and the next insert follows it.
-          inserted.select("End");
-          markProgrammaticMove();
-          await context.sync();
-          markProgrammaticMove();
+          await selectAsOurMove(context, inserted, "End");
         })
         .catch((error: unknown) => {
           throw insertDocumentError(error);
