@@ -177,11 +177,11 @@ export class DocumentService {
   }
 
   /**
-   * One document with its sections: a generated document's template sections with their text
-   * (empty until it is Ready); a local document's headings with the text under each — the same
-   * sections, ids and titles as get-sections-for-document (docx/outline.ts).
+   * One document with its sections: a generated document's template sections (empty until it is
+   * Ready); a local document's headings — the same sections, ids and titles as
+   * get-sections-for-document (docx/outline.ts). Each section's text only when asked for
+   * (`sectionText`: `?include=section_text`).
    */
-  /** One document's detail; its sections' text only when asked for (`sectionText`). */
   async get(caller: Caller, documentId: string, { sectionText = false }: { sectionText?: boolean } = {}): Promise<FullDocumentDetail> {
     const row = this.readable(caller, documentId);
     let sections: DocumentSection[];

@@ -140,7 +140,6 @@ function withSize(outline: CachedOutline): { value: CachedOutline; size: number 
   return { value: outline, size: outline.index.text.length * 4 + outline.sections.reduce((sum, s) => sum + s.text.length + 128, 0) + sentences };
 }
 
-
 export class OutlineCache {
   private readonly entries = new Map<string, Entry<unknown>>();
   private chars = 0;
@@ -220,7 +219,6 @@ export class OutlineCache {
       return withSize(outlineFromParts(row, parts));
     });
   }
-
 
   private generatedOutline(row: DocumentRow): CachedOutline {
     const stored = this.storage.generation.sections(row.document_id);
