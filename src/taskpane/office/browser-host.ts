@@ -579,10 +579,7 @@ export class BrowserHost implements DocumentHost {
         const key = await sha256Hex(bytes);
         if (generation !== this.generation) return; // a later pick (or close) took over
         this.complete = Promise.resolve();
-        this.current = { name, bytes, key };
-        this.html = html;
-        this.renderPreview();
-        this.setSnapshot({ status: "ready", name, key });
+        this.showOpened({ name, bytes, key }, html, false);
       }
       if (persist && generation === this.generation) await this.store({ name, bytes, savedAt: Date.now() });
     } catch (error) {
@@ -618,11 +615,17 @@ export class BrowserHost implements DocumentHost {
     if (generation !== this.generation) return true; // a later pick took over; showRest sees it too
     // Before anyone hears of the first pages, so that what they do next waits for the rest.
     this.complete = new Promise<void>((resolve) => (this.completed = resolve));
-    this.current = { name, bytes, key };
+    this.showOpened({ name, bytes, key }, html, true);
+    return true;
+  }
+
+  /** `document` is the open one, `html` on screen as its preview (`partial`: its first pages only). */
+  private showOpened(document: OpenDocument, html: string, partial: boolean): void {
+    this.current = document;
     this.html = html;
     this.renderPreview();
-    this.setSnapshot({ status: "ready", name, key, partial: true });
-    return true;
+    const { name, key } = document;
+    this.setSnapshot(partial ? { status: "ready", name, key, partial } : { status: "ready", name, key });
   }
 
   /**

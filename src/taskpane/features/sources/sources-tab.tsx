@@ -39,8 +39,10 @@ const useStyles = makeStyles({
 /** How long after a selection change the panel looks it up (typing and dragging settle first). */
 export const selectionDebounceMs = 400;
 
-/** The section shown, chosen in the dropdown or found from the person's selection (`text`). */
-/** `behind`: the passage ids the server says the selected sentences were written from, when it knows. */
+/**
+ * The section shown, chosen in the dropdown or found from the person's selection (`text`; `behind`:
+ * the passage ids the server says the selected sentences were written from, when it knows).
+ */
 type Focus = { sectionId: string; via: "section" } | { sectionId: string; via: "selection"; text: string; behind?: string[] };
 type Lookup = { state: "looking" } | { state: "outside" } | { state: "error"; error: unknown };
 
