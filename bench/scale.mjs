@@ -123,7 +123,7 @@ function longestOf(waits, steps) {
   return longest;
 }
 
-export async function measure(pages, { withProbe = false } = {}) {
+async function measure(pages, { withProbe = false } = {}) {
   const bytes = await pagesDocx(pages);
   const server = await startServer({ SIDECAR_CHAT_DELTA_DELAY_MS: "0" });
   try {
@@ -359,7 +359,7 @@ async function tagJob(url, token, documents) {
 }
 
 /** Tagging in an organization of 1,000 and then 3,000 small documents. */
-export async function tagging() {
+async function tagging() {
   const server = await startServer({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: "0", SIDECAR_MAX_QUEUED_BATCHES: "100" });
   try {
     const token = await login(server.url);
