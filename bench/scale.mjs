@@ -18,7 +18,8 @@
 //   - tagging in an organization of 1,000 small documents: one document the first time, and the
 //     time per document of 50-document jobs (median of three) at 3,000 documents ÷ the same at 1,000.
 //
-//   node bench/scale.mjs
+//   node bench/scale.mjs        (every figure)
+//   node bench/scale.mjs pane   (the browser-tab figures only)
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
