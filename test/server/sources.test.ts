@@ -188,6 +188,10 @@ describe("a generated document's sections and sources", () => {
       if (fromTwo[0] && other) {
         const { body } = await sources({ document_id: generatedId, section_id: section.section_id, selected_text: `${fromTwo[0].text} ${other.text}` });
         expect(new Set(body.selected_text_sources?.map((source) => source.passage_id))).toEqual(new Set([...fromTwo[0].passageIds, ...other.passageIds]));
+        // As written into a document where Word can't make footnotes: a citation mark after the sentence.
+        const end = `${fromTwo[0].text.slice(-25)}[1] `;
+        const marked = await sources({ document_id: generatedId, section_id: section.section_id, selected_text: end });
+        expect(marked.body.selected_text_sources?.map((source) => source.passage_id)).toEqual(fromTwo[0].passageIds);
       }
     }
     expect(checked).toBeGreaterThan(3);

@@ -168,15 +168,24 @@ export class SectionService {
 const MIN_SELECTED_CHARS = 12;
 
 /**
+ * A normalised text without citation marks ("[1]", "[2, 3]", "[4-6]"): a section written into a
+ * document where Word can't make footnotes keeps its citations as such marks after the sentences,
+ * which the sentences recorded here don't have. Spaces around a removed mark collapse to one.
+ */
+function withoutCitationMarks(normalized: string): string {
+  return normalized.replace(/\s*\[\d+(?:\s*[,-]\s*\d+)*\]/g, "").replace(/ {2,}/g, " ").trim();
+}
+
+/**
  * The passages behind the written sentences a selection covers: each sentence the selection holds,
  * or the one sentence it lies within, both sides normalised as every text match is (normalize.ts).
  * Null when it covers none of them (or they come from no passage).
  */
 function passagesBehind(sentences: readonly SectionSentence[], selectedText: string): Set<string> | null {
-  const selection = normalizeForMatch(selectedText);
+  const selection = withoutCitationMarks(normalizeForMatch(selectedText));
   if (selection.length < MIN_SELECTED_CHARS) return null;
   const covered = sentences.filter((sentence) => {
-    const text = normalizeForMatch(sentence.text);
+    const text = withoutCitationMarks(normalizeForMatch(sentence.text));
     return text.length > 0 && (selection.includes(text) || text.includes(selection));
   });
   const ids = new Set(covered.flatMap((sentence) => sentence.passageIds));
