@@ -61,7 +61,7 @@ export default defineConfig(
     files: ["src/taskpane/**/*.{ts,tsx}", "src/commands/**/*.ts"],
     // The plain-browser host implements the same interface with DOM APIs (document.getSelection(), …),
     // which these name-based Office rules would mistake for Word proxy objects.
-    ignores: ["src/taskpane/office/browser-*.ts"],
+    ignores: ["src/taskpane/office/browser-*.ts", "src/taskpane/office/browser/**"],
     plugins: { "office-addins": officeAddins },
     rules: officeAddinsRules,
   },

@@ -1,6 +1,6 @@
 // Converts a .docx into (unsanitized) HTML in a Web Worker (preview-worker.ts). Imported only
 // where Worker exists; a worker that can't start or fails rejects, and the caller converts on the
-// main thread instead (browser-host.ts).
+// main thread instead (browser/picked-file.ts).
 
 export function convertInWorker(bytes: Uint8Array): Promise<string> {
   return new Promise((resolve, reject) => {

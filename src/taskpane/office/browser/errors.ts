@@ -1,0 +1,15 @@
+// The browser host's refusals, in words: no document picked yet, and suggestions (which the
+// preview can't show).
+
+import { OfficeError } from "../document-host";
+
+export const NO_DOCUMENT_WORDS = "Choose a Word document (.docx) to stand for the open document.";
+
+export function noDocument(): OfficeError {
+  return new OfficeError("no_document", NO_DOCUMENT_WORDS);
+}
+
+/** The preview shows no tracked changes (yet): a suggestion is refused rather than inserted as if accepted. */
+export function noSuggestions(): OfficeError {
+  return new OfficeError("unsupported", "The browser tab's preview can't show changes as suggestions: insert directly, or use Word to review them as tracked changes.");
+}

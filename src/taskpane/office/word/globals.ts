@@ -1,0 +1,71 @@
+// The Office and Word globals and what they say about this Word: looked up when used (office.js
+// may load after this module, and tests swap them).
+
+import { OfficeError, type HostInfo } from "../document-host";
+import { isDarkOfficeTheme } from "../office-theme";
+
+export const WORD_TOO_OLD_REASON =
+  "This version of Word is too old for Sidecar: it needs Word 2016 or later (WordApi 1.3). Update Word or use Word on the web.";
+
+export function officeGlobal(): typeof Office {
+  const office = (globalThis as { Office?: typeof Office }).Office;
+  if (!office?.context?.document) {
+    throw new OfficeError(
+      "unsupported",
+      "Sidecar can't reach the Word document. Open Sidecar from the ribbon in Word, or reload the task pane.",
+    );
+  }
+  return office;
+}
+
+export function wordGlobal(): typeof Word {
+  const word = (globalThis as { Word?: typeof Word }).Word;
+  if (!word || typeof word.run !== "function") {
+    throw new OfficeError(
+      "unsupported",
+      "This version of Word can't run Sidecar's document commands. Update Word or use Word on the web.",
+    );
+  }
+  return word;
+}
+
+export function succeeded(office: typeof Office, result: Office.AsyncResult<unknown>): boolean {
+  return result.status === (office.AsyncResultStatus?.Succeeded ?? "succeeded");
+}
+
+/** True when Office reports WordApi `version` (false outside Word, and when isSetSupported throws). */
+export function wordApiSupported(version: string): boolean {
+  try {
+    const office = (globalThis as { Office?: typeof Office }).Office;
+    return office?.context?.requirements?.isSetSupported("WordApi", version) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** HostInfo for Word, read from Office.context (guarded: parts of it throw or are missing outside a host). */
+export function describeWordHost(platform?: string | null): HostInfo {
+  const office = (globalThis as { Office?: typeof Office }).Office;
+  let supported = false;
+  try {
+    supported = office?.context?.requirements?.isSetSupported("WordApi", "1.3") === true;
+  } catch {
+    supported = false;
+  }
+  let displayLanguage = "en-US";
+  let darkTheme = false;
+  try {
+    displayLanguage = office?.context?.displayLanguage || displayLanguage;
+    darkTheme = isDarkOfficeTheme(office?.context?.officeTheme);
+  } catch {
+    // Keep the defaults.
+  }
+  return {
+    kind: "word",
+    platform: platform ? String(platform) : "Unknown",
+    supported,
+    ...(supported ? {} : { unsupportedReason: WORD_TOO_OLD_REASON }),
+    displayLanguage,
+    darkTheme,
+  };
+}
