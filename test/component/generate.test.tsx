@@ -106,7 +106,10 @@ test("Generate sends the chosen template, set, sources (the open document presel
 
   // The template's sections are shown in their order.
   const sections = await screen.findByRole("list", { name: "Sections of the template" });
-  expect(within(sections).getAllByRole("listitem").map((li) => li.textContent)).toEqual(["Purpose", "Key facts"]);
+  expect(within(sections).getAllByRole("listitem").map((li) => within(li).getByRole("button").getAttribute("aria-label"))).toEqual([
+    "Write “Purpose” into this document",
+    "Write “Key facts” into this document",
+  ]);
   const openDoc = await screen.findByRole("checkbox", { name: "Open doc.docx (this document)" });
   await waitFor(() => expect(openDoc).toBeChecked());
   await user.click(screen.getByRole("checkbox", { name: "Other.docx" }));
@@ -158,7 +161,7 @@ test("a template section named by a heading that is a whole paragraph shows its 
   signedIn();
   const sections = await screen.findByRole("list", { name: "Sections of the template" });
   const [scope, definition] = within(sections).getAllByRole("listitem");
-  expect(scope).toHaveTextContent(/^Scope$/);
+  expect(scope).toHaveTextContent(/^ScopeWrite$/);
   expect(within(definition!).getByText("36. The definition should be broadly enough…")).toHaveAttribute("aria-hidden", "true");
   expect(within(definition!).getByTitle(long)).toBeInTheDocument();
   // What a screen reader reads: the heading whole.

@@ -290,3 +290,38 @@ test("when the server knows which passage a selected sentence was written from, 
     ];
   }
 });
+
+test("a selection inside a section Sidecar wrote in place shows that section's sources, found by its content control, also in a document Sidecar doesn't know", async () => {
+  // The written section's sources live under the generated document it came from (gen-1).
+  api.use(
+    http.post(`${origin}/get-sources-for-selected-text`, async ({ request }) => {
+      const body = (await request.json()) as Record<string, unknown>;
+      bodies.push(body);
+      const sources = [
+        { document_source_id: "src-2", document_source_name: "Trial data.docx", referenced_text: "Mortality fell by a third.", passage_id: "p3" },
+        { document_source_id: "src-3", document_source_name: "Safety review.docx", referenced_text: "Adverse events were rare.", passage_id: "p9" },
+      ];
+      return HttpResponse.json({ section_id: "s-results", section_title: "Results", sources, ...(body.selected_text ? { selected_text_sources: [sources[1]] } : {}) });
+    }),
+  );
+  // The open document was never uploaded: without the content control there would be nothing to show.
+  const host = new FakeHost("My draft.docx");
+  openSources(host);
+  await screen.findByText("This document isn't in Sidecar yet");
+  // The writer renamed the heading: the content control still says which section this is.
+  host.selectionHeading = { title: "Findings (edited)", occurrence: 1 };
+  host.selectionWritten = { documentId: "gen-1", sectionId: "s-results", title: "Results" };
+  host.select("Adverse events were rare in both arms.[2]");
+
+  const behind = await screen.findByRole("region", { name: "Written from" });
+  expect(within(behind).getAllByRole("group").map((card) => card.getAttribute("aria-label"))).toEqual(["Source 1: Safety review.docx"]);
+  expect(screen.getByText(/Written in place by Sidecar:/)).toHaveTextContent("Written in place by Sidecar: Results");
+  expect(bodies).toContainEqual({ document_id: "gen-1", section_id: "s-results", selected_text: "Adverse events were rare in both arms.[2]" });
+
+  // A selection outside it, with no Sidecar document open: nothing new is asked, the panel stays.
+  const asked = bodies.length;
+  host.selectionWritten = undefined;
+  host.select("Some words of my own here.");
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  expect(bodies).toHaveLength(asked);
+});

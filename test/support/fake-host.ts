@@ -5,8 +5,13 @@ import type {
   InsertMode,
   ReadProgress,
   SelectionChange,
+  SectionContent,
   SelectionContext,
+  WriteSectionOptions,
+  WrittenPlace,
+  WrittenSectionRef,
 } from "../../src/taskpane/office/document-host";
+import { OfficeError } from "../../src/taskpane/office/document-host";
 import { findHeading } from "../../src/taskpane/office/heading-match";
 
 export class FakeHost implements DocumentHost {
@@ -26,6 +31,16 @@ export class FakeHost implements DocumentHost {
   /** What getSelectionContext adds to the selected text (the heading above the selection). */
   selectionHeading: { title: string; occurrence: number } | undefined = undefined;
   selectionContextCalls = 0;
+  /** The sections written in place, in the order written (a replaced one takes the old one's place). */
+  writtenSections: Array<{ section: WrittenSectionRef; content: SectionContent; suggest?: boolean }> = [];
+  /** Every writeSection call, as given. */
+  writeCalls: Array<{ section: WrittenSectionRef; replace: boolean; suggest: boolean }> = [];
+  /** When set, writeSection waits for it before writing (a test holds a write midway). */
+  writeGate: Promise<void> | undefined;
+  /** When set, writeSection fails with it. */
+  writeFailure: Error | undefined;
+  /** The written section getSelectionContext reports around the selection. */
+  selectionWritten: WrittenSectionRef | undefined;
   private listeners = new Set<(change: SelectionChange) => void>();
 
   constructor(
@@ -62,7 +77,31 @@ export class FakeHost implements DocumentHost {
   async getSelectionContext(): Promise<SelectionContext> {
     this.selectionContextCalls++;
     const heading = this.selectionHeading;
-    return heading ? { text: this.selection, headingTitle: heading.title, headingOccurrence: heading.occurrence } : { text: this.selection };
+    return {
+      text: this.selection,
+      ...(heading ? { headingTitle: heading.title, headingOccurrence: heading.occurrence } : {}),
+      ...(this.selectionWritten ? { writtenSection: this.selectionWritten } : {}),
+    };
+  }
+  /** Like the real hosts: under the heading when `headings` has the title (or is unset), else at the cursor. */
+  async writeSection(section: WrittenSectionRef, content: SectionContent, options: WriteSectionOptions = {}): Promise<WrittenPlace> {
+    this.writeCalls.push({ section, replace: options.replace === true, suggest: options.suggest === true });
+    await this.writeGate;
+    if (this.writeFailure) throw this.writeFailure;
+    const before = this.writtenSections.findIndex((written) => written.section.sectionId === section.sectionId);
+    const entry = { section, content, ...(options.suggest ? { suggest: true } : {}) };
+    if (before >= 0) {
+      if (!options.replace) throw new OfficeError("already_written", `“${section.title}” is in the document already.`);
+      this.writtenSections[before] = entry;
+      return "replaced";
+    }
+    this.writtenSections.push(entry);
+    if (!this.headings) return "under-heading";
+    const candidates = this.headings.map((heading) => ({ text: heading.text, level: heading.level ?? 1, followsPrevious: false }));
+    return findHeading(candidates, section.title, 1) !== undefined ? "under-heading" : "at-cursor";
+  }
+  async getWrittenSections() {
+    return this.writtenSections.map((written) => written.section);
   }
   /** Every selectPassage call; `passageFound` says what it answers. */
   passageSelections: string[] = [];

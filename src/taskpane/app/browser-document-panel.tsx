@@ -33,6 +33,22 @@ const useStyles = makeStyles({
     alignSelf: "center",
     lineHeight: 1.5,
     "& [data-sidecar-inserted]": { backgroundColor: tokens.colorPaletteYellowBackground2 },
+    // A section written in place: a box with its title, as Word shows a content control.
+    "& [data-sidecar-section]": {
+      position: "relative",
+      border: `1px solid ${tokens.colorNeutralStroke1}`,
+      borderRadius: tokens.borderRadiusSmall,
+      padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalS} ${tokens.spacingVerticalXS}`,
+      margin: `${tokens.spacingVerticalS} 0`,
+    },
+    "& [data-sidecar-section]::before": {
+      content: "attr(data-sidecar-title)",
+      position: "absolute",
+      top: 0,
+      left: tokens.spacingHorizontalS,
+      fontSize: tokens.fontSizeBase100,
+      color: tokens.colorNeutralForeground3,
+    },
     "& a": { color: tokens.colorBrandForegroundLink },
     "& img": { maxWidth: "100%" },
   },

@@ -22,7 +22,8 @@
 // - browser/preview-dom.ts: block elements, the text of a piece of the preview, scrolling to a place;
 // - browser/insert-blocks.ts: what an insert puts into the preview, and placing it;
 // - browser/headings.ts: the preview's headings (getSelectionContext, goToHeading);
-// - browser/preview-text.ts: character offsets in the preview's text, and finding passages.
+// - browser/preview-text.ts: character offsets in the preview's text, and finding passages;
+// - browser/sections-in-place.ts: sections written in place (a <div> tagged like Word's content control).
 
 import {
   OfficeError,
@@ -34,7 +35,11 @@ import {
   type OpenGeneratedResult,
   type ReadProgress,
   type SelectionChange,
+  type SectionContent,
   type SelectionContext,
+  type WriteSectionOptions,
+  type WrittenPlace,
+  type WrittenSectionRef,
 } from "./document-host";
 import { DOCX_MIME_TYPE } from "./docx-bytes";
 import { normalizeHeadingTitle } from "./heading-match";
@@ -48,6 +53,7 @@ import { blocksFromHtml, formattedBlocks, insertedDocumentHtml, paragraphBlocks,
 import { afterPaint, checkedDocx, docxFileName, pickedBytes, renderPreviewHtml } from "./browser/picked-file";
 import { blockText, scrollWithin } from "./browser/preview-dom";
 import { passageRange, rangeAtMarks, textMarks } from "./browser/preview-text";
+import { writeSectionIn, writtenSectionAround, writtenSectionsIn } from "./browser/sections-in-place";
 import { PreviewSelection } from "./browser/selection";
 import { DocumentSettings, safeStorage } from "./browser/settings";
 import { DocumentStore } from "./browser/stored-document";
@@ -316,7 +322,12 @@ export class BrowserHost implements DocumentHost {
     const range = root ? this.selection.usableRange(root) : null;
     if (!root || !range) return { text };
     const nearest = headingBefore(root, range);
-    return nearest ? { text, headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : { text };
+    const written = writtenSectionAround(root, range);
+    return {
+      text,
+      ...(nearest ? { headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : {}),
+      ...(written ? { writtenSection: written } : {}),
+    };
   }
 
   /**
@@ -399,20 +410,48 @@ export class BrowserHost implements DocumentHost {
   }
 
   /**
+   * Writes a section into the preview (see DocumentHost.writeSection) as sanitized HTML blocks in a
+   * <div> tagged like Word's content control (browser/sections-in-place.ts). Suggestions are
+   * refused, as for every insert here.
+   */
+  async writeSection(section: WrittenSectionRef, content: SectionContent, options: WriteSectionOptions = {}): Promise<WrittenPlace> {
+    if (!this.current) throw noDocument();
+    if (options.suggest) throw noSuggestions();
+    await this.complete;
+    let blocks = await formattedBlocks(this.doc, content.html);
+    if (blocks.length === 0) blocks = paragraphBlocks(this.doc, content.plainText);
+    const root = this.editableRoot();
+    const range = this.selection.usableRange(root)?.cloneRange() ?? null;
+    const { place, caret } = writeSectionIn(this.doc, root, range, section, blocks, options.replace === true);
+    this.html = root.innerHTML;
+    if (root === this.previewElement) this.selection.move(root, caret);
+    return place;
+  }
+
+  async getWrittenSections(): Promise<WrittenSectionRef[]> {
+    if (!this.current) return [];
+    await this.complete;
+    return writtenSectionsIn(this.editableRoot());
+  }
+
+  /** The preview on screen, or (none on screen) its HTML in an element off-screen. */
+  private editableRoot(): HTMLElement {
+    if (this.previewElement) return this.previewElement;
+    const root = this.doc.createElement("div");
+    root.innerHTML = this.html;
+    return root;
+  }
+
+  /**
    * Puts `blocks` into the preview: after the last selection ("cursor"), in place of it
    * ("replace"), or at the end ("end", and whenever there is no selection in the preview). The
    * block holding the point is split, so paragraphs never nest. The caret ends after the insert.
    */
   private placeBlocks(blocks: HTMLElement[], mode: DocumentInsertMode): void {
-    const doc = this.doc;
-    let root = this.previewElement;
-    if (!root) {
-      // No preview on screen: edit the preview HTML off-screen.
-      root = doc.createElement("div");
-      root.innerHTML = this.html;
-    }
+    // No preview on screen: the preview HTML is edited off-screen.
+    const root = this.editableRoot();
     const range = mode === "end" ? null : (this.selection.usableRange(root)?.cloneRange() ?? null);
-    const caret = placeBlocksIn(doc, root, blocks, range, mode);
+    const caret = placeBlocksIn(this.doc, root, blocks, range, mode);
     this.html = root.innerHTML;
     // The caret sits after the inserted content, in the page and in what the host remembers.
     if (root === this.previewElement) this.selection.move(root, caret);

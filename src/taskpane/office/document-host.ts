@@ -58,7 +58,8 @@ export type OfficeErrorKind =
   | "no_document" // nothing is open (browser tab: no .docx picked yet)
   | "read_failed"
   | "write_failed"
-  | "aborted";
+  | "aborted"
+  | "already_written"; // writeSection: the section is in the document already (ask, then replace)
 
 /** What a selection-changed listener is told. */
 export interface SelectionChange {
@@ -87,6 +88,74 @@ export interface SelectionContext {
    * `occurrence` that makes goToHeading(headingTitle, occurrence) go back to this same heading.
    */
   headingOccurrence?: number;
+  /**
+   * The section Sidecar wrote in place that holds the start of the selection (the content control
+   * around it, see writeSection), whatever the heading above it says now.
+   */
+  writtenSection?: WrittenSectionRef;
+}
+
+/**
+ * A section Sidecar wrote into the open document: the generated document it comes from (its
+ * sources are recorded under that id), the template section's id and its title. Word keeps it in
+ * the tag of the content control around the section's text (contentControlTag).
+ */
+export interface WrittenSectionRef {
+  documentId: string;
+  sectionId: string;
+  title: string;
+}
+
+/** A citation of a written section: "[number]" in its text, and what its footnote says. */
+export interface SectionNote {
+  number: number;
+  text: string;
+}
+
+/**
+ * The content of a section to write in place: HTML (sanitized again by the host), the same as
+ * plain text, and the notes its "[n]" citations stand for.
+ */
+export interface SectionContent {
+  html: string;
+  plainText: string;
+  notes?: readonly SectionNote[];
+}
+
+/**
+ * Where writeSection put a section: under the heading with its title, at the cursor (heading
+ * included) when the document has no such heading, or in place of the section written before.
+ */
+export type WrittenPlace = "under-heading" | "at-cursor" | "replaced";
+
+export interface WriteSectionOptions extends InsertOptions {
+  /** Replace the section when it was written before (else writeSection fails with `already_written`). */
+  replace?: boolean;
+}
+
+const TAG_PREFIX = "sidecar:section:";
+
+/** The tag of the content control around a written section (Word's tag, the preview's data attribute). */
+export function contentControlTag(section: Pick<WrittenSectionRef, "documentId" | "sectionId">): string {
+  return `${TAG_PREFIX}${encodeURIComponent(section.documentId)}:${encodeURIComponent(section.sectionId)}`;
+}
+
+/** The content control title Word shows on a written section. */
+export function contentControlTitle(title: string): string {
+  return `Sidecar: ${title}`;
+}
+
+/** A written section from its content control's tag and title; undefined for any other control. */
+export function writtenSectionFrom(tag: string | null | undefined, title: string | null | undefined): WrittenSectionRef | undefined {
+  if (!tag?.startsWith(TAG_PREFIX)) return undefined;
+  const parts = tag.slice(TAG_PREFIX.length).split(":");
+  if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
+  try {
+    const shown = (title ?? "").replace(/^Sidecar: /, "");
+    return { documentId: decodeURIComponent(parts[0]), sectionId: decodeURIComponent(parts[1]), title: shown };
+  } catch {
+    return undefined;
+  }
 }
 
 export class OfficeError extends Error {
@@ -164,6 +233,20 @@ export interface DocumentHost {
    * when nothing is left of the HTML after sanitizing. Word: Range.insertHtml (WordApi 1.1).
    */
   insertFormatted(html: string, mode: InsertMode, plainText: string, options?: InsertOptions): Promise<void>;
+
+  /**
+   * Writes a generated section into the open document: under the heading with `section.title`
+   * (heading-match.ts rules, the first such heading), or at the cursor with that heading first
+   * when the document has none, wrapped in a content control tagged with the section
+   * (contentControlTag; WordApi 1.1) so that the Sources panel finds it after the heading is
+   * edited. A section written before (a control with the same section id, from any generation) is
+   * left alone and the call fails with `already_written`, unless `replace` is set. `suggest` as
+   * for insertFormatted. The HTML is sanitized again here, as for insertFormatted.
+   */
+  writeSection(section: WrittenSectionRef, content: SectionContent, options?: WriteSectionOptions): Promise<WrittenPlace>;
+
+  /** The sections Sidecar wrote into the open document, in document order (none: []). */
+  getWrittenSections(): Promise<WrittenSectionRef[]>;
 
   /** Settings stored in the document itself (Office document settings). */
   getSetting<T = unknown>(key: string): Promise<T | undefined>;

@@ -12,7 +12,9 @@
 // - word/passages.ts: passageNeedles and selectPassage;
 // - word/insertion.ts: insertText, insertFormatted, and suggestions (Track Changes on and back);
 // - word/generated-documents.ts: openGeneratedDocument and insertDocument;
-// - word/properties.ts: settings and custom document properties.
+// - word/properties.ts: settings and custom document properties;
+// - word/sections-in-place.ts: writeSection (content controls tagged with the section, citations
+//   as footnotes) and getWrittenSections.
 
 import { type DocumentHost, type HostInfo } from "./document-host";
 import { insertDocument, openGeneratedDocument } from "./word/generated-documents";
@@ -22,6 +24,7 @@ import { insertFormatted, insertText } from "./word/insertion";
 import { selectPassage } from "./word/passages";
 import { getCustomProperty, getSetting, setSetting } from "./word/properties";
 import { getWordDocumentName, readWordDocument } from "./word/read-file";
+import { getWrittenSections, writeSection } from "./word/sections-in-place";
 import { getSelectedText, onSelectionChanged } from "./word/selection";
 import { newWordHostState } from "./word/state";
 
@@ -46,6 +49,8 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
     insertFormatted: (html, mode, plainText, options) => insertFormatted(state, html, mode, plainText, options),
     openGeneratedDocument,
     insertDocument: (docx, mode) => insertDocument(state, docx, mode),
+    writeSection: (section, content, options) => writeSection(state, section, content, options),
+    getWrittenSections,
     getCustomProperty,
     getSetting,
     setSetting,

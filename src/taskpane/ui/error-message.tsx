@@ -28,6 +28,7 @@ const officeTitles: Record<string, string> = {
   read_failed: "Couldn't read the document",
   write_failed: "Couldn't change the document",
   aborted: "Stopped",
+  already_written: "Already in the document",
 };
 
 export function describeError(error: unknown): ErrorWords {

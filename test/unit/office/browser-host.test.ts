@@ -1396,3 +1396,69 @@ describe("a long document: its first pages first", () => {
     await expect(host.getSelectedText()).resolves.toBe("Chapter 58");
   });
 });
+
+describe("writeSection (browser tab)", () => {
+  const WEST_EAST = { documentId: "task-1", sectionId: "s-divide", title: "The West-East Divide" };
+  async function open() {
+    const host = newHost();
+    const preview = mountPreview();
+    host.attachPreview(preview);
+    await host.openFile({ name: "openxml-sdk-nutrition-report.docx", bytes: fixture("openxml-sdk-nutrition-report.docx") });
+    return { host, preview };
+  }
+  const content = { html: "<p>Diets differ.[1]</p><p onclick=\"x()\">Second <script>bad()</script>paragraph.</p>", plainText: "Diets differ.[1]\nSecond paragraph." };
+
+  test("under its heading, in an element tagged like Word's content control; the section of a selection inside it is found by that element", async () => {
+    const { host, preview } = await open();
+    const heading = [...preview.querySelectorAll("h2")].find((h) => h.textContent?.startsWith("The West-East Divide"))!;
+    const after = heading.nextElementSibling;
+    await expect(host.writeSection(WEST_EAST, content)).resolves.toBe("under-heading");
+
+    const written = heading.nextElementSibling as HTMLElement;
+    expect(written.getAttribute("data-sidecar-section")).toBe("sidecar:section:task-1:s-divide");
+    expect(written.getAttribute("data-sidecar-title")).toBe("Sidecar: The West-East Divide");
+    expect(paragraphs(written)).toEqual(["Diets differ.[1]", "Second paragraph."]);
+    expect(written.innerHTML).not.toMatch(/script|onclick/);
+    expect(written.nextElementSibling).toBe(after);
+    await expect(host.getWrittenSections()).resolves.toEqual([WEST_EAST]);
+
+    // The writer renames the heading: a selection in the section still knows which it is.
+    heading.textContent = "East and West";
+    const text = written.querySelector("p")!.firstChild as Text;
+    select(text, 0, text, 5);
+    const context = await host.getSelectionContext();
+    expect(context.writtenSection).toEqual(WEST_EAST);
+    expect(context.text).toBe("Diets");
+  });
+
+  test("written before: refused without replace, replaced in place with it; no heading: at the cursor after a heading of its own", async () => {
+    const { host, preview } = await open();
+    await host.writeSection(WEST_EAST, content);
+    const error = await caught(host.writeSection({ ...WEST_EAST, documentId: "task-2" }, { html: "<p>New.</p>", plainText: "New." }));
+    expect(error.kind).toBe("already_written");
+    await expect(host.writeSection({ ...WEST_EAST, documentId: "task-2" }, { html: "<p>New.</p>", plainText: "New." }, { replace: true })).resolves.toBe("replaced");
+    const sections = preview.querySelectorAll("[data-sidecar-section]");
+    expect(sections).toHaveLength(1);
+    expect(paragraphs(sections[0]!)).toEqual(["New."]);
+    expect(sections[0]!.getAttribute("data-sidecar-section")).toBe("sidecar:section:task-2:s-divide");
+
+    const first = preview.querySelector("p")!;
+    select(first.firstChild!, 0);
+    const risks = { documentId: "task-3", sectionId: "s-risks", title: "Risks" };
+    await expect(host.writeSection(risks, { html: "<p>Few.</p>", plainText: "Few." })).resolves.toBe("at-cursor");
+    const added = preview.querySelector('[data-sidecar-section="sidecar:section:task-3:s-risks"]')!;
+    expect(added.previousElementSibling?.tagName).toBe("H1");
+    expect(added.previousElementSibling?.textContent).toBe("Risks");
+    await expect(host.getWrittenSections()).resolves.toEqual([risks, { ...WEST_EAST, documentId: "task-2" }]);
+  });
+
+  test("the browser tab refuses suggestions, and writes nothing without a document", async () => {
+    const { host, preview } = await open();
+    const before = preview.innerHTML;
+    expect((await caught(host.writeSection(WEST_EAST, content, { suggest: true }))).kind).toBe("unsupported");
+    expect(preview.innerHTML).toBe(before);
+    const empty = newHost();
+    expect((await caught(empty.writeSection(WEST_EAST, content))).kind).toBe("no_document");
+    await expect(empty.getWrittenSections()).resolves.toEqual([]);
+  });
+});

@@ -133,6 +133,8 @@ export interface FakeWordDocumentOptions {
   missingProperty?: string;
   /** The selection is in a header, footer, footnote or text box: a range from the body to it fails. */
   selectionOutsideBody?: boolean;
+  /** The content control around the selection (its tag and title); none by default. */
+  selectionControl?: { tag: string; title: string };
 }
 
 export interface FakeSelect {
@@ -389,6 +391,32 @@ export function fakeWordDocument(specs: FakeParagraphSpec[], options: FakeWordDo
     },
     getRange(location = "Whole") {
       return range(selectionAt, selectionAt, location);
+    },
+    /** WordApi 1.3: the innermost content control around the selection, or a null object. */
+    get parentContentControlOrNullObject() {
+      const control = options.selectionControl;
+      const loaded = new Set<string>();
+      const read = (name: string) => {
+        if (!loaded.has(name)) throw notLoaded(name);
+        return control?.[name as "tag" | "title"];
+      };
+      return {
+        // A null object's isNullObject is known after the sync that loads it.
+        get isNullObject() {
+          if (loaded.size === 0) throw notLoaded("isNullObject");
+          return control === undefined;
+        },
+        get tag() {
+          return read("tag");
+        },
+        get title() {
+          return read("title");
+        },
+        load(properties: string) {
+          queueLoad([loaded], properties);
+          return this;
+        },
+      };
     },
   };
 

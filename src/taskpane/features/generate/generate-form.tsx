@@ -26,13 +26,13 @@ import type { HttpClient } from "../../api/http-client";
 import { useOpenDocumentId } from "../../api/open-document";
 import type { GenerateRequest } from "../../../shared/wire/documents";
 import { ErrorMessage } from "../../ui/error-message";
-import { SectionLabel } from "../../ui/section-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { useCreateDocumentSet } from "./api/create-document-set";
 import { useGenerateDocument } from "./api/generate-document";
 import { getDocument } from "./api/get-document";
 import { useDocumentSets } from "./api/get-document-sets";
 import { useTemplates } from "./api/get-templates";
+import { WriteSections } from "../write/write-sections";
 import { defaultOutputName, recentGenerations } from "./recent-generations";
 
 const useStyles = makeStyles({
@@ -49,7 +49,6 @@ const useStyles = makeStyles({
     padding: tokens.spacingVerticalXS,
   },
   group: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
-  sections: { margin: 0, paddingLeft: tokens.spacingHorizontalXL, color: tokens.colorNeutralForeground3 },
 });
 
 interface Draft {
@@ -107,11 +106,14 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
   const toggleSource = (id: string, checked: boolean) =>
     update({ sourceIds: checked ? [...new Set([...draft.sourceIds, id])] : draft.sourceIds.filter((s) => s !== id) });
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    // Until the lists have arrived nothing is chosen yet (the first template and set are chosen
-    // for the person when they do): wait rather than ask for a choice that is about to be made.
-    if (loading) return;
+  /**
+   * The generation request as the form stands, or undefined (the form then says what is missing,
+   * or why the sources couldn't be looked up). Until the lists have arrived nothing is chosen yet
+   * (the first template and set are chosen for the person when they do): wait rather than ask for
+   * a choice that is about to be made.
+   */
+  const prepare = async (): Promise<GenerateRequest | undefined> => {
+    if (loading) return undefined;
     setNotice(undefined);
     const chosen = available.filter((d) => draft.sourceIds.includes(d.document_id));
     const outputName = draft.outputName.trim().replace(/\.docx$/i, "");
@@ -125,16 +127,16 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
             ? "Give the new document a name."
             : undefined;
     setProblem(missing);
-    if (missing || !template || !documentSet) return;
+    if (missing || !template || !documentSet) return undefined;
     setResolving(undefined);
     let filePaths: string[];
     try {
       filePaths = await sourceKeys(client, chosen);
     } catch (error) {
       setResolving(error);
-      return;
+      return undefined;
     }
-    const request: GenerateRequest = {
+    return {
       document_type: template.document_type,
       file_paths: filePaths,
       connector_data_id: documentSet.document_set_id,
@@ -143,6 +145,13 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
       output_name: outputName,
       document_instructions: draft.instructions.trim() || null,
     };
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const request = await prepare();
+    if (!request || !template) return;
+    const outputName = request.output_name;
     generate.mutate(request, {
       onSuccess: ({ task_id }) => {
         const isNew = recentGenerations().track({ taskId: task_id, outputName, templateName: template.template_name, startedAt: Date.now(), request });
@@ -190,15 +199,7 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
           <Caption1>
             {template.document_type} · {template.sections.length} sections
           </Caption1>
-          <ol className={styles.sections} aria-label="Sections of the template">
-            {template.sections.map((s) => (
-              <li key={s.section_id}>
-                <Caption1>
-                  <SectionLabel title={s.section_name} />
-                </Caption1>
-              </li>
-            ))}
-          </ol>
+          <WriteSections sections={template.sections} prepare={prepare} />
         </div>
       )}
       <Field label="Document set" required>

@@ -45,6 +45,12 @@ export const selectionDebounceMs = 400;
  */
 type Focus = { sectionId: string; via: "section" } | { sectionId: string; via: "selection"; text: string; behind?: string[] };
 type Lookup = { state: "looking" } | { state: "outside" } | { state: "error"; error: unknown };
+/**
+ * The selection lies in a section Sidecar wrote into the document (found by the content control
+ * around it, whatever the heading says now): its sources are those of the generated document the
+ * section came from; `behind` as in Focus.
+ */
+type Written = { documentId: string; sectionId: string; title: string; text: string; behind?: string[] };
 
 export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: string; hasDocument?: boolean }) {
   const styles = useStyles();
@@ -86,6 +92,8 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
     documentId && remembered[documentId] ? { sectionId: remembered[documentId]!, via: "section" } : undefined,
   );
   const [lookup, setLookup] = useState<Lookup | undefined>();
+  const [written, setWritten] = useState<Written | undefined>();
+  const writtenSources = useSectionSources(written?.documentId, written?.sectionId);
   const upload = useUploadOpenDocument();
   const ignoreSelectionUntil = useRef(0);
 
@@ -100,9 +108,10 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
     if (documentId) setRemembered((previous) => ({ ...previous, [documentId]: next.sectionId }));
   };
 
-  // Selecting text in the document moves the panel to the section that holds it.
+  // Selecting text in the document moves the panel to the section that holds it: a section
+  // Sidecar wrote in place first (by its content control), else the open document's section.
   useEffect(() => {
-    if (!documentId || !isOpenDocument) return;
+    if (!isOpenDocument || !hasDocument) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let controller: AbortController | undefined;
     const unsubscribe = host.onSelectionChanged((change) => {
@@ -110,20 +119,35 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
       clearTimeout(timer);
       timer = setTimeout(async () => {
         if (Date.now() < ignoreSelectionUntil.current) return; // our own move to a heading
-        const text = (await host.getSelectedText().catch(() => "")).trim();
+        const context = await host.getSelectionContext().catch(() => ({ text: "", writtenSection: undefined }));
+        const text = context.text.trim();
         if (text.length < 3) return; // a cleared selection keeps the last section
+        const inWritten = context.writtenSection;
+        if (!inWritten && !documentId) return;
         controller?.abort();
         controller = new AbortController();
         setLookup({ state: "looking" });
         try {
-          const result = await getSources(client, { documentId, selectedText: text.slice(0, 4000) }, controller.signal);
-          queryClient.setQueryData(sourcesKeys.sources(documentId, result.section_id), result);
+          if (inWritten) {
+            const { documentId: writtenId, sectionId, title } = inWritten;
+            const result = await getSources(client, { documentId: writtenId, sectionId, selectedText: text.slice(0, 4000) }, controller.signal);
+            queryClient.setQueryData(sourcesKeys.sources(writtenId, sectionId), { ...result, selected_text_sources: undefined });
+            setLookup(undefined);
+            setCited(undefined);
+            const behind = result.selected_text_sources?.map((source) => source.passage_id).filter((id): id is string => !!id);
+            setWritten({ documentId: writtenId, sectionId, title: result.section_title || title, text, ...(behind?.length ? { behind } : {}) });
+            return;
+          }
+          const result = await getSources(client, { documentId: documentId!, selectedText: text.slice(0, 4000) }, controller.signal);
+          queryClient.setQueryData(sourcesKeys.sources(documentId!, result.section_id), result);
           setLookup(undefined);
           setCited(undefined);
+          setWritten(undefined);
           const behind = result.selected_text_sources?.map((source) => source.passage_id).filter((id): id is string => !!id);
           show({ sectionId: result.section_id, via: "selection", text, ...(behind?.length ? { behind } : {}) });
         } catch (error) {
           if (isApiError(error) && error.kind === "aborted") return;
+          setWritten(undefined);
           setLookup(isApiError(error) && error.kind === "not_found" ? { state: "outside" } : { state: "error", error });
         }
       }, selectionDebounceMs);
@@ -133,13 +157,14 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
       clearTimeout(timer);
       controller?.abort();
     };
-  }, [documentId, isOpenDocument, host, client, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [documentId, isOpenDocument, hasDocument, host, client, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const choose = (sectionId: string) => {
     const chosen = list.find((s) => s.section_id === sectionId);
     if (!chosen) return;
     setLookup(undefined);
     setCited(undefined);
+    setWritten(undefined);
     show({ sectionId, via: "section" });
     if (!isOpenDocument) return;
     ignoreSelectionUntil.current = Date.now() + selectionDebounceMs + 600;
@@ -150,9 +175,27 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
 
   if (!documentId && !viewing && !hasDocument) return <Caption1>Open a document to see its sources.</Caption1>;
 
+  const writtenBlock = written && !viewing && (
+    <section className={styles.column} aria-labelledby="written-heading">
+      <Text as="h2" id="written-heading" weight="semibold" size={400}>
+        Sources for the selected text
+      </Text>
+      <Caption1>
+        Written in place by Sidecar: <SectionLabel title={written.title} />
+      </Caption1>
+      {writtenSources.isLoading && <Spinner size="small" label="Loading sources…" />}
+      {writtenSources.error && <ErrorMessage error={writtenSources.error} onRetry={() => writtenSources.refetch()} />}
+      {writtenSources.data && writtenSources.data.sources.length === 0 && <Caption1>No sources are recorded for this section.</Caption1>}
+      {writtenSources.data && <SectionSourceList sources={writtenSources.data.sources} selectedText={written.text} behind={written.behind} />}
+    </section>
+  );
+
   if (!documentId && !viewing) {
     return (
       <div className={styles.column}>
+        {writtenBlock}
+        {lookup?.state === "looking" && <Spinner size="tiny" label="Finding the section of your selection…" />}
+        {lookup?.state === "error" && <ErrorMessage error={lookup.error} title="Couldn't look up the selection" />}
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>This document isn't in Sidecar yet</MessageBarTitle>
@@ -267,7 +310,8 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
         <Caption1 role="status">The selected text is not inside any section of this document; showing the last section.</Caption1>
       )}
       {lookup?.state === "error" && <ErrorMessage error={lookup.error} title="Couldn't look up the selection" />}
-      {section && (
+      {writtenBlock}
+      {section && !writtenBlock && (
         <section className={styles.column} aria-labelledby="sources-heading">
           <div className={styles.heading}>
             <Text as="h2" id="sources-heading" weight="semibold" size={400}>

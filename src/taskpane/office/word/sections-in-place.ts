@@ -1,0 +1,148 @@
+// Sections written in place: a generated section goes into the open document under its heading
+// (or at the cursor, after a heading of its own), inside a rich-text content control whose tag
+// names the generated document and the template section (document-host.ts contentControlTag), so
+// that the Sources panel finds the section of a selection by the control around it even after
+// the heading is edited. Its "[n]" citations become Word footnotes where Word can make them
+// (WordApi 1.5); elsewhere they stay as "[n]" after the sentences.
+//
+// Requirement sets: content controls, tags and insertHtml are WordApi 1.1; Paragraph.styleBuiltIn
+// and ContentControl.getRange 1.3 (as the selection's parentContentControlOrNullObject, which
+// getSelectionContext in headings.ts reads); suggestions
+// (Track Changes) 1.4; footnotes 1.5.
+
+import {
+  OfficeError,
+  contentControlTag,
+  contentControlTitle,
+  writtenSectionFrom,
+  type SectionContent,
+  type WriteSectionOptions,
+  type WrittenPlace,
+  type WrittenSectionRef,
+} from "../document-host";
+import { findHeading, headingCandidates } from "../heading-match";
+import { failWith, writeError } from "./errors";
+import { wordApiSupported, wordGlobal } from "./globals";
+import { asLoadError, headingProperties, outlineLevelsUsable, paragraphInfo, unwrapLoadError, withHeadingProperties } from "./headings";
+import { asSuggestion, requireSuggestions } from "./insertion";
+import { selectAsOurMove } from "./selection";
+import { type WordHostState } from "./state";
+
+const WRITE_FAILED_WORDS = "Sidecar couldn't write the section into the document. Click in the body of the document and try again.";
+const NEEDS_WORD_2016_WORDS =
+  "This version of Word can't take sections written in place: it needs Word 2016 or later, Microsoft 365 or Word on the web. Generate the whole document instead.";
+
+/** The written sections among the document's content controls (loaded with tag and title). */
+function writtenControls(controls: Word.ContentControlCollection): Array<{ control: Word.ContentControl; section: WrittenSectionRef }> {
+  return controls.items.flatMap((control) => {
+    const section = writtenSectionFrom(control.tag, control.title);
+    return section ? [{ control, section }] : [];
+  });
+}
+
+/** DocumentHost.getWrittenSections for Word. */
+export async function getWrittenSections(): Promise<WrittenSectionRef[]> {
+  return wordGlobal()
+    .run(async (context) => {
+      const controls = context.document.contentControls;
+      controls.load("items/tag,items/title");
+      await context.sync();
+      return writtenControls(controls).map(({ section }) => section);
+    })
+    .catch(failWith("read_failed", "Sidecar couldn't read which sections it wrote into the document. Click in the document and try again."));
+}
+
+/**
+ * Turns the "[n]" citations inside `control` into footnotes saying `notes[n]` (WordApi 1.5): each
+ * mark's first occurrence gets a footnote after it, then the mark itself goes.
+ */
+async function citationsAsFootnotes(context: Word.RequestContext, control: Word.ContentControl, notes: SectionContent["notes"]): Promise<void> {
+  if (!notes?.length || !wordApiSupported("1.5")) return;
+  const found = notes.map((note) => {
+    const hits = control.search(`[${note.number}]`, { matchCase: true });
+    hits.load("items");
+    return { note, hits };
+  });
+  await context.sync();
+  for (const { note, hits } of found) {
+    const mark = hits.items[0];
+    if (!mark || !note.text) continue;
+    mark.insertFootnote(note.text);
+    mark.insertText("", "Replace");
+  }
+  await context.sync();
+}
+
+/** DocumentHost.writeSection for Word. */
+export async function writeSection(
+  state: WordHostState,
+  section: WrittenSectionRef,
+  content: SectionContent,
+  options: WriteSectionOptions = {},
+): Promise<WrittenPlace> {
+  if (!wordApiSupported("1.3")) throw new OfficeError("unsupported", NEEDS_WORD_2016_WORDS);
+  if (options.suggest) requireSuggestions();
+  let clean: string;
+  try {
+    const { sanitizeFormattedHtml } = await import(/* webpackChunkName: "sanitize" */ "../html-sanitize");
+    clean = sanitizeFormattedHtml(content.html);
+  } catch {
+    clean = ""; // no way to clean it: never hand Word unclean HTML
+  }
+  const word = wordGlobal();
+  try {
+    return await withHeadingProperties(state, (withOutline) =>
+      word.run(async (context): Promise<WrittenPlace> => {
+        const controls = context.document.contentControls;
+        controls.load("items/tag,items/title");
+        const paragraphs = context.document.body.paragraphs;
+        paragraphs.load(headingProperties(withOutline, true));
+        await context.sync().catch(asLoadError);
+
+        const before = writtenControls(controls).find((written) => written.section.sectionId === section.sectionId);
+        if (before && !options.replace) {
+          throw new OfficeError("already_written", `“${section.title}” is in the document already: Sidecar wrote it before. Replace it, or keep it.`);
+        }
+        let place: WrittenPlace = "replaced";
+        let control: Word.ContentControl;
+        await asSuggestion(context, options.suggest === true, async () => {
+          if (before) {
+            control = before.control;
+          } else {
+            const items = paragraphs.items;
+            const { candidates, indexes } = headingCandidates(items.map((paragraph) => paragraphInfo(paragraph, outlineLevelsUsable(items, withOutline), true)));
+            const match = findHeading(candidates, section.title, 1);
+            const headingEnd = match ? items[indexes[match.last]!] : undefined;
+            let body: Word.Paragraph;
+            if (headingEnd) {
+              place = "under-heading";
+              body = headingEnd.insertParagraph("", "After");
+            } else {
+              // No heading with this title: the section's heading goes in at the cursor, then its text.
+              place = "at-cursor";
+              const heading = context.document.getSelection().insertParagraph(section.title, "After");
+              heading.styleBuiltIn = "Heading1" as Word.BuiltInStyleName;
+              body = heading.insertParagraph("", "After");
+            }
+            body.styleBuiltIn = "Normal" as Word.BuiltInStyleName;
+            control = body.insertContentControl();
+          }
+          control.tag = contentControlTag(section);
+          control.title = contentControlTitle(section.title);
+          control.appearance = "BoundingBox" as Word.ContentControlAppearance;
+          if (clean) control.insertHtml(clean, "Replace");
+          else control.insertText(content.plainText, "Replace");
+          await context.sync();
+          await citationsAsFootnotes(context, control, content.notes);
+          // The cursor after the section, so that the next one written at the cursor follows it.
+          await selectAsOurMove(state, context, control.getRange("End"), "End");
+        });
+        return place;
+      }),
+    );
+  } catch (error) {
+    const original = unwrapLoadError(error);
+    if (original instanceof OfficeError) throw original;
+    throw writeError(original, WRITE_FAILED_WORDS);
+  }
+}
