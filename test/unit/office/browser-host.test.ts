@@ -973,6 +973,22 @@ describe("selection by mouse and keyboard", () => {
     await expect(host.getSelectedText()).resolves.toBe(text.data.slice(0, 8));
   });
 
+  test("a selection running out of the preview (a triple click on its last paragraph ends after it) is the preview's part; one wholly outside is not heard", async () => {
+    const { host, preview, listener } = await openNutritionReport();
+    const after = document.createElement("button");
+    after.textContent = "Pane button";
+    document.body.appendChild(after);
+    const last = [...preview.querySelectorAll("p")].filter((p) => p.textContent?.trim()).at(-1)!;
+    select(last.firstChild!, 0, after, 0);
+    expect(listener).toHaveBeenCalledWith({ programmatic: false });
+    await expect(host.getSelectedText()).resolves.toBe(last.textContent!.trim());
+
+    listener.mockClear();
+    select(after.firstChild!, 0, after.firstChild!, 4);
+    expect(listener).not.toHaveBeenCalled();
+    await expect(host.getSelectedText()).resolves.toBe(last.textContent!.trim());
+  });
+
   test("shift+arrow keys extend the selection one step at a time, each step heard", async () => {
     const { host, listener, text } = await openNutritionReport();
     const selection = document.getSelection()!;

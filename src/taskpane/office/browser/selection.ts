@@ -36,9 +36,15 @@ export class PreviewSelection {
     const element = this.preview();
     const selection = this.doc.getSelection();
     if (!element || !selection || selection.rangeCount === 0) return;
-    const range = selection.getRangeAt(0);
+    const range = selection.getRangeAt(0).cloneRange();
+    const startsIn = element.contains(range.startContainer);
+    const endsIn = element.contains(range.endContainer);
     // Selections elsewhere (the pane's own inputs and buttons) leave the last preview selection alone.
-    if (!element.contains(range.startContainer) || !element.contains(range.endContainer)) return;
+    if (!startsIn && !endsIn) return;
+    // A selection running out of the preview (a triple click on its last paragraph ends just after
+    // the preview) is the preview's part of it.
+    if (!endsIn) range.setEnd(element, element.childNodes.length);
+    if (!startsIn) range.setStart(element, 0);
     const programmatic = Date.now() < this.programmaticUntil;
     this.programmaticUntil = 0;
     // Sidecar's own moves were announced when they were made; the page reports them (again) here.
