@@ -314,6 +314,54 @@ test("an answer goes into the document as formatting: insert at the cursor or re
   expect(JSON.parse(localStorage.getItem("sidecar.chat.prefs") ?? "{}")).toMatchObject({ suggest: false });
 });
 
+test("in a Word that makes footnotes and comments, an inserted answer's citations become footnotes (the person may choose comments or the list); the choice is kept", async () => {
+  const user = userEvent.setup();
+  ungrounded();
+  const host = new FakeHost();
+  Object.assign(host.info, { citationNotes: ["footnotes", "comments"] });
+  script = {
+    events: [
+      end("Fees were paid in May [2]. Delays are likely [1].", {
+        references: [
+          { number: 1, order: 1, url: "", title: "report.docx — Risks", document_id: "d-1", section_id: "s-2" },
+          { number: 2, order: 2, url: "", document_name: "report.docx", section_title: "Costs", document_id: "d-1", section_id: "s-1" },
+        ],
+      }),
+    ],
+  };
+  openChat(host);
+  await user.type(await screen.findByLabelText(/ask the agent/i), "Costs?{Enter}");
+  const view = await screen.findByRole("article", { name: "Answer" });
+  const citations = screen.getByRole("combobox", { name: "Citations in the document" });
+  expect(citations).toHaveTextContent("Footnotes");
+  await user.click(await within(view).findByRole("button", { name: "Insert at cursor" }));
+  await within(view).findByText(/^Suggested at the cursor/);
+  const footnoted = host.insertedFormatted.at(-1)!;
+  expect(footnoted.notes).toEqual({
+    as: "footnotes",
+    list: [
+      { number: 1, text: "report.docx — Risks" },
+      { number: 2, text: "report.docx — Costs" },
+    ],
+  });
+  // No list after the answer: the notes say it.
+  expect(footnoted.html).not.toContain("Sources");
+  expect(footnoted.plainText).toBe("Fees were paid in May [2]. Delays are likely [1].");
+
+  await user.click(citations);
+  await user.click(screen.getByRole("option", { name: "Comments" }));
+  await user.click(within(view).getByRole("button", { name: "Insert at cursor" }));
+  await waitFor(() => expect(host.insertedFormatted.at(-1)?.notes?.as).toBe("comments"));
+
+  await user.click(citations);
+  await user.click(screen.getByRole("option", { name: "Numbers and a list of sources" }));
+  await user.click(within(view).getByRole("button", { name: "Insert at cursor" }));
+  await waitFor(() => expect(host.insertedFormatted).toHaveLength(3));
+  expect(host.insertedFormatted.at(-1)!.notes).toBeUndefined();
+  expect(host.insertedFormatted.at(-1)!.plainText).toMatch(/\n\nSources\n\[1\] report\.docx — Risks\n\[2\] report\.docx — Costs$/);
+  expect(JSON.parse(localStorage.getItem("sidecar.chat.prefs") ?? "{}")).toMatchObject({ citations: "list" });
+});
+
 test("an inserted answer is its content only (an agent's own lead-in stays in the chat) followed by a reference list naming document and section per cited number; Copy gives the same as plain text", async () => {
   const user = userEvent.setup();
   ungrounded();

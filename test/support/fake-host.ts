@@ -3,6 +3,7 @@ import type {
   DocumentHost,
   HostInfo,
   InsertMode,
+  InsertOptions,
   ReadProgress,
   SelectionChange,
   SectionContent,
@@ -20,7 +21,7 @@ export class FakeHost implements DocumentHost {
   selection = "";
   inserted: Array<{ text: string; mode: InsertMode }> = [];
   /** Every insertFormatted call, as given (no sanitizing here). */
-  insertedFormatted: Array<{ html: string; mode: InsertMode; plainText: string; suggest?: boolean }> = [];
+  insertedFormatted: Array<{ html: string; mode: InsertMode; plainText: string; suggest?: boolean; notes?: InsertOptions["notes"] }> = [];
   openedDocuments: Array<{ name: string; bytes: Uint8Array }> = [];
   insertedDocuments: Array<{ bytes: Uint8Array; mode: string }> = [];
   customProperties = new Map<string, string>();
@@ -123,8 +124,8 @@ export class FakeHost implements DocumentHost {
   async insertText(text: string, mode: InsertMode) {
     this.inserted.push({ text, mode });
   }
-  async insertFormatted(html: string, mode: InsertMode, plainText: string, options: { suggest?: boolean } = {}) {
-    this.insertedFormatted.push({ html, mode, plainText, ...(options.suggest ? { suggest: true } : {}) });
+  async insertFormatted(html: string, mode: InsertMode, plainText: string, options: InsertOptions = {}) {
+    this.insertedFormatted.push({ html, mode, plainText, ...(options.suggest ? { suggest: true } : {}), ...(options.notes ? { notes: options.notes } : {}) });
   }
   async openGeneratedDocument(bytes: Uint8Array, name: string) {
     this.openedDocuments.push({ name, bytes });

@@ -46,7 +46,7 @@ import { normalizeHeadingTitle } from "./heading-match";
 import { docxHead } from "./preview-head";
 import { sha256Hex } from "./sha256";
 import { CustomPropertiesCache } from "./browser/custom-properties";
-import { noDocument, noSuggestions } from "./browser/errors";
+import { noDocument, noNotes, noSuggestions } from "./browser/errors";
 import { headingBefore, headingRange } from "./browser/headings";
 import { describeBrowserHost } from "./browser/host-info";
 import { blocksFromHtml, formattedBlocks, insertedDocumentHtml, paragraphBlocks, placeBlocksIn } from "./browser/insert-blocks";
@@ -370,6 +370,7 @@ export class BrowserHost implements DocumentHost {
   async insertText(text: string, mode: InsertMode, options: InsertOptions = {}): Promise<void> {
     if (!this.current) throw noDocument();
     if (options.suggest) throw noSuggestions();
+    if (options.notes) throw noNotes();
     await this.complete;
     if (text === "" && mode === "cursor") return;
     this.placeBlocks(paragraphBlocks(this.doc, text), mode);
@@ -403,6 +404,7 @@ export class BrowserHost implements DocumentHost {
   async insertFormatted(html: string, mode: InsertMode, plainText: string, options: InsertOptions = {}): Promise<void> {
     if (!this.current) throw noDocument();
     if (options.suggest) throw noSuggestions();
+    if (options.notes) throw noNotes();
     await this.complete;
     const blocks = await formattedBlocks(this.doc, html);
     if (blocks.length === 0) return this.insertText(plainText, mode);

@@ -17,7 +17,15 @@ export interface HostInfo {
   displayLanguage: string;
   /** True when the Office (or system) theme is dark. */
   darkTheme: boolean;
+  /**
+   * How this host can carry an inserted answer's citations: as footnotes (Word, WordApi 1.5)
+   * and/or as comments (WordApi 1.4). Absent or empty: neither (the browser tab, an older Word),
+   * and the citations stay "[n]" with a list of sources after the answer.
+   */
+  citationNotes?: CitationNoteKind[];
 }
+
+export type CitationNoteKind = "footnotes" | "comments";
 
 export interface ReadProgress {
   bytesRead: number;
@@ -42,6 +50,12 @@ export interface InsertOptions {
    * `unsupported` and insert nothing.
    */
   suggest?: boolean;
+  /**
+   * Turn the "[n]" citations in what is inserted into footnotes (the mark gives way to Word's
+   * footnote number) or comments on the mark, saying `list[n]`; only as HostInfo.citationNotes
+   * allows (else `unsupported`, nothing inserted).
+   */
+  notes?: { as: CitationNoteKind; list: readonly SectionNote[] };
 }
 
 /**

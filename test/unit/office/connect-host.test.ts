@@ -39,7 +39,17 @@ test("Word with WordApi 1.3: the Word host, supported, with platform, language a
     supported: true,
     displayLanguage: "de-DE",
     darkTheme: true,
+    // Footnotes need WordApi 1.5 and comments 1.4: this Word has neither.
+    citationNotes: [],
   });
+});
+
+test("what a Word can make of citations follows its requirement sets: footnotes (1.5), comments (1.4)", async () => {
+  const sets = (supported: string[]) => (name: string, version: string) => name === "WordApi" && supported.includes(version);
+  installOffice(fakeOffice({ isSetSupported: sets(["1.3", "1.4", "1.5"]) }));
+  expect((await connect()).info.citationNotes).toEqual(["footnotes", "comments"]);
+  installOffice(fakeOffice({ isSetSupported: sets(["1.3", "1.4"]) }));
+  expect((await connect()).info.citationNotes).toEqual(["comments"]);
 });
 
 test("Word without WordApi 1.3: the Word host, marked unsupported with the reason in words", async () => {

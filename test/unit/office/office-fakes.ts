@@ -502,16 +502,45 @@ export function fakeWordInsert(options: FakeWordInsertOptions = {}) {
     /** Track Changes as the document has it now, and every value it was set to, in order. */
     tracking: options.trackingMode ?? "Off",
     trackingSets: [] as string[],
+    /** Footnotes and comments made on citation marks in the inserted content, in order. */
+    notes: [] as Array<{ kind: "footnote" | "comment"; mark: string; text: string }>,
+    /** Text put in place of a citation mark (a footnote's mark gives way to Word's number). */
+    markEdits: [] as Array<{ mark: string; replacement: string; location: string }>,
   };
   const queue: Array<() => void> = [];
   let failure: string | undefined;
   /** Inserts say under which Track Changes setting they went in when the test gave one. */
   const tracked = () => (options.trackingMode === undefined ? {} : { tracking: record.tracking });
 
-  function insertedRange(kind: FakeInsert["kind"]) {
+  /** An inserted range: select(), and search() for citation marks in what was inserted (WordApi 1.1). */
+  function insertedRange(kind: FakeInsert["kind"], content: string) {
+    const text = kind === "html" ? (new DOMParser().parseFromString(content, "text/html").body.textContent ?? "") : content;
     return {
       select(mode?: string) {
         queue.push(() => record.selects.push({ kind, mode }));
+      },
+      search(needle: string, searchOptions: { matchCase?: boolean } = {}) {
+        if (!searchOptions.matchCase) throw new Error("the fake searches with matchCase only");
+        let loaded = false;
+        return {
+          get items() {
+            if (!loaded) throw Object.assign(new Error("The property 'items' is not available."), { code: "PropertyNotLoaded" });
+            return text.includes(needle)
+              ? [
+                  {
+                    insertFootnote: (note: string) => queue.push(() => record.notes.push({ kind: "footnote", mark: needle, text: note })),
+                    insertComment: (note: string) => queue.push(() => record.notes.push({ kind: "comment", mark: needle, text: note })),
+                    insertText: (replacement: string, location: string) =>
+                      queue.push(() => record.markEdits.push({ mark: needle, replacement, location })),
+                  },
+                ]
+              : [];
+          },
+          load() {
+            queue.push(() => (loaded = true));
+            return this;
+          },
+        };
       },
     };
   }
@@ -520,14 +549,14 @@ export function fakeWordInsert(options: FakeWordInsertOptions = {}) {
     insertText(text: string, location: string) {
       if (options.insertTextError) failure = options.insertTextError;
       queue.push(() => record.inserts.push({ kind: "text", content: text, location, ...tracked() }));
-      return insertedRange("text");
+      return insertedRange("text", text);
     },
   };
   if (!options.noInsertHtml) {
     selection.insertHtml = (html: string, location: string) => {
       if (options.insertHtmlError) failure = options.insertHtmlError;
       queue.push(() => record.inserts.push({ kind: "html", content: html, location, ...tracked() }));
-      return insertedRange("html");
+      return insertedRange("html", html);
     };
   }
 

@@ -1291,3 +1291,49 @@ describe("inserting as a suggestion (tracked changes, WordApi 1.4)", () => {
     expect(record.runs).toBe(0);
   });
 });
+
+describe("citations as footnotes or comments", () => {
+  const sets = (supported: string[]) => installOffice(fakeOffice({ isSetSupported: (name, version) => name === "WordApi" && supported.includes(version) }));
+  const NOTES = [
+    { number: 1, text: "Report.docx — Results" },
+    { number: 2, text: "Trial.docx — Methods" },
+    { number: 3, text: "Not cited in this answer" },
+  ];
+  const ANSWER = "<p>Sales rose [1] and costs fell [2].</p>";
+
+  test("footnotes (WordApi 1.5): each cited mark gets its footnote, then gives way to Word's number", async () => {
+    sets(["1.3", "1.4", "1.5"]);
+    const { record } = fakeWordInsert();
+    await createWordHost().insertFormatted(ANSWER, "cursor", "Sales rose [1] and costs fell [2].", { notes: { as: "footnotes", list: NOTES } });
+    expect(record.inserts.map((insert) => insert.content)).toEqual([ANSWER]);
+    expect(record.notes).toEqual([
+      { kind: "footnote", mark: "[1]", text: "Report.docx — Results" },
+      { kind: "footnote", mark: "[2]", text: "Trial.docx — Methods" },
+    ]);
+    expect(record.markEdits).toEqual([
+      { mark: "[1]", replacement: "", location: "Replace" },
+      { mark: "[2]", replacement: "", location: "Replace" },
+    ]);
+    expect(record.selects).toEqual([{ kind: "html", mode: "End" }]);
+  });
+
+  test("comments (WordApi 1.4): on the marks, which stay; plain text answers too", async () => {
+    sets(["1.3", "1.4"]);
+    const { record } = fakeWordInsert();
+    await createWordHost().insertText("Sales rose [1].", "cursor", { notes: { as: "comments", list: NOTES } });
+    expect(record.notes).toEqual([{ kind: "comment", mark: "[1]", text: "Report.docx — Results" }]);
+    expect(record.markEdits).toEqual([]);
+  });
+
+  test("a Word without them refuses in words before inserting anything", async () => {
+    sets(["1.3", "1.4"]);
+    const { record } = fakeWordInsert();
+    const error = await createWordHost().insertFormatted(ANSWER, "cursor", "x", { notes: { as: "footnotes", list: NOTES } }).catch((e: unknown) => e);
+    expect((error as OfficeError).kind).toBe("unsupported");
+    expect((error as OfficeError).message).toMatch(/can't make footnotes for Sidecar: it needs Microsoft 365 or Word on the web/);
+    sets(["1.3"]);
+    const refused = await createWordHost().insertText("x [1]", "cursor", { notes: { as: "comments", list: NOTES } }).catch((e: unknown) => e);
+    expect((refused as OfficeError).message).toMatch(/can't add comments for Sidecar/);
+    expect(record.inserts).toEqual([]);
+  });
+});

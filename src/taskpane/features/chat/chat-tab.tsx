@@ -31,6 +31,7 @@ import { useAgents } from "./api/get-agents";
 import { groundOpenDocument, groundingPhaseLabels, type GroundingProgress } from "./api/grounding";
 import { chatKeys, getThreadTurns, type ChatThread } from "./api/threads";
 import { conversationFor, type AskOptions, type Conversation } from "./conversation";
+import { citationsFor, type CitationsAs } from "./insertable";
 import { MessageView } from "./message-view";
 import { OnScreen } from "./on-screen";
 import { PastConversations } from "./past-conversations";
@@ -51,12 +52,16 @@ const useStyles = makeStyles({
  */
 export const ALWAYS_RENDERED = 30;
 
+const citationLabels: Record<CitationsAs, string> = { footnotes: "Footnotes", comments: "Comments", list: "Numbers and a list of sources" };
+
 interface ChatPrefs {
   agentId: string;
   ground: boolean;
   includeSelection: boolean;
   /** Insert answers as tracked changes (Word only; on unless the person turned it off). */
   suggest?: boolean;
+  /** How inserted citations travel (citationsFor: what this Word can do of it). */
+  citations?: CitationsAs;
 }
 
 export function ChatTab({ hasDocument }: { documentKey: string; hasDocument: boolean }) {
@@ -142,6 +147,8 @@ function ConversationView({
   const groundingWanted = prefs.ground && hasDocument;
   // Suggestions are Word's (tracked changes); the browser tab's preview inserts directly.
   const suggesting = host.info.kind === "word" && prefs.suggest !== false;
+  const noteKinds = host.info.citationNotes ?? [];
+  const citations = citationsFor(prefs.citations, noteKinds);
 
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: "end" });
@@ -296,6 +303,7 @@ function ConversationView({
               onFollowup={(q) => void send(q)}
               extracts={extracts}
               suggest={suggesting}
+              citations={citations}
             />
           </OnScreen>
         ))}
@@ -324,6 +332,21 @@ function ConversationView({
               checked={suggesting}
               onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))}
             />
+          )}
+          {noteKinds.length > 0 && (
+            <Field label="Citations in the document" orientation="horizontal">
+              <Dropdown
+                value={citationLabels[citations]}
+                selectedOptions={[citations]}
+                onOptionSelect={(_, data) => setPrefs((p) => ({ ...p, citations: data.optionValue as CitationsAs }))}
+              >
+                {[...noteKinds, "list" as const].map((kind) => (
+                  <Option key={kind} value={kind}>
+                    {citationLabels[kind]}
+                  </Option>
+                ))}
+              </Dropdown>
+            </Field>
           )}
         </div>
         {grounding && (

@@ -1,7 +1,7 @@
 // What "Insert at cursor" / "Replace selection" / Copy take out of the chat: the answer's content
 // only, then a short reference list for the citation markers [n] it contains, one line per number
-// with the cited document and section. Footnotes would be the Word way; until the pane drafts in
-// place, a list keeps the numbers meaningful once the answer is out of the chat.
+// with the cited document and section; or, where Word makes them footnotes or comments, no list
+// but the notes' words beside the content (the host turns each "[n]" into its note).
 //
 // "Content only": the local server's answers have no lead-in (src/server/services/chat/compose.ts),
 // but an agent's answer may open with one of its own ("Here is what the documents say:", "Based
@@ -10,6 +10,7 @@
 // opening paragraph talks about the answer rather than being part of it, so it stays in the chat
 // and is left out of what goes into the document.
 import { escapeHtml } from "../../../shared/text";
+import type { SectionNote } from "../../office/document-host";
 import type { Reference } from "./api/stream-answer";
 
 export interface CitedSource {
@@ -20,13 +21,26 @@ export interface CitedSource {
 }
 
 export interface InsertableAnswer {
-  /** The answer's content as HTML (citations as plain "[n]"), then the reference list. */
+  /** The answer's content as HTML (citations as plain "[n]"), then the reference list (unless `asNotes`). */
   html: string;
   /** The same as plain text: no markdown marks, list items with "- " or "1. ", then the list. */
   text: string;
+  /** What each cited number's note says (the same words as the list's lines). */
+  notes: SectionNote[];
 }
 
 const WEB_LINK = /^(?:https?|mailto):/i;
+
+/** How an inserted answer's citations travel: Word footnotes, Word comments, or "[n]" and a list of sources. */
+export type CitationsAs = "footnotes" | "comments" | "list";
+
+/** What the person chose, as far as the host can do it: else the first the host can, else the list. */
+export function citationsFor(chosen: CitationsAs | undefined, available: readonly string[] | undefined): CitationsAs {
+  const can = (available ?? []).filter((kind): kind is CitationsAs => kind === "footnotes" || kind === "comments");
+  if (chosen === "list") return "list";
+  if (chosen && can.includes(chosen)) return chosen;
+  return can[0] ?? "list";
+}
 
 /** How the reference list names a cited source: its title (document — section), else its document and section, else its address. */
 export function referenceLabel(reference: Reference): string {
@@ -184,13 +198,14 @@ export function plainTextOf(element: Element): string {
 /**
  * What goes into the document (and onto the clipboard) for an answer: its content as the chat
  * rendered it (`rendered`; the markdown `text` when nothing is rendered), without a lead-in, then
- * "Sources" and one line per number it cites.
+ * "Sources" and one line per number it cites; with `asNotes`, no list (the host makes the notes).
  */
-export function insertableAnswer(rendered: Element | null, markdown: string, references: readonly Reference[]): InsertableAnswer {
+export function insertableAnswer(rendered: Element | null, markdown: string, references: readonly Reference[], { asNotes = false }: { asNotes?: boolean } = {}): InsertableAnswer {
   const content = contentOf(rendered, markdown);
   const text = plainTextOf(content);
   const cited = citedSources(text, references);
-  if (cited.length === 0) return { html: content.innerHTML, text };
+  const notes = cited.map((c) => ({ number: c.number, text: c.href && c.href !== c.label ? `${c.label} (${c.href})` : c.label }));
+  if (cited.length === 0 || asNotes) return { html: content.innerHTML, text, notes };
   const htmlLines = cited.map((c) => {
     const label = escapeHtml(c.label);
     return `<p>[${c.number}] ${c.href ? `<a href="${escapeHtml(c.href)}">${label}</a>` : label}</p>`;
@@ -199,5 +214,6 @@ export function insertableAnswer(rendered: Element | null, markdown: string, ref
   return {
     html: `${content.innerHTML}<p><strong>Sources</strong></p>${htmlLines.join("")}`,
     text: `${text}\n\nSources\n${textLines.join("\n")}`,
+    notes,
   };
 }

@@ -38,7 +38,7 @@ import { useSendFeedback } from "./api/send-feedback";
 import type { Reference } from "./api/stream-answer";
 import type { Conversation } from "./conversation";
 import { isWebAddress } from "./citations";
-import { insertableAnswer } from "./insertable";
+import { insertableAnswer, type CitationsAs } from "./insertable";
 
 const MarkdownView = lazy(() => import(/* webpackChunkName: "markdown" */ "./markdown-view"));
 
@@ -99,6 +99,7 @@ export const MessageView = memo(function MessageView({
   onFollowup,
   extracts = false,
   suggest = false,
+  citations = "list",
 }: {
   conversation: Conversation;
   id: string;
@@ -111,6 +112,8 @@ export const MessageView = memo(function MessageView({
   extracts?: boolean;
   /** Inserts go in as suggestions (tracked changes). */
   suggest?: boolean;
+  /** How inserted citations travel: Word footnotes or comments, or "[n]" with a list of sources. */
+  citations?: CitationsAs;
 }) {
   const styles = useStyles();
   const subscribe = useCallback((listener: () => void) => conversation.subscribeMessage(id, listener), [conversation, id]);
@@ -167,8 +170,12 @@ export const MessageView = memo(function MessageView({
     setInsertError(undefined);
     try {
       // The answer's content (no lead-in) and a reference list for its citations (insertable.ts).
-      const content = insertableAnswer(rendered.current, message.text, message.references);
-      await host.insertFormatted(content.html, mode, content.text, { suggest });
+      const asNotes = citations !== "list";
+      const content = insertableAnswer(rendered.current, message.text, message.references, { asNotes });
+      await host.insertFormatted(content.html, mode, content.text, {
+        suggest,
+        ...(citations !== "list" && content.notes.length > 0 ? { notes: { as: citations, list: content.notes } } : {}),
+      });
       setDone(
         suggest
           ? mode === "cursor"

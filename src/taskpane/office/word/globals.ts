@@ -1,7 +1,7 @@
 // The Office and Word globals and what they say about this Word: looked up when used (office.js
 // may load after this module, and tests swap them).
 
-import { OfficeError, type HostInfo } from "../document-host";
+import { OfficeError, type CitationNoteKind, type HostInfo } from "../document-host";
 import { isDarkOfficeTheme } from "../office-theme";
 
 export const WORD_TOO_OLD_REASON =
@@ -60,6 +60,9 @@ export function describeWordHost(platform?: string | null): HostInfo {
   } catch {
     // Keep the defaults.
   }
+  const citationNotes: CitationNoteKind[] = [];
+  if (wordApiSupported("1.5")) citationNotes.push("footnotes");
+  if (wordApiSupported("1.4")) citationNotes.push("comments");
   return {
     kind: "word",
     platform: platform ? String(platform) : "Unknown",
@@ -67,5 +70,6 @@ export function describeWordHost(platform?: string | null): HostInfo {
     ...(supported ? {} : { unsupportedReason: WORD_TOO_OLD_REASON }),
     displayLanguage,
     darkTheme,
+    citationNotes,
   };
 }

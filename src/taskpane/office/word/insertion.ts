@@ -1,10 +1,11 @@
 // Inserting an answer: plain text (insertText) or sanitized HTML (insertFormatted) at the
-// selection, and, for a suggestion, with Track Changes on for the insert and then set back the
-// way the writer had it.
+// selection, its citations as footnotes or comments when asked (notes.ts), and, for a suggestion,
+// with Track Changes on for the insert and then set back the way the writer had it.
 
 import { OfficeError, type InsertMode, type InsertOptions } from "../document-host";
 import { errorCode, failWith, writeError } from "./errors";
 import { wordApiSupported, wordGlobal } from "./globals";
+import { citationsAsNotes, requireNotes } from "./notes";
 import { selectAsOurMove } from "./selection";
 import { type WordHostState } from "./state";
 
@@ -72,6 +73,7 @@ const INSERT_FORMATTED_FAILED_WORDS =
 /** DocumentHost.insertText for Word. */
 export async function insertText(state: WordHostState, text: string, mode: InsertMode, options: InsertOptions = {}): Promise<void> {
   if (options.suggest) requireSuggestions();
+  if (options.notes) requireNotes(options.notes.as);
   const word = wordGlobal();
   const content = normalizeNewlines(text);
   await word
@@ -81,6 +83,7 @@ export async function insertText(state: WordHostState, text: string, mode: Inser
         // "Replace" puts the text in place of the selection; "End" adds it just after the selection
         // (at the cursor when nothing is selected) and keeps the selected text.
         const inserted = selection.insertText(content, mode === "replace" ? "Replace" : "End");
+        if (options.notes) await citationsAsNotes(context, inserted, options.notes.list, options.notes.as);
         // Leave the cursor after the inserted text so the next insert follows it.
         await selectAsOurMove(state, context, inserted, "End");
       }),
@@ -102,6 +105,7 @@ export async function insertFormatted(
   options: InsertOptions = {},
 ): Promise<void> {
   if (options.suggest) requireSuggestions();
+  if (options.notes) requireNotes(options.notes.as);
   let clean: string;
   try {
     // DOMPurify is loaded on the first insert, not with the pane.
@@ -119,6 +123,7 @@ export async function insertFormatted(
         // Same places as insertText: "Replace" in place of the selection, "End" just after it
         // (at the cursor when nothing is selected), keeping the selected text.
         const inserted = selection.insertHtml(clean, mode === "replace" ? "Replace" : "End");
+        if (options.notes) await citationsAsNotes(context, inserted, options.notes.list, options.notes.as);
         // Leave the cursor after the inserted content so the next insert follows it.
         await selectAsOurMove(state, context, inserted, "End");
       }),

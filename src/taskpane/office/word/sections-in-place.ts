@@ -25,6 +25,7 @@ import { failWith, writeError } from "./errors";
 import { wordApiSupported, wordGlobal } from "./globals";
 import { asLoadError, headingProperties, outlineLevelsUsable, paragraphInfo, unwrapLoadError, withHeadingProperties } from "./headings";
 import { asSuggestion, requireSuggestions } from "./insertion";
+import { citationsAsNotes } from "./notes";
 import { selectAsOurMove } from "./selection";
 import { type WordHostState } from "./state";
 
@@ -50,27 +51,6 @@ export async function getWrittenSections(): Promise<WrittenSectionRef[]> {
       return writtenControls(controls).map(({ section }) => section);
     })
     .catch(failWith("read_failed", "Sidecar couldn't read which sections it wrote into the document. Click in the document and try again."));
-}
-
-/**
- * Turns the "[n]" citations inside `control` into footnotes saying `notes[n]` (WordApi 1.5): each
- * mark's first occurrence gets a footnote after it, then the mark itself goes.
- */
-async function citationsAsFootnotes(context: Word.RequestContext, control: Word.ContentControl, notes: SectionContent["notes"]): Promise<void> {
-  if (!notes?.length || !wordApiSupported("1.5")) return;
-  const found = notes.map((note) => {
-    const hits = control.search(`[${note.number}]`, { matchCase: true });
-    hits.load("items");
-    return { note, hits };
-  });
-  await context.sync();
-  for (const { note, hits } of found) {
-    const mark = hits.items[0];
-    if (!mark || !note.text) continue;
-    mark.insertFootnote(note.text);
-    mark.insertText("", "Replace");
-  }
-  await context.sync();
 }
 
 /** DocumentHost.writeSection for Word. */
@@ -133,7 +113,7 @@ export async function writeSection(
           if (clean) control.insertHtml(clean, "Replace");
           else control.insertText(content.plainText, "Replace");
           await context.sync();
-          await citationsAsFootnotes(context, control, content.notes);
+          if (content.notes?.length && wordApiSupported("1.5")) await citationsAsNotes(context, control, content.notes, "footnotes");
           // The cursor after the section, so that the next one written at the cursor follows it.
           await selectAsOurMove(state, context, control.getRange("End"), "End");
         });
