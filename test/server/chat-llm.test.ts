@@ -104,3 +104,31 @@ it("ends with an error event when the model fails", async () => {
     await broken.close();
   }
 });
+
+it("a request to reword the selected text: the model gets the selection and rewording instructions (no passages), and its text is the answer, citing nothing", async () => {
+  const token = (await signIn(server.url)).ejento_access_token;
+  const name = "openxml-sdk-nutrition-report.docx";
+  const documentId = ((await (await upload(server.url, token, readFixture(name), name)).json()) as { document_id: string }).document_id;
+  const before = received.length;
+  const response = await postJson(server.url, endpoints.streamAgentResponse.path.replace("{agent_id}", "1"), token, {
+    user_query: "Rewrite the selected text to be shorter.",
+    chat_thread_id: null,
+    overrides: { document_ids: [documentId], selected_text: "Obesity is rising across Europe, and Europeans underrate it." },
+  });
+  const events = (await response.text())
+    .split("\n")
+    .filter((line) => line.startsWith("data: "))
+    .map((line) => JSON.parse(line.slice(6)) as { step: string; message?: string; delta?: string; output?: { answer: string; references: unknown[] } });
+  expect(events[0]).toMatchObject({ step: "status", message: "Rewording the selected text" });
+  expect(events.filter((event) => event.step === "assistant_stream").map((event) => event.delta)).toEqual(PIECES);
+  const end = events[events.length - 1];
+  expect(end).toMatchObject({ step: "end", output: { answer: PIECES.join(""), references: [] } });
+  expect(events.some((event) => event.step === "tools_stream")).toBe(false);
+
+  expect(received).toHaveLength(before + 1);
+  const [system, user] = (received[before] as Received).body.messages;
+  expect(system?.content).toMatch(/Answer with the rewritten text only/);
+  expect(system?.content).toContain('"""Obesity is rising across Europe, and Europeans underrate it."""');
+  expect(system?.content).not.toMatch(/Passages:/);
+  expect(user).toEqual({ role: "user", content: "Rewrite the selected text to be shorter." });
+});

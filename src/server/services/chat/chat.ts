@@ -32,13 +32,16 @@ import type { CorpusService } from "./corpora";
 import { isRewriteRequest } from "./extract";
 import { MAX_ANSWER_PASSAGES, type GroundedPassage, type Grounding, type GroundingService } from "./grounding";
 import { GUARDRAIL_STATUS, type Guardrail, type GuardrailVerdict } from "./guardrail";
-import { streamModelAnswer, type LlmConfig } from "./llm";
+import { rewritePrompt, streamModelAnswer, type LlmConfig } from "./llm";
 import { ownResponse, ownThread } from "./ownership";
 
 const MAX_SELECTED_TEXT_CHARS = 8000;
 const MAX_HISTORY_TURNS = 20;
 export const SEARCHING_STATUS = "Searching your documents";
 export const NEEDS_MODEL_STATUS = "Rewording needs a language model";
+export const REWRITING_STATUS = "Rewording the selected text";
+/** What a rewording is grounded on: nothing (the selected text is the whole input). */
+const EMPTY_GROUNDING: Grounding = { documents: [], passages: [], thoughts: [], nothingMatched: false, terms: new Set(), emptyAnswer: null, mode: "passages" };
 /** The answer to a request to reword text when no model is connected. */
 export const REWRITE_NEEDS_MODEL =
   "Rewording text needs a language model, and none is connected to this server: without one, Sidecar answers with extracts from your documents, not text of its own. Your selected text is unchanged. To have text reworded, connect an OpenAI-compatible model (Ollama, llama.cpp's server or any other) with SIDECAR_LLM_BASE_URL and SIDECAR_LLM_MODEL; the README's section “Connecting a model” shows how.";
@@ -191,6 +194,29 @@ export class ChatService {
           if (signal.aborted) return null;
           emit({ step: "assistant_stream", delta, message: "" });
         }
+        emit({ step: "end", success: true, message: "", output });
+        return output;
+      }
+      if (this.options.llm && isRewriteRequest(turn.question) && turn.selectedText) {
+        // Rewording the selection: the model's new text, nothing searched, nothing cited.
+        emit({ step: "status", message: REWRITING_STATUS });
+        let rewritten = "";
+        const question = { agent: turn.agent, question: turn.question, selectedText: turn.selectedText, history: turn.history, grounding: EMPTY_GROUNDING };
+        await streamModelAnswer(
+          this.options.llm,
+          question,
+          async (delta) => {
+            if (signal.aborted) return;
+            rewritten += delta;
+            sent++;
+            emit({ step: "assistant_stream", delta, message: "" });
+            if (deltaDelayMs > 0) await sleep(deltaDelayMs, undefined, { signal }).catch(() => undefined);
+          },
+          signal,
+          rewritePrompt(question),
+        );
+        if (signal.aborted) return null;
+        const output = this.store(turn, rewritten, [], null, null);
         emit({ step: "end", success: true, message: "", output });
         return output;
       }

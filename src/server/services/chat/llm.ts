@@ -22,6 +22,21 @@ export interface ModelQuestion {
 
 const MODEL_UNAVAILABLE = "The language model did not answer. Try again; if it keeps happening, check the model settings of the server.";
 
+/**
+ * The instructions for rewording the selected text (a request to rewrite, with a selection): the
+ * model answers with the new text only, so that the pane can offer it as a draft that replaces
+ * the selection.
+ */
+export function rewritePrompt(input: Pick<ModelQuestion, "agent" | "selectedText">): string {
+  return [
+    input.agent.prefix_prompt,
+    "Rewrite the user's selected text as they ask. Answer with the rewritten text only: no introduction, no quotation marks around it, no notes after it. Keep its meaning, its language and any citation marks like [1] where they belong. Keep paragraph breaks.",
+    `The selected text:\n"""${input.selectedText ?? ""}"""`,
+  ]
+    .filter(Boolean)
+    .join("\n\n");
+}
+
 export function systemPrompt(input: ModelQuestion): string {
   const passages = input.grounding.passages
     .map((grounded) => `[${grounded.number}] ${grounded.passage.documentName}${grounded.sectionTitle ? ` — ${grounded.sectionTitle}` : ""}\n${grounded.passage.text}`)
@@ -41,9 +56,10 @@ export async function streamModelAnswer(
   input: ModelQuestion,
   deliver: (delta: string) => Promise<void>,
   signal: AbortSignal,
+  system = systemPrompt(input),
 ): Promise<void> {
   const messages = [
-    { role: "system", content: systemPrompt(input) },
+    { role: "system", content: system },
     ...input.history.flatMap((turn) => [
       { role: "user", content: turn.user },
       { role: "assistant", content: turn.bot },
