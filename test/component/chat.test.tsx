@@ -83,6 +83,7 @@ beforeEach(() => {
       return indexingPolls > 1 ? body : { ...body, data: { ...body.data, step: "uploaded" } };
     }),
     serveShape("ejento-delete-response"),
+    serveShape("ejento-delete-thread"),
     http.post(`${origin}/api/v2/agent-responses/:id/feedbacks`, () => HttpResponse.json({ success: true, message: "", data: { id: 1 } })),
     http.post(`${origin}/get-sections-for-document`, () => HttpResponse.json({ sections: [{ section_id: "s-1", section_title: "Findings", section_order: 1 }] })),
     http.post(`${origin}/get-sources-for-selected-text`, () => HttpResponse.json({ section_id: "s-1", section_title: "Findings", sources: [] })),
@@ -758,5 +759,93 @@ describe("answers without a model (the local server's capabilities)", () => {
     await screen.findByText(/Obesity rose everywhere/);
     expect(screen.queryByText("Extracts from your documents")).toBeNull();
     expect(screen.queryByText("Answers are extracts from your documents")).toBeNull();
+  });
+});
+
+describe("Rewrite the selection, in drafts", () => {
+  const ORIGINAL = "The committee met on Tuesday and, after a long discussion, it decided to go ahead.";
+
+  async function openRewrite(host: FakeHost) {
+    const user = userEvent.setup();
+    ungrounded();
+    openChat(host);
+    await user.click(await screen.findByRole("button", { name: "Rewrite selection" }));
+    return { user, panel: await screen.findByRole("region", { name: "Rewrite the selection" }) };
+  }
+
+  test("drafts of the remembered selection: Regenerate, back and forward, then Keep puts the shown draft in place of that text as a suggestion, and the drafts' conversation is deleted", async () => {
+    const host = new FakeHost();
+    host.selection = ORIGINAL;
+    const { user, panel } = await openRewrite(host);
+    script = { events: [{ step: "status", message: "Rewording the selected text" }, { step: "assistant_stream", delta: "The committee " }, { step: "assistant_stream", delta: "decided to go ahead." }, end("The committee decided to go ahead.", { thread_id: 77 })] };
+    await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
+    await within(panel).findByText("Draft 1 of 1");
+    expect(within(panel).getByTestId("rewrite-draft")).toHaveTextContent("The committee decided to go ahead.");
+    expect(asked.at(-1)).toEqual({ user_query: "Rewrite the selected text to be shorter.", chat_thread_id: null, overrides: { selected_text: ORIGINAL } });
+
+    // Another draft, in the same conversation, asked to differ.
+    script = { events: [end("On Tuesday the committee chose to go ahead.", { thread_id: 77 })] };
+    await user.click(within(panel).getByRole("button", { name: "Regenerate" }));
+    await within(panel).findByText("Draft 2 of 2");
+    expect(asked.at(-1)).toMatchObject({ user_query: "Rewrite the selected text to be shorter. Write a different version from the ones before.", chat_thread_id: "77" });
+    await user.click(within(panel).getByRole("button", { name: "Previous draft" }));
+    expect(within(panel).getByTestId("rewrite-draft")).toHaveTextContent("The committee decided to go ahead.");
+    await user.click(within(panel).getByRole("button", { name: "Next draft" }));
+    expect(within(panel).getByTestId("rewrite-draft")).toHaveTextContent("On Tuesday the committee chose to go ahead.");
+
+    // The person clicked elsewhere meanwhile: Keep goes back to the text they had selected.
+    host.selection = "";
+    await user.click(within(panel).getByRole("button", { name: "Keep" }));
+    await within(panel).findByText("Suggested in place of the text: accept or reject it in Word's Review tab.");
+    expect(host.passageSelections).toEqual([ORIGINAL]);
+    expect(host.inserted).toEqual([{ text: "On Tuesday the committee chose to go ahead.", mode: "replace", suggest: true }]);
+    await waitFor(() => expect(calls).toContain("DELETE /api/v2/chat-threads/77"));
+    expect(within(panel).queryByText(/^Draft/)).toBeNull();
+  });
+
+  test("when the selected text changed since, Keep says so and replaces nothing; Discard drops the drafts; the drafts survive closing the pane", async () => {
+    const host = new FakeHost();
+    host.selection = ORIGINAL;
+    const { user, panel } = await openRewrite(host);
+    await user.click(within(panel).getByRole("combobox", { name: "How" }));
+    await user.click(screen.getByRole("option", { name: "In my own words…" }));
+    await user.type(within(panel).getByLabelText("Your instruction"), "as one short sentence for a board");
+    script = { events: [end("The committee agreed to proceed.", { thread_id: 78 })] };
+    await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
+    await within(panel).findByText("Draft 1 of 1");
+    expect(asked.at(-1)).toMatchObject({ user_query: "Rewrite the selected text: as one short sentence for a board" });
+    expect(JSON.parse(localStorage.getItem("sidecar.rewrite.session") ?? "null")).toMatchObject({ original: ORIGINAL, drafts: ["The committee agreed to proceed."] });
+
+    host.passageFound = false;
+    await user.click(within(panel).getByRole("button", { name: "Keep" }));
+    await within(panel).findByText(/The text you selected has changed since \(or is gone\), so nothing was replaced/);
+    expect(host.inserted).toEqual([]);
+    expect(within(panel).getByText("Draft 1 of 1")).toBeInTheDocument();
+
+    await user.click(within(panel).getByRole("button", { name: "Discard" }));
+    expect(within(panel).queryByText(/^Draft/)).toBeNull();
+    await waitFor(() => expect(calls).toContain("DELETE /api/v2/chat-threads/78"));
+  });
+
+  test("nothing selected: the pane says to select text first and asks nothing", async () => {
+    const host = new FakeHost();
+    const { user, panel } = await openRewrite(host);
+    await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
+    await within(panel).findByText("Select the text to rewrite in the document first.");
+    expect(asked).toEqual([]);
+  });
+
+  test("a server without a model (answers with extracts) offers no Rewrite and says why", async () => {
+    api.use(
+      http.get(`${origin}/api/v2/sidecar/capabilities`, () =>
+        HttpResponse.json({ success: true, message: "", data: { answers: "extracts", model: { configured: false, name: null }, rewording: false, generation: "extracts" } }),
+      ),
+    );
+    const user = userEvent.setup();
+    ungrounded();
+    openChat(new FakeHost());
+    await user.click(await screen.findByRole("button", { name: "Rewrite selection" }));
+    await screen.findByText("Rewrite needs a language model");
+    expect(screen.queryByRole("button", { name: "Rewrite" })).toBeNull();
   });
 });

@@ -19,7 +19,7 @@ export class FakeHost implements DocumentHost {
   readonly info: HostInfo = { kind: "word", platform: "PC", supported: true, displayLanguage: "en-US", darkTheme: false };
   settings = new Map<string, unknown>();
   selection = "";
-  inserted: Array<{ text: string; mode: InsertMode }> = [];
+  inserted: Array<{ text: string; mode: InsertMode; suggest?: boolean }> = [];
   /** Every insertFormatted call, as given (no sanitizing here). */
   insertedFormatted: Array<{ html: string; mode: InsertMode; plainText: string; suggest?: boolean; notes?: InsertOptions["notes"] }> = [];
   openedDocuments: Array<{ name: string; bytes: Uint8Array }> = [];
@@ -107,8 +107,10 @@ export class FakeHost implements DocumentHost {
   /** Every selectPassage call; `passageFound` says what it answers. */
   passageSelections: string[] = [];
   passageFound = true;
+  /** Like the real hosts, a found passage becomes the selection (listeners are not told: `select` plays that). */
   async selectPassage(text: string) {
     this.passageSelections.push(text);
+    if (this.passageFound) this.selection = text;
     return this.passageFound;
   }
   /**
@@ -121,8 +123,8 @@ export class FakeHost implements DocumentHost {
     const candidates = this.headings.map((heading) => ({ text: heading.text, level: heading.level ?? 1, followsPrevious: false }));
     return findHeading(candidates, title, occurrence) !== undefined;
   }
-  async insertText(text: string, mode: InsertMode) {
-    this.inserted.push({ text, mode });
+  async insertText(text: string, mode: InsertMode, options: InsertOptions = {}) {
+    this.inserted.push({ text, mode, ...(options.suggest ? { suggest: true } : {}) });
   }
   async insertFormatted(html: string, mode: InsertMode, plainText: string, options: InsertOptions = {}) {
     this.insertedFormatted.push({ html, mode, plainText, ...(options.suggest ? { suggest: true } : {}), ...(options.notes ? { notes: options.notes } : {}) });

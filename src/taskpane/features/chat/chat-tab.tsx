@@ -19,7 +19,7 @@ import {
   makeStyles,
   tokens,
 } from "@fluentui/react-components";
-import { AddRegular, HistoryRegular, SendRegular, StopRegular } from "@fluentui/react-icons";
+import { AddRegular, EditRegular, HistoryRegular, SendRegular, StopRegular } from "@fluentui/react-icons";
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useApiClient } from "../../api/api-context";
@@ -35,6 +35,7 @@ import { citationsFor, type CitationsAs } from "./insertable";
 import { MessageView } from "./message-view";
 import { OnScreen } from "./on-screen";
 import { PastConversations } from "./past-conversations";
+import { RewritePanel } from "./rewrite-panel";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -139,6 +140,7 @@ function ConversationView({
   const { ids, busy: answering } = useSyncExternalStore(conversation.subscribeList, conversation.state);
   const [draft, setDraft] = usePersistentState<string>(`sidecar.chat.draft.${conversation.agentId}`, "");
   const [showThreads, setShowThreads] = useState(false);
+  const [showRewrite, setShowRewrite] = usePersistentState<boolean>("sidecar.rewrite.open", false);
   const [threadError, setThreadError] = useState<unknown>();
   const [grounding, setGrounding] = useState<GroundingRun | undefined>();
   const [groundingFailure, setGroundingFailure] = useState<GroundingFailure | undefined>();
@@ -259,7 +261,11 @@ function ConversationView({
         <Button size="small" icon={<HistoryRegular />} aria-expanded={showThreads} disabled={busy} onClick={() => setShowThreads((v) => !v)}>
           Past conversations
         </Button>
+        <Button size="small" icon={<EditRegular />} aria-expanded={showRewrite} onClick={() => setShowRewrite((v) => !v)}>
+          Rewrite selection
+        </Button>
       </div>
+      {showRewrite && <RewritePanel agentId={conversation.agentId} suggest={suggesting} hasDocument={hasDocument} />}
       {conversation.threadName && ids.length > 0 && (
         <Text weight="semibold" className={styles.threadTitle} title={conversation.threadName}>
           {conversation.threadName}

@@ -1,0 +1,266 @@
+// Rewrite the selection with drafts: the person selects text in the document, chooses how
+// (shorter, more formal, plain language, or their own words) and gets drafts from the agent,
+// "draft 1 of N", with Regenerate, back and forward, Stop while one is being written, then Keep
+// (which puts the draft in place of the text that was selected, as a suggestion in Word) or
+// Discard. The selected text is remembered when the first draft is asked for: Keep finds that text
+// again, so a cursor moved meanwhile doesn't send the draft elsewhere, and when the text changed
+// since, Keep says so and replaces nothing. The drafts come from a conversation of their own
+// (a request to reword, with the selection: docs/api.md "Chat"), deleted on Keep or Discard.
+// Rewording needs a model: a server that says it answers with extracts gets no Rewrite at all.
+import {
+  Button,
+  Caption1,
+  Dropdown,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Option,
+  Spinner,
+  Text,
+  Textarea,
+  makeStyles,
+  tokens,
+} from "@fluentui/react-components";
+import { ChevronLeftRegular, ChevronRightRegular } from "@fluentui/react-icons";
+import { useEffect, useRef, useState } from "react";
+import { useApiClient } from "../../api/api-context";
+import { ApiError, isApiError } from "../../api/api-error";
+import { useDocumentHost } from "../../office/host-context";
+import { ErrorMessage } from "../../ui/error-message";
+import { usePersistentState } from "../../ui/use-persistent-state";
+import { useCapabilities } from "./api/capabilities";
+import { streamAnswer } from "./api/stream-answer";
+import { deleteThread } from "./api/threads";
+
+const useStyles = makeStyles({
+  column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
+  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
+  draft: {
+    whiteSpace: "pre-wrap",
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: tokens.spacingHorizontalS,
+    backgroundColor: tokens.colorNeutralBackground2,
+    maxHeight: "240px",
+    overflowY: "auto",
+  },
+});
+
+type How = "shorter" | "formal" | "plain" | "own";
+
+const howLabels: Record<How, string> = { shorter: "Shorter", formal: "More formal", plain: "Plain language", own: "In my own words…" };
+
+/** What the agent is asked: a request to reword (the server recognises it) with the person's instruction. */
+export function rewriteRequest(how: How, own: string, again: boolean): string {
+  const base =
+    how === "shorter"
+      ? "Rewrite the selected text to be shorter."
+      : how === "formal"
+        ? "Rewrite the selected text in a more formal tone."
+        : how === "plain"
+          ? "Rewrite the selected text in plain language."
+          : `Rewrite the selected text: ${own.trim()}`;
+  return again ? `${base} Write a different version from the ones before.` : base;
+}
+
+const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
+
+interface Session {
+  /** The selected text when the first draft was asked for. */
+  original: string;
+  threadId?: string;
+  drafts: string[];
+  index: number;
+}
+
+export function RewritePanel({ agentId, suggest, hasDocument }: { agentId: string | undefined; suggest: boolean; hasDocument: boolean }) {
+  const styles = useStyles();
+  const client = useApiClient();
+  const host = useDocumentHost();
+  const capabilities = useCapabilities();
+  const [prefs, setPrefs] = usePersistentState<{ how: How; own: string }>("sidecar.rewrite.prefs", { how: "shorter", own: "" });
+  // Kept with the pane's other state, so closing and reopening the pane keeps the drafts.
+  const [stored, setStored] = usePersistentState<Session | null>("sidecar.rewrite.session", null);
+  const session = stored ?? undefined;
+  const setSession = (next: Session | undefined) => setStored(next ?? null);
+  const [writing, setWriting] = useState<{ text: string } | undefined>();
+  const [problem, setProblem] = useState<unknown>();
+  const [notice, setNotice] = useState<string | undefined>();
+  const controller = useRef<AbortController | undefined>(undefined);
+  useEffect(() => () => controller.current?.abort(), []);
+
+  const needsModel = capabilities.data?.answers === "extracts";
+  if (needsModel) {
+    return (
+      <MessageBar intent="info" layout="multiline">
+        <MessageBarBody>
+          <MessageBarTitle>Rewrite needs a language model</MessageBarTitle>
+          This server answers with extracts from your documents and can't write new text. Connect a model to the server (the README's
+          “Connecting a model”) to rewrite a selection in drafts.
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+
+  const ask = async (again: boolean) => {
+    if (!agentId || writing) return;
+    setProblem(undefined);
+    setNotice(undefined);
+    let current = again ? session : undefined;
+    if (!current) {
+      const selected = (await host.getSelectedText().catch(() => "")).trim();
+      if (!selected) {
+        setNotice("Select the text to rewrite in the document first.");
+        return;
+      }
+      if (session?.threadId) void deleteThread(client, session.threadId).catch(() => undefined);
+      current = { original: selected, drafts: [], index: 0 };
+      setSession(current);
+    }
+    if (prefs.how === "own" && !prefs.own.trim()) {
+      setNotice("Say how to rewrite it.");
+      return;
+    }
+    const abort = new AbortController();
+    controller.current = abort;
+    let text = "";
+    let threadId = current.threadId;
+    let failed: string | undefined;
+    setWriting({ text: "" });
+    try {
+      const outcome = await streamAnswer(client, {
+        agentId,
+        signal: abort.signal,
+        request: { user_query: rewriteRequest(prefs.how, prefs.own, again), chat_thread_id: threadId ?? null, overrides: { selected_text: current.original } },
+        onEvent: (event) => {
+          if (event.step === "assistant_stream" && typeof event.delta === "string") {
+            text += event.delta;
+            setWriting({ text });
+          } else if (event.step === "end") {
+            const output = event.output ?? {};
+            if (typeof output.answer === "string" && output.answer.trim()) text = output.answer;
+            if (output.thread_id !== undefined && output.thread_id !== null) threadId = String(output.thread_id);
+          } else if (event.step === "error") {
+            failed = event.message || "The agent couldn't write a draft.";
+          }
+        },
+      });
+      if (failed || outcome === "error") throw new ApiError({ kind: "server", endpoint: "streamAgentResponse", message: failed ?? "The agent couldn't write a draft. Try again." });
+      if (outcome === "closed") throw new ApiError({ kind: "network", endpoint: "streamAgentResponse", message: "The draft was cut off. Regenerate to try again." });
+      const draft = text.trim();
+      if (!draft) throw new ApiError({ kind: "server", endpoint: "streamAgentResponse", message: "The agent answered with nothing. Regenerate to try again." });
+      const base = current;
+      setSession({ ...base, threadId, drafts: [...base.drafts, draft], index: base.drafts.length });
+    } catch (error) {
+      if (threadId !== current.threadId) setSession({ ...current, threadId });
+      if (!(isApiError(error) && error.kind === "aborted")) setProblem(error);
+    } finally {
+      setWriting(undefined);
+    }
+  };
+
+  const finish = () => {
+    if (session?.threadId) void deleteThread(client, session.threadId).catch(() => undefined);
+    setSession(undefined);
+  };
+
+  const keep = async () => {
+    if (!session) return;
+    const draft = session.drafts[session.index];
+    if (draft === undefined) return;
+    setProblem(undefined);
+    setNotice(undefined);
+    try {
+      // Back to the text that was selected, wherever the cursor is now; only if it is unchanged.
+      const found = await host.selectPassage(session.original);
+      const now = found ? await host.getSelectedText() : "";
+      if (!found || collapse(now) !== collapse(session.original)) {
+        setNotice("The text you selected has changed since (or is gone), so nothing was replaced. Select the text again and rewrite it.");
+        return;
+      }
+      await host.insertText(draft, "replace", { suggest });
+      setNotice(suggest ? "Suggested in place of the text: accept or reject it in Word's Review tab." : "Replaced the text with the draft.");
+      finish();
+    } catch (error) {
+      setProblem(error);
+    }
+  };
+
+  const shown = session?.drafts[session.index];
+  return (
+    <section className={styles.column} aria-labelledby="rewrite-heading">
+      <Text id="rewrite-heading" weight="semibold">
+        Rewrite the selection
+      </Text>
+      <div className={styles.row}>
+        <Field label="How">
+          <Dropdown value={howLabels[prefs.how]} selectedOptions={[prefs.how]} onOptionSelect={(_, data) => setPrefs((p) => ({ ...p, how: data.optionValue as How }))}>
+            {(Object.keys(howLabels) as How[]).map((how) => (
+              <Option key={how} value={how}>
+                {howLabels[how]}
+              </Option>
+            ))}
+          </Dropdown>
+        </Field>
+        <Button appearance="primary" disabled={!hasDocument || !agentId || !!writing} onClick={() => void ask(false)}>
+          Rewrite
+        </Button>
+      </div>
+      {prefs.how === "own" && (
+        <Field label="Your instruction">
+          <Textarea value={prefs.own} onChange={(_, data) => setPrefs((p) => ({ ...p, own: data.value }))} placeholder="For example: as a list of three points" resize="vertical" />
+        </Field>
+      )}
+      {writing && (
+        <div className={styles.column}>
+          <div className={styles.row} role="status">
+            <Spinner size="tiny" />
+            <Caption1>Writing a draft…</Caption1>
+            <Button size="small" onClick={() => controller.current?.abort()}>
+              Stop
+            </Button>
+          </div>
+          {writing.text && <div className={styles.draft}>{writing.text}</div>}
+        </div>
+      )}
+      {session && shown !== undefined && !writing && (
+        <div className={styles.column} aria-label="Drafts" role="group">
+          <div className={styles.row}>
+            <Button
+              size="small"
+              icon={<ChevronLeftRegular />}
+              aria-label="Previous draft"
+              disabled={session.index === 0}
+              onClick={() => setSession({ ...session, index: session.index - 1 })}
+            />
+            <Caption1 aria-live="polite">
+              Draft {session.index + 1} of {session.drafts.length}
+            </Caption1>
+            <Button
+              size="small"
+              icon={<ChevronRightRegular />}
+              aria-label="Next draft"
+              disabled={session.index >= session.drafts.length - 1}
+              onClick={() => setSession({ ...session, index: session.index + 1 })}
+            />
+          </div>
+          <div className={styles.draft} data-testid="rewrite-draft">
+            {shown}
+          </div>
+          <div className={styles.row}>
+            <Button appearance="primary" onClick={() => void keep()}>
+              Keep
+            </Button>
+            <Button onClick={() => void ask(true)}>Regenerate</Button>
+            <Button appearance="subtle" onClick={finish}>
+              Discard
+            </Button>
+          </div>
+        </div>
+      )}
+      {notice && <Caption1 role="status">{notice}</Caption1>}
+      {problem !== undefined && <ErrorMessage error={problem} title="No draft" />}
+    </section>
+  );
+}
