@@ -69,3 +69,39 @@ test("write one section in place, see its sources by selecting in it; write all 
   expect(await preview.locator("[data-sidecar-section]").count()).toBe(2);
   await context.close();
 });
+
+test("in the browser tab a section written as tracked changes is a suggestion in the preview: reject removes it, accept keeps it", async () => {
+  const context = await newContext(env.browser);
+  const page = await context.newPage();
+  await signIn(page, env.server.url);
+  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
+  const preview = page.getByTestId("document-preview");
+  await page.getByRole("tab", { name: "Generate" }).click();
+  await page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" }).waitFor();
+  const list = page.getByRole("list", { name: "Sections of the template" });
+  const write = list.getByRole("button").first();
+  const name = /“(.+)”/.exec((await write.getAttribute("aria-label")) ?? "")![1]!;
+
+  // Off by default in the browser tab; turned on, the write is a suggestion.
+  const tracked = page.getByRole("switch", { name: "As tracked changes" });
+  expect(await tracked.isChecked()).toBe(false);
+  await tracked.click();
+  await write.click();
+  const suggestions = page.getByRole("region", { name: "Suggestions" });
+  await suggestions.getByText("1 suggestion from Sidecar").waitFor({ timeout: 30_000 });
+  await list.getByText("Written at the cursor (no heading with this title), as tracked changes").waitFor();
+  const written = preview.locator(`[data-sidecar-title="Sidecar: ${name}"]`);
+  expect(await written.getAttribute("data-sidecar-suggestion")).toBeTruthy();
+
+  await suggestions.getByRole("button", { name: "Reject" }).click();
+  await suggestions.waitFor({ state: "detached" });
+  expect(await written.count()).toBe(0);
+  expect(await preview.getByText(name, { exact: true }).count()).toBe(0);
+
+  await write.click();
+  await suggestions.getByRole("button", { name: "Accept" }).click({ timeout: 30_000 });
+  await suggestions.waitFor({ state: "detached" });
+  expect(await written.count()).toBe(1);
+  expect(await written.getAttribute("data-sidecar-suggestion")).toBeNull();
+  await context.close();
+});

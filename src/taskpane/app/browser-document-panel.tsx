@@ -1,7 +1,7 @@
 // Browser-tab mode: the person picks a .docx that stands for "the open document"; a readable
 // preview of it sits where Word's page would be, and supports selecting and inserting text.
 import { Button, Caption1, Spinner, Text, makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
-import { DocumentAddRegular, DismissRegular } from "@fluentui/react-icons";
+import { CheckmarkRegular, DocumentAddRegular, DismissRegular } from "@fluentui/react-icons";
 import { useCallback, useRef, useState, useSyncExternalStore, type DragEvent } from "react";
 import type { BrowserHost } from "../office/browser-host";
 import { ErrorMessage } from "../ui/error-message";
@@ -33,6 +33,9 @@ const useStyles = makeStyles({
     alignSelf: "center",
     lineHeight: 1.5,
     "& [data-sidecar-inserted]": { backgroundColor: tokens.colorPaletteYellowBackground2 },
+    // Suggestions, as Word shows tracked changes: inserted text underlined, deleted text struck through.
+    "& [data-sidecar-suggestion]": { textDecorationLine: "underline", color: tokens.colorPaletteBlueForeground2 },
+    "& del[data-sidecar-suggestion]": { textDecorationLine: "line-through", color: tokens.colorPaletteRedForeground1 },
     // A section written in place: a box with its title, as Word shows a content control.
     "& [data-sidecar-section]": {
       position: "relative",
@@ -53,6 +56,9 @@ const useStyles = makeStyles({
     "& img": { maxWidth: "100%" },
   },
   dropTarget: { outline: `2px dashed ${tokens.colorBrandStroke1}` },
+  suggestions: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, maxHeight: "30%", overflowY: "auto" },
+  suggestion: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  suggestionText: { flexGrow: 1, minWidth: 0, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
   hidden: { display: "none" },
   empty: { textAlign: "center", padding: tokens.spacingVerticalXXL },
 });
@@ -113,6 +119,26 @@ export function BrowserDocumentPanel({ host }: { host: BrowserHost }) {
         <div role="status">
           <Spinner size="tiny" labelPosition="after" label="Showing the first pages; the rest of the document is on its way…" />
         </div>
+      )}
+      {snapshot.status === "ready" && snapshot.suggestions && snapshot.suggestions.length > 0 && (
+        <section className={styles.suggestions} aria-label="Suggestions">
+          <Text weight="semibold">
+            {snapshot.suggestions.length === 1 ? "1 suggestion from Sidecar" : `${snapshot.suggestions.length} suggestions from Sidecar`}
+          </Text>
+          {snapshot.suggestions.map((suggestion) => (
+            <div key={suggestion.id} className={styles.suggestion} role="group" aria-label={`Suggestion: ${suggestion.inserted || suggestion.deleted}`}>
+              <Caption1 className={styles.suggestionText}>
+                {suggestion.deleted && <del>{suggestion.deleted}</del>} {suggestion.inserted && <ins>{suggestion.inserted}</ins>}
+              </Caption1>
+              <Button size="small" icon={<CheckmarkRegular />} onClick={() => host.resolveSuggestion(suggestion.id, true)}>
+                Accept
+              </Button>
+              <Button size="small" icon={<DismissRegular />} onClick={() => host.resolveSuggestion(suggestion.id, false)}>
+                Reject
+              </Button>
+            </div>
+          ))}
+        </section>
       )}
       {snapshot.status !== "ready" && snapshot.status !== "loading" && (
         <div className={mergeClasses(styles.page, styles.empty, dragging && styles.dropTarget)}>

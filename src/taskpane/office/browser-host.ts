@@ -23,7 +23,8 @@
 // - browser/insert-blocks.ts: what an insert puts into the preview, and placing it;
 // - browser/headings.ts: the preview's headings (getSelectionContext, goToHeading);
 // - browser/preview-text.ts: character offsets in the preview's text, and finding passages;
-// - browser/sections-in-place.ts: sections written in place (a <div> tagged like Word's content control).
+// - browser/sections-in-place.ts: sections written in place (a <div> tagged like Word's content control);
+// - browser/suggestions.ts: inserts as suggestions (tracked changes), accepted or rejected in the preview.
 
 import {
   OfficeError,
@@ -46,7 +47,7 @@ import { normalizeHeadingTitle } from "./heading-match";
 import { docxHead } from "./preview-head";
 import { sha256Hex } from "./sha256";
 import { CustomPropertiesCache } from "./browser/custom-properties";
-import { noDocument, noNotes, noSuggestions } from "./browser/errors";
+import { noDocument, noNotes } from "./browser/errors";
 import { headingBefore, headingRange } from "./browser/headings";
 import { describeBrowserHost } from "./browser/host-info";
 import { blocksFromHtml, formattedBlocks, insertedDocumentHtml, paragraphBlocks, placeBlocksIn } from "./browser/insert-blocks";
@@ -54,6 +55,7 @@ import { afterPaint, checkedDocx, docxFileName, pickedBytes, renderPreviewHtml }
 import { blockText, scrollWithin } from "./browser/preview-dom";
 import { passageRange, rangeAtMarks, textMarks } from "./browser/preview-text";
 import { writeSectionIn, writtenSectionAround, writtenSectionsIn } from "./browser/sections-in-place";
+import { keepAsDeleted, markInserted, newSuggestionId, resolveSuggestion, suggestionsIn } from "./browser/suggestions";
 import { PreviewSelection } from "./browser/selection";
 import { DocumentSettings, safeStorage } from "./browser/settings";
 import { DocumentStore } from "./browser/stored-document";
@@ -369,11 +371,10 @@ export class BrowserHost implements DocumentHost {
 
   async insertText(text: string, mode: InsertMode, options: InsertOptions = {}): Promise<void> {
     if (!this.current) throw noDocument();
-    if (options.suggest) throw noSuggestions();
     if (options.notes) throw noNotes();
     await this.complete;
     if (text === "" && mode === "cursor") return;
-    this.placeBlocks(paragraphBlocks(this.doc, text), mode);
+    this.placeBlocks(paragraphBlocks(this.doc, text), mode, options.suggest === true);
   }
 
   /**
@@ -403,31 +404,49 @@ export class BrowserHost implements DocumentHost {
    */
   async insertFormatted(html: string, mode: InsertMode, plainText: string, options: InsertOptions = {}): Promise<void> {
     if (!this.current) throw noDocument();
-    if (options.suggest) throw noSuggestions();
     if (options.notes) throw noNotes();
     await this.complete;
     const blocks = await formattedBlocks(this.doc, html);
-    if (blocks.length === 0) return this.insertText(plainText, mode);
-    this.placeBlocks(blocks, mode);
+    if (blocks.length === 0) return this.insertText(plainText, mode, options);
+    this.placeBlocks(blocks, mode, options.suggest === true);
   }
 
   /**
    * Writes a section into the preview (see DocumentHost.writeSection) as sanitized HTML blocks in a
-   * <div> tagged like Word's content control (browser/sections-in-place.ts). Suggestions are
-   * refused, as for every insert here.
+   * <div> tagged like Word's content control (browser/sections-in-place.ts); with `suggest`, as a
+   * suggestion the person accepts or rejects above the preview.
    */
   async writeSection(section: WrittenSectionRef, content: SectionContent, options: WriteSectionOptions = {}): Promise<WrittenPlace> {
     if (!this.current) throw noDocument();
-    if (options.suggest) throw noSuggestions();
     await this.complete;
     let blocks = await formattedBlocks(this.doc, content.html);
     if (blocks.length === 0) blocks = paragraphBlocks(this.doc, content.plainText);
     const root = this.editableRoot();
     const range = this.selection.usableRange(root)?.cloneRange() ?? null;
-    const { place, caret } = writeSectionIn(this.doc, root, range, section, blocks, options.replace === true);
-    this.html = root.innerHTML;
+    const suggestion = options.suggest ? newSuggestionId() : undefined;
+    const { place, caret } = writeSectionIn(this.doc, root, range, section, blocks, options.replace === true, suggestion);
+    this.edited(root);
     if (root === this.previewElement) this.selection.move(root, caret);
     return place;
+  }
+
+  /** Accepts (or rejects) a suggestion in the preview (see browser/suggestions.ts); false when it is gone. */
+  resolveSuggestion(id: string, accept: boolean): boolean {
+    if (!this.current) return false;
+    const root = this.editableRoot();
+    if (!resolveSuggestion(root, id, accept)) return false;
+    this.edited(root);
+    return true;
+  }
+
+  /** The preview was edited: its HTML is kept, and the snapshot lists its suggestions. */
+  private edited(root: HTMLElement): void {
+    this.html = root.innerHTML;
+    const suggestions = suggestionsIn(root);
+    if (suggestions.length > 0 || this.snapshot.suggestions?.length) {
+      const { suggestions: _old, ...rest } = this.snapshot;
+      this.setSnapshot(suggestions.length > 0 ? { ...rest, suggestions } : rest);
+    }
   }
 
   async getWrittenSections(): Promise<WrittenSectionRef[]> {
@@ -449,12 +468,22 @@ export class BrowserHost implements DocumentHost {
    * ("replace"), or at the end ("end", and whenever there is no selection in the preview). The
    * block holding the point is split, so paragraphs never nest. The caret ends after the insert.
    */
-  private placeBlocks(blocks: HTMLElement[], mode: DocumentInsertMode): void {
+  private placeBlocks(blocks: HTMLElement[], mode: DocumentInsertMode, suggest = false): void {
     // No preview on screen: the preview HTML is edited off-screen.
     const root = this.editableRoot();
     const range = mode === "end" ? null : (this.selection.usableRange(root)?.cloneRange() ?? null);
-    const caret = placeBlocksIn(this.doc, root, blocks, range, mode);
-    this.html = root.innerHTML;
+    let place = mode;
+    if (suggest) {
+      // A suggestion: its blocks marked, the text it replaces kept (struck through) before them.
+      const id = newSuggestionId();
+      markInserted(blocks, id);
+      if (range && mode === "replace") {
+        keepAsDeleted(this.doc, range, id);
+        place = "cursor";
+      }
+    }
+    const caret = placeBlocksIn(this.doc, root, blocks, range, place);
+    this.edited(root);
     // The caret sits after the inserted content, in the page and in what the host remembers.
     if (root === this.previewElement) this.selection.move(root, caret);
   }

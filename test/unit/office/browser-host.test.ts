@@ -418,12 +418,37 @@ describe("insertText", () => {
     expect(paragraphs(again)).toEqual(["Walking on imported air", "Kept"]);
   });
 
-  test("as a suggestion: refused with words (the preview shows no tracked changes), nothing inserted", async () => {
+  test("as a suggestion: the inserted text is marked and the replaced text kept struck through, listed in the snapshot; accept keeps the new, reject brings the old back", async () => {
     const { host, preview } = await openWithPreview();
-    const error = await caught(host.insertText("Suggested", "cursor", { suggest: true }));
-    expect(error.kind).toBe("unsupported");
-    expect(error.message).toMatch(/can't show changes as suggestions/);
-    expect(paragraphs(preview)).toEqual(["Walking on imported air"]);
+    select(textOf(preview, "p"), 0, textOf(preview, "p"), 7); // "Walking"
+    await host.insertText("Running", "replace", { suggest: true });
+
+    const deleted = preview.querySelector("del[data-sidecar-suggestion]")!;
+    expect(deleted.textContent).toBe("Walking");
+    const inserted = [...preview.querySelectorAll("p[data-sidecar-suggestion]")];
+    expect(inserted.map((p) => p.textContent)).toEqual(["Running"]);
+    const [suggestion] = host.getSnapshot().suggestions!;
+    expect(suggestion).toEqual({ id: deleted.getAttribute("data-sidecar-suggestion"), inserted: "Running", deleted: "Walking" });
+    expect(inserted[0]!.getAttribute("data-sidecar-suggestion")).toBe(suggestion!.id);
+
+    // Reject: the old text back, the new gone, nothing left to review.
+    expect(host.resolveSuggestion(suggestion!.id, false)).toBe(true);
+    expect(preview.textContent).toContain("Walking on imported air");
+    expect(preview.textContent).not.toContain("Running");
+    expect(preview.querySelector("[data-sidecar-suggestion]")).toBeNull();
+    expect(host.getSnapshot().suggestions).toBeUndefined();
+
+    // Accept: the new text stays as ordinary content, the old goes; the edit survives a new preview.
+    select(textOf(preview, "p"), 0, textOf(preview, "p"), 7);
+    await host.insertFormatted("<p>Cycling</p>", "cursor", "Cycling", { suggest: true });
+    const id = host.getSnapshot().suggestions![0]!.id;
+    expect(host.resolveSuggestion(id, true)).toBe(true);
+    expect(host.resolveSuggestion(id, true)).toBe(false);
+    expect(preview.querySelector("[data-sidecar-suggestion]")).toBeNull();
+    host.attachPreview(null);
+    const again = mountPreview();
+    host.attachPreview(again);
+    expect(again.textContent).toContain("Cycling");
   });
 
   test("without a document it asks for one", async () => {
@@ -1468,11 +1493,25 @@ describe("writeSection (browser tab)", () => {
     await expect(host.getWrittenSections()).resolves.toEqual([risks, { ...WEST_EAST, documentId: "task-2" }]);
   });
 
-  test("the browser tab refuses suggestions, and writes nothing without a document", async () => {
+  test("as a suggestion: a new section is one suggestion (rejecting removes it); a replaced one keeps its old text struck through until accepted; nothing without a document", async () => {
     const { host, preview } = await open();
     const before = preview.innerHTML;
-    expect((await caught(host.writeSection(WEST_EAST, content, { suggest: true }))).kind).toBe("unsupported");
+    await host.writeSection(WEST_EAST, content, { suggest: true });
+    const first = host.getSnapshot().suggestions!;
+    expect(first).toHaveLength(1);
+    expect(host.resolveSuggestion(first[0]!.id, false)).toBe(true);
     expect(preview.innerHTML).toBe(before);
+    await expect(host.getWrittenSections()).resolves.toEqual([]);
+
+    await host.writeSection(WEST_EAST, content);
+    await host.writeSection({ ...WEST_EAST, documentId: "task-2" }, { html: "<p>New.</p>", plainText: "New." }, { replace: true, suggest: true });
+    const section = preview.querySelector("[data-sidecar-section]")!;
+    expect(section.querySelector("del")?.textContent).toContain("Diets differ.[1]");
+    const [replaced] = host.getSnapshot().suggestions!;
+    expect(replaced).toMatchObject({ inserted: "New.", deleted: expect.stringContaining("Diets differ.[1]") });
+    host.resolveSuggestion(replaced!.id, true);
+    expect(paragraphs(section)).toEqual(["New."]);
+
     const empty = newHost();
     expect((await caught(empty.writeSection(WEST_EAST, content))).kind).toBe("no_document");
     await expect(empty.getWrittenSections()).resolves.toEqual([]);

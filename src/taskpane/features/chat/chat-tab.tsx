@@ -59,7 +59,7 @@ interface ChatPrefs {
   agentId: string;
   ground: boolean;
   includeSelection: boolean;
-  /** Insert answers as tracked changes (Word only; on unless the person turned it off). */
+  /** Insert answers as tracked changes (unset: on in Word, off in the browser tab). */
   suggest?: boolean;
   /** How inserted citations travel (citationsFor: what this Word can do of it). */
   citations?: CitationsAs;
@@ -147,8 +147,9 @@ function ConversationView({
   const end = useRef<HTMLDivElement>(null);
   const busy = answering || grounding !== undefined;
   const groundingWanted = prefs.ground && hasDocument;
-  // Suggestions are Word's (tracked changes); the browser tab's preview inserts directly.
-  const suggesting = host.info.kind === "word" && prefs.suggest !== false;
+  // Suggestions (tracked changes): on by default in Word; the browser tab's preview shows them
+  // too (accepted or rejected above it), off unless the person turns them on.
+  const suggesting = prefs.suggest ?? host.info.kind === "word";
   const noteKinds = host.info.citationNotes ?? [];
   const citations = citationsFor(prefs.citations, noteKinds);
 
@@ -332,13 +333,7 @@ function ConversationView({
             disabled={!hasDocument}
             onChange={(_, data) => setPrefs((p) => ({ ...p, includeSelection: data.checked }))}
           />
-          {host.info.kind === "word" && (
-            <Switch
-              label="Insert as tracked changes"
-              checked={suggesting}
-              onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))}
-            />
-          )}
+          <Switch label="Insert as tracked changes" checked={suggesting} onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))} />
           {noteKinds.length > 0 && (
             <Field label="Citations in the document" orientation="horizontal">
               <Dropdown

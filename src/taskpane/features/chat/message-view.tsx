@@ -176,11 +176,12 @@ export const MessageView = memo(function MessageView({
         suggest,
         ...(citations !== "list" && content.notes.length > 0 ? { notes: { as: citations, list: content.notes } } : {}),
       });
+      const review = host.info.kind === "word" ? "in Word's Review tab" : "above the preview";
       setDone(
         suggest
           ? mode === "cursor"
-            ? "Suggested at the cursor: accept or reject it in Word's Review tab."
-            : "Suggested in place of the selection: accept or reject it in Word's Review tab."
+            ? `Suggested at the cursor: accept or reject it ${review}.`
+            : `Suggested in place of the selection: accept or reject it ${review}.`
           : mode === "cursor"
             ? "Inserted at the cursor."
             : "Replaced the selection.",

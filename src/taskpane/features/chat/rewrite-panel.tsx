@@ -180,7 +180,8 @@ export function RewritePanel({ agentId, suggest, hasDocument }: { agentId: strin
         return;
       }
       await host.insertText(draft, "replace", { suggest });
-      setNotice(suggest ? "Suggested in place of the text: accept or reject it in Word's Review tab." : "Replaced the text with the draft.");
+      const review = host.info.kind === "word" ? "in Word's Review tab" : "above the preview";
+      setNotice(suggest ? `Suggested in place of the text: accept or reject it ${review}.` : "Replaced the text with the draft.");
       finish();
     } catch (error) {
       setProblem(error);

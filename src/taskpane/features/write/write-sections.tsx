@@ -1,8 +1,8 @@
 // The template's sections on the Generate tab, each with "Write" to write it into the open
 // document under its heading, and "Write all sections" to do them in turn: a status per section,
 // overall progress, and Stop. Sections Sidecar wrote into the document before are marked, and are
-// only replaced when the person says so. In Word, what is written goes in as tracked changes by
-// default ("As tracked changes").
+// only replaced when the person says so. What is written goes in as tracked changes ("As tracked
+// changes": on by default in Word, off in the browser tab, whose preview shows them too).
 import {
   Button,
   Caption1,
@@ -91,7 +91,8 @@ export function WriteSections({
   const client = useApiClient();
   const host = useDocumentHost();
   const [prefs, setPrefs] = usePersistentState<{ suggest?: boolean }>("sidecar.write.prefs", {});
-  const suggest = host.info.kind === "word" && prefs.suggest !== false;
+  // On by default in Word; the browser tab's preview shows suggestions too, off unless turned on.
+  const suggest = prefs.suggest ?? host.info.kind === "word";
   const [stages, setStages] = useState<Record<string, SectionStage>>({});
   const [runSections, setRunSections] = useState<readonly TemplateSection[]>([]);
   const [running, setRunning] = useState(false);
@@ -197,9 +198,7 @@ export function WriteSections({
             Stop
           </Button>
         )}
-        {host.info.kind === "word" && (
-          <Switch label="As tracked changes" checked={suggest} disabled={running} onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))} />
-        )}
+        <Switch label="As tracked changes" checked={suggest} disabled={running} onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))} />
       </div>
       {running && runSections.length > 0 && (
         <div className={styles.column}>

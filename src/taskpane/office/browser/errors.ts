@@ -1,5 +1,5 @@
-// The browser host's refusals, in words: no document picked yet, suggestions, and citations as
-// footnotes or comments (which the preview can't show).
+// The browser host's refusals, in words: no document picked yet, and citations as footnotes or
+// comments (which the preview can't show).
 
 import { OfficeError } from "../document-host";
 
@@ -7,11 +7,6 @@ export const NO_DOCUMENT_WORDS = "Choose a Word document (.docx) to stand for th
 
 export function noDocument(): OfficeError {
   return new OfficeError("no_document", NO_DOCUMENT_WORDS);
-}
-
-/** The preview shows no tracked changes (yet): a suggestion is refused rather than inserted as if accepted. */
-export function noSuggestions(): OfficeError {
-  return new OfficeError("unsupported", "The browser tab's preview can't show changes as suggestions: insert directly, or use Word to review them as tracked changes.");
 }
 
 /** The preview has no footnotes or comments: citations stay "[n]" with a list of sources. */

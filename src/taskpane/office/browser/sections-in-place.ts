@@ -1,7 +1,9 @@
 // Sections written in place, in the preview: Word's content control around a written section is
 // a <div> here, carrying the same tag and title as data attributes (data-sidecar-section,
 // data-sidecar-title), so that the section of a selection is found by the element around it, as
-// in Word. Citations stay "[n]" after the sentences (the preview has no footnotes).
+// in Word. Citations stay "[n]" after the sentences (the preview has no footnotes). As a
+// suggestion (browser/suggestions.ts), a new section is marked as inserted, and a replaced one
+// keeps its old text struck through until the suggestion is accepted.
 
 import {
   OfficeError,
@@ -13,6 +15,7 @@ import {
 } from "../document-host";
 import { headingRange } from "./headings";
 import { placeBlocksIn } from "./insert-blocks";
+import { SUGGESTION, markInserted } from "./suggestions";
 
 const TAG = "data-sidecar-section";
 const TITLE = "data-sidecar-title";
@@ -55,6 +58,7 @@ export function writeSectionIn(
   section: WrittenSectionRef,
   blocks: HTMLElement[],
   replace: boolean,
+  suggestion?: string,
 ): { place: WrittenPlace; caret: Range } {
   const caretAfter = (element: HTMLElement) => {
     const caret = doc.createRange();
@@ -65,13 +69,23 @@ export function writeSectionIn(
   const before = sectionElements(root).find((written) => written.section.sectionId === section.sectionId);
   if (before) {
     if (!replace) throw new OfficeError("already_written", `“${section.title}” is in the document already: Sidecar wrote it before. Replace it, or keep it.`);
-    before.element.replaceChildren(...blocks);
+    if (suggestion) {
+      // The old text stays, struck through, until the suggestion is accepted.
+      const old = doc.createElement("del");
+      old.setAttribute(SUGGESTION, suggestion);
+      old.append(...Array.from(before.element.childNodes));
+      markInserted(blocks, suggestion);
+      before.element.replaceChildren(old, ...blocks);
+    } else {
+      before.element.replaceChildren(...blocks);
+    }
     label(before.element, section);
     return { place: "replaced", caret: caretAfter(before.element) };
   }
   const container = doc.createElement("div");
   label(container, section);
   container.append(...blocks);
+  if (suggestion) container.setAttribute(SUGGESTION, suggestion);
   const heading = headingRange(doc, root, section.title, 1);
   const last = heading?.range.endContainer;
   if (last instanceof HTMLElement) {
@@ -81,6 +95,7 @@ export function writeSectionIn(
   const title = doc.createElement("h1");
   title.textContent = section.title;
   title.setAttribute("data-sidecar-inserted", "true");
+  if (suggestion) title.setAttribute(SUGGESTION, suggestion);
   placeBlocksIn(doc, root, [title, container], range, range ? "cursor" : "end");
   return { place: "at-cursor", caret: caretAfter(container) };
 }

@@ -2,6 +2,7 @@
 // document, and the host's options.
 
 import { type OfficeError } from "../document-host";
+import { type PreviewSuggestion } from "./suggestions";
 
 export type BrowserDocumentStatus = "empty" | "loading" | "ready" | "error";
 
@@ -20,6 +21,8 @@ export interface BrowserHostSnapshot {
   readonly error?: OfficeError;
   /** "ready" with only the document's first pages on screen: the rest is still being converted. */
   readonly partial?: boolean;
+  /** Sidecar's suggestions in the preview, waiting to be accepted or rejected (none: absent). */
+  readonly suggestions?: readonly PreviewSuggestion[];
 }
 
 export interface PickedDocument {
