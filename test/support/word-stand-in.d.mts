@@ -25,6 +25,8 @@ export interface WordStub {
   settings: Record<string, string>;
   saved: number;
   times: { getFile?: number; lastSlice?: number };
+  /** Event handlers the pane added (DocumentSelectionChanged). */
+  handlers: unknown[];
 }
 
 /** The script to append to the real office.js. */

@@ -6,7 +6,8 @@
 //
 // In the page, window.__wordStub records what the pane did:
 //   slicesRead (indexes, in order), closeCalls, requestedSliceSize (the sliceSize the pane asked
-//   for), settings (key → value), saved (settings.saveAsync calls), and times.getFile /
+//   for), settings (key → value), saved (settings.saveAsync calls), handlers (the event handlers
+//   the pane added: word-document-stand-in.mjs calls them when the selection moves), and times.getFile /
 //   times.lastSlice (performance.now() at the getFileAsync call / as the last slice is handed over).
 // window.__wordStubReady resolves to the document's length once its bytes are in the page.
 
@@ -34,7 +35,7 @@ export function wordStandIn({ bytes, documentName, sliceData = "copy", sliceCoun
   return `
 ;(function () {
   var config = ${JSON.stringify(config)};
-  var stub = window.__wordStub = { slicesRead: [], closeCalls: 0, requestedSliceSize: 0, settings: {}, saved: 0, times: {} };
+  var stub = window.__wordStub = { slicesRead: [], closeCalls: 0, requestedSliceSize: 0, settings: {}, saved: 0, times: {}, handlers: [] };
   var bytes = null;
   if (config.source.base64 !== undefined) {
     bytes = Uint8Array.from(atob(config.source.base64), function (c) { return c.charCodeAt(0); });
@@ -81,7 +82,7 @@ export function wordStandIn({ bytes, documentName, sliceData = "copy", sliceCoun
       if (bytes) openFile(requested, callback);
       else window.__wordStubReady.then(function () { openFile(requested, callback); });
     },
-    addHandlerAsync: function (type, handler, options, cb) { var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
+    addHandlerAsync: function (type, handler, options, cb) { stub.handlers.push(handler); var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
     removeHandlerAsync: function (type, options, cb) { var done = typeof options === "function" ? options : cb; if (done) done(ok()); },
     settings: {
       get: function (key) { return stub.settings[key] === undefined ? null : stub.settings[key]; },
