@@ -46,7 +46,7 @@ export function wordDocumentStandIn({ paragraphs }) {
     var source = "";
     for (var i = 0; i < text.length; i++) {
       var c = text[i];
-      if (c !== "^") { source += c.replace(/[.*+?^$\{\}()|[\\]\\\\/]/g, "\\\\$&"); continue; }
+      if (c !== "^") { source += c.replace(/[.*+?^$\{}()|[\\]\\\\/]/g, "\\\\$&"); continue; }
       var code = text[++i];
       source += code === "^" ? "\\\\^" : code === "w" ? "[ \\\\t\\\\u00a0]+" : code === "t" ? "\\\\t" : code === "s" ? "\\\\u00a0" : "";
     }
