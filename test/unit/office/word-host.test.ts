@@ -1286,7 +1286,7 @@ describe("inserting as a suggestion (tracked changes, WordApi 1.4)", () => {
     const { record } = fakeWordInsert({ trackingMode: "Off" });
     const error = await createWordHost().insertText("Suggested", "cursor", { suggest: true }).catch((e: unknown) => e);
     expect((error as OfficeError).kind).toBe("unsupported");
-    expect((error as OfficeError).message).toMatch(/Word 2019 or later, Microsoft 365 or Word on the web/);
+    expect((error as OfficeError).message).toMatch(/need Word version 2208 or later \(Microsoft 365, Word 2021 or 2024\), Word for Mac 16\.64 or later, or Word on the web/);
     expect(record.inserts).toEqual([]);
     expect(record.runs).toBe(0);
   });
@@ -1330,7 +1330,7 @@ describe("citations as footnotes or comments", () => {
     const { record } = fakeWordInsert();
     const error = await createWordHost().insertFormatted(ANSWER, "cursor", "x", { notes: { as: "footnotes", list: NOTES } }).catch((e: unknown) => e);
     expect((error as OfficeError).kind).toBe("unsupported");
-    expect((error as OfficeError).message).toMatch(/can't make footnotes for Sidecar: it needs Microsoft 365 or Word on the web/);
+    expect((error as OfficeError).message).toMatch(/can't make footnotes for Sidecar: it needs Word version 2302 or later/);
     sets(["1.3"]);
     const refused = await createWordHost().insertText("x [1]", "cursor", { notes: { as: "comments", list: NOTES } }).catch((e: unknown) => e);
     expect((refused as OfficeError).message).toMatch(/can't add comments for Sidecar/);

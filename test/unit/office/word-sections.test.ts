@@ -125,7 +125,7 @@ test("requirement sets: without 1.5 the citations stay as [n]; without 1.4 a sug
   const second = fakeWordWriting(DOCUMENT);
   const refused = await caught(createWordHost().writeSection(PURPOSE, CONTENT, { suggest: true }));
   expect(refused.kind).toBe("unsupported");
-  expect(refused.message).toMatch(/tracked changes from add-ins need Word 2019 or later/);
+  expect(refused.message).toMatch(/tracked changes from add-ins need Word version 2208 or later/);
   expect(view(second.record)).toEqual(view(fakeWordWriting(DOCUMENT).record));
 
   wordWith(["1.1", "1.2"]);

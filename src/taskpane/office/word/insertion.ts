@@ -15,7 +15,7 @@ function normalizeNewlines(text: string): string {
 }
 
 const SUGGESTIONS_UNSUPPORTED_WORDS =
-  "This version of Word can't take Sidecar's changes as suggestions: tracked changes from add-ins need Word 2019 or later, Microsoft 365 or Word on the web. Insert directly instead (turn off “as tracked changes”).";
+  "This version of Word can't take Sidecar's changes as suggestions: tracked changes from add-ins need Word version 2208 or later (Microsoft 365, Word 2021 or 2024), Word for Mac 16.64 or later, or Word on the web. Insert directly instead (turn off “as tracked changes”).";
 const TRACKING_NOT_RESTORED_WORDS =
   "The change went in as a suggestion, but Sidecar couldn't set Track Changes back the way you had it: check it in Word's Review tab.";
 

@@ -8,11 +8,11 @@ import { wordApiSupported } from "./globals";
 const REQUIRED: Record<CitationNoteKind, { set: string; words: string }> = {
   footnotes: {
     set: "1.5",
-    words: "This version of Word can't make footnotes for Sidecar: it needs Microsoft 365 or Word on the web. Choose comments or a list of sources instead.",
+    words: "This version of Word can't make footnotes for Sidecar: it needs Word version 2302 or later (Microsoft 365, Word 2024), Word for Mac 16.70 or later, or Word on the web. Choose comments or a list of sources instead.",
   },
   comments: {
     set: "1.4",
-    words: "This version of Word can't add comments for Sidecar: it needs Word 2019 or later, Microsoft 365 or Word on the web. Choose a list of sources instead.",
+    words: "This version of Word can't add comments for Sidecar: it needs Word version 2208 or later (Microsoft 365, Word 2021 or 2024), Word for Mac 16.64 or later, or Word on the web. Choose a list of sources instead.",
   },
 };
 
