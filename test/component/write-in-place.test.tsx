@@ -216,3 +216,43 @@ test("nothing is asked of the server when the form is missing a choice, and a cl
   // The first failure to write ends the run: the second section is not generated.
   expect(state.generateBodies).toHaveLength(1);
 });
+
+test("the open document's own headings as the outline: sent as a template, chosen, and its sections offered for writing; a service without that route says so", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost("Quarterly report.docx");
+  const own = {
+    template_id: "tpl-own",
+    template_name: "Quarterly report (its headings)",
+    document_type: "Outline",
+    sections: [
+      { section_id: "h1", section_name: "Results", order_index: 1, level: 1 },
+      { section_id: "h2", section_name: "Outlook", order_index: 2, level: 1 },
+    ],
+  };
+  const sent: Array<{ name: string | null; size: number; fileName: string | null }> = [];
+  let uploaded = false;
+  api.use(
+    http.get(`${origin}/api/v1/templates/`, () => HttpResponse.json({ templates: uploaded ? [...templates, own] : templates })),
+    http.post(`${origin}/api/v1/templates/upload`, async ({ request }) => {
+      const form = await request.formData();
+      const file = form.get("file") as File;
+      sent.push({ name: form.get("template_name") as string | null, size: file.size, fileName: file.name });
+      uploaded = true;
+      return HttpResponse.json(own, { status: 201 });
+    }),
+  );
+  signedIn(host);
+  await ready();
+  await user.click(screen.getByRole("button", { name: "Use this document's headings" }));
+  await screen.findByText("Its headings are the template now: write each section under its heading.");
+  expect(sent).toEqual([{ name: "Quarterly report (its headings)", size: host.bytes.length, fileName: "Quarterly report.docx" }]);
+  expect(screen.getByRole("combobox", { name: /Template/ })).toHaveTextContent("Quarterly report (its headings)");
+  expect(screen.getByRole("button", { name: "Write “Outlook” into this document" })).toBeInTheDocument();
+
+  // Artos has no such route.
+  api.use(http.post(`${origin}/api/v1/templates/upload`, () => HttpResponse.json({ detail: "Not Found" }, { status: 404 })));
+  await user.click(screen.getByRole("button", { name: "Use this document's headings" }));
+  const alert = await screen.findByRole("alert");
+  expect(alert).toHaveTextContent("Couldn't use this document's headings");
+  expect(alert).toHaveTextContent("This documents service can't make a template from a document (Sidecar's own server can). Choose one of its templates instead.");
+});

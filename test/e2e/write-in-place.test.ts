@@ -105,3 +105,20 @@ test("in the browser tab a section written as tracked changes is a suggestion in
   expect(await written.getAttribute("data-sidecar-suggestion")).toBeNull();
   await context.close();
 });
+
+test("the open document's own headings as the outline: a section written under its own heading", async () => {
+  const context = await newContext(env.browser);
+  const page = await context.newPage();
+  await signIn(page, env.server.url);
+  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
+  await page.getByRole("tab", { name: "Generate" }).click();
+  await page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" }).waitFor();
+  await page.getByRole("button", { name: "Use this document's headings" }).click();
+  await page.getByText("Its headings are the template now: write each section under its heading.").waitFor();
+  await page.getByRole("button", { name: "Write “The West-East Divide” into this document" }).click();
+  await page.getByText("Written under its heading").waitFor({ timeout: 30_000 });
+  // In the preview: right after that heading, tagged with the section.
+  const heading = page.getByTestId("document-preview").locator("h2", { hasText: "The West-East Divide" });
+  expect(await heading.locator("xpath=following-sibling::*[1]").getAttribute("data-sidecar-title")).toBe("Sidecar: The West-East Divide");
+  await context.close();
+});

@@ -20,7 +20,7 @@ export type DocumentProps = { documentKey: string; hasDocument: boolean };
 
 export const panels = {
   documents: lazyNamed<DocumentProps>(() => import(/* webpackChunkName: "tab-documents" */ "../features/documents/documents-tab"), "DocumentsTab"),
-  generate: lazyNamed<{ documentKey: string }>(() => import(/* webpackChunkName: "tab-generate" */ "../features/generate/generate-tab"), "GenerateTab"),
+  generate: lazyNamed<DocumentProps>(() => import(/* webpackChunkName: "tab-generate" */ "../features/generate/generate-tab"), "GenerateTab"),
   sources: lazyNamed<DocumentProps>(() => import(/* webpackChunkName: "tab-sources" */ "../features/sources/sources-tab"), "SourcesTab"),
   chat: lazyNamed<DocumentProps>(() => import(/* webpackChunkName: "tab-chat" */ "../features/chat/chat-tab"), "ChatTab"),
   batch: lazyNamed<object>(() => import(/* webpackChunkName: "tab-batch" */ "../features/batch/batch-tab"), "BatchTab"),

@@ -80,7 +80,7 @@ export function Workspace({ documentKey, hasDocument, focusFirst = false }: { do
       <div role="tabpanel" aria-label={current.label}>
         <NeedsSignIn tab={current.label} needs={current.needs} onOpenAccount={() => selectTab("account")}>
           {tab === "documents" && <LazyPanel panel={panels.documents} label="your documents" props={{ documentKey, hasDocument }} />}
-          {tab === "generate" && <LazyPanel panel={panels.generate} label="Generate" props={{ documentKey }} />}
+          {tab === "generate" && <LazyPanel panel={panels.generate} label="Generate" props={{ documentKey, hasDocument }} />}
           {/* Without a document the tab still shows what a chat citation cites. */}
           {tab === "sources" && <LazyPanel key={documentKey} panel={panels.sources} label="Sources" props={{ documentKey, hasDocument }} />}
           {tab === "chat" && <LazyPanel panel={panels.chat} label="Chat" props={{ documentKey, hasDocument }} />}

@@ -32,6 +32,7 @@ import { useGenerateDocument } from "./api/generate-document";
 import { getDocument } from "./api/get-document";
 import { useDocumentSets } from "./api/get-document-sets";
 import { useTemplates } from "./api/get-templates";
+import { useTemplateFromOpenDocument } from "./api/template-from-document";
 import { WriteSections } from "../write/write-sections";
 import { defaultOutputName, recentGenerations } from "./recent-generations";
 
@@ -66,7 +67,7 @@ async function sourceKeys(client: HttpClient, chosen: DocumentSummary[]): Promis
   return Promise.all(chosen.map(async (doc) => doc.s3_key ?? (await getDocument(client, doc.document_id)).s3_key));
 }
 
-export function GenerateForm({ documentKey }: { documentKey: string }) {
+export function GenerateForm({ documentKey, hasDocument = true }: { documentKey: string; hasDocument?: boolean }) {
   const styles = useStyles();
   const client = useApiClient();
   const templates = useTemplates();
@@ -74,6 +75,7 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
   const documents = useDocuments();
   const createSet = useCreateDocumentSet();
   const generate = useGenerateDocument();
+  const fromDocument = useTemplateFromOpenDocument();
   const [draft, setDraft] = usePersistentState<Draft>("sidecar.generate-draft", emptyDraft);
   const [newSetName, setNewSetName] = useState("");
   const [problem, setProblem] = useState<string | undefined>();
@@ -194,6 +196,24 @@ export function GenerateForm({ documentKey }: { documentKey: string }) {
           ))}
         </Dropdown>
       </Field>
+      <div className={styles.row}>
+        <Button
+          size="small"
+          disabled={!hasDocument || fromDocument.isPending}
+          onClick={() =>
+            fromDocument.mutate(undefined, {
+              onSuccess: (made) => update({ templateId: made.template_id, outputName: draft.outputName || defaultOutputName(made.template_name) }),
+            })
+          }
+        >
+          Use this document's headings
+        </Button>
+        {fromDocument.isPending && <Spinner size="tiny" label="Reading the document's headings…" />}
+        {fromDocument.isSuccess && !fromDocument.isPending && template?.template_id === fromDocument.data.template_id && (
+          <Caption1 role="status">Its headings are the template now: write each section under its heading.</Caption1>
+        )}
+      </div>
+      {fromDocument.error && <ErrorMessage error={fromDocument.error} title="Couldn't use this document's headings" />}
       {template && (
         <div>
           <Caption1>

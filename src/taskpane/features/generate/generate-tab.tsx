@@ -5,12 +5,12 @@ import { useRecentGenerations } from "./recent-generations";
 
 const useStyles = makeStyles({ column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM } });
 
-export function GenerateTab({ documentKey }: { documentKey: string }) {
+export function GenerateTab({ documentKey, hasDocument = true }: { documentKey: string; hasDocument?: boolean }) {
   const styles = useStyles();
   const generations = useRecentGenerations();
   return (
     <div className={styles.column}>
-      <GenerateForm documentKey={documentKey} />
+      <GenerateForm documentKey={documentKey} hasDocument={hasDocument} />
       {generations.length > 0 && (
         <section className={styles.column} aria-labelledby="recent-generations-heading">
           <Divider />
