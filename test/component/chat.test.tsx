@@ -800,7 +800,7 @@ describe("Rewrite the selection, in drafts", () => {
     expect(host.passageSelections).toEqual([ORIGINAL]);
     expect(host.inserted).toEqual([{ text: "On Tuesday the committee chose to go ahead.", mode: "replace", suggest: true }]);
     await waitFor(() => expect(calls).toContain("DELETE /api/v2/chat-threads/77"));
-    expect(within(panel).queryByText(/^Draft/)).toBeNull();
+    expect(within(panel).queryByText(/^Draft \d/)).toBeNull();
   });
 
   test("when the selected text changed since, Keep says so and replaces nothing; Discard drops the drafts; the drafts survive closing the pane", async () => {
@@ -823,7 +823,7 @@ describe("Rewrite the selection, in drafts", () => {
     expect(within(panel).getByText("Draft 1 of 1")).toBeInTheDocument();
 
     await user.click(within(panel).getByRole("button", { name: "Discard" }));
-    expect(within(panel).queryByText(/^Draft/)).toBeNull();
+    expect(within(panel).queryByText(/^Draft \d/)).toBeNull();
     await waitFor(() => expect(calls).toContain("DELETE /api/v2/chat-threads/78"));
   });
 

@@ -120,6 +120,8 @@ test("in Word: write a section under its heading in a tagged content control wit
   await page.getByRole("tab", { name: "Chat" }).click();
   await page.getByRole("button", { name: "Rewrite selection" }).click();
   const panel = page.getByRole("region", { name: "Rewrite the selection" });
+  // The local server's drafting agent writes the drafts, whichever agent the chat is with.
+  await panel.getByText("Drafts by Drafting assistant.").waitFor();
   await select(page, 5);
   await panel.getByRole("button", { name: "Rewrite" }).click();
   await panel.getByText("Draft 1 of 1").waitFor({ timeout: 30_000 });

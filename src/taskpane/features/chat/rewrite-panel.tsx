@@ -1,5 +1,6 @@
 // Rewrite the selection with drafts: the person selects text in the document, chooses how
-// (shorter, more formal, plain language, or their own words) and gets drafts from the agent,
+// (shorter, more formal, plain language, or their own words) and gets drafts from the drafting
+// agent (an agent named for drafting when there is one, else the chat's),
 // "draft 1 of N", with Regenerate, back and forward, Stop while one is being written, then Keep
 // (which puts the draft in place of the text that was selected, as a suggestion in Word) or
 // Discard. The selected text is remembered when the first draft is asked for: Keep finds that text
@@ -30,6 +31,7 @@ import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { useCapabilities } from "./api/capabilities";
+import { useAgents } from "./api/get-agents";
 import { streamAnswer } from "./api/stream-answer";
 import { deleteThread } from "./api/threads";
 
@@ -74,8 +76,12 @@ interface Session {
   index: number;
 }
 
-export function RewritePanel({ agentId, suggest, hasDocument }: { agentId: string | undefined; suggest: boolean; hasDocument: boolean }) {
+export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { agentId: string | undefined; suggest: boolean; hasDocument: boolean }) {
   const styles = useStyles();
+  // The drafting agent when there is one (the local server's "Drafting assistant"), else the chat's.
+  const agents = useAgents();
+  const drafter = agents.data?.find((agent) => /draft/i.test(agent.agent_name)) ?? agents.data?.find((agent) => agent.id === chatAgentId);
+  const agentId = drafter?.id ?? chatAgentId;
   const client = useApiClient();
   const host = useDocumentHost();
   const capabilities = useCapabilities();
@@ -208,6 +214,7 @@ export function RewritePanel({ agentId, suggest, hasDocument }: { agentId: strin
           Rewrite
         </Button>
       </div>
+      {drafter && <Caption1>Drafts by {drafter.agent_name}.</Caption1>}
       {prefs.how === "own" && (
         <Field label="Your instruction">
           <Textarea value={prefs.own} onChange={(_, data) => setPrefs((p) => ({ ...p, own: data.value }))} placeholder="For example: as a list of three points" resize="vertical" />
