@@ -10,17 +10,20 @@ jest.setTimeout(150_000);
 // Each generation takes a little while (four stages of 400 ms), so that Stop lands mid-run.
 const env = useServerAndBrowser({ SIDECAR_PIPELINE_STEP_DELAY_MS: "400" });
 
-test("write one section in place, see its sources by selecting in it; write all with a question, progress and Stop", async () => {
+/** A fresh pane, signed in, with the nutrition report open and uploaded, on the Generate tab. */
+async function onGenerate() {
   const context = await newContext(env.browser);
   const page = await context.newPage();
   await signIn(page, env.server.url);
   await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
-  const preview = page.getByTestId("document-preview");
-
   await page.getByRole("tab", { name: "Generate" }).click();
   await page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" }).waitFor();
+  return { context, page, preview: page.getByTestId("document-preview"), list: page.getByRole("list", { name: "Sections of the template" }) };
+}
+
+test("write one section in place, see its sources by selecting in it; write all with a question, progress and Stop", async () => {
+  const { context, page, preview, list } = await onGenerate();
   await page.getByLabel("Name of the new document").fill("In place");
-  const list = page.getByRole("list", { name: "Sections of the template" });
   const names = await list.getByRole("button").evaluateAll((buttons) => buttons.map((button) => /“(.+)”/.exec(button.getAttribute("aria-label") ?? "")?.[1] ?? ""));
   expect(names.length).toBeGreaterThanOrEqual(3);
   const [first, second, third] = names as [string, string, string];
@@ -71,14 +74,7 @@ test("write one section in place, see its sources by selecting in it; write all 
 });
 
 test("in the browser tab a section written as tracked changes is a suggestion in the preview: reject removes it, accept keeps it", async () => {
-  const context = await newContext(env.browser);
-  const page = await context.newPage();
-  await signIn(page, env.server.url);
-  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
-  const preview = page.getByTestId("document-preview");
-  await page.getByRole("tab", { name: "Generate" }).click();
-  await page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" }).waitFor();
-  const list = page.getByRole("list", { name: "Sections of the template" });
+  const { context, page, preview, list } = await onGenerate();
   const write = list.getByRole("button").first();
   const name = /“(.+)”/.exec((await write.getAttribute("aria-label")) ?? "")![1]!;
 
@@ -107,18 +103,13 @@ test("in the browser tab a section written as tracked changes is a suggestion in
 });
 
 test("the open document's own headings as the outline: a section written under its own heading", async () => {
-  const context = await newContext(env.browser);
-  const page = await context.newPage();
-  await signIn(page, env.server.url);
-  await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
-  await page.getByRole("tab", { name: "Generate" }).click();
-  await page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" }).waitFor();
+  const { context, page, preview } = await onGenerate();
   await page.getByRole("button", { name: "Use this document's headings" }).click();
   await page.getByText("Its headings are the template now: write each section under its heading.").waitFor();
   await page.getByRole("button", { name: "Write “The West-East Divide” into this document" }).click();
   await page.getByText("Written under its heading").waitFor({ timeout: 30_000 });
   // In the preview: right after that heading, tagged with the section.
-  const heading = page.getByTestId("document-preview").locator("h2", { hasText: "The West-East Divide" });
+  const heading = preview.locator("h2", { hasText: "The West-East Divide" });
   expect(await heading.locator("xpath=following-sibling::*[1]").getAttribute("data-sidecar-title")).toBe("Sidecar: The West-East Divide");
   await context.close();
 });

@@ -1,5 +1,6 @@
 // Test doubles for the Office global: a PLAIN object (office-addin-mock's OfficeMockObject turns
 // enum strings into "Error, property was not loaded": enum values read back as that text).
+import { OfficeError } from "../../../src/taskpane/office/document-host";
 
 export type Callback<T> = (result: { status: string; value?: T; error?: unknown }) => void;
 
@@ -92,6 +93,17 @@ export function fakeOffice(options: FakeOfficeOptions = {}) {
 }
 
 export type FakeOffice = ReturnType<typeof fakeOffice>;
+
+/** The OfficeError `promise` rejects with (the test fails when it resolves, or rejects with anything else). */
+export async function caught(promise: Promise<unknown>): Promise<OfficeError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(OfficeError);
+    return error as OfficeError;
+  }
+  throw new Error("expected the promise to reject");
+}
 
 export function installOffice(office: FakeOffice | undefined): void {
   const g = globalThis as { Office?: unknown };

@@ -1,9 +1,9 @@
 // Writing a section in place in Word: under its heading (or at the cursor), in a content control
 // tagged with the section, citations as footnotes (WordApi 1.5), as tracked changes (1.4) with the
 // writer's own setting back afterwards, and never over a section written before unless asked.
-import { OfficeError, contentControlTag, type SectionContent, type WrittenSectionRef } from "../../../src/taskpane/office/document-host";
+import { contentControlTag, type SectionContent, type WrittenSectionRef } from "../../../src/taskpane/office/document-host";
 import { createWordHost } from "../../../src/taskpane/office/word-host";
-import { fakeOffice, installOffice } from "./office-fakes";
+import { caught, fakeOffice, installOffice } from "./office-fakes";
 import { fakeWordWriting, type FakeSectionParagraph } from "./word-sections-fake";
 
 const DOCUMENT: FakeSectionParagraph[] = [
@@ -24,16 +24,6 @@ const CONTENT: SectionContent = {
 
 function wordWith(sets: string[] = ["1.1", "1.2", "1.3", "1.4", "1.5"]) {
   installOffice(fakeOffice({ isSetSupported: (name: string, version?: string) => name === "WordApi" && sets.includes(version ?? "1.1") }));
-}
-
-async function caught(promise: Promise<unknown>): Promise<OfficeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(OfficeError);
-    return error as OfficeError;
-  }
-  throw new Error("expected the promise to reject");
 }
 
 const view = (record: ReturnType<typeof fakeWordWriting>["record"]) =>
