@@ -256,3 +256,18 @@ test("the open document's own headings as the outline: sent as a template, chose
   expect(alert).toHaveTextContent("Couldn't use this document's headings");
   expect(alert).toHaveTextContent("This documents service can't make a template from a document (Sidecar's own server can). Choose one of its templates instead.");
 });
+
+test("Stop while the pane asks whether to replace a section: that section and the rest are stopped, nothing generated", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  host.writtenSections.push({ section: { documentId: "old", sectionId: "s1", title: "Purpose" }, content: { html: "<p>Old</p>", plainText: "Old" } });
+  signedIn(host);
+  const list = await ready();
+  await user.click(screen.getByRole("button", { name: "Write all sections" }));
+  await screen.findByText(/Sidecar wrote “Purpose” into this document before/);
+  await user.click(screen.getByRole("button", { name: "Stop" }));
+  await within(item(list, "Purpose")).findByText("Stopped: not written");
+  expect(within(item(list, "Key facts")).getByRole("status")).toHaveTextContent("Stopped: not written");
+  expect(screen.queryByText(/Replace it with a new version/)).toBeNull();
+  expect(state.generateBodies).toEqual([]);
+});

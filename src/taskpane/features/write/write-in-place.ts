@@ -129,7 +129,8 @@ export async function writeSections(run: WriteRun, sections: readonly TemplateSe
     try {
       const replace = writtenBefore.has(section.section_id);
       if (replace && !(await run.confirmReplace(section))) {
-        run.onStage(section.section_id, { state: "kept" });
+        // Stop while the question was open answers it "keep": the section is then stopped, not kept.
+        run.onStage(section.section_id, { state: run.signal.aborted ? "stopped" : "kept" });
         continue;
       }
       if (run.signal.aborted) throw stopped();
