@@ -809,7 +809,8 @@ describe("Rewrite the selection, in drafts", () => {
     const { user, panel } = await openRewrite(host);
     await user.click(within(panel).getByRole("combobox", { name: "How" }));
     await user.click(screen.getByRole("option", { name: "In my own words…" }));
-    await user.type(within(panel).getByLabelText("Your instruction"), "as one short sentence for a board");
+    await user.click(within(panel).getByLabelText("Your instruction"));
+    await user.paste("as one short sentence for a board");
     script = { events: [end("The committee agreed to proceed.", { thread_id: 78 })] };
     await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
     await within(panel).findByText("Draft 1 of 1");
