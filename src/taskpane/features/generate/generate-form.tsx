@@ -91,11 +91,14 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
   const available = useMemo(() => (documents.data ?? []).filter((d) => d.status === undefined || d.status === "Ready"), [documents.data]);
 
   // Sensible defaults once the lists arrive: first template, first set, the open document.
+  // Read from the latest draft, not this render's: a name typed between the templates arriving and
+  // this effect running is kept.
   useEffect(() => {
-    if (!draft.templateId && templates.data?.[0]) {
-      const first = templates.data[0];
-      update({ templateId: first.template_id, outputName: draft.outputName || defaultOutputName(first.template_name) });
-    }
+    const first = templates.data?.[0];
+    if (!first) return;
+    setDraft((previous) =>
+      previous.templateId ? previous : { ...previous, templateId: first.template_id, outputName: previous.outputName || defaultOutputName(first.template_name) },
+    );
   }, [templates.data]); // eslint-disable-line react-hooks/exhaustive-deps
   useEffect(() => {
     if ((!draft.documentSetId || (sets.data && !documentSet)) && sets.data?.[0]) update({ documentSetId: sets.data[0].document_set_id });
@@ -273,9 +276,9 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
         <Caption1 id="source-documents-hint">{draft.sourceIds.length} chosen (at least one)</Caption1>
       </div>
       <Field label="Name of the new document" required hint=".docx is added">
-        {/* Until the templates are in, the first one's name is about to be put here: typing now
+        {/* Until the first template is chosen, its name is about to be put here: typing now
             would end up after it. */}
-        <Input value={draft.outputName} disabled={templates.isLoading} onChange={(_, data) => update({ outputName: data.value })} />
+        <Input value={draft.outputName} disabled={templates.isLoading || (!draft.templateId && !!templates.data?.length)} onChange={(_, data) => update({ outputName: data.value })} />
       </Field>
       <Field label="Instructions" hint="Optional: what the whole document should focus on.">
         <Textarea value={draft.instructions} onChange={(_, data) => update({ instructions: data.value })} resize="vertical" />
