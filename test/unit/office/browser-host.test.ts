@@ -5,7 +5,8 @@ import { strFromU8, strToU8, unzipSync, zipSync } from "fflate";
 import { BrowserHost, type BrowserHostSnapshot } from "../../../src/taskpane/office/browser-host";
 import { isBrowserHost } from "../../../src/taskpane/office/connect-host";
 import { docxHead, endOfBlocks, HEAD_BLOCKS } from "../../../src/taskpane/office/preview-head";
-import { OfficeError, type ReadProgress } from "../../../src/taskpane/office/document-host";
+import { type ReadProgress } from "../../../src/taskpane/office/document-host";
+import { caught } from "./office-fakes";
 import { cleanText } from "../../../src/server/docx/headings";
 import { paragraphsFromXml } from "../../../src/server/docx/paragraphs";
 import { splitIntoPassages } from "../../../src/server/services/generation/passages";
@@ -21,15 +22,6 @@ function fixture(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFixture(name));
 }
 
-async function caught(promise: Promise<unknown>): Promise<OfficeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(OfficeError);
-    return error as OfficeError;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 function mountPreview(): HTMLElement {
   const element = document.createElement("div");

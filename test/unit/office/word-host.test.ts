@@ -9,6 +9,7 @@ import {
 } from "../../../src/taskpane/office/word-host";
 import { readFixture } from "../../support/fixtures";
 import {
+  caught,
   fakeFile,
   fakeOffice,
   fakeWordDocument,
@@ -21,15 +22,6 @@ import {
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function caught(promise: Promise<unknown>): Promise<OfficeError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(OfficeError);
-    return error as OfficeError;
-  }
-  throw new Error("expected the promise to reject");
-}
 
 function bytesFrom(length: number, seed = 7): Uint8Array {
   const bytes = new Uint8Array(length);

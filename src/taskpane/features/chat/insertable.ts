@@ -210,7 +210,7 @@ export function insertableAnswer(rendered: Element | null, markdown: string, ref
     const label = escapeHtml(c.label);
     return `<p>[${c.number}] ${c.href ? `<a href="${escapeHtml(c.href)}">${label}</a>` : label}</p>`;
   });
-  const textLines = cited.map((c) => `[${c.number}] ${c.label}${c.href && c.href !== c.label ? ` (${c.href})` : ""}`);
+  const textLines = notes.map((note) => `[${note.number}] ${note.text}`);
   return {
     html: `${content.innerHTML}<p><strong>Sources</strong></p>${htmlLines.join("")}`,
     text: `${text}\n\nSources\n${textLines.join("\n")}`,

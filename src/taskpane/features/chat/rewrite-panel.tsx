@@ -30,6 +30,7 @@ import { ApiError, isApiError } from "../../api/api-error";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
+import { squeeze } from "../../../shared/text";
 import { useCapabilities } from "./api/capabilities";
 import { useAgents } from "./api/get-agents";
 import { streamAnswer } from "./api/stream-answer";
@@ -65,8 +66,6 @@ export function rewriteRequest(how: How, own: string, again: boolean): string {
           : `Rewrite the selected text: ${own.trim()}`;
   return again ? `${base} Write a different version from the ones before.` : base;
 }
-
-const collapse = (text: string) => text.replace(/\s+/g, " ").trim();
 
 interface Session {
   /** The selected text when the first draft was asked for. */
@@ -181,7 +180,7 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
       // Back to the text that was selected, wherever the cursor is now; only if it is unchanged.
       const found = await host.selectPassage(session.original);
       const now = found ? await host.getSelectedText() : "";
-      if (!found || collapse(now) !== collapse(session.original)) {
+      if (!found || squeeze(now) !== squeeze(session.original)) {
         setNotice("The text you selected has changed since (or is gone), so nothing was replaced. Select the text again and rewrite it.");
         return;
       }

@@ -26,7 +26,7 @@ import { navigation, useNavigationRequest, type CitedPassage, type SourcesReques
 import { SectionLabel } from "../../ui/section-label";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { occurrenceOf, sourcesKeys, useSections } from "./api/get-sections";
-import { getSources, useSectionSources, type Source } from "./api/get-sources";
+import { getSources, useSectionSources, type SectionSources, type Source } from "./api/get-sources";
 import { bestMatches, isSentenceOrLess } from "./best-match";
 import { SectionPicker } from "./section-picker";
 import { SourceCard } from "./source-card";
@@ -50,6 +50,12 @@ type Lookup = { state: "looking" } | { state: "outside" } | { state: "error"; er
  * around it, whatever the heading says now): its sources are those of the generated document the
  * section came from; `behind` as in Focus.
  */
+/** `{behind}`: the passages the server says the selected sentences were written from; {} when it doesn't say. */
+function passagesBehind(result: SectionSources): { behind?: string[] } {
+  const behind = result.selected_text_sources?.map((source) => source.passage_id).filter((id): id is string => !!id);
+  return behind?.length ? { behind } : {};
+}
+
 type Written = { documentId: string; sectionId: string; title: string; text: string; behind?: string[] };
 
 export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: string; hasDocument?: boolean }) {
@@ -134,8 +140,7 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
             queryClient.setQueryData(sourcesKeys.sources(writtenId, sectionId), { ...result, selected_text_sources: undefined });
             setLookup(undefined);
             setCited(undefined);
-            const behind = result.selected_text_sources?.map((source) => source.passage_id).filter((id): id is string => !!id);
-            setWritten({ documentId: writtenId, sectionId, title: result.section_title || title, text, ...(behind?.length ? { behind } : {}) });
+            setWritten({ documentId: writtenId, sectionId, title: result.section_title || title, text, ...passagesBehind(result) });
             return;
           }
           const result = await getSources(client, { documentId: documentId!, selectedText: text.slice(0, 4000) }, controller.signal);
@@ -143,8 +148,7 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
           setLookup(undefined);
           setCited(undefined);
           setWritten(undefined);
-          const behind = result.selected_text_sources?.map((source) => source.passage_id).filter((id): id is string => !!id);
-          show({ sectionId: result.section_id, via: "selection", text, ...(behind?.length ? { behind } : {}) });
+          show({ sectionId: result.section_id, via: "selection", text, ...passagesBehind(result) });
         } catch (error) {
           if (isApiError(error) && error.kind === "aborted") return;
           setWritten(undefined);

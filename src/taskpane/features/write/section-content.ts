@@ -6,7 +6,9 @@
 // the section) and returns the notes' text beside it, for the host to make footnotes of.
 import type { SectionContent, SectionNote } from "../../office/document-host";
 import { normalizeHeadingTitle } from "../../office/heading-match";
+import { docxToHtml } from "../../office/docx-html";
 import { sanitizeFormattedHtml } from "../../office/html-sanitize";
+import { squeeze } from "../../../shared/text";
 
 export interface WrittenContent extends SectionContent {
   notes: SectionNote[];
@@ -28,7 +30,7 @@ function isNotesList(element: Element): boolean {
 function noteText(item: Element): string {
   const copy = item.cloneNode(true) as Element;
   for (const link of Array.from(copy.querySelectorAll('a[href^="#footnote-ref-"]'))) link.remove();
-  return (copy.textContent ?? "").replace(/\s+/g, " ").trim();
+  return squeeze(copy.textContent ?? "");
 }
 
 /**
@@ -67,22 +69,13 @@ export function sectionContentFromHtml(html: string, title: string): WrittenCont
   const container = page.createElement("div");
   container.append(...kept);
   const plainText = kept
-    .map((block) => (block.textContent ?? "").replace(/\s+/g, " ").trim())
+    .map((block) => squeeze(block.textContent ?? ""))
     .filter(Boolean)
     .join("\n");
   return { html: sanitizeFormattedHtml(container.innerHTML), plainText, notes };
 }
 
-/** mammoth's HTML for a .docx. */
-async function docxHtml(bytes: Uint8Array): Promise<string> {
-  const arrayBuffer = bytes.slice().buffer;
-  // The browser build of mammoth reads `arrayBuffer`; its Node build (Jest) reads `buffer`.
-  const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
-  const { default: mammoth } = await import(/* webpackChunkName: "preview" */ "mammoth");
-  return (await mammoth.convertToHtml(input)).value;
-}
-
 /** The section titled `title` from a generated .docx (see sectionContentFromHtml). */
 export async function sectionContentFromDocx(bytes: Uint8Array, title: string): Promise<WrittenContent | undefined> {
-  return sectionContentFromHtml(await docxHtml(bytes), title);
+  return sectionContentFromHtml(await docxToHtml(bytes), title);
 }

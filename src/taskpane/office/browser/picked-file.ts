@@ -3,6 +3,7 @@
 
 import { OfficeError } from "../document-host";
 import { looksLikeZip } from "../docx-bytes";
+import { docxToHtml } from "../docx-html";
 import { type PickedDocument } from "./types";
 
 /** {name, bytes} rather than a File (real Files have a bytes() method, so check the value, not the key). */
@@ -47,35 +48,25 @@ export function checkedDocx(data: unknown, words: string): Uint8Array {
   return bytes;
 }
 
-/** mammoth's HTML for a .docx, on this thread. */
-async function convertHere(bytes: Uint8Array): Promise<string> {
-  const arrayBuffer = bytes.slice().buffer;
-  // The browser build of mammoth reads `arrayBuffer`; its Node build (Jest) reads `buffer`.
-  const input = { arrayBuffer, buffer: arrayBuffer } as unknown as { arrayBuffer: ArrayBuffer };
-  // Loaded on first use: the preview library is only needed in the browser tab, not in Word.
-  const { default: mammoth } = await import(/* webpackChunkName: "preview" */ "mammoth");
-  return (await mammoth.convertToHtml(input)).value;
-}
-
 /**
  * mammoth's HTML for a .docx in a Web Worker where the page can start one (a long document's
  * conversion then doesn't hold the page), else on this thread.
  */
 async function convertOffThread(bytes: Uint8Array): Promise<string> {
-  if (typeof Worker === "undefined") return convertHere(bytes);
+  if (typeof Worker === "undefined") return docxToHtml(bytes);
   try {
     const { convertInWorker } = await import(/* webpackChunkName: "preview-convert" */ "../preview-convert");
     return await convertInWorker(bytes);
   } catch {
     // A worker that can't start (or a document it can't read): this thread, which reports the error.
-    return convertHere(bytes);
+    return docxToHtml(bytes);
   }
 }
 
 /** A .docx as the preview's sanitized HTML (`offThread`: converted in a Web Worker where it can be); read_failed, in words, when it can't be read. */
 export async function renderPreviewHtml(bytes: Uint8Array, name: string, { offThread = false }: { offThread?: boolean } = {}): Promise<string> {
   try {
-    const [html, { sanitizePreviewHtml }] = await Promise.all([offThread ? convertOffThread(bytes) : convertHere(bytes), loadSanitizer()]);
+    const [html, { sanitizePreviewHtml }] = await Promise.all([offThread ? convertOffThread(bytes) : docxToHtml(bytes), loadSanitizer()]);
     return sanitizePreviewHtml(html);
   } catch (error) {
     throw new OfficeError(

@@ -3,6 +3,8 @@
 // <del> with the same mark (shown struck through). Accepting drops the deleted text and the marks;
 // rejecting drops the inserted blocks and puts the deleted text back.
 
+import { shorten } from "../../../shared/text";
+
 export const SUGGESTION = "data-sidecar-suggestion";
 
 export interface PreviewSuggestion {
@@ -41,10 +43,8 @@ export function keepAsDeleted(doc: Document, range: Range, id: string): void {
   range.collapse(true);
 }
 
-const shorten = (text: string) => {
-  const clean = text.replace(/\s+/g, " ").trim();
-  return clean.length > 80 ? `${clean.slice(0, 79)}…` : clean;
-};
+/** How much of a suggestion's text the list shows. */
+const SHOWN_CHARS = 80;
 
 /** The preview's suggestions, in document order. */
 export function suggestionsIn(root: HTMLElement): PreviewSuggestion[] {
@@ -55,7 +55,7 @@ export function suggestionsIn(root: HTMLElement): PreviewSuggestion[] {
     byId.set(id, entry);
     (element.tagName === "DEL" ? entry.deleted : entry.inserted).push(element.textContent ?? "");
   }
-  return [...byId].map(([id, entry]) => ({ id, inserted: shorten(entry.inserted.join(" ")), deleted: shorten(entry.deleted.join(" ")) }));
+  return [...byId].map(([id, entry]) => ({ id, inserted: shorten(entry.inserted.join(" "), SHOWN_CHARS), deleted: shorten(entry.deleted.join(" "), SHOWN_CHARS) }));
 }
 
 /** Accepts or rejects the suggestion `id`; false when the preview has none of that id. */
