@@ -40,7 +40,7 @@ export class FakeHost implements DocumentHost {
   writeGate: Promise<void> | undefined;
   /** When set, writeSection fails with it. */
   writeFailure: Error | undefined;
-  /** The written section getSelectionContext reports around the selection. */
+  /** The written section getSelectedTextAndSection reports around the selection. */
   selectionWritten: WrittenSectionRef | undefined;
   private listeners = new Set<(change: SelectionChange) => void>();
 
@@ -78,11 +78,10 @@ export class FakeHost implements DocumentHost {
   async getSelectionContext(): Promise<SelectionContext> {
     this.selectionContextCalls++;
     const heading = this.selectionHeading;
-    return {
-      text: this.selection,
-      ...(heading ? { headingTitle: heading.title, headingOccurrence: heading.occurrence } : {}),
-      ...(this.selectionWritten ? { writtenSection: this.selectionWritten } : {}),
-    };
+    return heading ? { text: this.selection, headingTitle: heading.title, headingOccurrence: heading.occurrence } : { text: this.selection };
+  }
+  async getSelectedTextAndSection() {
+    return this.selectionWritten ? { text: this.selection, writtenSection: this.selectionWritten } : { text: this.selection };
   }
   /** Like the real hosts: under the heading when `headings` has the title (or is unset), else at the cursor. */
   async writeSection(section: WrittenSectionRef, content: SectionContent, options: WriteSectionOptions = {}): Promise<WrittenPlace> {

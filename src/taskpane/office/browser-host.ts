@@ -37,6 +37,7 @@ import {
   type ReadProgress,
   type SelectionChange,
   type SectionContent,
+  type SelectedTextAndSection,
   type SelectionContext,
   type WriteSectionOptions,
   type WrittenPlace,
@@ -324,12 +325,16 @@ export class BrowserHost implements DocumentHost {
     const range = root ? this.selection.usableRange(root) : null;
     if (!root || !range) return { text };
     const nearest = headingBefore(root, range);
-    const written = writtenSectionAround(root, range);
-    return {
-      text,
-      ...(nearest ? { headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : {}),
-      ...(written ? { writtenSection: written } : {}),
-    };
+    return nearest ? { text, headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : { text };
+  }
+
+  /** The selected text and the written section (browser/sections-in-place.ts) holding its start. */
+  async getSelectedTextAndSection(): Promise<SelectedTextAndSection> {
+    const text = await this.getSelectedText();
+    const root = this.previewElement;
+    const range = root ? this.selection.usableRange(root) : null;
+    const written = root && range ? writtenSectionAround(root, range) : undefined;
+    return written ? { text, writtenSection: written } : { text };
   }
 
   /**

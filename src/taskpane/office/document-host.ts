@@ -102,6 +102,12 @@ export interface SelectionContext {
    * `occurrence` that makes goToHeading(headingTitle, occurrence) go back to this same heading.
    */
   headingOccurrence?: number;
+}
+
+/** The selected text, and the section Sidecar wrote in place around it (see DocumentHost.getSelectedTextAndSection). */
+export interface SelectedTextAndSection {
+  /** As getSelectedText gives it. */
+  text: string;
   /**
    * The section Sidecar wrote in place that holds the start of the selection (the content control
    * around it, see writeSection), whatever the heading above it says now.
@@ -208,6 +214,13 @@ export interface DocumentHost {
    * them). Never fails just because no heading can be found.
    */
   getSelectionContext(): Promise<SelectionContext>;
+
+  /**
+   * The selected text and the written section around it: what the Sources panel asks on every
+   * selection change. Word: one round trip (the selection's text and its innermost content
+   * control, WordApi 1.3; without 1.3, the text alone).
+   */
+  getSelectedTextAndSection(): Promise<SelectedTextAndSection>;
 
   /**
    * Moves the selection to a section's heading (selecting the heading's text) and brings it into

@@ -14,7 +14,7 @@
 // - word/generated-documents.ts: openGeneratedDocument and insertDocument;
 // - word/properties.ts: settings and custom document properties;
 // - word/sections-in-place.ts: writeSection (content controls tagged with the section, citations
-//   as footnotes) and getWrittenSections.
+//   as footnotes), getWrittenSections, and the written section around the selection.
 
 import { type DocumentHost, type HostInfo } from "./document-host";
 import { insertDocument, openGeneratedDocument } from "./word/generated-documents";
@@ -24,7 +24,7 @@ import { insertFormatted, insertText } from "./word/insertion";
 import { selectPassage } from "./word/passages";
 import { getCustomProperty, getSetting, setSetting } from "./word/properties";
 import { getWordDocumentName, readWordDocument } from "./word/read-file";
-import { getWrittenSections, writeSection } from "./word/sections-in-place";
+import { getSelectedTextAndSection, getWrittenSections, writeSection } from "./word/sections-in-place";
 import { getSelectedText, onSelectionChanged } from "./word/selection";
 import { newWordHostState } from "./word/state";
 
@@ -42,6 +42,7 @@ export function createWordHost(info: HostInfo = describeWordHost()): DocumentHos
     getDocumentName: getWordDocumentName,
     getSelectedText,
     getSelectionContext: () => getSelectionContext(state),
+    getSelectedTextAndSection,
     goToHeading: (title, occurrence) => goToHeading(state, title, occurrence),
     selectPassage: (text) => selectPassage(state, text),
     onSelectionChanged: (listener) => onSelectionChanged(state, listener),

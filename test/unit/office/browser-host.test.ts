@@ -1459,7 +1459,7 @@ describe("writeSection (browser tab)", () => {
     heading.textContent = "East and West";
     const text = written.querySelector("p")!.firstChild as Text;
     select(text, 0, text, 5);
-    const context = await host.getSelectionContext();
+    const context = await host.getSelectedTextAndSection();
     expect(context.writtenSection).toEqual(WEST_EAST);
     expect(context.text).toBe("Diets");
   });

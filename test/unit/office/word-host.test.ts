@@ -987,17 +987,17 @@ describe("getSelectionContext (Word)", () => {
     expect(record.syncs).toBe(2);
   });
 
-  test("inside a section Sidecar wrote in place: the content control's tag says which, whatever the heading says; other controls don't count", async () => {
+  test("getSelectedTextAndSection, inside a section Sidecar wrote in place: the content control's tag says which, in one sync and without reading paragraphs; other controls don't count", async () => {
     const tag = "sidecar:section:gen%3A1:s-results";
-    fakeWordDocument(REPORT, { selection: { paragraph: 4, text: "Revenue grew." }, selectionControl: { tag, title: "Sidecar: Results" } });
-    await expect(createWordHost().getSelectionContext()).resolves.toEqual({
+    const { record } = fakeWordDocument(REPORT, { selection: { paragraph: 4, text: "Revenue grew." }, selectionControl: { tag, title: "Sidecar: Results" } });
+    await expect(createWordHost().getSelectedTextAndSection()).resolves.toEqual({
       text: "Revenue grew.",
-      headingTitle: "Q3 results – the “big” picture",
-      headingOccurrence: 1,
       writtenSection: { documentId: "gen:1", sectionId: "s-results", title: "Results" },
     });
+    expect(record.syncs).toBe(1);
+    expect(record.collectionLoads).toEqual([]);
     fakeWordDocument(REPORT, { selection: { paragraph: 4, text: "Revenue grew." }, selectionControl: { tag: "customer-number", title: "Customer" } });
-    expect((await createWordHost().getSelectionContext()).writtenSection).toBeUndefined();
+    await expect(createWordHost().getSelectedTextAndSection()).resolves.toEqual({ text: "Revenue grew." });
   });
 
   test("under the third 'Summary': occurrence 3, and goToHeading goes back to it", async () => {

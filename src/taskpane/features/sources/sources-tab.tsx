@@ -125,7 +125,7 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
       clearTimeout(timer);
       timer = setTimeout(async () => {
         if (Date.now() < ignoreSelectionUntil.current) return; // our own move to a heading
-        const context = await host.getSelectionContext().catch(() => ({ text: "", writtenSection: undefined }));
+        const context = await host.getSelectedTextAndSection().catch(() => ({ text: "", writtenSection: undefined }));
         const text = context.text.trim();
         if (text.length < 3) return; // a cleared selection keeps the last section
         const inWritten = context.writtenSection;

@@ -2,7 +2,7 @@
 // goToHeading, and getSelectionContext's nearest heading before the selection. Titles are
 // compared by heading-match.ts.
 
-import { OfficeError, writtenSectionFrom, type SelectionContext } from "../document-host";
+import { OfficeError, type SelectionContext } from "../document-host";
 import {
   cleanHeadingText,
   findHeading,
@@ -119,9 +119,6 @@ export async function getSelectionContext(state: WordHostState): Promise<Selecti
       word.run(async (context): Promise<SelectionContext> => {
         const selection = context.document.getSelection();
         selection.load("text");
-        // A section Sidecar wrote in place: the content control around the selection says which.
-        const control = context.document.getSelection().parentContentControlOrNullObject;
-        control.load("tag,title");
         const body = context.document.body;
         const selectionParagraph = selection.paragraphs.getFirst();
         // The paragraphs from the start of the body to the end of the selection's first
@@ -135,14 +132,12 @@ export async function getSelectionContext(state: WordHostState): Promise<Selecti
         const from = fromSelection.paragraphs;
         from.load({ select: headingProperties(withOutline, true), top: HEADING_PARTS_AFTER + 1 });
         await context.sync().catch(asLoadError);
-        const written = control.isNullObject ? undefined : writtenSectionFrom(control.tag, control.title);
         const text = selection.text ?? "";
-        const withWritten = (found: SelectionContext): SelectionContext => (written ? { ...found, writtenSection: written } : found);
         const items = before.items;
         const outlineLevels = outlineLevelsUsable(items, withOutline);
         const levels = items.map((paragraph) => headingLevel(paragraph, outlineLevels));
         const headingIndexes = levels.flatMap((level, index) => (level === null ? [] : [index]));
-        if (headingIndexes.length === 0) return withWritten({ text });
+        if (headingIndexes.length === 0) return { text };
 
         // Then the text of every heading up to the selection (duplicates are counted), and of
         // the few paragraphs between two headings (empty ones don't separate a heading's parts).
@@ -172,7 +167,7 @@ export async function getSelectionContext(state: WordHostState): Promise<Selecti
           if (index <= last) anchor = at;
         });
         const nearest = nearestHeading(candidates, anchor);
-        return withWritten(nearest ? { text, headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : { text });
+        return nearest ? { text, headingTitle: nearest.title, headingOccurrence: nearest.occurrence } : { text };
       }),
     );
   } catch (error) {

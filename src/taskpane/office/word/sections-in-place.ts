@@ -6,8 +6,7 @@
 // (WordApi 1.5); elsewhere they stay as "[n]" after the sentences.
 //
 // Requirement sets: content controls, tags and insertHtml are WordApi 1.1; Paragraph.styleBuiltIn
-// and ContentControl.getRange 1.3 (as the selection's parentContentControlOrNullObject, which
-// getSelectionContext in headings.ts reads); suggestions
+// and ContentControl.getRange 1.3 (as the selection's parentContentControlOrNullObject); suggestions
 // (Track Changes) 1.4; footnotes 1.5.
 
 import {
@@ -16,6 +15,7 @@ import {
   contentControlTitle,
   writtenSectionFrom,
   type SectionContent,
+  type SelectedTextAndSection,
   type WriteSectionOptions,
   type WrittenPlace,
   type WrittenSectionRef,
@@ -26,7 +26,7 @@ import { wordApiSupported, wordGlobal } from "./globals";
 import { asLoadError, headingProperties, outlineLevelsUsable, paragraphInfo, unwrapLoadError, withHeadingProperties } from "./headings";
 import { asSuggestion, requireSuggestions } from "./insertion";
 import { citationsAsNotes } from "./notes";
-import { selectAsOurMove } from "./selection";
+import { SELECTED_TEXT_FAILED_WORDS, getSelectedText, selectAsOurMove } from "./selection";
 import { type WordHostState } from "./state";
 
 const WRITE_FAILED_WORDS = "Sidecar couldn't write the section into the document. Click in the body of the document and try again.";
@@ -51,6 +51,22 @@ export async function getWrittenSections(): Promise<WrittenSectionRef[]> {
       return writtenControls(controls).map(({ section }) => section);
     })
     .catch(failWith("read_failed", "Sidecar couldn't read which sections it wrote into the document. Click in the document and try again."));
+}
+
+/** DocumentHost.getSelectedTextAndSection for Word: the selection's text and innermost content control, one sync. */
+export async function getSelectedTextAndSection(): Promise<SelectedTextAndSection> {
+  if (!wordApiSupported("1.3")) return { text: await getSelectedText() };
+  return wordGlobal()
+    .run(async (context) => {
+      const selection = context.document.getSelection();
+      selection.load("text");
+      const control = context.document.getSelection().parentContentControlOrNullObject;
+      control.load("tag,title");
+      await context.sync();
+      const written = control.isNullObject ? undefined : writtenSectionFrom(control.tag, control.title);
+      return { text: selection.text ?? "", ...(written ? { writtenSection: written } : {}) };
+    })
+    .catch(failWith("read_failed", SELECTED_TEXT_FAILED_WORDS));
 }
 
 /** DocumentHost.writeSection for Word. */

@@ -25,6 +25,8 @@ export async function selectAsOurMove(
   markProgrammaticMove(state);
 }
 
+export const SELECTED_TEXT_FAILED_WORDS = "Sidecar couldn't read the selected text. Click in the document and try again.";
+
 export async function getSelectedText(): Promise<string> {
   const word = wordGlobal();
   return word
@@ -34,7 +36,7 @@ export async function getSelectedText(): Promise<string> {
       await context.sync();
       return selection.text ?? "";
     })
-    .catch(failWith("read_failed", "Sidecar couldn't read the selected text. Click in the document and try again."));
+    .catch(failWith("read_failed", SELECTED_TEXT_FAILED_WORDS));
 }
 
 export function onSelectionChanged(state: WordHostState, listener: (change: SelectionChange) => void): () => void {
