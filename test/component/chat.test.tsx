@@ -781,13 +781,14 @@ describe("Rewrite the selection, in drafts", () => {
     await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
     await within(panel).findByText("Draft 1 of 1");
     expect(within(panel).getByTestId("rewrite-draft")).toHaveTextContent("The committee decided to go ahead.");
-    expect(asked.at(-1)).toEqual({ user_query: "Rewrite the selected text to be shorter.", chat_thread_id: null, overrides: { selected_text: ORIGINAL } });
+    // The text is in the question too: Ejento has no other place for it.
+    expect(asked.at(-1)).toEqual({ user_query: `Rewrite the selected text to be shorter.\n\nThe text:\n"""${ORIGINAL}"""`, chat_thread_id: null, overrides: { selected_text: ORIGINAL } });
 
     // Another draft, in the same conversation, asked to differ.
     script = { events: [end("On Tuesday the committee chose to go ahead.", { thread_id: 77 })] };
     await user.click(within(panel).getByRole("button", { name: "Regenerate" }));
     await within(panel).findByText("Draft 2 of 2");
-    expect(asked.at(-1)).toMatchObject({ user_query: "Rewrite the selected text to be shorter. Write a different version from the ones before.", chat_thread_id: "77" });
+    expect(asked.at(-1)).toMatchObject({ user_query: `Rewrite the selected text to be shorter. Write a different version from the ones before.\n\nThe text:\n"""${ORIGINAL}"""`, chat_thread_id: "77" });
     await user.click(within(panel).getByRole("button", { name: "Previous draft" }));
     expect(within(panel).getByTestId("rewrite-draft")).toHaveTextContent("The committee decided to go ahead.");
     await user.click(within(panel).getByRole("button", { name: "Next draft" }));
@@ -814,7 +815,7 @@ describe("Rewrite the selection, in drafts", () => {
     script = { events: [end("The committee agreed to proceed.", { thread_id: 78 })] };
     await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
     await within(panel).findByText("Draft 1 of 1");
-    expect(asked.at(-1)).toMatchObject({ user_query: "Rewrite the selected text: as one short sentence for a board" });
+    expect(asked.at(-1)).toMatchObject({ user_query: `Rewrite the selected text: as one short sentence for a board\n\nThe text:\n"""${ORIGINAL}"""` });
     expect(JSON.parse(localStorage.getItem("sidecar.rewrite.session") ?? "null")).toMatchObject({ original: ORIGINAL, drafts: ["The committee agreed to proceed."] });
 
     host.passageFound = false;
@@ -828,11 +829,14 @@ describe("Rewrite the selection, in drafts", () => {
     await waitFor(() => expect(calls).toContain("DELETE /api/v2/chat-threads/78"));
   });
 
-  test("nothing selected: the pane says to select text first and asks nothing", async () => {
+  test("nothing selected, or too much: the pane says so and asks nothing", async () => {
     const host = new FakeHost();
     const { user, panel } = await openRewrite(host);
     await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
     await within(panel).findByText("Select the text to rewrite in the document first.");
+    host.selection = "x".repeat(7001);
+    await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
+    await within(panel).findByText("That selection is too long to rewrite in one go (7,001 characters; at most 7,000). Select a part of it.");
     expect(asked).toEqual([]);
   });
 

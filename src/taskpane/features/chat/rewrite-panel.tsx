@@ -54,8 +54,18 @@ type How = "shorter" | "formal" | "plain" | "own";
 
 const howLabels: Record<How, string> = { shorter: "Shorter", formal: "More formal", plain: "Plain language", own: "In my own words…" };
 
-/** What the agent is asked: a request to reword (the server recognises it) with the person's instruction. */
-export function rewriteRequest(how: How, own: string, again: boolean): string {
+/**
+ * The longest selection Rewrite takes: the request carries it whole, and a question may be 8,000
+ * characters (src/shared/wire/chat.ts MAX_QUESTION_CHARS), the instruction included.
+ */
+export const REWRITE_MAX_CHARS = 7000;
+
+/**
+ * What the agent is asked: a request to reword (the local server recognises it) with the person's
+ * instruction, then the text itself. Ejento has no place for the selection beside the question
+ * (`overrides.selected_text` is the local server's), so the text is in the question too.
+ */
+export function rewriteRequest(how: How, own: string, again: boolean, text: string): string {
   const base =
     how === "shorter"
       ? "Rewrite the selected text to be shorter."
@@ -64,7 +74,7 @@ export function rewriteRequest(how: How, own: string, again: boolean): string {
         : how === "plain"
           ? "Rewrite the selected text in plain language."
           : `Rewrite the selected text: ${own.trim()}`;
-  return again ? `${base} Write a different version from the ones before.` : base;
+  return `${again ? `${base} Write a different version from the ones before.` : base}\n\nThe text:\n"""${text}"""`;
 }
 
 interface Session {
@@ -119,6 +129,10 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
         setNotice("Select the text to rewrite in the document first.");
         return;
       }
+      if (selected.length > REWRITE_MAX_CHARS) {
+        setNotice(`That selection is too long to rewrite in one go (${selected.length.toLocaleString("en-US")} characters; at most ${REWRITE_MAX_CHARS.toLocaleString("en-US")}). Select a part of it.`);
+        return;
+      }
       if (session?.threadId) void deleteThread(client, session.threadId).catch(() => undefined);
       current = { original: selected, drafts: [], index: 0 };
       setSession(current);
@@ -137,7 +151,7 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
       const outcome = await streamAnswer(client, {
         agentId,
         signal: abort.signal,
-        request: { user_query: rewriteRequest(prefs.how, prefs.own, again), chat_thread_id: threadId ?? null, overrides: { selected_text: current.original } },
+        request: { user_query: rewriteRequest(prefs.how, prefs.own, again, current.original), chat_thread_id: threadId ?? null, overrides: { selected_text: current.original } },
         onEvent: (event) => {
           if (event.step === "assistant_stream" && typeof event.delta === "string") {
             text += event.delta;
