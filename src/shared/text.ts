@@ -16,10 +16,13 @@ export function shorten(text: string, max: number): string {
 
 /**
  * A squeezed text split into sentences: a sentence ends at . ! ? (and closing quotes or brackets)
- * followed by a space and a capital or digit ("press@ehfg.org" and "e.g. this" stay whole).
+ * followed by a space and a capital or digit ("press@ehfg.org" and "e.g. this" stay whole), or
+ * at a Chinese or Japanese 。！？ (and closing brackets), with or without a space after it.
  */
 export function splitSentences(squeezed: string): string[] {
-  return squeezed.split(/(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])/u);
+  return squeezed
+    .split(/(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])|(?<=[。！？][」』）】〉》"'”’)\]]*)(?![」』）】〉》"'”’)\]。！？])\s*(?=\S)/u)
+    .filter((sentence) => sentence !== "");
 }
 
 /** Text safe inside HTML content and attribute values. */

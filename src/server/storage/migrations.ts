@@ -382,4 +382,39 @@ export const migrations: readonly string[] = [
     FOREIGN KEY (document_id, section_id) REFERENCES document_sections(document_id, section_id) ON DELETE CASCADE
   );
   `,
+  // 10: words of scripts written without spaces (issue 19). unicode61 took a run of Chinese or
+  // Japanese characters for one token, so no word inside a sentence could be found. The index now
+  // reads each passage through sidecar_search_text() (src/shared/words.ts searchText: every
+  // Chinese and Japanese character a token, Thai and the like cut into words; other text as it
+  // is), which every connection registers before use (storage/passage-store.ts
+  // registerSearchFunctions); queries are phrases of those tokens. Rebuilt for the passages kept.
+  //
+  // The old splitting also dropped Chinese and Japanese paragraphs as "too few words" and counted
+  // a clause as one tagging term: documents with such text in their passages, and documents read
+  // to no passages at all, are read again on their next use (passages and terms).
+  `
+  DROP TRIGGER passages_fts_insert;
+  DROP TRIGGER passages_fts_delete;
+  DROP TABLE passages_fts;
+  CREATE VIRTUAL TABLE passages_fts USING fts5(text, heading, document_name, tokenize = 'porter unicode61 remove_diacritics 2');
+  INSERT INTO passages_fts (rowid, text, heading, document_name)
+    SELECT p.rowid, sidecar_search_text(p.text), sidecar_search_text(COALESCE(p.heading, '')), sidecar_search_text(d.document_name)
+      FROM passages p JOIN documents d ON d.document_id = p.document_id;
+  CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts (rowid, text, heading, document_name)
+      VALUES (new.rowid, sidecar_search_text(new.text), sidecar_search_text(COALESCE(new.heading, '')),
+              sidecar_search_text((SELECT document_name FROM documents WHERE document_id = new.document_id)));
+  END;
+  CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+    DELETE FROM passages_fts WHERE rowid = old.rowid;
+  END;
+
+  UPDATE documents SET passages_extracted_at = NULL
+    WHERE passages_extracted_at IS NOT NULL
+      AND (NOT EXISTS (SELECT 1 FROM passages p WHERE p.document_id = documents.document_id)
+           OR EXISTS (SELECT 1 FROM passages p WHERE p.document_id = documents.document_id
+                        AND sidecar_unspaced(p.text || ' ' || COALESCE(p.heading, ''))));
+  DELETE FROM document_terms WHERE document_id IN (SELECT document_id FROM documents WHERE passages_extracted_at IS NULL);
+  UPDATE documents SET terms_counted_at = NULL WHERE passages_extracted_at IS NULL AND terms_counted_at IS NOT NULL;
+  `,
 ];

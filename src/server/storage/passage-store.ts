@@ -1,8 +1,29 @@
 // Passages: a document's text cut into retrievable pieces, extracted once per document and reused
 // by every feature that retrieves from documents (generation, chat grounding). Their full-text
-// index (passages_fts, FTS5) is kept in step by triggers (storage/migrations.ts, 7).
+// index (passages_fts, FTS5) is kept in step by triggers (storage/migrations.ts, 7 and 10), which
+// read the text through sidecar_search_text(): Chinese and Japanese characters one token each, so
+// a word is found as a phrase of its characters (searchPhrase) wherever a sentence has it.
 import type Database from "better-sqlite3";
+import { hasUnspacedScript, searchPhrase, searchText } from "../../shared/words";
 import { nowIso } from "./util";
+
+const registered = new WeakSet<Database.Database>();
+
+/**
+ * The SQL functions the search index's triggers and migration 10 call, on this connection (every
+ * connection that writes passages needs them: the server's, the docx workers'). Idempotent.
+ */
+export function registerSearchFunctions(db: Database.Database): void {
+  if (registered.has(db)) return;
+  db.function("sidecar_search_text", { deterministic: true }, (text: unknown) => (typeof text === "string" ? searchText(text) : text));
+  db.function("sidecar_unspaced", { deterministic: true }, (text: unknown) => (typeof text === "string" && hasUnspacedScript(text) ? 1 : 0));
+  registered.add(db);
+}
+
+/** An FTS5 query for a word or words as written: a quoted phrase of the index's tokens ("必要" → "必 要"). */
+export function matchPhrase(term: string): string {
+  return `"${searchPhrase(term).replace(/"/g, '""')}"`;
+}
 
 export interface PassageRow {
   /** `<document_id>:<passage_index>` */
@@ -41,7 +62,9 @@ export function passageId(documentId: string, passageIndex: number): string {
 }
 
 export class PassageStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly db: Database.Database) {
+    registerSearchFunctions(db);
+  }
 
   /** True once the document's passages were extracted (even if it has none). */
   isExtracted(documentId: string): boolean {
@@ -111,7 +134,7 @@ export class PassageStore {
     if (terms.length === 0) return new Set();
     const total = (this.db.prepare("SELECT COUNT(*) AS n FROM passages").get() as { n: number }).n;
     const count = this.db.prepare("SELECT COUNT(*) AS n FROM passages_fts WHERE passages_fts MATCH ?");
-    return new Set(terms.filter((term) => 2 * (count.get(`"${term}"`) as { n: number }).n >= total));
+    return new Set(terms.filter((term) => 2 * (count.get(matchPhrase(term)) as { n: number }).n >= total));
   }
 
   get(passageIdValue: string): PassageRow | undefined {

@@ -29,7 +29,7 @@ import { FileStore } from "./file-store";
 import { GenerationStore } from "./generation-store";
 import { migrations } from "./migrations";
 import { OtpStore } from "./otp-store";
-import { PassageStore } from "./passage-store";
+import { PassageStore, registerSearchFunctions } from "./passage-store";
 import { SignInStore } from "./sign-in-store";
 import { TemplateStore } from "./template-store";
 import { TermStore } from "./term-store";
@@ -102,6 +102,8 @@ export class Storage {
       db.pragma("synchronous = FULL");
       db.pragma("foreign_keys = ON");
       db.pragma("busy_timeout = 5000");
+      // Before the migrations: the search index's (10) call them.
+      registerSearchFunctions(db);
       migrate(db);
     } catch (error) {
       db.close();

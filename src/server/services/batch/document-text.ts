@@ -14,14 +14,23 @@ import { HttpError } from "../../errors";
 import type { DocumentRow } from "../../storage/document-row";
 import type { Storage } from "../../storage/storage";
 import type { OutlineCache } from "../sections/outline-cache";
+import { hasUnspacedScript, wordSpans } from "../../../shared/words";
 import { corpusTerms, textOfPassages, type Corpus } from "./keywords";
 
 /** A page of a Word document holds about this many words (num_pages is counted in these). */
 export const WORDS_PER_PAGE = 500;
 
-/** The text up to the end of its `pages`-th page (num_pages × 500 words). */
+/**
+ * The text up to the end of its `pages`-th page (num_pages × 500 words; in Chinese, Japanese, …
+ * words as the shared splitter cuts them, there being no spaces to count by).
+ */
 export function firstPages(text: string, pages: number): string {
   const limit = pages * WORDS_PER_PAGE;
+  if (hasUnspacedScript(text)) {
+    const spans = wordSpans(text);
+    const last = spans[limit - 1];
+    return spans.length > limit && last ? text.slice(0, last.offset + last.word.length) : text;
+  }
   const word = /\S+/g;
   let count = 0;
   let match: RegExpExecArray | null;

@@ -1,8 +1,13 @@
 // Tags without a model: the keywords that set a document apart from the other documents of its
 // organization — TF-IDF with the organization's documents as the corpus.
 //
-//   - Terms are single words (3+ characters, at least one letter) and two-word phrases (two
-//     such words side by side within a sentence, neither a stop word) that occur at least twice.
+//   - Words are split by the shared splitter (src/shared/words.ts): Chinese, Japanese, Thai, …
+//     are cut into words by Intl.Segmenter, so a Chinese clause is not one "word".
+//   - Stop words are those of the document's language (stopwords-iso, language.ts; English keeps
+//     the retrieval list below), plus a few English words that make poor tags.
+//   - Terms are single words (3+ characters, at least one letter; in Chinese and Japanese 2+
+//     characters, not kana alone) and two-word phrases (two such words side by side within a
+//     sentence, neither a stop word; "必要" + "条件" is shown "必要条件") that occur at least twice.
 //   - Plural and singular count as one term ("policy", "policies"); a tag is shown in the form
 //     the document uses most.
 //   - score = (1 + ln count) × (ln((1 + N) / (1 + df)) + 1), phrases × 1.5; ties broken by the
@@ -10,10 +15,11 @@
 //   - A word already inside a chosen phrase is only used when nothing else is left.
 //   - Exclusion words (case-insensitive, singular or plural) remove every term containing them.
 //
-// Hand-written on purpose: the tokenizer and stop words are the retrieval ones
-// (generation/text.ts) plus a few words that make poor tags, so "a word" means the same thing
-// in chat, generation and tagging, and no dependency is needed for ~150 lines.
+// Hand-written on purpose: the tokenizer is the retrieval one (generation/text.ts), so "a word"
+// means the same thing in chat, generation and tagging.
+import { isKanaOnly, isUnspacedWord, joinWords } from "../../../shared/words";
 import { isStopword, tokenize } from "../generation/text";
+import { detectLanguage, stopwordsOf } from "../language";
 
 /** Words that are not stop words for retrieval but say nothing as a tag. */
 const POOR_TAG_WORDS = new Set(
@@ -41,13 +47,23 @@ export function foldWord(word: string): string {
   return word;
 }
 
-function isTagWord(word: string): boolean {
-  return word.length >= 3 && /\p{L}/u.test(word) && !isStopword(word) && !POOR_TAG_WORDS.has(word);
+/** A stop word of a text in `language`: English's retrieval list (and Chinese, Japanese, Thai) plus that language's list. */
+function stopwordTest(language: string): (word: string) => boolean {
+  if (language === "en") return isStopword;
+  const own = stopwordsOf(language);
+  return (word) => isStopword(word) || own.has(word);
 }
 
-/** Sentence-like pieces: a phrase never spans punctuation or a line break. */
+function isTagWord(word: string, isStop: (word: string) => boolean): boolean {
+  if (!/\p{L}/u.test(word) || isStop(word) || POOR_TAG_WORDS.has(word)) return false;
+  // Chinese and Japanese words are short: two characters make a word ("条件"), one does not (的, 等).
+  if (isUnspacedWord(word)) return [...word].length >= 2 && !isKanaOnly(word);
+  return word.length >= 3;
+}
+
+/** Sentence-like pieces: a phrase never spans punctuation (Western or Chinese and Japanese) or a line break. */
 function pieces(text: string): string[] {
-  return text.split(/[\n\r.,;:!?()[\]{}"“”‘’|/\\\t•·–—]+/u);
+  return text.split(/[\n\r.,;:!?()[\]{}"“”‘’|/\\\t•·–—，。、；：！？（）「」『』【】《》〈〉［］｛｝・]+/u);
 }
 
 export function termStats(text: string): TermStats {
@@ -61,13 +77,14 @@ export function termStats(text: string): TermStats {
     entry.count++;
     entry.forms.set(form, (entry.forms.get(form) ?? 0) + 1);
   };
+  const isStop = stopwordTest(detectLanguage(text));
   for (const piece of pieces(text)) {
     const tokens = tokenize(piece);
     tokens.forEach((token, i) => {
-      if (!isTagWord(token)) return;
+      if (!isTagWord(token, isStop)) return;
       add(foldWord(token), token, 1);
       const next = tokens[i + 1];
-      if (next !== undefined && isTagWord(next)) add(`${foldWord(token)} ${foldWord(next)}`, `${token} ${next}`, 2);
+      if (next !== undefined && isTagWord(next, isStop)) add(`${foldWord(token)} ${foldWord(next)}`, joinWords(token, next), 2);
     });
   }
   return { terms };

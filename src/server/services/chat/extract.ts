@@ -12,6 +12,7 @@
 //   - a question about the documents as a whole is answered by `composeSummary` (grounding.ts picks
 //     the lead sentence of every top-level section, in order).
 import { shorten, splitSentences, squeeze } from "../../../shared/text";
+import { countWords, isUnspacedWord } from "../../../shared/words";
 import { tokenize } from "../generation/text";
 import type { AnswerStyle } from "./agents";
 import type { GroundedPassage } from "./grounding";
@@ -55,9 +56,13 @@ interface Candidate {
   score: number;
 }
 
-/** True when a word of the sentence is the term, or one is a longer form of the other ("nutrition", "nutritional"). */
-function matches(words: ReadonlySet<string>, term: string): boolean {
+/**
+ * True when a word of the sentence is the term, or one is a longer form of the other ("nutrition",
+ * "nutritional"); a Chinese or Japanese term, when the sentence (lower case) has its characters.
+ */
+function matches(words: ReadonlySet<string>, term: string, text?: string): boolean {
   if (words.has(term)) return true;
+  if (text !== undefined && isUnspacedWord(term)) return text.includes(term);
   for (const word of words) {
     if (term.length >= 4 && word.length >= 5 && word.startsWith(term)) return true;
     if (word.length >= 4 && term.length >= 5 && term.startsWith(word)) return true;
@@ -71,7 +76,7 @@ export function quotableSentences(text: string): string[] {
   for (const line of text.split(/\n+/)) {
     for (const raw of splitSentences(squeeze(line))) {
       const sentence = raw.trim().replace(/^[•●▪◦‣∙·*–—-]+\s+/u, "");
-      const words = sentence.match(/\p{L}{2,}/gu)?.length ?? 0;
+      const words = countWords(sentence);
       if (words < 5) continue;
       const letters = sentence.match(/\p{L}/gu)?.length ?? 0;
       if (letters < sentence.length * 0.5) continue;
@@ -81,8 +86,11 @@ export function quotableSentences(text: string): string[] {
   return out;
 }
 
+/** Ends like a sentence after a word: "… words." or Chinese and Japanese "…字。". */
+export const SENTENCE_END = /(?:\p{Ll}{2,}[.!?]|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}][。！？])["'”’)\]」』）]*$/u;
+
 function isProse(sentence: string): boolean {
-  return (sentence.match(/\p{L}{2,}/gu)?.length ?? 0) >= 8 && /\p{Ll}{2,}[.!?]["'”’)\]]*$/u.test(sentence);
+  return countWords(sentence) >= 8 && SENTENCE_END.test(sentence);
 }
 
 /** Does the sentence define one of the subject's words ("Internet governance is the …")? */
@@ -109,23 +117,23 @@ export function rankSentences(question: string, terms: ReadonlySet<string>, pass
   const sentences = passages.flatMap((grounded) =>
     quotableSentences(grounded.passage.text).map((sentence, position) => {
       const words = tokenize(sentence);
-      return { grounded, sentence, position, tokens: new Set(words), opening: new Set(words.slice(0, 5)) };
+      return { grounded, sentence, lower: sentence.toLowerCase(), position, tokens: new Set(words), opening: new Set(words.slice(0, 5)) };
     }),
   );
   // A rare word of the question says more than a common one ("critics" more than "model"): each
   // term weighs by how few of the candidate sentences use it.
   const weighted = [...terms].map((term) => {
-    const using = sentences.filter((candidate) => matches(candidate.tokens, term)).length;
+    const using = sentences.filter((candidate) => matches(candidate.tokens, term, candidate.lower)).length;
     const rarity = 1 + Math.log((sentences.length + 1) / (using + 1));
     return { term, weight: rarity * (definitional && !subject.has(term) ? 0.5 : 1) };
   });
   const totalWeight = weighted.reduce((sum, { weight }) => sum + weight, 0) || 1;
   const candidates: Candidate[] = [];
-  for (const { grounded, sentence, position, tokens, opening } of sentences) {
+  for (const { grounded, sentence, lower, position, tokens, opening } of sentences) {
     let covered = 0;
     let hits = 0;
     for (const { term, weight } of weighted) {
-      if (matches(tokens, term)) {
+      if (matches(tokens, term, lower)) {
         covered += weight;
         hits++;
       }
@@ -185,10 +193,10 @@ class Citations {
   }
 }
 
-/** "… fees paid [1]." — the marker before the closing full stop (a closing quote stays outside). */
+/** "… fees paid [1]." — the marker before the closing full stop (or 。, a closing quote stays outside). */
 function cite(sentence: string, number: number): string {
   const text = shorten(sentence, MAX_SENTENCE_CHARS);
-  const match = /^(.*?)([.!?…]+["'”’)\]]*)?$/s.exec(text);
+  const match = /^(.*?)([.!?…。！？]+["'”’)\]」』）]*)?$/s.exec(text);
   const body = match?.[1] ?? text;
   const end = match?.[2] ?? "";
   return `${body} [${number}]${end || "."}`;

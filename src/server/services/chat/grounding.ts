@@ -9,7 +9,8 @@ import type { DocumentRow } from "../../storage/document-row";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { PassageIndex, type IndexedPassage } from "../generation/retrieval";
-import { quotableSentences } from "./extract";
+import { countWords } from "../../../shared/words";
+import { quotableSentences, SENTENCE_END } from "./extract";
 import { queryTerms } from "../generation/text";
 import type { OutlineCache } from "../sections/outline-cache";
 
@@ -186,7 +187,7 @@ export class GroundingService {
         for (let i = index; i < sections.length; i++) {
           const section = sections[i] as (typeof sections)[number];
           if (i > index && section.level <= level) break;
-          const lead = quotableSentences(section.text).find((sentence) => /\p{Ll}{2,}[.!?]["'”’)\]]*$/u.test(sentence));
+          const lead = quotableSentences(section.text).find((sentence) => SENTENCE_END.test(sentence));
           if (lead) return lead;
         }
         return null;
@@ -308,7 +309,7 @@ function squeezeKey(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-/** Reads as prose: a dozen words or more and a sentence end after a word. */
+/** Reads as prose: a dozen words or more and a sentence end after a word ("… words." or "…字。"). */
 function isProse(text: string): boolean {
-  return (text.match(/\p{L}{2,}/gu)?.length ?? 0) >= 12 && /\p{Ll}{2,}[.!?]["'”’)\]]*(\s|$)/u.test(text);
+  return countWords(text) >= 12 && /(?:\p{Ll}{2,}[.!?]["'”’)\]]*(\s|$)|[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}][。！？])/u.test(text);
 }

@@ -3,6 +3,7 @@
 // whitespace and stray quotes tidied, first letter capitalised, a closing full stop), preferring
 // the sentences that share words with the section's query and keeping their original order. No
 // sentence appears twice in the whole document, and each section stays within a length bound.
+import { countWords } from "../../../shared/words";
 import { queryTerms, tokenize } from "./text";
 
 export interface ComposeOptions {
@@ -28,8 +29,9 @@ export function sentencesOf(text: string): string[] {
   const sentences: string[] = [];
   for (const paragraph of text.split(/\n+/)) {
     // A sentence ends at . ! ? (plus closing quotes/brackets) followed by a space and a capital,
-    // digit or opening quote; "e.g. the" and "Dr. Smith"-style abbreviations mostly survive.
-    const parts = paragraph.split(/(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])/u);
+    // digit or opening quote; "e.g. the" and "Dr. Smith"-style abbreviations mostly survive. A
+    // Chinese or Japanese one ends at 。！？ (plus closing brackets), space or not.
+    const parts = paragraph.split(/(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[\p{Lu}\p{N}])|(?<=[。！？][」』）】〉》"'”’)\]]*)(?![」』）】〉》"'”’)\]。！？])\s*(?=\S)/u);
     for (const part of parts) if (part.trim()) sentences.push(part.trim());
   }
   return sentences;
@@ -44,9 +46,9 @@ export function tidySentence(raw: string): string | null {
     .trim();
   const quotes = sentence.match(/["“”„]/g)?.length ?? 0;
   if (quotes % 2 === 1) sentence = sentence.replace(/["“”„]/g, "").trim();
-  const words = sentence.match(/\p{L}{2,}/gu)?.length ?? 0;
+  const words = countWords(sentence);
   if (words < MIN_SENTENCE_WORDS) return null;
-  if (words < MIN_FRAGMENT_WORDS && !/[.!?]["'”’)\]]*$/.test(sentence)) return null;
+  if (words < MIN_FRAGMENT_WORDS && !/[.!?。！？]["'”’)\]」』）]*$/.test(sentence)) return null;
   // Mostly not words: addresses, phone numbers, tables of figures.
   const letters = sentence.match(/\p{L}/gu)?.length ?? 0;
   if (letters < sentence.length * 0.5) return null;
@@ -56,7 +58,7 @@ export function tidySentence(raw: string): string | null {
   }
   sentence = sentence.charAt(0).toLocaleUpperCase() + sentence.slice(1);
   if (/[:;,\-–—]$/.test(sentence)) sentence = sentence.slice(0, -1).trimEnd();
-  if (!/[.!?…]["'”’)\]]*$/.test(sentence)) sentence += ".";
+  if (!/[.!?…。！？]["'”’)\]」』）]*$/.test(sentence)) sentence += /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}]$/u.test(sentence) ? "。" : ".";
   return sentence;
 }
 
@@ -88,7 +90,7 @@ function asList(text: string, maxChars: number): string | null {
     .filter(Boolean);
   if (items.length === 0) return null;
   // A lone short line (a document's title, a caption) is not a list worth quoting.
-  if (items.length === 1 && (items[0]!.match(/\p{L}{2,}/gu)?.length ?? 0) < MIN_FRAGMENT_WORDS) return null;
+  if (items.length === 1 && countWords(items[0]!) < MIN_FRAGMENT_WORDS) return null;
   let joined = items.join("; ");
   if (joined.length > maxChars) joined = `${joined.slice(0, joined.lastIndexOf(" ", maxChars)).replace(/[;,\s]+$/, "")}…`;
   joined = joined.charAt(0).toLocaleUpperCase() + joined.slice(1);
@@ -153,7 +155,7 @@ export function composeSection(
       kept.push(sentence);
     }
     // A remark on its own ("This should be our starting point.") says nothing out of its context.
-    const words = kept.join(" ").match(/\p{L}{2,}/gu)?.length ?? 0;
+    const words = countWords(kept.join(" "));
     if (kept.length === 0 || words < MIN_PARAGRAPH_WORDS) continue;
     for (const sentence of kept) {
       usedSentences.add(sentenceKey(sentence));

@@ -6,23 +6,21 @@
 import { cleanText } from "../../docx/headings";
 import type { DocxParagraph } from "../../docx/paragraphs";
 import type { NewPassage } from "../../storage/passage-store";
+import { countWords } from "../../../shared/words";
 
 /** Paragraphs are joined while the passage stays within this many characters. */
 export const PASSAGE_TARGET_CHARS = 700;
 /** A paragraph longer than this is cut into pieces at sentence ends. */
 const LONG_PARAGRAPH_CHARS = 1400;
-/** A passage needs at least this many words of two or more letters. */
+/**
+ * A passage needs at least this many words (of two or more letters; in Chinese, Japanese, … any
+ * word, as the shared splitter cuts them: a Chinese sentence has no spaces to count by).
+ */
 const MIN_WORDS = 3;
 
-const WORD = /\p{L}{2,}/gu;
-
-function wordCount(text: string): number {
-  return text.match(WORD)?.length ?? 0;
-}
-
-/** Sentence pieces of a long text, each at most about `max` characters. */
+/** Sentence pieces of a long text, each at most about `max` characters (a sentence ends at . ! ? or 。！？). */
 function cutAtSentences(text: string, max: number): string[] {
-  const sentences = text.match(/[^.!?]+(?:[.!?]+["'”’)\]]*\s*|$)/g) ?? [text];
+  const sentences = text.match(/[^.!?。！？]+(?:[.!?。！？]+["'”’)\]」』）]*\s*|$)/g) ?? [text];
   const pieces: string[] = [];
   let current = "";
   for (const sentence of sentences) {
@@ -46,7 +44,7 @@ export function splitIntoPassages(paragraphs: readonly DocxParagraph[]): NewPass
 
   const flush = () => {
     const text = texts.join("\n");
-    if (texts.length > 0 && wordCount(text) >= MIN_WORDS) {
+    if (texts.length > 0 && countWords(text) >= MIN_WORDS) {
       passages.push({ heading, text, firstParagraph: first, lastParagraph: last });
     }
     texts = [];

@@ -8,7 +8,8 @@
 // kept, and (everyDocument) the best relevant one of each other document too. When
 // no passage is that close, the single best one sharing any word is taken, so a section gets a
 // weak lead rather than nothing; when none shares a word, the section gets no passages.
-import type { SearchHit } from "../../storage/passage-store";
+import { matchPhrase, type SearchHit } from "../../storage/passage-store";
+import { isUnspacedWord } from "../../../shared/words";
 import { queryTerms, tokenize } from "./text";
 
 export interface IndexedPassage {
@@ -74,14 +75,15 @@ export interface PassageSearch {
 /** Candidates fetched from the index per group of query words, before the section's own ranking. */
 const CANDIDATES_PER_GROUP = 200;
 
-/** An FTS5 query matching any of the terms (each quoted, so no word is taken for an operator). */
+/** An FTS5 query matching any of the terms (each a quoted phrase, so no word is taken for an operator). */
 function anyOf(terms: ReadonlySet<string>): string {
-  return [...terms].map((term) => `"${term}"`).join(" OR ");
+  return [...terms].map(matchPhrase).join(" OR ");
 }
 
 /**
  * Same word for the index's stemmer, near enough: equal, or (both at least four letters) sharing
- * their first six letters or the whole of the shorter one ("nutrition", "nutritional").
+ * their first six letters or the whole of the shorter one ("nutrition", "nutritional"). (A word of
+ * Chinese, Japanese, … is matched as the index matches it: its characters anywhere in the text.)
  */
 export function sameStem(a: string, b: string): boolean {
   if (a === b) return true;
@@ -124,7 +126,9 @@ export class PassageIndex {
       for (const hit of this.store.search(this.documentIds, anyOf(group.terms), CANDIDATES_PER_GROUP)) {
         let result = byId.get(hit.passage_id);
         if (!result) {
-          const words = [...new Set(tokenize(`${hit.heading ?? ""} ${hit.text} ${hit.document_name}`))];
+          const text = `${hit.heading ?? ""} ${hit.text} ${hit.document_name}`;
+          const words = [...new Set(tokenize(text))];
+          const lower = text.toLowerCase();
           result = {
             passage: {
               passageId: hit.passage_id,
@@ -137,7 +141,7 @@ export class PassageIndex {
               firstParagraph: hit.first_paragraph,
             },
             score: 0,
-            queryTerms: allTerms.filter((term) => words.some((word) => sameStem(word, term))),
+            queryTerms: allTerms.filter((term) => (isUnspacedWord(term) ? lower.includes(term) : words.some((word) => sameStem(word, term)))),
           };
           byId.set(hit.passage_id, result);
         }

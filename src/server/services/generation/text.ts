@@ -1,5 +1,8 @@
 // Words for retrieval and composition: one tokenizer and term normalizer shared by the index, the
-// queries and the sentence picker, so they agree on what a "word" is.
+// queries and the sentence picker, so they agree on what a "word" is. Words are split by the
+// shared splitter (src/shared/words.ts: Intl.Segmenter for Chinese, Japanese, Thai, …).
+import { splitWords } from "../../../shared/words";
+import { isUnspacedStopword } from "../language";
 
 /** Common English words that say nothing about a topic. */
 const STOPWORDS = new Set(
@@ -22,20 +25,23 @@ const INSTRUCTION_WORDS = new Set(
   sections short state states summarise summarize text write written`.split(/\s+/),
 );
 
-/** True for a common English word that says nothing about a topic ("the", "of", …); lower case in. */
+/**
+ * True for a word that says nothing about a topic: a common English word ("the", "of", …), or a
+ * common Chinese, Japanese or Thai one ("的", "什么", "です"; stopwords-iso); lower case in.
+ */
 export function isStopword(word: string): boolean {
-  return STOPWORDS.has(word);
+  return STOPWORDS.has(word) || isUnspacedStopword(word);
 }
 
-/** Lower-cased word tokens (letters and digits; apostrophes dropped), in order. */
+/** Lower-cased word tokens (letters and digits; apostrophes dropped; Chinese, Japanese, … segmented), in order. */
 export function tokenize(text: string): string[] {
-  return text.toLowerCase().replace(/['’]s\b/g, "").match(/[\p{L}\p{N}]+/gu) ?? [];
+  return splitWords(text.toLowerCase().replace(/['’]s\b/g, ""));
 }
 
 /** A term as indexed: lower case, no stopwords, no single characters. */
 export function indexTerm(term: string): string | null {
   const lower = term.toLowerCase();
-  if (lower.length < 2 || STOPWORDS.has(lower)) return null;
+  if (lower.length < 2 || isStopword(lower)) return null;
   return lower;
 }
 

@@ -16,6 +16,8 @@
 // works character by character (plus the whitespace collapse), so normalising pieces and joining
 // them with a space gives the same text as normalising the joined pieces.
 
+import { wordSpans } from "../../../shared/words";
+
 // eslint-disable-next-line no-control-regex
 const INVISIBLE = /[\u0000-\u0006\u000e-\u001d\u001f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]|\u034f|\u17b4|\u17b5|\p{Variation_Selector}/gu;
 const SINGLE_QUOTES = /[\u2018\u2019\u201a\u201b\u2032\u2035\u02bc\u0060\u00b4\u2039\u203a]/g;
@@ -38,9 +40,10 @@ export function normalizeForMatch(text: string): string {
     .trim();
 }
 
-/** Words (letters and digits) of a normalised text, with where each starts. */
+/**
+ * Words (letters and digits; Chinese, Japanese, … cut by Intl.Segmenter: src/shared/words.ts) of
+ * a normalised text, with where each starts.
+ */
 export function wordsOf(normalized: string): Array<{ word: string; offset: number }> {
-  const words: Array<{ word: string; offset: number }> = [];
-  for (const match of normalized.matchAll(/[\p{L}\p{N}]+/gu)) words.push({ word: match[0], offset: match.index });
-  return words;
+  return wordSpans(normalized);
 }

@@ -21,6 +21,7 @@
 //      stretch of the document; the section of the first aligned word is the answer (for one in
 //      the preamble, as in 2). Text that is not in the document does not reach that bar, so a
 //      made-up sentence finds nothing.
+import { isUnspacedWord } from "../../../shared/words";
 import { isStopword } from "../generation/text";
 import { normalizeForMatch, wordsOf } from "./normalize";
 
@@ -67,7 +68,8 @@ interface WordIndex {
   postings: Map<string, number[]>;
 }
 
-const isContentWord = (word: string) => word.length >= 3 && !isStopword(word);
+/** A real word: not "the", "of", 的, です…; three letters or more (two characters in Chinese, Japanese, …). */
+const isContentWord = (word: string) => !isStopword(word) && (isUnspacedWord(word) ? [...word].length >= 2 : word.length >= 3);
 
 export class SectionTextIndex {
   /** The whole normalised text. */
