@@ -13,6 +13,8 @@ import { SessionStore } from "../../src/taskpane/api/session-store";
 import { Providers } from "../../src/taskpane/app/providers";
 import BatchTabDefault, { BatchTab } from "../../src/taskpane/features/batch/batch-tab";
 import { MyDocuments } from "../../src/taskpane/features/documents/my-documents";
+import { setLocale } from "../../src/taskpane/i18n";
+import { LiveAnnouncer } from "../../src/taskpane/ui/announcer";
 import { FakeHost } from "../support/fake-host";
 
 const origin = "http://sidecar.test";
@@ -279,7 +281,7 @@ function remember(jobId: string) {
 }
 
 /** The tab as the shell will show it (lazy-loaded default export), optionally beside "My documents". */
-function renderBatch({ withMyDocuments = false } = {}) {
+function renderBatch({ withMyDocuments = false, withAnnouncer = false } = {}) {
   if (!localStorage.getItem("sidecar.session")) signIn();
   const session = new SessionStore();
   const client = new HttpClient({ settings: new ConnectionSettingsStore(), session, origin });
@@ -289,6 +291,7 @@ function renderBatch({ withMyDocuments = false } = {}) {
     <Providers host={new FakeHost()} client={client} queryClient={queryClient}>
       <BatchTabDefault />
       {withMyDocuments && <MyDocuments />}
+      {withAnnouncer && <LiveAnnouncer />}
     </Providers>,
   );
   return { ...view, client, session, queryClient, close: () => view.unmount() };
@@ -505,6 +508,91 @@ test("when the job finishes: a summary, the socket is done, My documents shows t
   expect(localStorage.getItem("sidecar.batch.job")).toBe("null");
 });
 
+/** Everything the live region says, in order (it is cleared after a while, so each change is kept). */
+function heardAnnouncements(): string[] {
+  const region = document.getElementById("sidecar-announcements")!;
+  const heard: string[] = [];
+  new MutationObserver(() => {
+    if (region.textContent) heard.push(region.textContent);
+  }).observe(region, { childList: true, subtree: true, characterData: true });
+  return heard;
+}
+
+test("Start brings the new job's view into sight and moves focus to it; leaving the job focuses the picker", async () => {
+  const user = userEvent.setup({ delay: null });
+  const scrolled: Element[] = [];
+  const scrollIntoView = jest.fn(function (this: Element) {
+    scrolled.push(this);
+  });
+  Object.defineProperty(Element.prototype, "scrollIntoView", { value: scrollIntoView, configurable: true, writable: true });
+  try {
+    renderBatch();
+    await startJob(user, ["Annual report.docx"]);
+    const section = jobSection();
+    expect(section).toHaveAttribute("tabindex", "-1");
+    expect(section).toHaveFocus();
+    expect(scrollIntoView).toHaveBeenCalledWith({ block: "nearest" });
+    expect(scrolled).toContain(section);
+
+    await user.click(within(section).getByRole("button", { name: "Stop following" }));
+    expect(await screen.findByRole("heading", { name: "Tag documents" })).toHaveFocus();
+  } finally {
+    delete (Element.prototype as Partial<Element>).scrollIntoView;
+  }
+});
+
+test("a job that finishes while followed is announced once, in words of its own; a job over before the pane looked is not", async () => {
+  const user = userEvent.setup({ delay: null });
+  const first = renderBatch({ withAnnouncer: true });
+  const heard = heardAnnouncements();
+  await startJob(user, ["Annual report.docx", "Budget 2026.docx"]);
+  const job = jobs.get("job-1")!;
+  await within(jobSection()).findByText("Live");
+  job.status = "processing";
+  await push(sockets[0]!, progress(job, 0, { status: "success", tags: ["q3"] }));
+  await push(sockets[0]!, progress(job, 1, { status: "failed", error: "No text" }));
+  job.status = "completed";
+  await push(sockets[0]!, finalMessage(job));
+  await screen.findByText("Tagging finished with failures");
+  await waitFor(() => expect(heard).toEqual(["Batch tagging is done: 1 document got new tags, one document could not be tagged."]));
+  // More news about the finished job says nothing again.
+  await push(sockets[0]!, finalMessage(job));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(heard).toHaveLength(1);
+  first.close();
+
+  // Reopened: the same job, over already, is shown but not announced.
+  remember("job-1");
+  renderBatch({ withAnnouncer: true });
+  const heardAgain = heardAnnouncements();
+  expect(await screen.findByText("Tagging finished with failures")).toBeInTheDocument();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(heardAgain).toEqual([]);
+});
+
+test("in German: the picker, the job and its summary speak German, counts in German plurals", async () => {
+  setLocale("de");
+  try {
+    const user = userEvent.setup({ delay: null });
+    renderBatch();
+    expect(await screen.findByRole("form", { name: "Dokumente verschlagworten" })).toBeInTheDocument();
+    expect(await screen.findByText("0 von 4 ausgewählt")).toBeInTheDocument();
+    await user.click(await screen.findByRole("checkbox", { name: "Annual report.docx" }));
+    await user.click(screen.getByRole("button", { name: "1 Dokument verschlagworten" }));
+    const section = await screen.findByRole("region", { name: /Verschlagwortungsauftrag/ });
+    expect(await within(section).findByText("Verbunden")).toBeInTheDocument();
+    const job = jobs.get("job-1")!;
+    job.status = "processing";
+    await push(sockets[0]!, progress(job, 0, { status: "success", tags: ["q3"] }));
+    job.status = "completed";
+    await push(sockets[0]!, finalMessage(job));
+    expect(await screen.findByText("Verschlagwortung abgeschlossen")).toBeInTheDocument();
+    expect(screen.getByText("1 von 1 Dokument · 1 verschlagwortet · 0 fehlgeschlagen")).toBeInTheDocument();
+  } finally {
+    setLocale("en");
+  }
+});
+
 test("Pause, Resume and Cancel are enabled only when the status allows them, send their requests, and Cancel asks first", async () => {
   const user = userEvent.setup({ delay: null });
   controlDelayMs = 150;
@@ -643,7 +731,7 @@ test("a remembered job is attached again after the pane reopens; other running j
   // The other job is listed with its status and progress, and can be followed.
   const running = await screen.findByRole("list", { name: "Other running jobs" });
   const other = within(running).getByRole("listitem", { name: /job job-othe/i });
-  expect(other).toHaveTextContent("paused · 0 of 1 documents");
+  expect(other).toHaveTextContent("paused · 0 of 1 document");
   await user.click(within(other).getByRole("button", { name: /follow job job-othe/i }));
   await waitFor(() => expect(sockets.at(-1)!.jobId).toBe("job-other"));
   await waitFor(() => expect(sockets[1]!.closeCode).toBe(1000));

@@ -1,8 +1,10 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse, delay } from "msw";
 import { setupServer } from "msw/node";
 import { resetConversations } from "../../src/taskpane/features/chat/conversation";
+import { setLocale } from "../../src/taskpane/i18n";
+import { LiveAnnouncer } from "../../src/taskpane/ui/announcer";
 import { SIDECAR_DOCUMENT_ID_PROPERTY } from "../../src/taskpane/office/document-host";
 import { FakeHost } from "../support/fake-host";
 import { renderPane, server as origin } from "../support/render-pane";
@@ -97,6 +99,12 @@ afterEach(() => {
   resetConversations();
 });
 afterAll(() => api.close());
+
+/** What screen readers were told (the live region's words; the pane may mount one too). */
+function listenToAnnouncements() {
+  render(<LiveAnnouncer />);
+  return () => Array.from(document.querySelectorAll("#sidecar-announcements"), (region) => region.textContent ?? "").join(" | ");
+}
 
 /** Turns "Ground in this document" off (kept as a preference). */
 function ungrounded() {
@@ -253,6 +261,50 @@ test("Stop (and Esc) keeps the partial answer", async () => {
   expect(partial).toMatch(/^w0 w1 w2/);
   expect(partial).not.toContain("w199");
   expect(screen.getByRole("button", { name: "Send" })).toBeInTheDocument();
+});
+
+test("screen readers hear how an answer ended, in words other than the screen's: ready, stopped by the person, failed with a short reason", async () => {
+  const user = userEvent.setup();
+  ungrounded();
+  const heard = listenToAnnouncements();
+  script = { events: [end("Short and done.")] };
+  openChat();
+  const composer = await screen.findByLabelText(/ask the agent/i);
+  await user.type(composer, "First{Enter}");
+  await screen.findByText("Short and done.");
+  await waitFor(() => expect(heard()).toContain("Answer ready."));
+
+  script = { events: Array.from({ length: 200 }, (_, i) => ({ step: "assistant_stream", delta: `w${i} ` })), pauseMs: 20 };
+  await user.type(composer, "Long one{Enter}");
+  await waitFor(() => expect(screen.getAllByTestId("answer-text").at(-1)).toHaveTextContent("w2"));
+  await user.keyboard("{Escape}");
+  await screen.findByText("Stopped.");
+  await waitFor(() => expect(heard()).toContain("Answer stopped."));
+
+  script = { events: [{ step: "error", message: "The model is overloaded." }] };
+  await user.type(composer, "Third{Enter}");
+  await screen.findByText("The model is overloaded.");
+  await waitFor(() => expect(heard()).toContain("The answer failed: The model is overloaded."));
+});
+
+test("the chat speaks German when the pane does", async () => {
+  const user = userEvent.setup();
+  ungrounded();
+  setLocale("de");
+  try {
+    const heard = listenToAnnouncements();
+    script = { events: [end("Alles gut.")] };
+    openChat();
+    await user.type(await screen.findByLabelText("Den Agenten fragen"), "Wie geht es?{Enter}");
+    const answer = await screen.findByRole("article", { name: "Antwort" });
+    await within(answer).findByText("Alles gut.");
+    expect(within(answer).getByRole("button", { name: "Am Cursor einfügen" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Senden" })).toBeInTheDocument();
+    expect(screen.getByRole("switch", { name: "Auf dieses Dokument stützen" })).toBeInTheDocument();
+    await waitFor(() => expect(heard()).toContain("Antwort fertig."));
+  } finally {
+    setLocale("en");
+  }
 });
 
 test("a cut stream shows the partial answer as interrupted; Retry asks again in place without repeating the question", async () => {
@@ -802,6 +854,26 @@ describe("Rewrite the selection, in drafts", () => {
     expect(host.inserted).toEqual([{ text: "On Tuesday the committee chose to go ahead.", mode: "replace", suggest: true }]);
     await waitFor(() => expect(calls).toContain("DELETE /api/v2/chat-threads/77"));
     expect(within(panel).queryByText(/^Draft \d/)).toBeNull();
+  });
+
+  test("Esc stops a draft being written; screen readers hear when a draft stopped and when one is ready", async () => {
+    const host = new FakeHost();
+    host.selection = ORIGINAL;
+    const heard = listenToAnnouncements();
+    const { user, panel } = await openRewrite(host);
+    script = { events: Array.from({ length: 200 }, (_, i) => ({ step: "assistant_stream", delta: `d${i} ` })), pauseMs: 20 };
+    await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
+    await within(panel).findByText(/d2/);
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(within(panel).queryByText("Writing a draft…")).toBeNull());
+    expect(within(panel).queryByTestId("rewrite-draft")).toBeNull();
+    expect(within(panel).queryByRole("alert")).toBeNull();
+    await waitFor(() => expect(heard()).toContain("Drafting stopped."));
+
+    script = { events: [end("The committee decided to go ahead.", { thread_id: 77 })] };
+    await user.click(within(panel).getByRole("button", { name: "Rewrite" }));
+    await within(panel).findByText("Draft 1 of 1");
+    await waitFor(() => expect(heard()).toContain("Rewrite draft 1 is ready."));
   });
 
   test("when the selected text changed since, Keep says so and replaces nothing; Discard drops the drafts; the drafts survive closing the pane", async () => {

@@ -1,10 +1,11 @@
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { nextPollDelay } from "../../src/taskpane/features/generate/api/get-generation-status";
 import { reloadRecentGenerations } from "../../src/taskpane/features/generate/recent-generations";
 import { documentIdSetting } from "../../src/taskpane/office/host-context";
+import { LiveAnnouncer } from "../../src/taskpane/ui/announcer";
 import { FakeHost } from "../support/fake-host";
 import { renderPane, server as origin } from "../support/render-pane";
 
@@ -92,6 +93,29 @@ function signedIn(host = new FakeHost()) {
   localStorage.setItem("sidecar.tab", JSON.stringify("generate"));
   return renderPane(host);
 }
+
+/** Mounts the pane's live region and collects what it says to screen readers, in order. */
+function listenToAnnouncements(): string[] {
+  const heard: string[] = [];
+  render(<LiveAnnouncer />);
+  const region = document.getElementById("sidecar-announcements")!;
+  new MutationObserver(() => {
+    if (region.textContent) heard.push(region.textContent);
+  }).observe(region, { childList: true });
+  return heard;
+}
+
+/** Records scrollIntoView calls (jsdom has none). */
+function watchScrolling(): jest.Mock {
+  const scrolled = jest.fn();
+  Element.prototype.scrollIntoView = function (this: Element, options?: boolean | ScrollIntoViewOptions) {
+    scrolled(this, options);
+  };
+  return scrolled;
+}
+afterEach(() => {
+  delete (Element.prototype as Partial<Element>).scrollIntoView;
+});
 
 test("the poll delay backs off from about 1 s to 5 s", () => {
   expect([0, 1, 2, 3, 4, 5, 6, 20].map(nextPollDelay)).toEqual([1000, 1500, 2250, 3375, 5000, 5000, 5000, 5000]);
@@ -436,4 +460,74 @@ test("while the templates are still loading, the name and Generate wait for them
   await user.click(screen.getByRole("button", { name: "Generate" }));
   await screen.findByRole("group", { name: "Generation Early brief" });
   expect(state.generateBodies).toEqual([expect.objectContaining({ template_id: "tpl-brief", output_name: "Early brief", file_paths: ["o/documents/doc-open.docx"] })]);
+});
+
+test("Generate brings the new generation's card into view and gives it the focus; Ready is said to screen readers once", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  host.settings.set(documentIdSetting, "doc-open");
+  state.answer = (elapsed) => (elapsed < 300 ? { status: "Generating", progress: 20 } : { status: "Ready", progress: 100 });
+  const heard = listenToAnnouncements();
+  const scrolled = watchScrolling();
+  signedIn(host);
+  await waitFor(() => expect(screen.getByRole("checkbox", { name: "Open doc.docx (this document)" })).toBeChecked());
+  const name = screen.getByLabelText(/name of the new document/i);
+  await user.clear(name);
+  await user.type(name, "Focus brief");
+  await user.click(screen.getByRole("button", { name: "Generate" }));
+
+  const card = await screen.findByRole("group", { name: "Generation Focus brief" });
+  await waitFor(() => expect(document.activeElement).toBe(card));
+  expect(card).toHaveAttribute("tabindex", "-1");
+  expect(scrolled).toHaveBeenCalledWith(card, { block: "nearest" });
+  // The card is described by its line: template and status.
+  expect(card).toHaveAccessibleDescription(/^Briefing note · /);
+
+  await within(card).findByRole("button", { name: "Open in Word" }, { timeout: 5000 });
+  await waitFor(() => expect(heard).toContain("Generation of Focus brief finished: ready to open."));
+  // Once: not again as the card renders on.
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+  expect(heard.filter((message) => message.startsWith("Generation of Focus brief"))).toHaveLength(1);
+});
+
+test("a followed generation that fails while the pane watches is said to screen readers once, with the reason; Try again focuses the new card", async () => {
+  const user = userEvent.setup();
+  let failed = false;
+  state.answer = () => (failed ? { status: "Failed", progress: 40, error: "No source has any text." } : { status: "Generating", progress: 10 });
+  const request = { document_type: "Briefing", file_paths: ["k"], connector_data_id: "set-1", workspace_name: "Demo workspace", template_id: "tpl-brief", output_name: "Doomed" };
+  localStorage.setItem("sidecar.generations", JSON.stringify([{ taskId: "task-d", outputName: "Doomed", templateName: "Briefing note", startedAt: Date.now(), request }]));
+  const heard = listenToAnnouncements();
+  watchScrolling();
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Doomed" });
+  await within(card).findByText(/Briefing note · Generating/);
+  // Opening the pane moves no focus to a card it found.
+  expect(document.activeElement).not.toBe(card);
+  failed = true;
+  const alert = await within(card).findByRole("alert", undefined, { timeout: 5000 });
+  await waitFor(() => expect(heard).toContain("Generation of Doomed failed: No source has any text."));
+
+  state.answer = () => ({ status: "Generating", progress: 10 });
+  await user.click(within(alert).getByRole("button", { name: "Try again with a new name" }));
+  const again = await screen.findByRole("group", { name: "Generation Doomed (2)" });
+  await waitFor(() => expect(document.activeElement).toBe(again));
+  expect(heard.filter((message) => message.startsWith("Generation of Doomed failed"))).toHaveLength(1);
+});
+
+test("a generation found already finished when the pane opens is not announced", async () => {
+  state.answer = () => ({ status: "Ready", progress: 100 });
+  localStorage.setItem(
+    "sidecar.generations",
+    JSON.stringify([{ taskId: "task-done", outputName: "Done before", templateName: "Briefing note", startedAt: Date.now() - 60_000, request: {} }]),
+  );
+  const heard = listenToAnnouncements();
+  signedIn();
+  const card = await screen.findByRole("group", { name: "Generation Done before" });
+  await within(card).findByRole("button", { name: "Open in Word" });
+  await act(async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+  expect(heard).toEqual([]);
 });

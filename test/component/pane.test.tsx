@@ -6,6 +6,16 @@ import type { DocumentSummary as Doc } from "../../src/shared/wire/documents";
 import { documentIdSetting } from "../../src/taskpane/office/host-context";
 import { FakeHost } from "../support/fake-host";
 import { renderPane, server as origin } from "../support/render-pane";
+import { announce } from "../../src/taskpane/ui/announcer";
+
+// What the pane says to screen readers: the real announcer, watched.
+jest.mock("../../src/taskpane/ui/announcer", () => {
+  const actual = jest.requireActual("../../src/taskpane/ui/announcer");
+  return { ...actual, announce: jest.fn(actual.announce) };
+});
+const announced = announce as jest.MockedFunction<typeof announce>;
+/** The announcements about uploads, in order. */
+const uploadAnnouncements = () => announced.mock.calls.map(([message]) => message).filter((message) => /upload/i.test(message));
 
 let documents: Doc[] = [];
 let validToken = "api-1";
@@ -34,7 +44,8 @@ function handlers() {
     http.post(`${origin}/api/v1/documents/local`, async ({ request }) => {
       if (!authorized(request)) return HttpResponse.json({ detail: "Not authenticated" }, { status: 401 });
       const file = (await request.formData()).get("file") as File;
-      await delay(30);
+      // Long enough for a test to see the progress: a role query over the whole pane takes a few hundred ms in jsdom.
+      await delay(500);
       const doc: Doc = {
         document_id: `doc-${documents.length + 1}`,
         document_name: file.name,
@@ -51,6 +62,7 @@ function handlers() {
 
 beforeAll(() => api.listen({ onUnhandledRequest: "error" }));
 beforeEach(() => {
+  announced.mockClear();
   documents = [];
   validToken = "api-1";
   api.use(...handlers());
@@ -115,6 +127,37 @@ test("upload reads the open document, sends it, remembers its id in the document
   expect(await screen.findByRole("button", { name: "Upload again" })).toBeInTheDocument();
 });
 
+test("starting an upload brings its progress into view and moves focus to it; the outcome shows there and is announced once", async () => {
+  // jsdom lays nothing out and has no scrollIntoView: record the calls.
+  const scrolled = jest.fn();
+  Element.prototype.scrollIntoView = scrolled;
+  try {
+    const user = userEvent.setup();
+    renderPane(new FakeHost("Quarterly report.docx", new Uint8Array(64).fill(7), 16));
+    await signIn(user);
+    await screen.findByText(/nothing uploaded yet/i);
+    announced.mockClear();
+    await user.click(screen.getByRole("button", { name: "Upload this document" }));
+    const progress = await screen.findByRole("group", { name: "Upload progress" });
+    await waitFor(() => expect(progress).toHaveFocus());
+    expect(scrolled).toHaveBeenCalledWith({ block: "nearest" });
+    expect(scrolled.mock.contexts).toContain(progress);
+    // The outcome replaces the progress in the same place, so focus stays where the person is.
+    await within(progress).findByText(/is in Sidecar/);
+    await screen.findByRole("button", { name: "Upload again" });
+    expect(progress).toHaveFocus();
+    // Said once, and not in the words on screen (a screen reader would read them twice).
+    expect(uploadAnnouncements()).toEqual(["Upload complete: Quarterly report.docx is ready in Sidecar."]);
+    expect(uploadAnnouncements()[0]).not.toContain("Quarterly report.docx is in Sidecar.");
+    await user.click(screen.getByRole("tab", { name: "Sources" }));
+    await user.click(screen.getByRole("tab", { name: "Documents" }));
+    await screen.findByRole("table", { name: "My documents" });
+    expect(uploadAnnouncements()).toHaveLength(1);
+  } finally {
+    delete (Element.prototype as { scrollIntoView?: unknown }).scrollIntoView;
+  }
+});
+
 test("an upload the server refuses says why and offers to try again", async () => {
   api.use(http.post(`${origin}/api/v1/documents/local`, () => HttpResponse.json({ detail: "This file is damaged: it is not a readable Word document." }, { status: 400 })));
   const user = userEvent.setup();
@@ -125,6 +168,7 @@ test("an upload the server refuses says why and offers to try again", async () =
   expect(alert).toHaveTextContent("Upload failed");
   expect(alert).toHaveTextContent("This file is damaged");
   expect(within(alert).getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  expect(uploadAnnouncements()).toEqual(["The upload did not finish."]);
 });
 
 test("Stop ends an upload in progress and says it was stopped", async () => {
@@ -141,6 +185,9 @@ test("Stop ends an upload in progress and says it was stopped", async () => {
   await user.click(await screen.findByRole("button", { name: "Stop" }));
   expect(await screen.findByRole("alert")).toHaveTextContent("Upload stopped");
   expect(documents).toHaveLength(0);
+  // The Stop button went away: focus is on the upload's progress, where the outcome now shows.
+  expect(screen.getByRole("group", { name: "Upload progress" })).toHaveFocus();
+  expect(uploadAnnouncements()).toEqual(["The upload was stopped."]);
 });
 
 test("an expired session asks to sign in again above the work, and the interrupted upload can be retried", async () => {

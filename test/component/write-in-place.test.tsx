@@ -2,12 +2,13 @@
 // on its own (selected_section_ids), read out of the generated .docx (a real one, written by the
 // server's own writer) and handed to the host with its citations; progress, Stop, and no
 // overwrite without asking.
-import { act, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
 import { documentIdSetting } from "../../src/taskpane/office/host-context";
+import { LiveAnnouncer } from "../../src/taskpane/ui/announcer";
 import { FakeHost } from "../support/fake-host";
 import { renderPane, server as origin } from "../support/render-pane";
 
@@ -80,7 +81,28 @@ beforeEach(() => {
 afterEach(() => {
   api.resetHandlers();
   localStorage.clear();
+  delete (Element.prototype as Partial<Element>).scrollIntoView;
 });
+
+/** Mounts the pane's live region and collects what it says to screen readers, in order. */
+function listenToAnnouncements(): string[] {
+  const heard: string[] = [];
+  render(<LiveAnnouncer />);
+  const region = document.getElementById("sidecar-announcements")!;
+  new MutationObserver(() => {
+    if (region.textContent) heard.push(region.textContent);
+  }).observe(region, { childList: true });
+  return heard;
+}
+
+/** Records scrollIntoView calls (jsdom has none). */
+function watchScrolling(): jest.Mock {
+  const scrolled = jest.fn();
+  Element.prototype.scrollIntoView = function (this: Element, options?: boolean | ScrollIntoViewOptions) {
+    scrolled(this, options);
+  };
+  return scrolled;
+}
 afterAll(() => api.close());
 
 function signedIn(host: FakeHost) {
@@ -270,4 +292,57 @@ test("Stop while the pane asks whether to replace a section: that section and th
   expect(within(item(list, "Key facts")).getByRole("status")).toHaveTextContent("Stopped: not written");
   expect(screen.queryByText(/Replace it with a new version/)).toBeNull();
   expect(state.generateBodies).toEqual([]);
+});
+
+test("Write brings the section being written into view and gives it the focus; the outcome is said to screen readers once", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  host.headings = [{ text: "Purpose" }];
+  const heard = listenToAnnouncements();
+  const scrolled = watchScrolling();
+  signedIn(host);
+  const list = await ready();
+
+  await user.click(screen.getByRole("button", { name: "Write “Purpose” into this document" }));
+  const purpose = item(list, "Purpose");
+  await waitFor(() => expect(document.activeElement).toBe(purpose));
+  expect(purpose).toHaveAttribute("tabindex", "-1");
+  expect(purpose).toHaveAccessibleName("Purpose");
+  expect(scrolled).toHaveBeenCalledWith(purpose, { block: "nearest" });
+  await within(purpose).findByText("Written under its heading, as tracked changes", undefined, { timeout: 8000 });
+  await waitFor(() => expect(heard).toEqual(["Section “Purpose” is written into the document, under its heading."]));
+});
+
+test("Write all sections: the focus follows the section being written; each outcome, written or failed, is said once", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  state.status = (taskId) => (taskId === "task-1" ? { status: "Failed", error: "No passage matched this section." } : { status: "Ready", progress: 100 });
+  const heard = listenToAnnouncements();
+  const scrolled = watchScrolling();
+  signedIn(host);
+  const list = await ready();
+
+  await user.click(screen.getByRole("button", { name: "Write all sections" }));
+  await within(item(list, "Key facts")).findByText("Written under its heading, as tracked changes", undefined, { timeout: 8000 });
+  expect(document.activeElement).toBe(item(list, "Key facts"));
+  expect(scrolled.mock.calls.map(([element]) => element)).toEqual([item(list, "Purpose"), item(list, "Key facts")]);
+  await waitFor(() =>
+    expect(heard).toEqual([
+      "Section “Purpose” could not be written: No passage matched this section.",
+      "Section “Key facts” is written into the document, under its heading.",
+    ]),
+  );
+});
+
+test("Stop takes its button away: the focus goes back to Write all sections", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  state.status = () => ({ status: "Generating", progress: 40 });
+  signedIn(host);
+  const list = await ready();
+  await user.click(screen.getByRole("button", { name: "Write all sections" }));
+  await within(item(list, "Purpose")).findByText("Writing… 40%", undefined, { timeout: 5000 });
+  await user.click(screen.getByRole("button", { name: "Stop" }));
+  await within(item(list, "Key facts")).findByText("Stopped: not written");
+  await waitFor(() => expect(screen.getByRole("button", { name: "Write all sections" })).toHaveFocus());
 });

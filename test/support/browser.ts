@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core (it never downloads a browser). Requests to
 // anything but this machine are refused, so office.js telemetry and CDNs cannot be reached.
 import fs from "node:fs";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -34,5 +34,24 @@ export async function newContext(
     bypassCSP: options.injectsScripts ?? false,
   });
   await context.route(/^https?:\/\/(?!127\.0\.0\.1|localhost)/, (route) => route.abort());
+  await context.addInitScript(recordAnnouncements);
   return context;
+}
+
+/**
+ * In every page: what the pane's live region (#sidecar-announcements, ui/announcer.tsx) said, in
+ * order, as window.__announced — each message is a new element in the region.
+ */
+function recordAnnouncements() {
+  const said: string[] = ((window as unknown as { __announced: string[] }).__announced = []);
+  new MutationObserver((records) => {
+    for (const record of records)
+      for (const node of record.addedNodes)
+        if (node instanceof HTMLElement && node.parentElement?.id === "sidecar-announcements" && node.textContent) said.push(node.textContent);
+  }).observe(document, { subtree: true, childList: true });
+}
+
+/** What the page's live region has said so far, in order. */
+export function announcements(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __announced: string[] }).__announced);
 }

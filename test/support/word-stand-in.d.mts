@@ -15,6 +15,8 @@ export interface WordStandInOptions {
   sliceSize?: number;
   /** Delay before each getFileAsync / getSliceAsync answer; 0 by default. */
   delayMs?: number;
+  /** Office.context.displayLanguage, Word's language ("en-US" by default; "de-DE", "qps-ploc"). */
+  displayLanguage?: string;
 }
 
 /** What the stand-in records, as window.__wordStub in the page. */

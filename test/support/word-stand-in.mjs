@@ -19,9 +19,10 @@
  * @param {number} [options.sliceCount] always hand out this many slices, whatever slice size the pane asks for
  * @param {number} [options.sliceSize] slice size when the pane asks for none (and sliceCount is not set); 4 MB by default
  * @param {number} [options.delayMs] delay before each getFileAsync / getSliceAsync answer; 0 by default
+ * @param {string} [options.displayLanguage] Office.context.displayLanguage, Word's language ("en-US" by default)
  * @returns {string} the script
  */
-export function wordStandIn({ bytes, documentName, sliceData = "copy", sliceCount, sliceSize = 4 * 1024 * 1024, delayMs = 0 }) {
+export function wordStandIn({ bytes, documentName, sliceData = "copy", sliceCount, sliceSize = 4 * 1024 * 1024, delayMs = 0, displayLanguage = "en-US" }) {
   if (!["copy", "view", "array"].includes(sliceData)) throw new Error(`sliceData must be copy, view or array, not ${sliceData}`);
   const source = "base64" in bytes ? { base64: bytes.base64 } : { url: bytes.url };
   const config = {
@@ -31,6 +32,7 @@ export function wordStandIn({ bytes, documentName, sliceData = "copy", sliceCoun
     sliceCount: sliceCount ?? null,
     sliceSize,
     delayMs,
+    displayLanguage,
   };
   return `
 ;(function () {
@@ -102,7 +104,7 @@ export function wordStandIn({ bytes, documentName, sliceData = "copy", sliceCoun
     return realOnReady().then(function () {
       define("document", documentStub);
       define("requirements", { isSetSupported: function () { return true; } });
-      define("displayLanguage", "en-US");
+      define("displayLanguage", config.displayLanguage);
       define("officeTheme", { bodyBackgroundColor: "#ffffff" });
       if (callback) callback(info);
       return info;

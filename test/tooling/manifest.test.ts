@@ -218,6 +218,20 @@ describe("manifest.xml", () => {
     for (const value of longStrings.values()) expect(value.length).toBeLessThanOrEqual(250);
   });
 
+  test("has a German (de-DE) override for its name, description and every string Word shows", () => {
+    const overrides = (node: XmlNode) => children(node, "Override").concat(children(node, "bt:Override"));
+    const german = (node: XmlNode) => overrides(node).find((o) => attr(o, "Locale") === "de-DE");
+    for (const name of ["DisplayName", "Description"]) {
+      const value = german(child(app, name));
+      expect({ name, value: value && attr(value, "Value") }).toEqual({ name, value: expect.any(String) });
+    }
+    expect(attr(german(child(app, "Description"))!, "Value")).toMatch(/Dokument/);
+    expect(attr(german(child(app, "Description"))!, "Value").length).toBeLessThanOrEqual(250);
+    const strings = [...MANIFEST_XML.matchAll(/<bt:String id="([^"]+)"[^>]*?(\/?)>/g)];
+    expect(strings.length).toBeGreaterThan(0);
+    for (const [, id, selfClosing] of strings) expect({ id, hasOverride: selfClosing === "" && new RegExp(`<bt:String id="${id}"[^>]*>\\s*<bt:Override Locale="de-DE"`).test(MANIFEST_XML) }).toEqual({ id, hasOverride: true });
+  });
+
   test("uses only the icon sizes Office supports, including the required 16, 32 and 80", () => {
     const iconLists = [...MANIFEST_XML.matchAll(/<Icon>([\s\S]*?)<\/Icon>/g)].map((m) => m[1]!);
     expect(iconLists.length).toBeGreaterThan(0);

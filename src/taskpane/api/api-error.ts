@@ -1,5 +1,6 @@
 // One error type for every server call, with a kind the UI can switch on and a message a
-// person can act on (docs/api.md "Transport rules").
+// person can act on (docs/api.md "Transport rules"), in the pane's language.
+import { t } from "../i18n";
 
 export type ApiErrorKind =
   | "unauthorized"
@@ -75,19 +76,28 @@ export function messageFromBody(body: unknown): string | undefined {
   return undefined;
 }
 
-const fallbackWords: Record<ApiErrorKind, string> = {
-  unauthorized: "Your session has expired. Sign in again, then try once more.",
-  forbidden: "You don't have access to this. Ask your administrator if you think you should.",
-  not_found: "The server could not find what Sidecar asked for. It may have been deleted.",
-  invalid: "The server could not accept this request.",
-  too_large: "This is too large for the server to accept.",
-  conflict: "This conflicts with the current state on the server. Refresh and try again.",
-  rate_limited: "The server is busy right now. Wait a moment and try again.",
-  server: "The server ran into a problem. Try again in a moment; if it keeps happening, check the server log.",
-  network: "Sidecar can't reach the server. Check that it is running and that the server address is right.",
-  aborted: "Stopped.",
-};
-
+/** Words for a failure the server did not explain, in the pane's language. */
 export function fallbackMessage(kind: ApiErrorKind): string {
-  return fallbackWords[kind];
+  switch (kind) {
+    case "unauthorized":
+      return t("api.errorUnauthorized");
+    case "forbidden":
+      return t("api.errorForbidden");
+    case "not_found":
+      return t("api.errorNotFound");
+    case "invalid":
+      return t("api.errorInvalid");
+    case "too_large":
+      return t("api.errorTooLarge");
+    case "conflict":
+      return t("api.errorConflict");
+    case "rate_limited":
+      return t("api.errorRateLimited");
+    case "server":
+      return t("api.errorServer");
+    case "network":
+      return t("api.errorNetwork");
+    case "aborted":
+      return t("api.errorAborted");
+  }
 }

@@ -2,6 +2,7 @@ import { queryOptions, useInfiniteQuery } from "@tanstack/react-query";
 import { useApiClient } from "./api-context";
 import { requireFields, type HttpClient } from "./http-client";
 import { queryKeys } from "./query-keys";
+import { t } from "../i18n";
 
 export interface DocumentSummary {
   document_id: string;
@@ -35,7 +36,7 @@ export async function getDocumentsPage(client: HttpClient, offset: number, signa
   return {
     documents: list
       .filter((item): item is DocumentSummary => !!item && typeof item === "object" && typeof (item as DocumentSummary).document_id === "string")
-      .map((item) => ({ ...item, document_name: item.document_name || "Untitled document" })),
+      .map((item) => ({ ...item, document_name: item.document_name || t("api.untitledDocument") })),
     total: typeof total === "number" ? total : undefined,
   };
 }

@@ -3,6 +3,7 @@
 // TextDecoder in stream mode keeps multi-byte characters split across chunks intact.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { ApiError, fallbackMessage } from "./api-error";
+import { t } from "../i18n";
 
 export interface StreamEvent {
   step: string;
@@ -76,7 +77,7 @@ export async function readEventStream(response: Response, options: ReadStreamOpt
         chunk = await reader.read();
       } catch (error) {
         if (signal?.aborted) throw abortedError(error);
-        throw new ApiError({ kind: "network", endpoint: "stream", cause: error, message: "The connection broke while the answer was arriving." });
+        throw new ApiError({ kind: "network", endpoint: "stream", cause: error, message: t("api.streamBroke") });
       }
       if (chunk.done) break;
       armIdle();
@@ -92,7 +93,7 @@ export async function readEventStream(response: Response, options: ReadStreamOpt
       throw new ApiError({
         kind: "network",
         endpoint: "stream",
-        message: `Nothing arrived for ${Math.round(idleTimeoutMs / 1000)} s, so Sidecar stopped waiting for the answer.`,
+        message: t("api.streamStalled", { seconds: Math.round(idleTimeoutMs / 1000) }),
       });
     }
     return outcome ?? "closed";

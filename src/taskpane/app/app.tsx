@@ -4,6 +4,8 @@ import { useSyncExternalStore } from "react";
 import type { BrowserHost } from "../office/browser-host";
 import { isBrowserHost } from "../office/connect-host";
 import { useDocumentHost } from "../office/host-context";
+import { t } from "../i18n";
+import { LiveAnnouncer } from "../ui/announcer";
 import { LazyPanel, lazyNamed } from "../ui/lazy-panel";
 import { Pane } from "./pane";
 
@@ -33,7 +35,13 @@ const useStyles = makeStyles({
 
 export function App() {
   const host = useDocumentHost();
-  return isBrowserHost(host) ? <BrowserApp host={host} /> : <Pane documentKey="word" hasDocument />;
+  // The live region is outside the pane's <main>: what it says is for screen readers only.
+  return (
+    <>
+      {isBrowserHost(host) ? <BrowserApp host={host} /> : <Pane documentKey="word" hasDocument />}
+      <LiveAnnouncer />
+    </>
+  );
 }
 
 function BrowserApp({ host }: { host: BrowserHost }) {
@@ -42,8 +50,8 @@ function BrowserApp({ host }: { host: BrowserHost }) {
   const ready = snapshot.status === "ready";
   return (
     <div className={styles.browserLayout}>
-      <LazyPanel panel={documentPanel} label="the document" props={{ host }} />
-      <aside className={styles.side} aria-label="Sidecar pane">
+      <LazyPanel panel={documentPanel} label={t("app.theDocument")} props={{ host }} />
+      <aside className={styles.side} aria-label={t("app.paneLabel")}>
         <Pane documentKey={ready ? `browser:${snapshot.name}:${snapshot.key ?? ""}` : "browser:none"} hasDocument={ready} />
       </aside>
     </div>

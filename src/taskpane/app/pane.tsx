@@ -10,6 +10,8 @@ import type { SignInSlot } from "../api/session-store";
 import { SignInScreen } from "../features/connection/sign-in-screen";
 import { LazyPanel, lazyNamed } from "../ui/lazy-panel";
 import { useDocumentHost } from "../office/host-context";
+import { t } from "../i18n";
+import { ShortcutsHelp } from "./shortcuts-help";
 import { panels, savedTab } from "./tab-panels";
 
 // The tabs (and each tab's code) load after the first paint; sign-in is in the first chunk.
@@ -28,9 +30,11 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalM,
     padding: tokens.spacingHorizontalL,
     boxSizing: "border-box",
-    minWidth: "280px",
+    minWidth: 0,
   },
-  header: { display: "flex", alignItems: "baseline", justifyContent: "space-between", gap: tokens.spacingHorizontalS },
+  header: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, minWidth: 0 },
+  title: { flexGrow: 1 },
+  who: { minWidth: 0, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
 });
 
 /**
@@ -70,23 +74,28 @@ export function Pane({ documentKey, hasDocument }: { documentKey: string; hasDoc
   return (
     <main className={styles.pane}>
       <header className={styles.header}>
-        <Text as="h1" size={500} weight="semibold">
-          Sidecar
+        <Text as="h1" size={500} weight="semibold" className={styles.title}>
+          {t("app.title")}
         </Text>
-        {state.status === "signed-in" && <Caption1 aria-label="Signed in as">{state.who}</Caption1>}
+        {state.status === "signed-in" && (
+          <Caption1 className={styles.who} aria-label={t("app.signedInAs")} title={state.who}>
+            {state.who}
+          </Caption1>
+        )}
+        <ShortcutsHelp />
       </header>
       {!host.info.supported && (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>This Word is too old for some features</MessageBarTitle>
+            <MessageBarTitle>{t("app.wordTooOld")}</MessageBarTitle>
             {host.info.unsupportedReason}
           </MessageBarBody>
         </MessageBar>
       )}
       {showWork ? (
         <>
-          <LazyPanel panel={workspace} label="Sidecar" props={{ documentKey, hasDocument, focusFirst: signedInHere.current }} />
-          {expired && <LazyPanel key={expired} panel={expiredDialog} label="sign-in" props={{ slot: expired }} />}
+          <LazyPanel panel={workspace} label={t("app.title")} props={{ documentKey, hasDocument, focusFirst: signedInHere.current }} />
+          {expired && <LazyPanel key={expired} panel={expiredDialog} label={t("app.signInLabel")} props={{ slot: expired }} />}
         </>
       ) : (
         <SignInScreen lastWho={state.status === "signed-out" ? state.lastWho : undefined} />

@@ -3,18 +3,37 @@
 // the pane has settled (preloadOtherTabs), so they never compete with what is on screen.
 import type { ServiceName } from "../../shared/contract/endpoints";
 import { readJson, writeJson } from "../api/local-store";
+import { t } from "../i18n";
 import { lazyNamed, type LazyLoaded } from "../ui/lazy-panel";
 
 /** Each tab, and the services whose sign-in it needs (with separate services, a tab says which is missing). */
 export const tabs = [
-  { id: "documents", label: "Documents", needs: ["documents"] },
-  { id: "generate", label: "Generate", needs: ["documents"] },
-  { id: "sources", label: "Sources", needs: ["documents"] },
-  { id: "chat", label: "Chat", needs: ["ejento"] },
-  { id: "batch", label: "Batch", needs: ["batch", "documents"] },
-  { id: "account", label: "Account", needs: [] },
-] as const satisfies ReadonlyArray<{ id: string; label: string; needs: readonly ServiceName[] }>;
+  { id: "documents", needs: ["documents"] },
+  { id: "generate", needs: ["documents"] },
+  { id: "sources", needs: ["documents"] },
+  { id: "chat", needs: ["ejento"] },
+  { id: "batch", needs: ["batch", "documents"] },
+  { id: "account", needs: [] },
+] as const satisfies ReadonlyArray<{ id: string; needs: readonly ServiceName[] }>;
 export type TabId = (typeof tabs)[number]["id"];
+
+/** The tab's name in the pane's language. */
+export function tabLabel(id: TabId): string {
+  switch (id) {
+    case "documents":
+      return t("app.tabDocuments");
+    case "generate":
+      return t("app.tabGenerate");
+    case "sources":
+      return t("app.tabSources");
+    case "chat":
+      return t("app.tabChat");
+    case "batch":
+      return t("app.tabBatch");
+    case "account":
+      return t("app.tabAccount");
+  }
+}
 
 export type DocumentProps = { documentKey: string; hasDocument: boolean };
 

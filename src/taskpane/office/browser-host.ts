@@ -13,7 +13,7 @@
 // and the names importers use are re-exported from here.
 // - browser/types.ts: BrowserHostSnapshot, PickedDocument, BrowserHostOptions;
 // - browser/host-info.ts: the browser tab's HostInfo;
-// - browser/errors.ts: NO_DOCUMENT_WORDS and the host's refusals;
+// - browser/errors.ts: the host's refusals (no document, no notes);
 // - browser/picked-file.ts: reading and checking a picked file, its preview HTML (mammoth → DOMPurify);
 // - browser/stored-document.ts: the picked document in IndexedDB, for a reload;
 // - browser/settings.ts: settings in localStorage (or memory), per document;
@@ -26,6 +26,7 @@
 // - browser/sections-in-place.ts: sections written in place (a <div> tagged like Word's content control);
 // - browser/suggestions.ts: inserts as suggestions (tracked changes), accepted or rejected in the preview.
 
+import { t } from "../i18n";
 import {
   OfficeError,
   type DocumentHost,
@@ -62,7 +63,6 @@ import { DocumentSettings, safeStorage } from "./browser/settings";
 import { DocumentStore } from "./browser/stored-document";
 import { type BrowserHostOptions, type BrowserHostSnapshot, type PickedDocument } from "./browser/types";
 
-export { NO_DOCUMENT_WORDS } from "./browser/errors";
 export type { BrowserDocumentStatus, BrowserHostOptions, BrowserHostSnapshot, PickedDocument } from "./browser/types";
 
 const EMPTY: BrowserHostSnapshot = Object.freeze({ status: "empty" });
@@ -166,7 +166,7 @@ export class BrowserHost implements DocumentHost {
   }
 
   private async load(input: File | PickedDocument, persist: boolean, generation: number): Promise<void> {
-    const name = (input.name ?? "").trim() || "Untitled document.docx";
+    const name = (input.name ?? "").trim() || t("office.untitledDocumentName");
     this.setSnapshot({ status: "loading", name });
     try {
       const bytes = await pickedBytes(input, name);
@@ -184,7 +184,7 @@ export class BrowserHost implements DocumentHost {
       const failure =
         error instanceof OfficeError
           ? error
-          : new OfficeError("read_failed", `Sidecar couldn't open “${name}”. Choose the file again.`, { cause: error });
+          : new OfficeError("read_failed", t("office.openFileFailed", { name }), { cause: error });
       if (generation === this.generation) {
         this.setSnapshot(
           this.current
@@ -241,7 +241,7 @@ export class BrowserHost implements DocumentHost {
         html = await renderPreviewHtml(bytes, name, { offThread: true });
       } catch (error) {
         if (generation === this.generation && this.current) {
-          const failure = new OfficeError("read_failed", `Sidecar showed the first pages of “${name}” but couldn't read the rest of it: ${(error as Error).message}`, { cause: error });
+          const failure = new OfficeError("read_failed", t("office.restOfDocumentFailed", { name, reason: (error as Error).message }), { cause: error });
           this.setSnapshot({ status: "ready", name, key: this.current.key, error: failure });
         }
         return;
@@ -393,10 +393,7 @@ export class BrowserHost implements DocumentHost {
     await this.complete;
     const html = await insertedDocumentHtml(docx);
     if (this.current !== current) {
-      throw new OfficeError(
-        "write_failed",
-        "Another document was opened while Sidecar was inserting. Insert again into the document that is open now.",
-      );
+      throw new OfficeError("write_failed", t("office.otherDocumentOpenedWhileInserting"));
     }
     this.placeBlocks(blocksFromHtml(this.doc, html), mode);
   }
@@ -496,7 +493,7 @@ export class BrowserHost implements DocumentHost {
   // ----- document ------------------------------------------------------------------------------
 
   async readDocument(options: { onProgress?: (p: ReadProgress) => void; signal?: AbortSignal } = {}): Promise<Blob> {
-    if (options.signal?.aborted) throw new OfficeError("aborted", "Reading the document was stopped.");
+    if (options.signal?.aborted) throw new OfficeError("aborted", t("office.readingStopped"));
     const current = this.current;
     if (!current) throw noDocument();
     // The Blob holds its own copy of the picked bytes (outside the JavaScript heap).
@@ -515,7 +512,7 @@ export class BrowserHost implements DocumentHost {
    * preview shows it, the snapshot names it, and it is kept in IndexedDB for a reload.
    */
   async openGeneratedDocument(docx: Uint8Array, name: string): Promise<OpenGeneratedResult> {
-    const bytes = checkedDocx(docx, "The generated document is empty or isn't a Word document, so it can't be shown. Generate it again.");
+    const bytes = checkedDocx(docx, t("office.generatedNotShowable"));
     await this.openFile({ name: docxFileName(name), bytes });
     return "opened-in-preview";
   }

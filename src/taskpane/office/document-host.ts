@@ -3,6 +3,9 @@
 // (browser-host.ts), where a .docx the person picks stands for the open document.
 // Nothing outside src/taskpane/office/ touches the Office or Word globals.
 
+import { t } from "../i18n";
+import { english } from "../i18n/catalogs";
+
 export type HostKind = "word" | "browser";
 
 export interface HostInfo {
@@ -160,9 +163,26 @@ export function contentControlTag(section: Pick<WrittenSectionRef, "documentId" 
   return `${TAG_PREFIX}${encodeURIComponent(section.documentId)}:${encodeURIComponent(section.sectionId)}`;
 }
 
-/** The content control title Word shows on a written section. */
+/** The content control title Word shows on a written section ("Sidecar: Results"), in the pane's language. */
 export function contentControlTitle(title: string): string {
-  return `Sidecar: ${title}`;
+  return t("office.contentControlTitle", { title });
+}
+
+/**
+ * The section title inside a content control title: what contentControlTitle added is taken off,
+ * as the pane's language writes it or as English does (a document written by a pane in English,
+ * opened under another language); a title in neither form is taken whole.
+ */
+function titleInControlTitle(controlTitle: string): string {
+  const marker = "\u0000";
+  const forms = [t("office.contentControlTitle", { title: marker }), english["office.contentControlTitle"].replace("{title}", marker)];
+  for (const form of forms) {
+    const [before = "", after = ""] = form.split(marker);
+    if ((before || after) && controlTitle.startsWith(before) && controlTitle.endsWith(after) && controlTitle.length >= before.length + after.length) {
+      return controlTitle.slice(before.length, controlTitle.length - after.length);
+    }
+  }
+  return controlTitle;
 }
 
 /** A written section from its content control's tag and title; undefined for any other control. */
@@ -171,7 +191,7 @@ export function writtenSectionFrom(tag: string | null | undefined, title: string
   const parts = tag.slice(TAG_PREFIX.length).split(":");
   if (parts.length !== 2 || !parts[0] || !parts[1]) return undefined;
   try {
-    const shown = (title ?? "").replace(/^Sidecar: /, "");
+    const shown = titleInControlTitle(title ?? "");
     return { documentId: decodeURIComponent(parts[0]), sectionId: decodeURIComponent(parts[1]), title: shown };
   } catch {
     return undefined;
@@ -190,7 +210,7 @@ export class OfficeError extends Error {
 export interface DocumentHost {
   readonly info: HostInfo;
 
-  /** File name of the open document, with .docx ("Untitled document.docx" when it has none). */
+  /** File name of the open document, with .docx ("Untitled document.docx", in the pane's language, when it has none). */
   getDocumentName(): Promise<string>;
 
   /**

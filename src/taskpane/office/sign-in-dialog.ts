@@ -6,6 +6,7 @@
 // window is blocked, closed or can't open. The pane loads this module only when someone signs in
 // this way.
 
+import { t } from "../i18n";
 import type { HostKind } from "./document-host";
 
 export type SignInDialogFailure = "blocked" | "closed" | "failed";
@@ -81,12 +82,12 @@ export function openSignInDialog(options: SignInDialogOptions): Promise<string> 
   if (options.host === "word") {
     const office = options.office ?? (globalThis as unknown as { Office?: OfficeDialogApi }).Office;
     if (!office?.context?.ui?.displayDialogAsync) {
-      return Promise.reject(new SignInDialogError("failed", "This version of Word can't open a sign-in window. Sign in another way, or update Word."));
+      return Promise.reject(new SignInDialogError("failed", t("office.signInNoOfficeDialog")));
     }
     return viaOfficeDialog(office, start);
   }
   const win = options.window ?? (globalThis.window as unknown as PopupWindow | undefined);
-  if (!win) return Promise.reject(new SignInDialogError("failed", "No browser window to open the sign-in page in."));
+  if (!win) return Promise.reject(new SignInDialogError("failed", t("office.signInNoBrowserWindow")));
   return viaPopup(win, start, options.closedPollMs ?? 500);
 }
 
@@ -94,24 +95,21 @@ export function openSignInDialog(options: SignInDialogOptions): Promise<string> 
 function officeDialogWords(code: number | undefined): { reason: SignInDialogFailure; message: string } {
   switch (code) {
     case 12006:
-      return { reason: "closed", message: "The sign-in window was closed before the sign-in finished. Try again when you're ready." };
+      return { reason: "closed", message: t("office.signInWindowClosed") };
     case 12007:
-      return { reason: "failed", message: "A sign-in window is already open. Finish signing in there, or close it and try again." };
+      return { reason: "failed", message: t("office.signInAlreadyOpen") };
     case 12009:
     case 12011:
-      return {
-        reason: "blocked",
-        message: "The sign-in window was blocked. Allow Word to open it (in Word on the web: allow pop-ups for this site), then try again.",
-      };
+      return { reason: "blocked", message: t("office.signInBlockedInWord") };
     case 12002:
-      return { reason: "failed", message: "The sign-in page couldn't be loaded. Check the Chat (Ejento) address in Account → Connection, then try again." };
+      return { reason: "failed", message: t("office.signInPageNotLoaded") };
     case 12003:
     case 12005:
-      return { reason: "failed", message: "Word only opens sign-in pages over https://. Use an https:// address for the add-in and for Chat (Ejento)." };
+      return { reason: "failed", message: t("office.signInHttpsOnly") };
     case 12004:
-      return { reason: "failed", message: "Word refused to open the sign-in page because it isn't on the add-in's own domain." };
+      return { reason: "failed", message: t("office.signInWrongDomain") };
     default:
-      return { reason: "failed", message: `The sign-in window couldn't be opened${code ? ` (Office error ${code})` : ""}. Try again.` };
+      return { reason: "failed", message: code ? t("office.signInCouldNotOpenWithCode", { code: String(code) }) : t("office.signInCouldNotOpen") };
   }
 }
 
@@ -157,7 +155,7 @@ function viaPopup(win: PopupWindow, start: string, pollMs: number): Promise<stri
   return new Promise<string>((resolve, reject) => {
     const popup = win.open(start, "sidecar-sign-in", "popup,width=520,height=680");
     if (!popup) {
-      reject(new SignInDialogError("blocked", "The browser blocked the sign-in window. Allow pop-ups for this site, then try again."));
+      reject(new SignInDialogError("blocked", t("office.signInBlockedByBrowser")));
       return;
     }
     const cleanup = () => {
@@ -179,7 +177,7 @@ function viaPopup(win: PopupWindow, start: string, pollMs: number): Promise<stri
     const timer = win.setInterval(() => {
       if (!popup.closed) return;
       cleanup();
-      reject(new SignInDialogError("closed", "The sign-in window was closed before the sign-in finished. Try again when you're ready."));
+      reject(new SignInDialogError("closed", t("office.signInWindowClosed")));
     }, pollMs);
   });
 }

@@ -31,7 +31,7 @@ import { newWordHostState } from "./word/state";
 export { MAX_INSERT_BYTES } from "./word/generated-documents";
 export { WORD_TOO_OLD_REASON, describeWordHost } from "./word/globals";
 export { passageNeedles } from "./word/passages";
-export { SLICE_SIZE, UNTITLED_DOCUMENT_NAME, documentNameFromUrl, readWordDocument } from "./word/read-file";
+export { SLICE_SIZE, documentNameFromUrl, readWordDocument, untitledDocumentName } from "./word/read-file";
 export { PROGRAMMATIC_SELECTION_MS } from "./word/state";
 
 export function createWordHost(info: HostInfo = describeWordHost()): DocumentHost {

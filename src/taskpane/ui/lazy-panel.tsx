@@ -4,6 +4,7 @@
 // without losing anything in the other tabs.
 import { Spinner } from "@fluentui/react-components";
 import { Component, Suspense, lazy, useState, type ComponentType, type ReactNode } from "react";
+import { t } from "../i18n";
 import { ErrorMessage } from "./error-message";
 
 /**
@@ -57,8 +58,8 @@ class LoadBoundary extends Component<BoundaryProps, { error: unknown }> {
     if (this.state.error === undefined) return this.props.children;
     return (
       <ErrorMessage
-        title="This part of Sidecar didn't load"
-        message="Check the connection to the server, then try again. If the server was updated, reload the pane."
+        title={t("ui.partDidNotLoad")}
+        message={t("ui.partDidNotLoadHint")}
         onRetry={() => {
           this.props.onRetry();
           this.setState({ error: undefined });
@@ -68,7 +69,10 @@ class LoadBoundary extends Component<BoundaryProps, { error: unknown }> {
   }
 }
 
-/** Renders a lazily loaded panel with a spinner while it loads and a retry when it fails. */
+/**
+ * Renders a lazily loaded panel with a spinner while it loads and a retry when it fails. `label`
+ * names the part in the pane's language ("Loading {label}…").
+ */
 export function LazyPanel<P extends object>({ panel, props, label }: { panel: LazyLoaded<P>; props: P; label: string }) {
   const [, setAttempt] = useState(0);
   const Panel = panel.Component;
@@ -79,7 +83,7 @@ export function LazyPanel<P extends object>({ panel, props, label }: { panel: La
         setAttempt((n) => n + 1);
       }}
     >
-      <Suspense fallback={<Spinner size="tiny" label={`Loading ${label}…`} />}>
+      <Suspense fallback={<Spinner size="tiny" label={t("ui.loadingPart", { label })} />}>
         <Panel {...props} />
       </Suspense>
     </LoadBoundary>

@@ -1,6 +1,7 @@
 // The person's running and paused jobs (GET /api/batch/active), to follow one of them — for
 // example a job started before the pane was reopened on another computer.
 import { Button, Caption1, ProgressBar, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { t } from "../../i18n";
 import type { ActiveBatch } from "./api/get-active-batches";
 import { jobLabel } from "./followed-job";
 
@@ -17,17 +18,18 @@ const useStyles = makeStyles({
     border: `1px solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
   },
+  // The grid's first cell may shrink below its words' width: long words wrap, never widen the pane.
+  text: { minWidth: 0, overflowWrap: "anywhere" },
   muted: { color: tokens.colorNeutralForeground3 },
+  progress: { gridColumn: "1 / -1" },
 });
-
-const statusWords: Record<string, string> = { pending: "waiting to start", processing: "tagging", paused: "paused" };
 
 export function ActiveJobs({ jobs, following, onFollow }: { jobs: ActiveBatch[]; following: boolean; onFollow: (job: ActiveBatch) => void }) {
   const styles = useStyles();
   return (
     <section className={styles.column} aria-labelledby="batch-active-heading">
       <Text as="h2" id="batch-active-heading" weight="semibold" size={400}>
-        {following ? "Other running jobs" : "Running jobs"}
+        {following ? t("batch.otherRunningJobs") : t("batch.runningJobs")}
       </Text>
       <ul className={styles.list} aria-labelledby="batch-active-heading">
         {jobs.map((job) => {
@@ -35,17 +37,21 @@ export function ActiveJobs({ jobs, following, onFollow }: { jobs: ActiveBatch[];
           const done = job.processed_count + job.failed_count;
           return (
             <li key={job.job_id} className={styles.job} aria-label={label}>
-              <div>
+              <div className={styles.text}>
                 <Text weight="semibold">{label}</Text>
                 <Caption1 className={styles.muted} as="p">
-                  {statusWords[job.status] ?? job.status} · {done} of {job.total} documents
-                  {job.failed_count > 0 ? ` · ${job.failed_count} failed` : ""}
+                  {t("batch.activeJobSummary", { status: job.status, done, total: job.total, failed: job.failed_count })}
                 </Caption1>
               </div>
-              <Button size="small" onClick={() => onFollow(job)} aria-label={`Follow ${label}`}>
-                Follow
+              <Button size="small" onClick={() => onFollow(job)} aria-label={t("batch.followJob", { job: label })}>
+                {t("batch.follow")}
               </Button>
-              <ProgressBar value={job.total > 0 ? done / job.total : job.progress} max={1} aria-label={`Progress of ${label}`} />
+              <ProgressBar
+                className={styles.progress}
+                value={job.total > 0 ? done / job.total : job.progress}
+                max={1}
+                aria-label={t("batch.progressOf", { job: label })}
+              />
             </li>
           );
         })}

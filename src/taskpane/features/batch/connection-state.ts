@@ -3,6 +3,7 @@
 // exponential backoff (1 s doubling, at most 30 s, 10 attempts — then polling alone, as the
 // vendor's own client does). A refused token is refreshed once and the socket opened again.
 // A pure reducer; the hook that runs sockets and timers lives in use-batch-job.ts.
+import { t } from "../../i18n";
 
 export const pollEveryMs = 3000;
 export const reconnectLimit = 10;
@@ -130,17 +131,17 @@ export function nextRetryIn(state: LinkState): number | undefined {
 export function connectionWords(state: LinkState): string {
   switch (state.phase) {
     case "checking":
-      return "Checking the job…";
+      return t("batch.connectionChecking");
     case "connecting":
-      return "Connecting…";
+      return t("batch.connectionConnecting");
     case "live":
-      return "Live";
+      return t("batch.connectionLive");
     case "lost":
       return state.socket !== null || state.retries < reconnectLimit
-        ? "Connection lost — checking every 3 s, reconnecting…"
-        : "Connection lost — checking every 3 s. Sidecar has stopped trying to reconnect.";
+        ? t("batch.connectionLost")
+        : t("batch.connectionLostGaveUp");
     case "signed-out":
-      return "Signed out — sign in again to keep following this job live.";
+      return t("batch.connectionSignedOut");
     default:
       return "";
   }

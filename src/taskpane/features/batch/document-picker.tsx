@@ -3,8 +3,9 @@
 // choice and the options survive closing the pane; a refused start keeps all of them.
 import { Button, Caption1, Checkbox, Field, Input, Spinner, Text, Textarea, makeStyles, tokens } from "@fluentui/react-components";
 import { SearchRegular, TagMultipleRegular } from "@fluentui/react-icons";
-import { useMemo, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import { useDocuments } from "../../api/get-documents";
+import { t } from "../../i18n";
 import { ShowMore } from "../../ui/show-more";
 import { writeJson } from "../../api/local-store";
 import { ErrorMessage } from "../../ui/error-message";
@@ -33,14 +34,40 @@ const useStyles = makeStyles({
     borderRadius: tokens.borderRadiusMedium,
     padding: tokens.spacingVerticalXS,
   },
-  item: { display: "flex", flexDirection: "column" },
-  currentTags: { color: tokens.colorNeutralForeground3, paddingLeft: tokens.spacingHorizontalXXL, marginTop: `calc(-1 * ${tokens.spacingVerticalXS})` },
+  item: { display: "flex", flexDirection: "column", minWidth: 0 },
+  // A long document name is cut with "…" on one line; its full name is in the title (and the checkbox's name).
+  checkbox: { maxWidth: "100%", minWidth: 0 },
+  checkboxLabel: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
+  currentTags: {
+    color: tokens.colorNeutralForeground3,
+    paddingLeft: tokens.spacingHorizontalXXL,
+    marginTop: `calc(-1 * ${tokens.spacingVerticalXS})`,
+    overflowWrap: "anywhere",
+  },
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
   muted: { color: tokens.colorNeutralForeground3 },
+  wide: { width: "100%", minWidth: 0 },
+  wrap: { overflowWrap: "anywhere" },
+  // Focused after leaving a job: a ring only when the keyboard brought it there.
+  heading: {
+    ":focus": { outlineStyle: "none" },
+    ":focus-visible": { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`, borderRadius: tokens.borderRadiusMedium },
+  },
 });
 
-export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string; titles: string[] }) => void }) {
+export function DocumentPicker({
+  onStarted,
+  focusOnMount = false,
+}: {
+  onStarted: (job: { jobId: string; titles: string[] }) => void;
+  /** Shown after the person left a job ("Tag more documents", "Stop following"): focus comes here. */
+  focusOnMount?: boolean;
+}) {
   const styles = useStyles();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (focusOnMount) heading.current?.focus();
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
   const documents = useDocuments();
   const start = useStartBatch();
   const [selection, setSelection] = usePersistentState<string[]>(selectionKey, []);
@@ -59,7 +86,7 @@ export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string
 
   const numTags = parseNumTags(options.numTags);
   const numTagsProblem = "problem" in numTags ? numTags.problem : undefined;
-  const blocked = chosen.length === 0 ? "Choose at least one document to tag." : numTagsProblem ? "Fix the number of tags first." : undefined;
+  const blocked = chosen.length === 0 ? t("batch.chooseDocument") : numTagsProblem ? t("batch.fixNumTags") : undefined;
 
   const toggle = (id: string, checked: boolean) =>
     setSelection((previous) => (checked ? [...new Set([...previous, id])] : previous.filter((s) => s !== id)));
@@ -86,23 +113,22 @@ export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string
   };
 
   return (
-    <form className={styles.form} onSubmit={submit} aria-label="Tag documents" noValidate>
-      <Text as="h2" id="batch-documents-heading" weight="semibold" size={400}>
-        Tag documents
+    <form className={styles.form} onSubmit={submit} aria-label={t("batch.tagDocuments")} noValidate>
+      <Text as="h2" id="batch-documents-heading" weight="semibold" size={400} ref={heading} tabIndex={-1} className={styles.heading}>
+        {t("batch.tagDocuments")}
       </Text>
-      <Caption1 className={styles.muted}>Sidecar reads each chosen document and gives it keywords that set it apart from your other documents.</Caption1>
-      {documents.isLoading && <Spinner size="small" label="Loading documents…" />}
-      {documents.error && <ErrorMessage error={documents.error} title="Couldn't load your documents" onRetry={() => void documents.refetch()} />}
-      {documents.data && available.length === 0 && (
-        <Caption1>No documents to tag yet. Upload documents on the Documents tab, then come back here.</Caption1>
-      )}
+      <Caption1 className={styles.muted}>{t("batch.intro")}</Caption1>
+      {documents.isLoading && <Spinner size="small" label={t("batch.loadingDocuments")} />}
+      {documents.error && <ErrorMessage error={documents.error} title={t("batch.documentsError")} onRetry={() => void documents.refetch()} />}
+      {documents.data && available.length === 0 && <Caption1>{t("batch.noDocuments")}</Caption1>}
       {available.length > 0 && (
         /* A group of checkboxes, not a Field: Field gives its one control id to every child. */
         <div className={styles.group}>
           <Input
             type="search"
-            aria-label="Filter documents by name"
-            placeholder="Filter by name"
+            className={styles.wide}
+            aria-label={t("batch.filterLabel")}
+            placeholder={t("batch.filterPlaceholder")}
             contentBefore={<SearchRegular aria-hidden />}
             value={filter}
             onChange={(_, data) => setFilter(data.value)}
@@ -112,30 +138,34 @@ export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string
             }}
           />
           <Checkbox
-            label={needle ? `Select all ${shown.length} shown` : "Select all"}
+            label={needle ? t("batch.selectAllShown", { count: shown.length }) : t("batch.selectAll")}
             checked={allState}
             disabled={shown.length === 0}
             onChange={toggleAll}
           />
           <div className={styles.list} role="group" aria-labelledby="batch-documents-heading" aria-describedby="batch-selected-count">
-            {shown.length === 0 && <Caption1>No document names contain “{filter.trim()}”.</Caption1>}
+            {shown.length === 0 && <Caption1 className={styles.wrap}>{t("batch.noMatch", { filter: filter.trim() })}</Caption1>}
             {shown.map((d) => (
               <div key={d.document_id} className={styles.item}>
-                <Checkbox label={d.document_name} checked={selected.has(d.document_id)} onChange={(_, data) => toggle(d.document_id, data.checked === true)} />
-                {d.tags && d.tags.length > 0 && <Caption1 className={styles.currentTags}>Tags now: {d.tags.join(", ")}</Caption1>}
+                <Checkbox
+                  className={styles.checkbox}
+                  label={{ children: d.document_name, title: d.document_name, className: styles.checkboxLabel }}
+                  checked={selected.has(d.document_id)}
+                  onChange={(_, data) => toggle(d.document_id, data.checked === true)}
+                />
+                {d.tags && d.tags.length > 0 && <Caption1 className={styles.currentTags}>{t("batch.tagsNow", { tags: d.tags.join(", ") })}</Caption1>}
               </div>
             ))}
           </div>
-          <ShowMore query={documents} what="documents" />
+          <ShowMore query={documents} what={t("batch.showMoreWhat")} />
           <Caption1 id="batch-selected-count" aria-live="polite">
-            {chosen.length} of {available.length} selected
-            {hiddenChosen > 0 ? ` (${hiddenChosen} hidden by the filter)` : ""}
+            {t("batch.selectedCount", { chosen: chosen.length, available: available.length, hidden: hiddenChosen })}
           </Caption1>
         </div>
       )}
       <Field
-        label="Number of tags"
-        hint={`For each document, ${minTags} to ${maxTags}.`}
+        label={t("batch.numTags")}
+        hint={t("batch.numTagsHint", { min: minTags, max: maxTags })}
         validationState={numTagsProblem ? "error" : "none"}
         validationMessage={numTagsProblem}
       >
@@ -148,14 +178,14 @@ export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string
           onChange={(_, data) => setOptions((previous) => ({ ...previous, numTags: data.value }))}
         />
       </Field>
-      <Field label="Words to leave out" hint="Separate them with commas or new lines. They never become tags.">
+      <Field label={t("batch.exclusionWords")} hint={t("batch.exclusionWordsHint")}>
         <Textarea
           value={options.exclusionWords}
           onChange={(_, data) => setOptions((previous) => ({ ...previous, exclusionWords: data.value }))}
           resize="vertical"
         />
       </Field>
-      {start.error && <ErrorMessage error={start.error} title="Tagging was not started" />}
+      {start.error && <ErrorMessage error={start.error} title={t("batch.startError")} />}
       <div className={styles.row}>
         <Button
           appearance="primary"
@@ -164,9 +194,9 @@ export function DocumentPicker({ onStarted }: { onStarted: (job: { jobId: string
           disabled={!!blocked || start.isPending}
           aria-describedby={blocked ? "batch-start-reason" : undefined}
         >
-          {chosen.length > 0 ? `Start tagging ${chosen.length} ${chosen.length === 1 ? "document" : "documents"}` : "Start tagging"}
+          {t("batch.start", { count: chosen.length })}
         </Button>
-        {start.isPending && <Spinner size="tiny" label="Starting…" />}
+        {start.isPending && <Spinner size="tiny" label={t("batch.starting")} />}
         {blocked && !start.isPending && (
           <Caption1 id="batch-start-reason" className={styles.muted}>
             {blocked}

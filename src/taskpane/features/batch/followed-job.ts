@@ -2,6 +2,7 @@
 // pane (or Word) attaches to it again — and a finished one keeps showing its results until the
 // person dismisses it.
 import { parseServerTime } from "../../api/get-documents";
+import { formatDateTime, t } from "../../i18n";
 
 export interface FollowedJob {
   jobId: string;
@@ -28,9 +29,9 @@ export const maxTags = 15;
 /** The number of tags, or words saying what is wrong with what was typed. */
 export function parseNumTags(value: string): { value: number } | { problem: string } {
   const trimmed = value.trim();
-  if (!trimmed) return { problem: `Enter how many tags each document should get (${minTags} to ${maxTags}).` };
+  if (!trimmed) return { problem: t("batch.numTagsMissing", { min: minTags, max: maxTags }) };
   const n = Number(trimmed);
-  if (!/^\d+$/.test(trimmed) || n < minTags || n > maxTags) return { problem: `Enter a whole number from ${minTags} to ${maxTags}.` };
+  if (!/^\d+$/.test(trimmed) || n < minTags || n > maxTags) return { problem: t("batch.numTagsInvalid", { min: minTags, max: maxTags }) };
   return { value: n };
 }
 
@@ -51,7 +52,7 @@ export function parseExclusionWords(value: string): string[] {
 export function jobLabel(jobId: string, createdAt?: string | null): string {
   const short = jobId.length > 8 ? jobId.slice(0, 8) : jobId;
   const started = createdAt ? parseServerTime(createdAt) : undefined;
-  return started ? `Job ${short}, started ${timeFormat.format(started)}` : `Job ${short}`;
+  return started
+    ? t("batch.jobLabelStarted", { id: short, time: formatDateTime(started, { dateStyle: "short", timeStyle: "short" }) })
+    : t("batch.jobLabel", { id: short });
 }
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "short" });

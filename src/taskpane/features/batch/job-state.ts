@@ -7,6 +7,7 @@
 // - a final status (completed, cancelled, failed) sticks: nothing after it reopens the job;
 // - numbers may come as strings (the vendor's catchup sends its Redis hash as strings).
 // (docs/vendors.md (tag generator, Part B) "WebSocket", "GET /api/batch/jobs/{job_id}/status")
+import { t } from "../../i18n";
 
 export const jobStatuses = ["pending", "processing", "paused", "completed", "failed", "cancelled"] as const;
 export type JobStatus = (typeof jobStatuses)[number];
@@ -137,11 +138,11 @@ function mergeRow(rows: JobRow[], result: ResultWire): JobRow[] {
   const tags = Array.isArray(result.tags) ? result.tags.filter((t): t is string => typeof t === "string") : undefined;
   const next: JobRow = {
     rowId,
-    title: text(result.title) ?? existing?.title ?? `Document ${rowId + 1}`,
+    title: text(result.title) ?? existing?.title ?? t("batch.untitledRow", { number: rowId + 1 }),
     documentId: text(result.document_id) ?? existing?.documentId ?? null,
     status,
     tags: status === "success" ? (tags && tags.length ? tags : (existing?.tags ?? [])) : [],
-    error: status === "failed" ? (text(result.error) ?? existing?.error ?? "The server did not say why.") : null,
+    error: status === "failed" ? (text(result.error) ?? existing?.error ?? t("batch.noReason")) : null,
   };
   if (
     existing &&
@@ -212,7 +213,7 @@ function finish(view: JobView, status: "completed" | "cancelled" | "failed", mes
     status,
     final: true,
     message: text(message.message) ?? counted.message,
-    error: status === "failed" ? (text(message.error) ?? counted.error ?? "The job stopped on the server.") : counted.error,
+    error: status === "failed" ? (text(message.error) ?? counted.error ?? t("batch.jobStopped")) : counted.error,
     processingTime: num(message.processing_time) ?? counted.processingTime,
   };
   // Everything counted as done: the bar shows the end (a cancelled job stays where it stopped).

@@ -22,8 +22,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { ArrowSyncRegular, CheckmarkCircleFilled, CircleRegular, DismissCircleRegular, ErrorCircleFilled, PauseRegular, PlayRegular } from "@fluentui/react-icons";
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { isApiError } from "../../api/api-error";
+import { formatNumber, t } from "../../i18n";
+import { announce } from "../../ui/announcer";
 import { ErrorMessage } from "../../ui/error-message";
 import { useControlBatch, type BatchControl } from "./api/control-batch";
 import { jobLabel, type FollowedJob } from "./followed-job";
@@ -31,8 +33,13 @@ import { allowedControls, doneCount, finalStatuses, type JobRow, type JobView as
 import { useBatchJob } from "./use-batch-job";
 
 const useStyles = makeStyles({
-  column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  header: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
+  column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
+  // Focused after Start / Follow: a ring only when the keyboard brought it there.
+  focusTarget: {
+    ":focus": { outlineStyle: "none" },
+    ":focus-visible": { outline: `${tokens.strokeWidthThick} solid ${tokens.colorStrokeFocus2}`, borderRadius: tokens.borderRadiusMedium },
+  },
+  header: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS, minWidth: 0 },
   row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
   muted: { color: tokens.colorNeutralForeground3 },
   live: { color: tokens.colorPaletteGreenForeground1 },
@@ -45,38 +52,39 @@ const useStyles = makeStyles({
     paddingBottom: tokens.spacingVerticalS,
     borderBottom: `1px solid ${tokens.colorNeutralStroke3}`,
   },
-  documentHead: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", justifyContent: "space-between" },
+  documentHead: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", justifyContent: "space-between", minWidth: 0 },
+  // A long document name is cut with "…"; the full name is in its title and the row's name.
+  documentName: { minWidth: 0 },
+  wrap: { overflowWrap: "anywhere" },
   state: { display: "inline-flex", gap: tokens.spacingHorizontalXXS, alignItems: "center", flexShrink: 0, color: tokens.colorNeutralForeground3 },
   tagged: { color: tokens.colorPaletteGreenForeground1 },
   failed: { color: tokens.colorPaletteRedForeground1 },
-  tags: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalXS },
+  tags: { listStyleType: "none", margin: 0, padding: 0, display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalXS, minWidth: 0 },
+  tag: { maxWidth: "100%", minWidth: 0 },
+  badge: { maxWidth: "100%" },
+  badgeText: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
 });
 
-const statusWords: Record<JobViewModel["status"], string> = {
-  unknown: "Checking…",
-  pending: "Waiting to start",
-  processing: "In progress",
-  paused: "Paused",
-  completed: "Completed",
-  cancelled: "Cancelled",
-  failed: "Failed",
-};
-
-const rowWords: Record<JobRow["status"], string> = { pending: "waiting", processing: "tagging…", success: "tagged", failed: "failed" };
-
-const controlWords: Record<BatchControl, string> = { pause: "pause", resume: "resume", cancel: "cancel" };
-
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+/** What a screen reader hears when the followed job ends: not the words on screen, a sentence of its own. */
+function finishAnnouncement(view: JobViewModel): string {
+  const counts = { tagged: view.taggedCount, failed: view.failedCount };
+  if (view.status === "completed") return view.failedCount === 0 ? t("batch.announceComplete", counts) : t("batch.announceFailures", counts);
+  if (view.status === "cancelled") return t("batch.announceCancelled", counts);
+  return t("batch.announceFailed", counts);
+}
 
 export function JobView({
   job,
   checkFirst,
+  focusOnMount = false,
   onDismiss,
   onGone,
 }: {
   job: FollowedJob;
   /** A remembered or picked job: look at its status before opening the socket. */
   checkFirst: boolean;
+  /** Just started or picked by the person: bring the view into sight and focus it. */
+  focusOnMount?: boolean;
   /** "Tag more documents" / "Stop following". */
   onDismiss: () => void;
   /** The server does not know the job. */
@@ -90,10 +98,31 @@ export function JobView({
   const [controlError, setControlError] = useState<{ control: BatchControl; error: unknown }>();
   const [confirmCancel, setConfirmCancel] = useState(false);
   const headingId = useId();
+  const section = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (!focusOnMount) return;
+    const element = section.current;
+    element?.scrollIntoView?.({ block: "nearest" });
+    element?.focus({ preventScroll: true });
+  }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (link.phase === "gone") onGone();
   }, [link.phase]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Say once when the job ends while the pane watches it — not for a job that was over already
+  // when the pane (re)opened it. A job started here was running from the first moment.
+  const watched = useRef(!checkFirst);
+  const announced = useRef(false);
+  useEffect(() => {
+    if (!view.final && view.status !== "unknown") watched.current = true;
+  }, [view.status, view.final]);
+  useEffect(() => {
+    if (!view.final || announced.current) return;
+    announced.current = true;
+    if (watched.current) announce(finishAnnouncement(view));
+  }, [view.final]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const control = (which: BatchControl, mutation: typeof pause) => {
     setControlError(undefined);
@@ -113,10 +142,10 @@ export function JobView({
   const connectionClass = link.phase === "live" ? styles.live : link.phase === "lost" || link.phase === "signed-out" ? styles.lost : styles.muted;
 
   return (
-    <section className={styles.column} aria-labelledby={headingId}>
+    <section ref={section} tabIndex={-1} className={mergeClasses(styles.column, styles.focusTarget)} aria-labelledby={headingId}>
       <div className={styles.header}>
         <Text as="h2" id={headingId} weight="semibold" size={400}>
-          Tagging job · {statusWords[view.status]}
+          {t("batch.jobHeading", { status: view.status })}
         </Text>
         <Caption1 className={styles.muted}>{jobLabel(job.jobId)}</Caption1>
         {!view.final && connection && (
@@ -124,10 +153,10 @@ export function JobView({
             <Caption1 role="status" className={connectionClass}>
               {connection}
             </Caption1>
-            {checkProblem && <Caption1 className={styles.muted}>Last check: {checkProblem}</Caption1>}
+            {checkProblem && <Caption1 className={mergeClasses(styles.muted, styles.wrap)}>{t("batch.lastCheck", { problem: checkProblem })}</Caption1>}
             {link.phase === "lost" && link.socket === null && (
               <Button size="small" appearance="subtle" icon={<ArrowSyncRegular />} onClick={reconnectNow}>
-                Reconnect now
+                {t("batch.reconnectNow")}
               </Button>
             )}
           </div>
@@ -135,41 +164,36 @@ export function JobView({
       </div>
 
       <div className={styles.header}>
-        <ProgressBar value={total > 0 ? done / total : undefined} max={1} aria-label="Tagging progress" thickness="large" />
-        <Text aria-live="polite">
-          {done} of {plural(total, "document", "documents")} · {view.taggedCount} tagged · {view.failedCount} failed
-        </Text>
+        <ProgressBar value={total > 0 ? done / total : undefined} max={1} aria-label={t("batch.progressLabel")} thickness="large" />
+        <Text aria-live="polite">{t("batch.progressCounts", { done, total, tagged: view.taggedCount, failed: view.failedCount })}</Text>
       </div>
 
       {!view.final && (
-        <div className={styles.row} role="group" aria-label="Job controls">
+        <div className={styles.row} role="group" aria-label={t("batch.jobControls")}>
           <Button icon={<PauseRegular />} disabled={!allowed.pause || pause.isPending} onClick={() => control("pause", pause)}>
-            Pause
+            {t("batch.pause")}
           </Button>
           <Button icon={<PlayRegular />} disabled={!allowed.resume || resume.isPending} onClick={() => control("resume", resume)}>
-            Resume
+            {t("batch.resume")}
           </Button>
           <Button icon={<DismissCircleRegular />} aria-haspopup="dialog" disabled={!allowed.cancel || cancel.isPending} onClick={() => setConfirmCancel(true)}>
-            Cancel
+            {t("batch.cancel")}
           </Button>
-          {(pause.isPending || resume.isPending || cancel.isPending) && <Spinner size="tiny" label="Sending…" />}
-          <Button appearance="subtle" onClick={onDismiss} title="The job goes on on the server; it stays under Running jobs.">
-            Stop following
+          {(pause.isPending || resume.isPending || cancel.isPending) && <Spinner size="tiny" label={t("batch.sending")} />}
+          <Button appearance="subtle" onClick={onDismiss} title={t("batch.stopFollowingHint")}>
+            {t("batch.stopFollowing")}
           </Button>
         </div>
       )}
-      {controlError && <ErrorMessage error={controlError.error} title={`Couldn't ${controlWords[controlError.control]} the job`} />}
+      {controlError && <ErrorMessage error={controlError.error} title={t("batch.controlError", { control: controlError.control })} />}
 
       {/* Mounted only while asked: each question is a fresh dialog (a reused one could come back hidden from assistive tech). */}
       {confirmCancel && (
         <Dialog open onOpenChange={(_, data) => setConfirmCancel(data.open)}>
           <DialogSurface>
             <DialogBody>
-              <DialogTitle>Cancel this tagging job?</DialogTitle>
-              <DialogContent>
-                Documents already tagged keep their new tags and the document being tagged now finishes; no other document is started. A
-                cancelled job can't be resumed.
-              </DialogContent>
+              <DialogTitle>{t("batch.cancelTitle")}</DialogTitle>
+              <DialogContent>{t("batch.cancelBody")}</DialogContent>
               <DialogActions>
                 <Button
                   appearance="primary"
@@ -178,9 +202,9 @@ export function JobView({
                     control("cancel", cancel);
                   }}
                 >
-                  Cancel the job
+                  {t("batch.cancelConfirm")}
                 </Button>
-                <Button onClick={() => setConfirmCancel(false)}>Keep tagging</Button>
+                <Button onClick={() => setConfirmCancel(false)}>{t("batch.keepTagging")}</Button>
               </DialogActions>
             </DialogBody>
           </DialogSurface>
@@ -190,7 +214,7 @@ export function JobView({
       {view.final && <Summary view={view} total={total} onDismiss={onDismiss} />}
 
       {view.rows.length > 0 && (
-        <ul className={styles.documents} aria-label="Documents in this job">
+        <ul className={styles.documents} aria-label={t("batch.documentsInJob")}>
           {view.rows.map((row) => (
             <DocumentRow key={row.rowId} row={row} jobId={job.jobId} jobOver={finalStatuses.has(view.status)} />
           ))}
@@ -207,7 +231,7 @@ function DocumentRow({ row, jobId, jobOver }: { row: JobRow; jobId: string; jobO
   return (
     <li className={styles.document} aria-labelledby={titleId}>
       <div className={styles.documentHead}>
-        <Text id={titleId} weight="semibold" truncate wrap={false} title={row.title}>
+        <Text id={titleId} className={styles.documentName} weight="semibold" truncate wrap={false} title={row.title}>
           {row.title}
         </Text>
         <span className={mergeClasses(styles.state, row.status === "success" && styles.tagged, row.status === "failed" && styles.failed)}>
@@ -220,60 +244,57 @@ function DocumentRow({ row, jobId, jobOver }: { row: JobRow; jobId: string; jobO
           ) : (
             <CircleRegular aria-hidden />
           )}
-          <Caption1>{row.status === "pending" && jobOver ? "not started" : rowWords[row.status]}</Caption1>
+          <Caption1>{t("batch.rowStatus", { status: row.status === "pending" && jobOver ? "notStarted" : row.status })}</Caption1>
         </span>
       </div>
       {row.status === "success" && row.tags.length > 0 && (
-        <ul className={styles.tags} aria-label={`Tags of ${row.title}`}>
+        <ul className={styles.tags} aria-label={t("batch.tagsOf", { title: row.title })}>
           {row.tags.map((tag) => (
-            <li key={tag}>
-              <Badge appearance="tint" shape="rounded" color="brand">
-                {tag}
+            <li key={tag} className={styles.tag}>
+              <Badge appearance="tint" shape="rounded" color="brand" className={styles.badge} title={tag}>
+                <span className={styles.badgeText}>{tag}</span>
               </Badge>
             </li>
           ))}
         </ul>
       )}
-      {row.status === "success" && row.tags.length === 0 && <Caption1 className={styles.muted}>No tags: the document has too little text.</Caption1>}
-      {row.status === "failed" && <Caption1 className={styles.failed}>{row.error}</Caption1>}
+      {row.status === "success" && row.tags.length === 0 && <Caption1 className={styles.muted}>{t("batch.noTags")}</Caption1>}
+      {row.status === "failed" && <Caption1 className={mergeClasses(styles.failed, styles.wrap)}>{row.error}</Caption1>}
     </li>
   );
 }
 
 function Summary({ view, total, onDismiss }: { view: JobViewModel; total: number; onDismiss: () => void }) {
   const styles = useStyles();
-  const took = view.processingTime != null ? ` It took ${Math.max(1, Math.round(view.processingTime))} s.` : "";
-  const tagged = plural(view.taggedCount, "document was", "documents were");
+  const seconds = view.processingTime != null ? formatNumber(Math.max(1, Math.round(view.processingTime))) : "none";
+  const counts = { total, tagged: view.taggedCount, failed: view.failedCount, seconds };
   let intent: "success" | "warning" | "info" | "error";
   let title: string;
   let words: string;
   if (view.status === "completed") {
     intent = view.failedCount === 0 ? "success" : "warning";
-    title = view.failedCount === 0 ? "Tagging complete" : "Tagging finished with failures";
-    words =
-      view.failedCount === 0
-        ? `All ${plural(total, "document was", "documents were")} tagged.${took}`
-        : `${view.taggedCount} of ${plural(total, "document was", "documents were")} tagged; ${view.failedCount} failed — the reasons are under each document.${took}`;
+    title = view.failedCount === 0 ? t("batch.summaryComplete") : t("batch.summaryFailures");
+    words = view.failedCount === 0 ? t("batch.summaryCompleteBody", counts) : t("batch.summaryFailuresBody", counts);
   } else if (view.status === "cancelled") {
     intent = "info";
-    title = "Tagging cancelled";
-    words = `${tagged} tagged and ${view.failedCount} failed before the job was cancelled; the others were not started.`;
+    title = t("batch.summaryCancelled");
+    words = t("batch.summaryCancelledBody", counts);
   } else {
     intent = "error";
-    title = "The tagging job failed";
-    words = `${view.error ?? "The job stopped on the server."} ${tagged} tagged before it stopped.`;
+    title = t("batch.summaryFailed");
+    words = t("batch.summaryFailedBody", { ...counts, error: view.error ?? t("batch.jobStopped") });
   }
   return (
     <div className={styles.column}>
       <MessageBar intent={intent} layout="multiline" role="status">
         <MessageBarBody>
           <MessageBarTitle>{title}</MessageBarTitle>
-          {words} {view.taggedCount > 0 && "The new tags show under My documents on the Documents tab."}
+          {words} {view.taggedCount > 0 && t("batch.newTagsWhere")}
         </MessageBarBody>
       </MessageBar>
       <div className={styles.row}>
         <Button appearance="primary" onClick={onDismiss}>
-          Tag more documents
+          {t("batch.tagMore")}
         </Button>
       </div>
     </div>

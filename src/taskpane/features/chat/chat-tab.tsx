@@ -23,12 +23,13 @@ import { AddRegular, EditRegular, HistoryRegular, SendRegular, StopRegular } fro
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
 import { useApiClient } from "../../api/api-context";
+import { t } from "../../i18n";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { useCapabilities } from "./api/capabilities";
 import { useAgents } from "./api/get-agents";
-import { groundOpenDocument, groundingPhaseLabels, type GroundingProgress } from "./api/grounding";
+import { groundOpenDocument, groundingPhaseLabel, type GroundingProgress } from "./api/grounding";
 import { chatKeys, getThreadTurns, type ChatThread } from "./api/threads";
 import { conversationFor, type AskOptions, type Conversation } from "./conversation";
 import { citationsFor, type CitationsAs } from "./insertable";
@@ -43,8 +44,14 @@ const useStyles = makeStyles({
   messages: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalL },
   starters: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXS, alignItems: "flex-start" },
   composer: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalS },
-  threadTitle: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  threadTitle: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
   progress: { flexGrow: 1, minWidth: "80px" },
+  // A picker as wide as the pane, never wider (Fluent's Dropdown asks for 250px at least).
+  picker: { width: "100%", minWidth: 0, maxWidth: "100%" },
+  // The chosen name, cut with an ellipsis when it is longer than the picker.
+  pickerValue: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
+  wideField: { flexBasis: "100%", minWidth: 0 },
+  starter: { maxWidth: "100%", textAlign: "left" },
 });
 
 /**
@@ -53,7 +60,17 @@ const useStyles = makeStyles({
  */
 export const ALWAYS_RENDERED = 30;
 
-const citationLabels: Record<CitationsAs, string> = { footnotes: "Footnotes", comments: "Comments", list: "Numbers and a list of sources" };
+/** How a choice of citations is called (a function: the words are the pane's language, known after start-up). */
+function citationLabel(kind: CitationsAs): string {
+  switch (kind) {
+    case "footnotes":
+      return t("chat.citationsFootnotes");
+    case "comments":
+      return t("chat.citationsComments");
+    default:
+      return t("chat.citationsList");
+  }
+}
 
 interface ChatPrefs {
   agentId: string;
@@ -73,19 +90,25 @@ export function ChatTab({ hasDocument }: { documentKey: string; hasDocument: boo
 
   return (
     <div className={styles.column}>
-      {agents.isLoading && <Spinner size="small" label="Loading agents…" />}
+      {agents.isLoading && <Spinner size="small" label={t("chat.loadingAgents")} />}
       {agents.error && <ErrorMessage error={agents.error} onRetry={() => agents.refetch()} />}
-      {agents.data && agents.data.length === 0 && <Caption1>This server has no agents yet.</Caption1>}
+      {agents.data && agents.data.length === 0 && <Caption1>{t("chat.noAgents")}</Caption1>}
       {agent && (
         <>
-          <Field label="Agent">
+          <Field label={t("chat.agent")}>
             <Dropdown
+              clearButton={null}
+              className={styles.picker}
               value={agent.agent_name}
+              button={{
+                title: agent.agent_name,
+                children: <span className={styles.pickerValue}>{agent.agent_name}</span>,
+              }}
               selectedOptions={[agent.id]}
               onOptionSelect={(_, data) => data.optionValue && setPrefs((p) => ({ ...p, agentId: data.optionValue! }))}
             >
               {agents.data!.map((a) => (
-                <Option key={a.id} value={a.id} text={a.agent_name}>
+                <Option key={a.id} value={a.id} text={a.agent_name} title={a.agent_name}>
                   {a.agent_name}
                 </Option>
               ))}
@@ -257,13 +280,13 @@ function ConversationView({
     <div className={styles.column}>
       <div className={styles.row}>
         <Button size="small" icon={<AddRegular />} onClick={() => conversation.clear()} disabled={busy || ids.length === 0}>
-          New conversation
+          {t("chat.newConversation")}
         </Button>
         <Button size="small" icon={<HistoryRegular />} aria-expanded={showThreads} disabled={busy} onClick={() => setShowThreads((v) => !v)}>
-          Past conversations
+          {t("chat.pastConversations")}
         </Button>
         <Button size="small" icon={<EditRegular />} aria-expanded={showRewrite} onClick={() => setShowRewrite((v) => !v)}>
-          Rewrite selection
+          {t("chat.rewriteSelection")}
         </Button>
       </div>
       {showRewrite && <RewritePanel agentId={conversation.agentId} suggest={suggesting} hasDocument={hasDocument} />}
@@ -275,30 +298,28 @@ function ConversationView({
       {extracts && !extractsHintSeen && (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>Answers are extracts from your documents</MessageBarTitle>
-            No language model is connected to this Sidecar server, so the agent answers with the sentences of your documents that answer
-            the question, quoted and cited. Written answers and rewording need a model: whoever runs the server can connect one
-            (SIDECAR_LLM_BASE_URL).
+            <MessageBarTitle>{t("chat.extractsTitle")}</MessageBarTitle>
+            {t("chat.extractsBody")}
           </MessageBarBody>
           <MessageBarActions>
             <Button size="small" onClick={() => setExtractsHintSeen(true)}>
-              Got it
+              {t("chat.gotIt")}
             </Button>
           </MessageBarActions>
         </MessageBar>
       )}
       {showThreads && <PastConversations conversation={conversation} onOpen={(t) => void openThread(t)} openingError={threadError} />}
       {ids.length === 0 && starters.length > 0 && (
-        <section className={styles.starters} aria-label="Conversation starters">
-          <Text weight="semibold">Try asking</Text>
+        <section className={styles.starters} aria-label={t("chat.conversationStarters")}>
+          <Text weight="semibold">{t("chat.tryAsking")}</Text>
           {starters.map((q) => (
-            <Button key={q} size="small" shape="circular" disabled={busy} onClick={() => void send(q)}>
+            <Button key={q} size="small" shape="circular" className={styles.starter} disabled={busy} onClick={() => void send(q)}>
               {q}
             </Button>
           ))}
         </section>
       )}
-      <div className={styles.messages} role="log" aria-live="polite" aria-label="Conversation">
+      <div className={styles.messages} role="log" aria-live="polite" aria-label={t("chat.conversation")}>
         {ids.map((id, index) => (
           <OnScreen key={id} always={index >= ids.length - ALWAYS_RENDERED}>
             <MessageView
@@ -317,33 +338,35 @@ function ConversationView({
         <div ref={end} />
       </div>
       <div className={styles.composer}>
-        <Field label="Ask the agent" hint="Enter sends · Shift+Enter adds a line · Esc stops">
+        <Field label={t("chat.askTheAgent")} hint={t("chat.composerHint")}>
           <Textarea value={draft} onChange={(_, data) => setDraft(data.value)} onKeyDown={onKeyDown} resize="vertical" />
         </Field>
         <div className={styles.row}>
           <Switch
-            label="Ground in this document"
+            label={t("chat.groundInDocument")}
             checked={groundingWanted}
             disabled={!hasDocument}
             onChange={(_, data) => setPrefs((p) => ({ ...p, ground: data.checked }))}
           />
           <Switch
-            label="Include my selection"
+            label={t("chat.includeSelection")}
             checked={prefs.includeSelection}
             disabled={!hasDocument}
             onChange={(_, data) => setPrefs((p) => ({ ...p, includeSelection: data.checked }))}
           />
-          <Switch label="Insert as tracked changes" checked={suggesting} onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))} />
+          <Switch label={t("chat.insertAsTrackedChanges")} checked={suggesting} onChange={(_, data) => setPrefs((p) => ({ ...p, suggest: data.checked }))} />
           {noteKinds.length > 0 && (
-            <Field label="Citations in the document" orientation="horizontal">
+            <Field label={t("chat.citationsInDocument")} className={styles.wideField}>
               <Dropdown
-                value={citationLabels[citations]}
+                clearButton={null}
+                className={styles.picker}
+                value={citationLabel(citations)}
                 selectedOptions={[citations]}
                 onOptionSelect={(_, data) => setPrefs((p) => ({ ...p, citations: data.optionValue as CitationsAs }))}
               >
                 {[...noteKinds, "list" as const].map((kind) => (
                   <Option key={kind} value={kind}>
-                    {citationLabels[kind]}
+                    {citationLabel(kind)}
                   </Option>
                 ))}
               </Dropdown>
@@ -353,24 +376,24 @@ function ConversationView({
         {grounding && (
           <div role="status" className={styles.row}>
             <Spinner size="tiny" />
-            <Caption1>{groundingPhaseLabels[grounding.progress.phase]}</Caption1>
+            <Caption1>{groundingPhaseLabel(grounding.progress.phase)}</Caption1>
             {grounding.progress.fraction !== undefined && (
-              <ProgressBar className={styles.progress} value={grounding.progress.fraction} aria-label="Sending the document" />
+              <ProgressBar className={styles.progress} value={grounding.progress.fraction} aria-label={t("chat.sendingDocument")} />
             )}
           </div>
         )}
         {groundingFailure && (
           <MessageBar intent="warning" layout="multiline" role="alert">
             <MessageBarBody>
-              <MessageBarTitle>This answer can't be grounded in the document</MessageBarTitle>
-              {messageOf(groundingFailure.error)} Ask anyway, and the answer will not come from this document; or cancel and try again later.
+              <MessageBarTitle>{t("chat.groundingFailedTitle")}</MessageBarTitle>
+              {t("chat.groundingFailedBody", { reason: messageOf(groundingFailure.error) })}
             </MessageBarBody>
             <MessageBarActions>
               <Button size="small" onClick={groundingFailure.proceed}>
-                Ask without grounding
+                {t("chat.askWithoutGrounding")}
               </Button>
               <Button size="small" onClick={() => setGroundingFailure(undefined)}>
-                Cancel
+                {t("chat.cancel")}
               </Button>
             </MessageBarActions>
           </MessageBar>
@@ -378,11 +401,11 @@ function ConversationView({
         <div className={styles.row}>
           {busy ? (
             <Button icon={<StopRegular />} onClick={stop}>
-              Stop
+              {t("chat.stop")}
             </Button>
           ) : (
             <Button appearance="primary" icon={<SendRegular />} disabled={!draft.trim()} onClick={() => void send(draft)}>
-              Send
+              {t("chat.send")}
             </Button>
           )}
         </div>

@@ -1,11 +1,15 @@
 // One conversation with an agent, kept outside React: each message has its own subscribers, so a
 // streamed delta re-renders only the message it belongs to, and deltas are applied at most once
 // per animation frame. Finished turns are kept in storage so a reopened pane shows them again.
+// When an answer ends, screen readers hear how (ready, stopped, failed) through the announcer.
 import { isApiError } from "../../api/api-error";
 import type { HttpClient } from "../../api/http-client";
 import { readJson, writeJson } from "../../api/local-store";
 import type { StreamEvent } from "../../api/sse";
 import type { AskRequest, Vote } from "../../../shared/wire/chat";
+import { shorten } from "../../../shared/text";
+import { t } from "../../i18n";
+import { announce } from "../../ui/announcer";
 import { parseReferences, streamAnswer, type Reference } from "./api/stream-answer";
 import { createThread, deleteAgentResponse, QUERY_SOURCE, type PastTurn } from "./api/threads";
 
@@ -70,8 +74,8 @@ export class Conversation {
       this.threadName = stored.threadName;
       for (const m of stored.messages) {
         // An answer that was streaming when the pane closed is shown as interrupted.
-        let message = m.status === "streaming" ? { ...m, status: "interrupted" as const, error: "The pane was closed while the answer arrived." } : m;
-        if (message.regenerating) message = { ...message, regenerating: false, regenerateError: "The pane was closed before the new answer arrived. The earlier answer is kept." };
+        let message = m.status === "streaming" ? { ...m, status: "interrupted" as const, error: t("chat.closedWhileAnswering") } : m;
+        if (message.regenerating) message = { ...message, regenerating: false, regenerateError: t("chat.closedWhileRegenerating") };
         this.messages.set(message.id, message);
         this.order.push(message.id);
       }
@@ -259,10 +263,13 @@ export class Conversation {
       scheduled = true;
       frame(flush);
     };
+    /** How the answer did not come (for the announcement). */
+    let failure: { status: "stopped" | "interrupted" | "error"; error?: string } | undefined;
     /** The answer did not come: a regeneration keeps the old one and says why; else the message shows the failure. */
     const fail = (status: "stopped" | "interrupted" | "error", error?: string) => {
+      failure = { status, error };
       if (mode.replace) {
-        const why = status === "stopped" ? "Stopped: the earlier answer is kept." : `${error ?? "The new answer did not arrive."} The earlier answer is kept.`;
+        const why = status === "stopped" ? t("chat.regenerateStopped") : t("chat.regenerateFailed", { reason: error ?? t("chat.newAnswerMissing") });
         this.update(id, { regenerating: false, regenerateError: why });
       } else this.update(id, { text, thoughts, status, error });
     };
@@ -285,7 +292,7 @@ export class Conversation {
     };
 
     const blockedPatch = (words: string) => ({
-      text: words || "The agent's guardrail stopped this question.",
+      text: words || t("chat.guardrailStopped"),
       thoughts,
       status: "blocked" as const,
       error: undefined,
@@ -321,7 +328,7 @@ export class Conversation {
             return;
           }
           if (event.success === false) {
-            const why = typeof output.message === "string" && output.message ? output.message : "The agent could not answer.";
+            const why = typeof output.message === "string" && output.message ? output.message : t("chat.agentCouldNotAnswer");
             fail("error", why);
             return;
           }
@@ -342,7 +349,7 @@ export class Conversation {
         case "error": {
           ended = true;
           const details = (output.error as { details?: unknown } | undefined)?.details;
-          const why = typeof details === "string" && details ? details : typeof event.message === "string" && event.message ? event.message : "The agent ran into a problem.";
+          const why = typeof details === "string" && details ? details : typeof event.message === "string" && event.message ? event.message : t("chat.agentProblem");
           if (output.blocked === true) this.update(id, blockedPatch(why));
           else fail("error", why);
           return;
@@ -360,7 +367,7 @@ export class Conversation {
     let ok = false;
     try {
       const outcome = await streamAnswer(client, { agentId: this.agentId, request, signal: controller.signal, idleTimeoutMs: options.idleTimeoutMs, onEvent });
-      if (outcome === "closed") fail("interrupted", "The answer was cut off before it finished.");
+      if (outcome === "closed") fail("interrupted", t("chat.answerCutOff"));
       else ok = this.messages.get(id)?.status === "done" && !this.messages.get(id)?.regenerateError;
     } catch (error) {
       if (isApiError(error) && error.kind === "aborted") fail("stopped");
@@ -370,9 +377,32 @@ export class Conversation {
       this.active = undefined;
       this.listListeners.forEach((l) => l());
       this.save();
+      announceOutcome(this.messages.get(id), mode.replace, failure);
     }
     return ok;
   }
+}
+
+/** The longest reason an announcement reads out (the whole of it is on screen). */
+const REASON_CHARS = 120;
+
+/**
+ * Tells screen readers how an answer ended: ready, stopped, blocked, cut off or failed (with a short
+ * reason). Worded unlike what the screen shows. Nothing for an answer no longer in the
+ * conversation (a new conversation was started meanwhile).
+ */
+function announceOutcome(
+  message: ChatMessage | undefined,
+  replacing: boolean,
+  failure: { status: "stopped" | "interrupted" | "error"; error?: string } | undefined,
+): void {
+  if (!message) return;
+  const reason = shorten(failure?.error || t("chat.agentProblem"), REASON_CHARS);
+  if (message.status === "blocked") announce(t("chat.announceBlocked"));
+  else if (failure?.status === "stopped") announce(replacing ? t("chat.announceNewAnswerStopped") : t("chat.announceAnswerStopped"));
+  else if (failure?.status === "interrupted") announce(replacing ? t("chat.announceNewAnswerFailed", { reason }) : t("chat.announceAnswerInterrupted", { reason }));
+  else if (failure?.status === "error") announce(replacing ? t("chat.announceNewAnswerFailed", { reason }) : t("chat.announceAnswerFailed", { reason }));
+  else if (message.status === "done" && !message.regenerateError) announce(replacing ? t("chat.announceNewAnswerReady") : t("chat.announceAnswerReady"));
 }
 
 const conversations = new Map<string, Conversation>();

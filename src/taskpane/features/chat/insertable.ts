@@ -10,6 +10,7 @@
 // opening paragraph talks about the answer rather than being part of it, so it stays in the chat
 // and is left out of what goes into the document.
 import { escapeHtml } from "../../../shared/text";
+import { t } from "../../i18n";
 import type { SectionNote } from "../../office/document-host";
 import type { Reference } from "./api/stream-answer";
 
@@ -50,7 +51,7 @@ export function referenceLabel(reference: Reference): string {
   const sectionTitle = reference.section_title?.trim();
   if (documentName) return sectionTitle ? `${documentName} — ${sectionTitle}` : documentName;
   const url = reference.url?.trim();
-  return url || `Source ${reference.number}`;
+  return url || t("chat.sourceNumber", { number: reference.number });
 }
 
 /**
@@ -211,9 +212,11 @@ export function insertableAnswer(rendered: Element | null, markdown: string, ref
     return `<p>[${c.number}] ${c.href ? `<a href="${escapeHtml(c.href)}">${label}</a>` : label}</p>`;
   });
   const textLines = notes.map((note) => `[${note.number}] ${note.text}`);
+  // The list's heading, in the pane's language (Word's display language).
+  const heading = t("chat.insertedSourcesHeading");
   return {
-    html: `${content.innerHTML}<p><strong>Sources</strong></p>${htmlLines.join("")}`,
-    text: `${text}\n\nSources\n${textLines.join("\n")}`,
+    html: `${content.innerHTML}<p><strong>${escapeHtml(heading)}</strong></p>${htmlLines.join("")}`,
+    text: `${text}\n\n${heading}\n${textLines.join("\n")}`,
     notes,
   };
 }

@@ -2,6 +2,7 @@
 // answer is shown as the text it is, never rendered: `<script>` and `<img onerror>` stay inert.
 import { useMemo, useRef } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
+import { t } from "../../i18n";
 import { CITATION_MARKER } from "./citations";
 
 interface MdNode {
@@ -37,7 +38,7 @@ export default function MarkdownView({ text, onCite }: { text: string; onCite: (
         return (
           <a
             href={href}
-            aria-label={`Source ${n}`}
+            aria-label={t("chat.sourceNumber", { number: n })}
             onClick={(event) => {
               event.preventDefault();
               latestOnCite.current(n);

@@ -30,6 +30,7 @@ import {
 import { lazy, memo, Suspense, useCallback, useRef, useState, useSyncExternalStore } from "react";
 import type { Vote } from "../../../shared/wire/chat";
 import { useApiClient } from "../../api/api-context";
+import { t } from "../../i18n";
 import { useDocumentHost } from "../../office/host-context";
 import { ErrorMessage } from "../../ui/error-message";
 import { requestSources } from "../../ui/navigation";
@@ -69,9 +70,9 @@ const useStyles = makeStyles({
   answer: { "& p:first-child": { marginTop: 0 } },
   plain: { whiteSpace: "pre-wrap" },
   row: { display: "flex", gap: tokens.spacingHorizontalXS, flexWrap: "wrap", alignItems: "center" },
-  chip: { borderRadius: tokens.borderRadiusCircular },
+  chip: { borderRadius: tokens.borderRadiusCircular, maxWidth: "100%", textAlign: "left" },
   refs: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
-  linkButton: { padding: 0, minWidth: 0, height: "auto", fontWeight: tokens.fontWeightRegular, color: tokens.colorBrandForegroundLink, textAlign: "left" },
+  linkButton: { padding: 0, minWidth: 0, maxWidth: "100%", height: "auto", fontWeight: tokens.fontWeightRegular, color: tokens.colorBrandForegroundLink, textAlign: "left" },
   unavailable: { color: tokens.colorNeutralForeground3 },
   extractsLabel: { color: tokens.colorNeutralForeground3, fontStyle: "italic" },
 });
@@ -87,7 +88,7 @@ function citationKind(ref: Reference): "sources" | "web" | "stored" | "none" {
 function referenceLabel(ref: Reference): string {
   if (ref.title) return ref.title;
   if (ref.url && !isWebAddress(ref.url)) return storageFileName(ref.url);
-  return ref.url || `Source ${ref.number}`;
+  return ref.url || t("chat.sourceNumber", { number: ref.number });
 }
 
 export const MessageView = memo(function MessageView({
@@ -130,7 +131,7 @@ export const MessageView = memo(function MessageView({
 
   if (message.role === "user") {
     return (
-      <div className={styles.user} aria-label="Your question">
+      <div className={styles.user} aria-label={t("chat.yourQuestion")}>
         {message.text}
       </div>
     );
@@ -176,15 +177,15 @@ export const MessageView = memo(function MessageView({
         suggest,
         ...(citations !== "list" && content.notes.length > 0 ? { notes: { as: citations, list: content.notes } } : {}),
       });
-      const review = host.info.kind === "word" ? "in Word's Review tab" : "above the preview";
+      const where = host.info.kind === "word" ? "word" : "preview";
       setDone(
         suggest
           ? mode === "cursor"
-            ? `Suggested at the cursor: accept or reject it ${review}.`
-            : `Suggested in place of the selection: accept or reject it ${review}.`
+            ? t("chat.suggestedAtCursor", { where })
+            : t("chat.suggestedInPlaceOfSelection", { where })
           : mode === "cursor"
-            ? "Inserted at the cursor."
-            : "Replaced the selection.",
+            ? t("chat.insertedAtCursor")
+            : t("chat.replacedSelection"),
       );
     } catch (error) {
       setInsertError(error);
@@ -195,19 +196,19 @@ export const MessageView = memo(function MessageView({
     try {
       // The same as Insert puts into the document, as plain text.
       await navigator.clipboard.writeText(insertableAnswer(rendered.current, message.text, message.references).text);
-      setDone("Copied.");
+      setDone(t("chat.copied"));
     } catch {
-      setDone("Copying is blocked here: select the answer and copy it yourself.");
+      setDone(t("chat.copyBlocked"));
     }
   };
 
   const finished = message.status !== "streaming";
   if (message.status === "blocked") {
     return (
-      <article className={styles.assistant} aria-label="Answer">
+      <article className={styles.assistant} aria-label={t("chat.answer")}>
         <MessageBar intent="warning" layout="multiline" icon={<ShieldErrorRegular />}>
           <MessageBarBody>
-            <MessageBarTitle>The agent's guardrail stopped this question</MessageBarTitle>
+            <MessageBarTitle>{t("chat.guardrailTitle")}</MessageBarTitle>
             {message.text}
           </MessageBarBody>
         </MessageBar>
@@ -216,15 +217,15 @@ export const MessageView = memo(function MessageView({
   }
   const answered = finished && !!message.text && message.status !== "error";
   return (
-    <article className={styles.assistant} aria-label="Answer" aria-busy={!finished || message.regenerating}>
+    <article className={styles.assistant} aria-label={t("chat.answer")} aria-busy={!finished || message.regenerating}>
       {message.thoughts.length > 0 && (
         <Accordion collapsible>
           <AccordionItem value="thoughts">
-            <AccordionHeader size="small">Thoughts ({message.thoughts.length})</AccordionHeader>
+            <AccordionHeader size="small">{t("chat.thoughts", { count: message.thoughts.length })}</AccordionHeader>
             <AccordionPanel>
-              {message.thoughts.map((t, i) => (
+              {message.thoughts.map((thought, i) => (
                 <Caption1 key={i} block>
-                  {t}
+                  {thought}
                 </Caption1>
               ))}
             </AccordionPanel>
@@ -233,7 +234,7 @@ export const MessageView = memo(function MessageView({
       )}
       {extracts && answered && (
         <Caption1 className={styles.extractsLabel} block>
-          Extracts from your documents
+          {t("chat.extractsLabel")}
         </Caption1>
       )}
       <div ref={rendered} className={styles.answer} data-testid="answer-text">
@@ -242,28 +243,28 @@ export const MessageView = memo(function MessageView({
             <MarkdownView text={message.text} onCite={cite} />
           </Suspense>
         ) : (
-          !finished && <Spinner size="tiny" label="Thinking…" />
+          !finished && <Spinner size="tiny" label={t("chat.thinking")} />
         )}
       </div>
-      {message.regenerating && <Spinner size="tiny" label="Writing a new answer… (this one stays until it arrives)" />}
+      {message.regenerating && <Spinner size="tiny" label={t("chat.regenerating")} />}
       {message.regenerateError && (
         <MessageBar intent="warning" layout="multiline" role="alert">
           <MessageBarBody>{message.regenerateError}</MessageBarBody>
         </MessageBar>
       )}
-      {message.status === "stopped" && <Caption1>Stopped.</Caption1>}
+      {message.status === "stopped" && <Caption1>{t("chat.stopped")}</Caption1>}
       {(message.status === "interrupted" || message.status === "error") && (
         <MessageBar intent={message.status === "error" ? "error" : "warning"} layout="multiline" role="alert">
-          <MessageBarBody>{message.status === "interrupted" ? `Interrupted: ${message.error ?? ""}` : message.error}</MessageBarBody>
+          <MessageBarBody>{message.status === "interrupted" ? t("chat.interrupted", { reason: message.error ?? "" }) : message.error}</MessageBarBody>
           <MessageBarActions>
             <Button size="small" disabled={busy} onClick={() => onRetry(message.id)}>
-              Retry
+              {t("chat.retry")}
             </Button>
           </MessageBarActions>
         </MessageBar>
       )}
       {finished && message.references.length > 0 && (
-        <ol className={styles.refs} aria-label="Sources of this answer">
+        <ol className={styles.refs} aria-label={t("chat.sourcesOfAnswer")}>
           {message.references
             .slice()
             .sort((a, b) => (a.order ?? a.number) - (b.order ?? b.number))
@@ -274,7 +275,7 @@ export const MessageView = memo(function MessageView({
                 <li key={r.number} value={r.number}>
                   {unavailable[r.number] !== undefined || kind === "none" ? (
                     <span className={styles.unavailable}>
-                      {label} — source not available
+                      {t("chat.sourceNotAvailable", { label })}
                     </span>
                   ) : kind === "web" ? (
                     <a href={r.url} target="_blank" rel="noopener noreferrer">
@@ -292,23 +293,23 @@ export const MessageView = memo(function MessageView({
       )}
       {answered && (
         <div className={styles.row}>
-          <Tooltip content="Copy" relationship="label">
+          <Tooltip content={t("chat.copy")} relationship="label">
             <Button size="small" appearance="subtle" icon={<CopyRegular />} onClick={copy} />
           </Tooltip>
           <Button size="small" icon={<TextAddRegular />} onClick={() => void insert("cursor")}>
-            Insert at cursor
+            {t("chat.insertAtCursor")}
           </Button>
           <Button size="small" icon={<TextEditStyleRegular />} onClick={() => void insert("replace")}>
-            Replace selection
+            {t("chat.replaceSelection")}
           </Button>
           {message.status === "done" && message.question && (
-            <Tooltip content="Regenerate: ask this question again for a new answer" relationship="label">
+            <Tooltip content={t("chat.regenerate")} relationship="label">
               <Button size="small" appearance="subtle" icon={<ArrowClockwiseRegular />} disabled={busy} onClick={() => onRegenerate(message.id)} />
             </Tooltip>
           )}
           {message.agentResponseId && (
             <>
-              <Tooltip content="Good answer" relationship="label">
+              <Tooltip content={t("chat.goodAnswer")} relationship="label">
                 <Button
                   size="small"
                   appearance={vote === "upvote" ? "primary" : "subtle"}
@@ -317,7 +318,7 @@ export const MessageView = memo(function MessageView({
                   onClick={() => castVote("upvote")}
                 />
               </Tooltip>
-              <Tooltip content="Bad answer" relationship="label">
+              <Tooltip content={t("chat.badAnswer")} relationship="label">
                 <Button
                   size="small"
                   appearance={vote === "downvote" ? "primary" : "subtle"}
@@ -331,10 +332,10 @@ export const MessageView = memo(function MessageView({
           {done && <Caption1 role="status">{done}</Caption1>}
         </div>
       )}
-      {insertError !== undefined && <ErrorMessage error={insertError} title="Couldn't put the answer into the document" />}
-      {feedback.error && <ErrorMessage error={feedback.error} title="Feedback was not sent" />}
+      {insertError !== undefined && <ErrorMessage error={insertError} title={t("chat.insertFailed")} />}
+      {feedback.error && <ErrorMessage error={feedback.error} title={t("chat.feedbackFailed")} />}
       {finished && message.followups.length > 0 && (
-        <div className={mergeClasses(styles.row)} role="group" aria-label="Follow-up questions">
+        <div className={mergeClasses(styles.row)} role="group" aria-label={t("chat.followupQuestions")}>
           {message.followups.map((q) => (
             <Button key={q} size="small" shape="circular" className={styles.chip} disabled={busy} onClick={() => onFollowup(q)}>
               {q}

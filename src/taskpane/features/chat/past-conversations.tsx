@@ -20,6 +20,7 @@ import { DeleteRegular, RenameRegular } from "@fluentui/react-icons";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type KeyboardEvent } from "react";
 import { useApiClient } from "../../api/api-context";
+import { formatDateTime, t } from "../../i18n";
 import { ErrorMessage } from "../../ui/error-message";
 import { chatKeys, deleteThread, renameThread, useThreads, type ChatThread } from "./api/threads";
 import type { Conversation } from "./conversation";
@@ -31,16 +32,16 @@ const useStyles = makeStyles({
   title: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", maxWidth: "100%" },
   current: { fontWeight: tokens.fontWeightSemibold },
   date: { color: tokens.colorNeutralForeground3 },
-  rename: { display: "flex", gap: tokens.spacingHorizontalXS, flexGrow: 1, alignItems: "center" },
-  renameInput: { flexGrow: 1, minWidth: 0 },
+  rename: { display: "flex", gap: tokens.spacingHorizontalXS, flexGrow: 1, alignItems: "center", flexWrap: "wrap", minWidth: 0 },
+  renameInput: { flexGrow: 1, flexBasis: "140px", minWidth: 0 },
+  iconButton: { flexShrink: 0 },
+  dialogTitle: { overflowWrap: "anywhere" },
 });
-
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 export function formatThreadDate(iso: string | undefined): string | undefined {
   if (!iso) return undefined;
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? undefined : when.format(date);
+  return Number.isNaN(date.getTime()) ? undefined : formatDateTime(date);
 }
 
 export function PastConversations({
@@ -95,10 +96,10 @@ export function PastConversations({
 
   const openId = conversation.threadId === null ? undefined : String(conversation.threadId);
   return (
-    <section aria-label="Past conversations">
-      {threads.isLoading && <Spinner size="tiny" label="Loading conversations…" />}
+    <section aria-label={t("chat.pastConversations")}>
+      {threads.isLoading && <Spinner size="tiny" label={t("chat.loadingConversations")} />}
       {threads.error && <ErrorMessage error={threads.error} onRetry={() => threads.refetch()} />}
-      {threads.data?.length === 0 && <Caption1>No past conversations with this agent.</Caption1>}
+      {threads.data?.length === 0 && <Caption1>{t("chat.noPastConversations")}</Caption1>}
       <ul className={styles.list}>
         {threads.data?.map((thread) => {
           const date = formatThreadDate(thread.modifiedOn ?? thread.createdOn);
@@ -110,7 +111,7 @@ export function PastConversations({
                   <Input
                     className={styles.renameInput}
                     size="small"
-                    aria-label={`New title for “${thread.title}”`}
+                    aria-label={t("chat.newTitleFor", { title: thread.title })}
                     value={editing.title}
                     autoFocus
                     maxLength={200}
@@ -118,7 +119,7 @@ export function PastConversations({
                     onKeyDown={onRenameKey}
                   />
                   <Button size="small" appearance="primary" disabled={!editing.title.trim() || rename.isPending} onClick={saveRename}>
-                    Save
+                    {t("chat.save")}
                   </Button>
                   <Button
                     size="small"
@@ -127,7 +128,7 @@ export function PastConversations({
                       rename.reset();
                     }}
                   >
-                    Cancel
+                    {t("chat.cancel")}
                   </Button>
                 </div>
               ) : (
@@ -137,7 +138,7 @@ export function PastConversations({
                     size="small"
                     appearance="subtle"
                     aria-current={current ? "true" : undefined}
-                    aria-label={`${thread.title}${date ? `, ${date}` : ""}${current ? " (open)" : ""}`}
+                    aria-label={t("chat.threadLabel", { title: thread.title, date: date ?? "", hasDate: date ? "yes" : "no", open: current ? "yes" : "no" })}
                     onClick={() => onOpen(thread)}
                   >
                     <span className={current ? `${styles.title} ${styles.current}` : styles.title} title={thread.title}>
@@ -145,11 +146,11 @@ export function PastConversations({
                     </span>
                     {date && <Caption1 className={styles.date}>{date}</Caption1>}
                   </Button>
-                  <Tooltip content={`Rename “${thread.title}”`} relationship="label">
-                    <Button size="small" appearance="subtle" icon={<RenameRegular />} onClick={() => setEditing({ id: thread.id, title: thread.title })} />
+                  <Tooltip content={t("chat.renameThread", { title: thread.title })} relationship="label">
+                    <Button className={styles.iconButton} size="small" appearance="subtle" icon={<RenameRegular />} onClick={() => setEditing({ id: thread.id, title: thread.title })} />
                   </Tooltip>
-                  <Tooltip content={`Delete “${thread.title}”`} relationship="label">
-                    <Button size="small" appearance="subtle" icon={<DeleteRegular />} onClick={() => setConfirming(thread)} />
+                  <Tooltip content={t("chat.deleteThread", { title: thread.title })} relationship="label">
+                    <Button className={styles.iconButton} size="small" appearance="subtle" icon={<DeleteRegular />} onClick={() => setConfirming(thread)} />
                   </Tooltip>
                 </>
               )}
@@ -157,8 +158,8 @@ export function PastConversations({
           );
         })}
       </ul>
-      {rename.error && <ErrorMessage error={rename.error} title="Couldn't rename the conversation" />}
-      {openingError !== undefined && <ErrorMessage error={openingError} title="Couldn't open that conversation" />}
+      {rename.error && <ErrorMessage error={rename.error} title={t("chat.renameFailed")} />}
+      {openingError !== undefined && <ErrorMessage error={openingError} title={t("chat.openFailed")} />}
       {confirming && (
         <Dialog
           open
@@ -171,14 +172,14 @@ export function PastConversations({
         >
           <DialogSurface>
             <DialogBody>
-              <DialogTitle>Delete “{confirming.title}”?</DialogTitle>
+              <DialogTitle className={styles.dialogTitle}>{t("chat.deleteThreadQuestion", { title: confirming.title })}</DialogTitle>
               <DialogContent>
-                The conversation and its answers are removed from the server for good. Text you already put into documents stays.
-                {remove.error ? <ErrorMessage error={remove.error} title="Couldn't delete the conversation" /> : null}
+                {t("chat.deleteThreadBody")}
+                {remove.error ? <ErrorMessage error={remove.error} title={t("chat.deleteFailed")} /> : null}
               </DialogContent>
               <DialogActions>
                 <Button appearance="primary" disabled={remove.isPending} onClick={() => remove.mutate(confirming)}>
-                  {remove.isPending ? "Deleting…" : "Delete"}
+                  {remove.isPending ? t("chat.deleting") : t("chat.delete")}
                 </Button>
                 <Button
                   onClick={() => {
@@ -186,7 +187,7 @@ export function PastConversations({
                     remove.reset();
                   }}
                 >
-                  Keep it
+                  {t("chat.keepIt")}
                 </Button>
               </DialogActions>
             </DialogBody>

@@ -1,7 +1,7 @@
 // Rewrite the selection with drafts: the person selects text in the document, chooses how
 // (shorter, more formal, plain language, or their own words) and gets drafts from the drafting
 // agent (an agent named for drafting when there is one, else the chat's),
-// "draft 1 of N", with Regenerate, back and forward, Stop while one is being written, then Keep
+// "draft 1 of N", with Regenerate, back and forward, Stop (or Esc) while one is being written, then Keep
 // (which puts the draft in place of the text that was selected, as a suggestion in Word) or
 // Discard. The selected text is remembered when the first draft is asked for: Keep finds that text
 // again, so a cursor moved meanwhile doesn't send the draft elsewhere, and when the text changed
@@ -27,7 +27,9 @@ import { ChevronLeftRegular, ChevronRightRegular } from "@fluentui/react-icons";
 import { useEffect, useRef, useState } from "react";
 import { useApiClient } from "../../api/api-context";
 import { ApiError, isApiError } from "../../api/api-error";
+import { t } from "../../i18n";
 import { useDocumentHost } from "../../office/host-context";
+import { announce } from "../../ui/announcer";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { squeeze } from "../../../shared/text";
@@ -47,12 +49,29 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
     maxHeight: "240px",
     overflowY: "auto",
+    overflowWrap: "anywhere",
   },
+  howField: { flexGrow: 1, flexBasis: "160px", minWidth: 0 },
+  picker: { width: "100%", minWidth: 0, maxWidth: "100%" },
 });
 
 type How = "shorter" | "formal" | "plain" | "own";
 
-const howLabels: Record<How, string> = { shorter: "Shorter", formal: "More formal", plain: "Plain language", own: "In my own words…" };
+const HOWS: readonly How[] = ["shorter", "formal", "plain", "own"];
+
+/** What a way of rewriting is called (a function: the words are the pane's language, known after start-up). */
+function howLabel(how: How): string {
+  switch (how) {
+    case "shorter":
+      return t("chat.howShorter");
+    case "formal":
+      return t("chat.howFormal");
+    case "plain":
+      return t("chat.howPlain");
+    default:
+      return t("chat.howOwn");
+  }
+}
 
 /**
  * The longest selection Rewrite takes: the request carries it whole, and a question may be 8,000
@@ -104,15 +123,24 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
   const [notice, setNotice] = useState<string | undefined>();
   const controller = useRef<AbortController | undefined>(undefined);
   useEffect(() => () => controller.current?.abort(), []);
+  // Esc stops the draft being written, as it stops an answer.
+  const drafting = writing !== undefined;
+  useEffect(() => {
+    if (!drafting) return;
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key === "Escape" && !event.defaultPrevented) controller.current?.abort();
+    };
+    window.addEventListener("keydown", onEscape);
+    return () => window.removeEventListener("keydown", onEscape);
+  }, [drafting]);
 
   const needsModel = capabilities.data?.answers === "extracts";
   if (needsModel) {
     return (
       <MessageBar intent="info" layout="multiline">
         <MessageBarBody>
-          <MessageBarTitle>Rewrite needs a language model</MessageBarTitle>
-          This server answers with extracts from your documents and can't write new text. Connect a model to the server (the README's
-          “Connecting a model”) to rewrite a selection in drafts.
+          <MessageBarTitle>{t("chat.rewriteNeedsModelTitle")}</MessageBarTitle>
+          {t("chat.rewriteNeedsModelBody")}
         </MessageBarBody>
       </MessageBar>
     );
@@ -126,11 +154,11 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
     if (!current) {
       const selected = (await host.getSelectedText().catch(() => "")).trim();
       if (!selected) {
-        setNotice("Select the text to rewrite in the document first.");
+        setNotice(t("chat.rewriteSelectFirst"));
         return;
       }
       if (selected.length > REWRITE_MAX_CHARS) {
-        setNotice(`That selection is too long to rewrite in one go (${selected.length.toLocaleString("en-US")} characters; at most ${REWRITE_MAX_CHARS.toLocaleString("en-US")}). Select a part of it.`);
+        setNotice(t("chat.rewriteTooLong", { count: selected.length, max: REWRITE_MAX_CHARS }));
         return;
       }
       if (session?.threadId) void deleteThread(client, session.threadId).catch(() => undefined);
@@ -138,7 +166,7 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
       setSession(current);
     }
     if (prefs.how === "own" && !prefs.own.trim()) {
-      setNotice("Say how to rewrite it.");
+      setNotice(t("chat.rewriteSayHow"));
       return;
     }
     const abort = new AbortController();
@@ -161,19 +189,24 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
             if (typeof output.answer === "string" && output.answer.trim()) text = output.answer;
             if (output.thread_id !== undefined && output.thread_id !== null) threadId = String(output.thread_id);
           } else if (event.step === "error") {
-            failed = event.message || "The agent couldn't write a draft.";
+            failed = event.message || t("chat.draftFailed");
           }
         },
       });
-      if (failed || outcome === "error") throw new ApiError({ kind: "server", endpoint: "streamAgentResponse", message: failed ?? "The agent couldn't write a draft. Try again." });
-      if (outcome === "closed") throw new ApiError({ kind: "network", endpoint: "streamAgentResponse", message: "The draft was cut off. Regenerate to try again." });
+      if (failed || outcome === "error") throw new ApiError({ kind: "server", endpoint: "streamAgentResponse", message: failed ?? t("chat.draftFailedTryAgain") });
+      if (outcome === "closed") throw new ApiError({ kind: "network", endpoint: "streamAgentResponse", message: t("chat.draftCutOff") });
       const draft = text.trim();
-      if (!draft) throw new ApiError({ kind: "server", endpoint: "streamAgentResponse", message: "The agent answered with nothing. Regenerate to try again." });
+      if (!draft) throw new ApiError({ kind: "server", endpoint: "streamAgentResponse", message: t("chat.draftEmpty") });
       const base = current;
       setSession({ ...base, threadId, drafts: [...base.drafts, draft], index: base.drafts.length });
+      announce(t("chat.announceDraftReady", { number: base.drafts.length + 1 }));
     } catch (error) {
       if (threadId !== current.threadId) setSession({ ...current, threadId });
-      if (!(isApiError(error) && error.kind === "aborted")) setProblem(error);
+      if (isApiError(error) && error.kind === "aborted") announce(t("chat.announceDraftStopped"));
+      else {
+        setProblem(error);
+        announce(t("chat.announceDraftFailed"));
+      }
     } finally {
       setWriting(undefined);
     }
@@ -195,12 +228,12 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
       const found = await host.selectPassage(session.original);
       const now = found ? await host.getSelectedText() : "";
       if (!found || squeeze(now) !== squeeze(session.original)) {
-        setNotice("The text you selected has changed since (or is gone), so nothing was replaced. Select the text again and rewrite it.");
+        setNotice(t("chat.rewriteTextChanged"));
         return;
       }
       await host.insertText(draft, "replace", { suggest });
-      const review = host.info.kind === "word" ? "in Word's Review tab" : "above the preview";
-      setNotice(suggest ? `Suggested in place of the text: accept or reject it ${review}.` : "Replaced the text with the draft.");
+      const where = host.info.kind === "word" ? "word" : "preview";
+      setNotice(suggest ? t("chat.rewriteSuggested", { where }) : t("chat.rewriteReplaced"));
       finish();
     } catch (error) {
       setProblem(error);
@@ -211,57 +244,66 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
   return (
     <section className={styles.column} aria-labelledby="rewrite-heading">
       <Text id="rewrite-heading" weight="semibold">
-        Rewrite the selection
+        {t("chat.rewriteHeading")}
       </Text>
       <div className={styles.row}>
-        <Field label="How">
-          <Dropdown value={howLabels[prefs.how]} selectedOptions={[prefs.how]} onOptionSelect={(_, data) => setPrefs((p) => ({ ...p, how: data.optionValue as How }))}>
-            {(Object.keys(howLabels) as How[]).map((how) => (
+        <Field label={t("chat.rewriteHow")} className={styles.howField}>
+          <Dropdown
+            clearButton={null}
+            className={styles.picker}
+            value={howLabel(prefs.how)}
+            selectedOptions={[prefs.how]}
+            onOptionSelect={(_, data) => setPrefs((p) => ({ ...p, how: data.optionValue as How }))}
+          >
+            {HOWS.map((how) => (
               <Option key={how} value={how}>
-                {howLabels[how]}
+                {howLabel(how)}
               </Option>
             ))}
           </Dropdown>
         </Field>
         <Button appearance="primary" disabled={!hasDocument || !agentId || !!writing} onClick={() => void ask(false)}>
-          Rewrite
+          {t("chat.rewrite")}
         </Button>
       </div>
-      {drafter && <Caption1>Drafts by {drafter.agent_name}.</Caption1>}
+      {drafter && <Caption1>{t("chat.draftsBy", { agent: drafter.agent_name })}</Caption1>}
       {prefs.how === "own" && (
-        <Field label="Your instruction">
-          <Textarea value={prefs.own} onChange={(_, data) => setPrefs((p) => ({ ...p, own: data.value }))} placeholder="For example: as a list of three points" resize="vertical" />
+        <Field label={t("chat.yourInstruction")}>
+          <Textarea
+            value={prefs.own}
+            onChange={(_, data) => setPrefs((p) => ({ ...p, own: data.value }))}
+            placeholder={t("chat.instructionPlaceholder")}
+            resize="vertical"
+          />
         </Field>
       )}
       {writing && (
         <div className={styles.column}>
           <div className={styles.row} role="status">
             <Spinner size="tiny" />
-            <Caption1>Writing a draft…</Caption1>
+            <Caption1>{t("chat.writingDraft")}</Caption1>
             <Button size="small" onClick={() => controller.current?.abort()}>
-              Stop
+              {t("chat.stop")}
             </Button>
           </div>
           {writing.text && <div className={styles.draft}>{writing.text}</div>}
         </div>
       )}
       {session && shown !== undefined && !writing && (
-        <div className={styles.column} aria-label="Drafts" role="group">
+        <div className={styles.column} aria-label={t("chat.drafts")} role="group">
           <div className={styles.row}>
             <Button
               size="small"
               icon={<ChevronLeftRegular />}
-              aria-label="Previous draft"
+              aria-label={t("chat.previousDraft")}
               disabled={session.index === 0}
               onClick={() => setSession({ ...session, index: session.index - 1 })}
             />
-            <Caption1 aria-live="polite">
-              Draft {session.index + 1} of {session.drafts.length}
-            </Caption1>
+            <Caption1 aria-live="polite">{t("chat.draftOf", { number: session.index + 1, total: session.drafts.length })}</Caption1>
             <Button
               size="small"
               icon={<ChevronRightRegular />}
-              aria-label="Next draft"
+              aria-label={t("chat.nextDraft")}
               disabled={session.index >= session.drafts.length - 1}
               onClick={() => setSession({ ...session, index: session.index + 1 })}
             />
@@ -271,17 +313,17 @@ export function RewritePanel({ agentId: chatAgentId, suggest, hasDocument }: { a
           </div>
           <div className={styles.row}>
             <Button appearance="primary" onClick={() => void keep()}>
-              Keep
+              {t("chat.keep")}
             </Button>
-            <Button onClick={() => void ask(true)}>Regenerate</Button>
+            <Button onClick={() => void ask(true)}>{t("chat.regenerateDraft")}</Button>
             <Button appearance="subtle" onClick={finish}>
-              Discard
+              {t("chat.discard")}
             </Button>
           </div>
         </div>
       )}
       {notice && <Caption1 role="status">{notice}</Caption1>}
-      {problem !== undefined && <ErrorMessage error={problem} title="No draft" />}
+      {problem !== undefined && <ErrorMessage error={problem} title={t("chat.noDraft")} />}
     </section>
   );
 }

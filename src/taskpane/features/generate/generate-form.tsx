@@ -25,6 +25,8 @@ import { ShowMore } from "../../ui/show-more";
 import type { HttpClient } from "../../api/http-client";
 import { useOpenDocumentId } from "../../api/open-document";
 import type { GenerateRequest } from "../../../shared/wire/documents";
+import { rich, t } from "../../i18n";
+import { announce } from "../../ui/announcer";
 import { ErrorMessage } from "../../ui/error-message";
 import { usePersistentState } from "../../ui/use-persistent-state";
 import { useCreateDocumentSet } from "./api/create-document-set";
@@ -34,12 +36,21 @@ import { useDocumentSets } from "./api/get-document-sets";
 import { useTemplates } from "./api/get-templates";
 import { useTemplateFromOpenDocument } from "./api/template-from-document";
 import { WriteSections } from "../write/write-sections";
-import { defaultOutputName, recentGenerations } from "./recent-generations";
+import { defaultOutputName, focusWhenShown, noteStartedHere, recentGenerations } from "./recent-generations";
 
 const useStyles = makeStyles({
-  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "end", flexWrap: "wrap" },
-  grow: { flexGrow: 1, minWidth: "140px" },
+  form: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 },
+  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "end", flexWrap: "wrap", minWidth: 0 },
+  grow: { flexGrow: 1, flexBasis: "140px", minWidth: 0 },
+  // Fluent's Dropdown is at least 250 px wide: here it takes the pane's width, however narrow.
+  dropdown: { width: "100%", minWidth: 0 },
+  dropdownButton: { minWidth: 0, overflow: "hidden" },
+  input: { width: "100%", minWidth: 0 },
+  // A long name keeps to one line with an ellipsis; the whole name is its title (and the accessible name).
+  truncate: { minWidth: 0, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  sourceItem: { maxWidth: "100%", minWidth: 0 },
+  sourceLabel: { display: "flex", minWidth: 0, whiteSpace: "nowrap" },
+  sourceName: { minWidth: 0, overflow: "hidden", textOverflow: "ellipsis" },
   sources: {
     display: "flex",
     flexDirection: "column",
@@ -82,6 +93,12 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
   const [notice, setNotice] = useState<string | undefined>();
   const [resolving, setResolving] = useState<unknown>();
   const update = (patch: Partial<Draft>) => setDraft((previous) => ({ ...previous, ...patch }));
+  /** A Dropdown's button: the chosen name on one line, cut with an ellipsis, the whole of it in its title. */
+  const truncatedValue = (value: string | undefined, placeholder: string) => ({
+    className: styles.dropdownButton,
+    title: value || undefined,
+    children: <span className={styles.truncate}>{value || placeholder}</span>,
+  });
 
   // The open document's Sidecar id (set when it was uploaded), to preselect it as a source.
   const openDocumentId = useOpenDocumentId(documentKey);
@@ -123,13 +140,13 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
     const chosen = available.filter((d) => draft.sourceIds.includes(d.document_id));
     const outputName = draft.outputName.trim().replace(/\.docx$/i, "");
     const missing = !template
-      ? "Choose a template."
+      ? t("generate.missingTemplate")
       : !documentSet
-        ? "Choose a document set, or create one."
+        ? t("generate.missingDocumentSet")
         : chosen.length === 0
-          ? "Choose at least one source document. Upload this document first if it should be a source."
+          ? t("generate.missingSources")
           : !outputName
-            ? "Give the new document a name."
+            ? t("generate.missingName")
             : undefined;
     setProblem(missing);
     if (missing || !template || !documentSet) return undefined;
@@ -159,8 +176,17 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
     const outputName = request.output_name;
     generate.mutate(request, {
       onSuccess: ({ task_id }) => {
-        const isNew = recentGenerations().track({ taskId: task_id, outputName, templateName: template.template_name, startedAt: Date.now(), request });
-        if (!isNew) setNotice(`"${outputName}" was generated before; it is in the list below. Change the name to make a new document.`);
+        const started = { taskId: task_id, outputName, templateName: template.template_name, startedAt: Date.now(), request };
+        noteStartedHere(started);
+        // Its card (new, or the one already in the list) comes into view under the form and takes the focus.
+        focusWhenShown(task_id);
+        const isNew = recentGenerations().track(started);
+        if (!isNew) {
+          const words = t("generate.generatedBefore", { name: outputName });
+          setNotice(words);
+          // The focus is on the card: the note above it is said as well.
+          announce(words);
+        }
         update({ outputName: defaultOutputName(template.template_name), instructions: "" });
       },
     });
@@ -170,8 +196,8 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
   const loadError = templates.error ?? sets.error ?? documents.error;
 
   return (
-    <form className={styles.form} onSubmit={submit} aria-label="Generate a document" noValidate>
-      {loading && <Spinner size="small" label="Loading templates and documents…" />}
+    <form className={styles.form} onSubmit={submit} aria-label={t("generate.formLabel")} noValidate>
+      {loading && <Spinner size="small" label={t("generate.loading")} />}
       {loadError && (
         <ErrorMessage
           error={loadError}
@@ -182,9 +208,12 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
           }}
         />
       )}
-      <Field label="Template" required>
+      <Field label={t("generate.template")} required>
         <Dropdown
-          placeholder="Choose a template"
+          className={styles.dropdown}
+          button={truncatedValue(template?.template_name, t("generate.chooseTemplate"))}
+          clearButton={{ "aria-label": t("generate.clearSelection") }}
+          placeholder={t("generate.chooseTemplate")}
           value={template?.template_name ?? ""}
           selectedOptions={template ? [template.template_id] : []}
           onOptionSelect={(_, data) => {
@@ -209,25 +238,26 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
             })
           }
         >
-          Use this document's headings
+          {t("generate.useHeadings")}
         </Button>
-        {fromDocument.isPending && <Spinner size="tiny" label="Reading the document's headings…" />}
+        {fromDocument.isPending && <Spinner size="tiny" label={t("generate.readingHeadings")} />}
         {fromDocument.isSuccess && !fromDocument.isPending && template?.template_id === fromDocument.data.template_id && (
-          <Caption1 role="status">Its headings are the template now: write each section under its heading.</Caption1>
+          <Caption1 role="status">{t("generate.headingsAreTemplate")}</Caption1>
         )}
       </div>
-      {fromDocument.error && <ErrorMessage error={fromDocument.error} title="Couldn't use this document's headings" />}
+      {fromDocument.error && <ErrorMessage error={fromDocument.error} title={t("generate.useHeadingsFailed")} />}
       {template && (
         <div>
-          <Caption1>
-            {template.document_type} · {template.sections.length} sections
-          </Caption1>
+          <Caption1>{t("generate.templateSummary", { type: template.document_type, count: template.sections.length })}</Caption1>
           <WriteSections sections={template.sections} prepare={prepare} />
         </div>
       )}
-      <Field label="Document set" required>
+      <Field label={t("generate.documentSet")} required>
         <Dropdown
-          placeholder="Choose a document set"
+          className={styles.dropdown}
+          button={truncatedValue(documentSet?.document_set_name, t("generate.chooseDocumentSet"))}
+          clearButton={{ "aria-label": t("generate.clearSelection") }}
+          placeholder={t("generate.chooseDocumentSet")}
           value={documentSet?.document_set_name ?? ""}
           selectedOptions={documentSet ? [documentSet.document_set_id] : []}
           onOptionSelect={(_, data) => update({ documentSetId: data.optionValue ?? "" })}
@@ -240,8 +270,8 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
         </Dropdown>
       </Field>
       <div className={styles.row}>
-        <Field label="New document set" className={styles.grow}>
-          <Input value={newSetName} onChange={(_, data) => setNewSetName(data.value)} placeholder="Name" />
+        <Field label={t("generate.newDocumentSet")} className={styles.grow}>
+          <Input className={styles.input} value={newSetName} onChange={(_, data) => setNewSetName(data.value)} placeholder={t("generate.newDocumentSetPlaceholder")} />
         </Field>
         <Button
           disabled={!newSetName.trim() || createSet.isPending}
@@ -254,33 +284,43 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
             })
           }
         >
-          Create
+          {t("generate.createDocumentSet")}
         </Button>
       </div>
-      {createSet.error && <ErrorMessage error={createSet.error} title="Couldn't create the document set" />}
+      {createSet.error && <ErrorMessage error={createSet.error} title={t("generate.createDocumentSetFailed")} />}
       {/* A group of checkboxes, not a Field: Field gives its one control id to every child. */}
       <div className={styles.group}>
-        <Label id="source-documents-label">Source documents</Label>
+        <Label id="source-documents-label">{t("generate.sourceDocuments")}</Label>
         <div className={styles.sources} role="group" aria-labelledby="source-documents-label" aria-describedby="source-documents-hint">
-          {available.length === 0 && !documents.isLoading && <Caption1>No documents yet: upload this document on the Documents tab.</Caption1>}
+          {available.length === 0 && !documents.isLoading && <Caption1>{t("generate.noDocuments")}</Caption1>}
           {available.map((d) => (
             <Checkbox
               key={d.document_id}
-              label={d.document_name + (d.document_id === openDocumentId.data ? " (this document)" : "")}
+              className={styles.sourceItem}
+              label={{
+                className: styles.sourceLabel,
+                title: d.document_name,
+                children:
+                  d.document_id === openDocumentId.data ? (
+                    rich("generate.thisDocument", { name: d.document_name, doc: (chunks) => <span className={styles.sourceName}>{chunks}</span> })
+                  ) : (
+                    <span className={styles.sourceName}>{d.document_name}</span>
+                  ),
+              }}
               checked={draft.sourceIds.includes(d.document_id)}
               onChange={(_, data) => toggleSource(d.document_id, data.checked === true)}
             />
           ))}
         </div>
-        <ShowMore query={documents} what="documents" />
-        <Caption1 id="source-documents-hint">{draft.sourceIds.length} chosen (at least one)</Caption1>
+        <ShowMore query={documents} what={t("generate.moreWhat")} />
+        <Caption1 id="source-documents-hint">{t("generate.sourcesChosen", { count: draft.sourceIds.length })}</Caption1>
       </div>
-      <Field label="Name of the new document" required hint=".docx is added">
+      <Field label={t("generate.outputName")} required hint={t("generate.outputNameHint")}>
         {/* Until the first template is chosen, its name is about to be put here: typing now
             would end up after it. */}
-        <Input value={draft.outputName} disabled={templates.isLoading || (!draft.templateId && !!templates.data?.length)} onChange={(_, data) => update({ outputName: data.value })} />
+        <Input className={styles.input} value={draft.outputName} disabled={templates.isLoading || (!draft.templateId && !!templates.data?.length)} onChange={(_, data) => update({ outputName: data.value })} />
       </Field>
-      <Field label="Instructions" hint="Optional: what the whole document should focus on.">
+      <Field label={t("generate.instructions")} hint={t("generate.instructionsHint")}>
         <Textarea value={draft.instructions} onChange={(_, data) => update({ instructions: data.value })} resize="vertical" />
       </Field>
       {problem && (
@@ -288,8 +328,8 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
           <MessageBarBody>{problem}</MessageBarBody>
         </MessageBar>
       )}
-      {resolving !== undefined && <ErrorMessage error={resolving} title="Couldn't look up the source documents" />}
-      {generate.error && <ErrorMessage error={generate.error} title="Generation was not started" />}
+      {resolving !== undefined && <ErrorMessage error={resolving} title={t("generate.lookUpSourcesFailed")} />}
+      {generate.error && <ErrorMessage error={generate.error} title={t("generate.notStarted")} />}
       {notice && (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>{notice}</MessageBarBody>
@@ -297,10 +337,10 @@ export function GenerateForm({ documentKey, hasDocument = true }: { documentKey:
       )}
       <div className={styles.row}>
         <Button appearance="primary" type="submit" disabled={generate.isPending || loading}>
-          Generate
+          {t("generate.generate")}
         </Button>
-        {generate.isPending && <Spinner size="tiny" label="Starting…" />}
-        {!template && !loading && <Text size={200}>No templates on this server yet.</Text>}
+        {generate.isPending && <Spinner size="tiny" label={t("generate.starting")} />}
+        {!template && !loading && <Text size={200}>{t("generate.noTemplates")}</Text>}
       </div>
     </form>
   );

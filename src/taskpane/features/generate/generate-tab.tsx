@@ -1,9 +1,10 @@
 import { Divider, Text, makeStyles, tokens } from "@fluentui/react-components";
+import { t } from "../../i18n";
 import { GenerateForm } from "./generate-form";
 import { GenerationCard } from "./generation-card";
 import { useRecentGenerations } from "./recent-generations";
 
-const useStyles = makeStyles({ column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM } });
+const useStyles = makeStyles({ column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM, minWidth: 0 } });
 
 export function GenerateTab({ documentKey, hasDocument = true }: { documentKey: string; hasDocument?: boolean }) {
   const styles = useStyles();
@@ -15,7 +16,7 @@ export function GenerateTab({ documentKey, hasDocument = true }: { documentKey: 
         <section className={styles.column} aria-labelledby="recent-generations-heading">
           <Divider />
           <Text as="h2" id="recent-generations-heading" weight="semibold" size={400}>
-            Recent generations
+            {t("generate.recentGenerations")}
           </Text>
           {generations.map((g) => (
             <GenerationCard key={g.taskId} generation={g} />

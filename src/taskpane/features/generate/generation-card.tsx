@@ -12,13 +12,14 @@ import {
   ProgressBar,
   Spinner,
   Text,
+  createFocusOutlineStyle,
   makeStyles,
   mergeClasses,
   tokens,
 } from "@fluentui/react-components";
 import { CheckmarkCircleFilled, CircleRegular, DismissCircleFilled, DismissRegular } from "@fluentui/react-icons";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { useApiClient, useConnectionSettings } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
 import { serviceLabels } from "../../api/connection-settings";
@@ -26,14 +27,31 @@ import { downloadByKey } from "../../api/download";
 import { documentsQueryOptions, parseServerTime } from "../../api/get-documents";
 import { queryKeys } from "../../api/query-keys";
 import type { GenerationStatus } from "../../../shared/wire/documents";
+import { formatNumber, t } from "../../i18n";
 import { useDocumentHost } from "../../office/host-context";
+import { announce } from "../../ui/announcer";
 import { ErrorMessage } from "../../ui/error-message";
 import { useGenerateDocument } from "./api/generate-document";
 import { getDocument } from "./api/get-document";
 import { isFinished, useGenerationStatus } from "./api/get-generation-status";
-import { nextOutputName, recentGenerations, type TrackedGeneration } from "./recent-generations";
+import {
+  firstAnnouncement,
+  focusWhenShown,
+  nextOutputName,
+  noteStartedHere,
+  recentGenerations,
+  takeFocusRequest,
+  wasStartedHere,
+  type TrackedGeneration,
+} from "./recent-generations";
 
 const useStyles = makeStyles({
+  card: createFocusOutlineStyle(),
+  // The name keeps to one line (ellipsis, the whole name in its title); the line under it wraps.
+  header: { minWidth: 0, overflow: "hidden" },
+  name: { minWidth: 0, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  description: { minWidth: 0 },
+  caption: { overflowWrap: "anywhere" },
   steps: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap", listStyleType: "none", margin: 0, padding: 0 },
   step: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalXXS, color: tokens.colorNeutralForeground3 },
   current: { color: tokens.colorNeutralForeground1, fontWeight: tokens.fontWeightSemibold },
@@ -43,18 +61,49 @@ const useStyles = makeStyles({
   actions: { display: "flex", gap: tokens.spacingHorizontalS, flexWrap: "wrap", alignItems: "center" },
 });
 
-const steps: Array<{ status: GenerationStatus; label: string }> = [
-  { status: "Pending", label: "Queued" },
-  { status: "Ingesting", label: "Reading sources" },
-  { status: "Generating", label: "Writing" },
-  { status: "Ready", label: "Ready" },
-];
+const steps: readonly GenerationStatus[] = ["Pending", "Ingesting", "Generating", "Ready"];
 const order: Record<GenerationStatus, number> = { Pending: 0, Ingesting: 1, Generating: 2, Ready: 3, Failed: 3 };
+
+/** The stepper's word for a stage. */
+function stepLabel(status: GenerationStatus): string {
+  switch (status) {
+    case "Pending":
+      return t("generate.stepQueued");
+    case "Ingesting":
+      return t("generate.stepReading");
+    case "Generating":
+      return t("generate.stepWriting");
+    case "Ready":
+      return t("generate.stepReady");
+    case "Failed":
+      return t("generate.stepFailed");
+  }
+}
+
+/** The card's word for the job's status (undefined: not known yet). */
+function statusWord(status: GenerationStatus | undefined): string {
+  switch (status) {
+    case undefined:
+      return t("generate.statusChecking");
+    case "Pending":
+      return t("generate.statusPending");
+    case "Ingesting":
+      return t("generate.statusIngesting");
+    case "Generating":
+      return t("generate.statusGenerating");
+    case "Ready":
+      return t("generate.statusReady");
+    case "Failed":
+      return t("generate.statusFailed");
+  }
+}
 
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   const minutes = Math.floor(seconds / 60);
-  return minutes ? `${minutes} min ${String(seconds % 60).padStart(2, "0")} s` : `${seconds} s`;
+  return minutes
+    ? t("generate.elapsedMinutes", { minutes: formatNumber(minutes), seconds: formatNumber(seconds % 60, { minimumIntegerDigits: 2 }) })
+    : t("generate.elapsedSeconds", { seconds: formatNumber(seconds) });
 }
 
 /** Milliseconds from `start` to `end` (server times, ISO or Artos's zone-less form); undefined when either is unreadable or they run backwards. */
@@ -89,6 +138,8 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
   // Seen running in this visit: when it then finishes, now is (about) when it finished.
   const seenRunning = useRef(false);
   if (current !== undefined && !finished) seenRunning.current = true;
+  const cardRef = useRef<HTMLDivElement>(null);
+  const captionId = useId();
 
   // How long a finished job took, in this order: the server's own times (the local server's
   // status says when it was asked for and when it ended); what this pane saw (it ran, then ended);
@@ -105,6 +156,29 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
     if (!finished) return;
     if (current === "Ready") void queryClient.invalidateQueries({ queryKey: queryKeys.documents.all });
   }, [finished]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // A job this pane started (Generate, Try again) comes into view and takes focus when its card appears.
+  useEffect(() => {
+    if (!takeFocusRequest(generation.taskId)) return;
+    cardRef.current?.scrollIntoView?.({ block: "nearest" });
+    cardRef.current?.focus();
+  }, [generation.taskId, generation.startedAt]);
+
+  // Ready or Failed is said to screen readers once, when the pane sees it happen: the job was seen
+  // running (or was started here) and now it has ended. A job found already ended is not news.
+  const previous = useRef<GenerationStatus | undefined>(undefined);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = current;
+    if (!isFinished(current)) return;
+    const live = (before !== undefined && !isFinished(before)) || wasStartedHere(generation);
+    if (!live || !firstAnnouncement(generation)) return;
+    announce(
+      current === "Ready"
+        ? t("generate.announceReady", { name: generation.outputName })
+        : t("generate.announceFailed", { name: generation.outputName, reason: status.data?.error || t("generate.noReason") }),
+    );
+  }, [current]); // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     if (!finished || generation.tookMs !== undefined) return;
@@ -126,53 +200,72 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
     const request = { ...generation.request, output_name: nextOutputName(generation.request.output_name) };
     retry.mutate(request, {
       onSuccess: ({ task_id }) => {
+        const again = { ...generation, taskId: task_id, outputName: request.output_name, startedAt: Date.now(), tookMs: undefined, request };
+        noteStartedHere(again);
+        // This card goes (and its button with the focus): the new one takes the focus.
+        focusWhenShown(task_id);
         recentGenerations().forget(generation.taskId);
-        recentGenerations().track({ ...generation, taskId: task_id, outputName: request.output_name, startedAt: Date.now(), request });
+        recentGenerations().track(again);
       },
     });
   };
 
   // Where the job runs, as the Account tab names it: the one server, or the documents service.
   const separate = useConnectionSettings().mode === "separate";
-  const server = separate ? serviceLabels.documents : "the server";
-  const serverSettings = separate ? serviceLabels.documents : "Server settings";
+  const service = serviceLabels.documents;
   const reconnecting = status.isError && isApiError(status.error) && ["network", "server", "rate_limited", "unauthorized"].includes(status.error.kind);
   const gone = status.isError && isApiError(status.error) && (status.error.kind === "not_found" || status.error.kind === "forbidden");
   // Running: time so far. Finished: how long it took, fixed (nothing while that is not known).
   const elapsed = !finished ? now - generation.startedAt : (generation.tookMs ?? serverTook ?? listTook);
-  const openLabel = host.info.kind === "word" ? "Open in Word" : "Open in preview";
+  const openLabel = host.info.kind === "word" ? t("generate.openInWord") : t("generate.openInPreview");
+  const caption =
+    elapsed === undefined
+      ? t("generate.caption", { template: generation.templateName, status: statusWord(current) })
+      : t(finished ? "generate.captionTook" : "generate.captionElapsed", { template: generation.templateName, status: statusWord(current), elapsed: formatElapsed(elapsed) });
+  const fileName = `${generation.outputName}.docx`;
 
   return (
-    <Card aria-label={`Generation ${generation.outputName}`}>
+    // Named by the document; the line under the name (template, status, time) describes it. It
+    // takes the focus (tabIndex -1) when the pane starts the job, so it is seen and heard at once.
+    <Card ref={cardRef} tabIndex={-1} className={styles.card} aria-label={t("generate.cardLabel", { name: generation.outputName })} aria-describedby={captionId}>
       <CardHeader
-        header={<Text weight="semibold">{generation.outputName}.docx</Text>}
-        description={
-          <Caption1>
-            {generation.templateName} · {current ?? "Checking"}
-            {elapsed !== undefined && ` · ${finished ? "took " : ""}${formatElapsed(elapsed)}`}
-          </Caption1>
-        }
+        header={{
+          className: styles.header,
+          children: (
+            <Text weight="semibold" className={styles.name} title={fileName}>
+              {fileName}
+            </Text>
+          ),
+        }}
+        description={{
+          className: styles.description,
+          children: (
+            <Caption1 id={captionId} className={styles.caption}>
+              {caption}
+            </Caption1>
+          ),
+        }}
         action={
           <Button
             appearance="subtle"
             icon={<DismissRegular />}
-            aria-label={`Stop following ${generation.outputName}`}
-            title="Remove from this list (the server keeps the document)"
+            aria-label={t("generate.stopFollowing", { name: generation.outputName })}
+            title={t("generate.removeFromList")}
             onClick={() => recentGenerations().forget(generation.taskId)}
           />
         }
       />
       <div className={styles.body}>
-        <ol className={styles.steps} aria-label="Stages">
+        <ol className={styles.steps} aria-label={t("generate.stages")}>
           {steps.map((step) => {
-            const index = order[step.status];
+            const index = order[step];
             const at = current ? order[current] : -1;
             const done = current === "Ready" ? index <= at : index < at;
             const isCurrent = !finished && index === at;
             const failedHere = current === "Failed" && index === 3;
             return (
               <li
-                key={step.status}
+                key={step}
                 className={mergeClasses(styles.step, isCurrent && styles.current, done && styles.done, failedHere && styles.failed)}
                 aria-current={isCurrent ? "step" : undefined}
               >
@@ -185,7 +278,7 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
                 ) : (
                   <CircleRegular aria-hidden />
                 )}
-                <Caption1>{failedHere ? "Failed" : step.label}</Caption1>
+                <Caption1>{stepLabel(failedHere ? "Failed" : step)}</Caption1>
               </li>
             );
           })}
@@ -194,44 +287,48 @@ export function GenerationCard({ generation }: { generation: TrackedGeneration }
           <ProgressBar
             value={status.data?.progress != null ? status.data.progress / 100 : undefined}
             max={1}
-            aria-label={`Progress of ${generation.outputName}`}
+            aria-label={t("generate.progressOf", { name: generation.outputName })}
           />
         )}
         {reconnecting && (
           <MessageBar intent="warning" layout="multiline" role="status">
             <MessageBarBody>
-              <MessageBarTitle>Reconnecting…</MessageBarTitle>
+              <MessageBarTitle>{t("generate.reconnecting")}</MessageBarTitle>
               {isApiError(status.error) && status.error.kind === "network"
-                ? `Sidecar can't reach ${server}; it will pick the job up when ${server} is back. If it stays away, check that it is running and its address in Account → Connection → ${serverSettings}.`
-                : `${status.error.message} Sidecar will pick the job up when ${server} answers again.`}
+                ? separate
+                  ? t("generate.cantReachService", { service })
+                  : t("generate.cantReachServer")
+                : separate
+                  ? t("generate.pickUpWhenServiceAnswers", { message: status.error.message, service })
+                  : t("generate.pickUpWhenServerAnswers", { message: status.error.message })}
             </MessageBarBody>
           </MessageBar>
         )}
-        {gone && <ErrorMessage error={status.error} title="This generation is no longer on the server" />}
+        {gone && <ErrorMessage error={status.error} title={t("generate.gone")} />}
         {current === "Failed" && (
           <ErrorMessage
-            message={status.data?.error || "The server did not say why."}
-            title="Generation failed"
+            message={status.data?.error || t("generate.noReason")}
+            title={t("generate.failedTitle")}
             onRetry={retry.isPending ? undefined : tryAgain}
-            retryLabel="Try again with a new name"
+            retryLabel={t("generate.tryAgainNewName")}
           />
         )}
-        {retry.error && <ErrorMessage error={retry.error} title="Couldn't start again" />}
+        {retry.error && <ErrorMessage error={retry.error} title={t("generate.retryFailed")} />}
         {current === "Ready" && (
           <div className={styles.actions}>
             <Button appearance="primary" disabled={deliver.isPending} onClick={() => deliver.mutate("open")}>
               {openLabel}
             </Button>
             <Button disabled={deliver.isPending} onClick={() => deliver.mutate("insert")}>
-              Insert into this document
+              {t("generate.insert")}
             </Button>
-            {deliver.isPending && <Spinner size="tiny" label="Downloading…" />}
-            {deliver.data === "opened-new-window" && <Caption1>Opened in a new Word window.</Caption1>}
-            {deliver.data === "opened-in-preview" && <Caption1>Opened in the preview.</Caption1>}
-            {deliver.data === "inserted" && <Caption1>Inserted at the cursor.</Caption1>}
+            {deliver.isPending && <Spinner size="tiny" label={t("generate.downloading")} />}
+            {deliver.data === "opened-new-window" && <Caption1>{t("generate.openedNewWindow")}</Caption1>}
+            {deliver.data === "opened-in-preview" && <Caption1>{t("generate.openedInPreview")}</Caption1>}
+            {deliver.data === "inserted" && <Caption1>{t("generate.inserted")}</Caption1>}
           </div>
         )}
-        {deliver.error && <ErrorMessage error={deliver.error} title="Couldn't open the result" onRetry={() => deliver.mutate(deliver.variables ?? "open")} />}
+        {deliver.error && <ErrorMessage error={deliver.error} title={t("generate.openFailed")} onRetry={() => deliver.mutate(deliver.variables ?? "open")} />}
       </div>
     </Card>
   );

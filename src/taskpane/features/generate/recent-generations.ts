@@ -3,6 +3,7 @@
 import { useSyncExternalStore } from "react";
 import { Observable, readJson, writeJson } from "../../api/local-store";
 import type { GenerateRequest } from "../../../shared/wire/documents";
+import { t } from "../../i18n";
 
 export interface TrackedGeneration {
   taskId: string;
@@ -54,9 +55,51 @@ export function recentGenerations(): RecentGenerations {
   return shared;
 }
 
+// What this pane session saw of its generations (not stored: a new session starts afresh). A job
+// started here, or seen running here, is announced once when it ends; one found already finished
+// when the pane opens is not news. The card of a job just started is brought into view and focused.
+let startedHere = new Set<string>();
+let announced = new Set<string>();
+let focusNext: string | undefined;
+
+/** A generation's identity within the session (a task id may come again: the same name asked for twice). */
+const sessionKey = (generation: Pick<TrackedGeneration, "taskId" | "startedAt">) => `${generation.taskId}@${generation.startedAt}`;
+
+/** Notes that this pane started `generation` (it is then followed live from its start). */
+export function noteStartedHere(generation: Pick<TrackedGeneration, "taskId" | "startedAt">): void {
+  startedHere.add(sessionKey(generation));
+}
+
+export function wasStartedHere(generation: Pick<TrackedGeneration, "taskId" | "startedAt">): boolean {
+  return startedHere.has(sessionKey(generation));
+}
+
+/** True the first time it is asked for `generation`: its outcome is to be announced now, and never again. */
+export function firstAnnouncement(generation: Pick<TrackedGeneration, "taskId" | "startedAt">): boolean {
+  const key = sessionKey(generation);
+  if (announced.has(key)) return false;
+  announced.add(key);
+  return true;
+}
+
+/** Asks the card of `taskId` to scroll into view and take focus when it is next shown. */
+export function focusWhenShown(taskId: string): void {
+  focusNext = taskId;
+}
+
+/** True (once) when the card of `taskId` is to take focus. */
+export function takeFocusRequest(taskId: string): boolean {
+  if (focusNext !== taskId) return false;
+  focusNext = undefined;
+  return true;
+}
+
 /** Reads the list again from storage (a new pane session; tests). */
 export function reloadRecentGenerations(): void {
   shared = undefined;
+  startedHere = new Set();
+  announced = new Set();
+  focusNext = undefined;
 }
 
 export function useRecentGenerations(): TrackedGeneration[] {
@@ -68,7 +111,7 @@ export function useRecentGenerations(): TrackedGeneration[] {
 export function defaultOutputName(templateName: string, now = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   const stamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ${pad(now.getHours())}${pad(now.getMinutes())}${pad(now.getSeconds())}`;
-  return `${templateName.replace(/[\\/:*?"<>|]+/g, " ").trim() || "Document"} ${stamp}`;
+  return `${templateName.replace(/[\\/:*?"<>|]+/g, " ").trim() || t("generate.defaultOutputName")} ${stamp}`;
 }
 
 /** "Report" → "Report (2)", "Report (2)" → "Report (3)". */

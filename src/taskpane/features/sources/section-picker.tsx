@@ -2,10 +2,20 @@
 // box above it, and the dropdown renders at most MAX_RENDERED_SECTIONS options — the matches of the
 // filter, with the chosen section always among them — so opening it stays quick however many
 // sections the document has; a last, disabled option says how many more there are.
-import { Dropdown, Field, Input, Option } from "@fluentui/react-components";
+import { Dropdown, Field, Input, Option, makeStyles } from "@fluentui/react-components";
 import { FilterRegular } from "@fluentui/react-icons";
 import { useMemo, useState } from "react";
+import { t } from "../../i18n";
 import { shortLabel } from "../../ui/short-label";
+
+// At 320 px the dropdown (Fluent's is at least 250 px wide) and the filter take the pane's width,
+// and a long section name ends in an ellipsis on the closed dropdown (full name in its title).
+const useStyles = makeStyles({
+  full: { width: "100%", minWidth: 0, maxWidth: "100%", boxSizing: "border-box" },
+  button: { gridTemplateColumns: "[content] minmax(0, 1fr) [icon] auto [end]", minWidth: 0 },
+  value: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
+  option: { overflowWrap: "anywhere" },
+});
 
 /** From this many sections on, the filter box is shown. */
 export const FILTER_FROM_SECTIONS = 30;
@@ -18,6 +28,7 @@ export interface PickableSection {
 }
 
 export function SectionPicker({ sections, chosen, onChoose }: { sections: readonly PickableSection[]; chosen: PickableSection | undefined; onChoose: (sectionId: string) => void }) {
+  const styles = useStyles();
   const [filter, setFilter] = useState("");
   const needle = filter.trim().toLowerCase();
   const { matching, shown, hidden } = useMemo(() => {
@@ -34,29 +45,46 @@ export function SectionPicker({ sections, chosen, onChoose }: { sections: readon
       {long && (
         <Input
           type="search"
-          aria-label="Filter sections by title"
-          placeholder={`Filter ${sections.length} sections`}
+          className={styles.full}
+          aria-label={t("sources.filterLabel")}
+          placeholder={t("sources.filterPlaceholder", { count: sections.length })}
           contentBefore={<FilterRegular aria-hidden />}
           value={filter}
           onChange={(_, data) => setFilter(data.value)}
         />
       )}
-      <Field label="Section" hint={long && needle ? `${matching.length} of ${sections.length} sections match “${filter.trim()}”` : undefined}>
+      <Field
+        label={t("sources.sectionLabel")}
+        className={styles.full}
+        hint={long && needle ? t("sources.filterMatches", { matching: matching.length, count: sections.length, filter: filter.trim() }) : undefined}
+      >
         <Dropdown
-          placeholder="Choose a section"
+          className={styles.full}
+          placeholder={t("sources.chooseSection")}
           value={chosen ? shortLabel(chosen.section_title) : ""}
-          button={chosen ? { title: chosen.section_title, "aria-description": chosen.section_title } : undefined}
+          button={
+            chosen
+              ? {
+                  className: styles.button,
+                  title: chosen.section_title,
+                  "aria-description": chosen.section_title,
+                  children: <span className={styles.value}>{shortLabel(chosen.section_title)}</span>,
+                }
+              : { className: styles.button }
+          }
+          // Not clearable: no hidden "Clear selection" button (its name would be Fluent's English).
+          clearButton={null}
           selectedOptions={chosen ? [chosen.section_id] : []}
           onOptionSelect={(_, data) => data.optionValue && onChoose(data.optionValue)}
         >
           {shown.map((s) => (
-            <Option key={s.section_id} value={s.section_id} text={shortLabel(s.section_title)} title={s.section_title} aria-label={s.section_title}>
+            <Option key={s.section_id} value={s.section_id} text={shortLabel(s.section_title)} title={s.section_title} aria-label={s.section_title} className={styles.option}>
               {shortLabel(s.section_title)}
             </Option>
           ))}
           {hidden > 0 && (
             <Option key="more" value="" text="" disabled>
-              {`${hidden} more: type in the filter to find them`}
+              {t("sources.moreSections", { count: hidden })}
             </Option>
           )}
         </Dropdown>

@@ -20,7 +20,9 @@ import { useApiClient } from "../../api/api-context";
 import { isApiError } from "../../api/api-error";
 import { useOpenDocumentId } from "../../api/open-document";
 import { useUploadOpenDocument } from "../../api/upload-document";
+import { rich, t } from "../../i18n";
 import { useDocumentHost } from "../../office/host-context";
+import { announce } from "../../ui/announcer";
 import { ErrorMessage } from "../../ui/error-message";
 import { navigation, useNavigationRequest, type CitedPassage, type SourcesRequest } from "../../ui/navigation";
 import { SectionLabel } from "../../ui/section-label";
@@ -33,7 +35,9 @@ import { SourceCard } from "./source-card";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS },
+  heading: { display: "flex", alignItems: "center", gap: tokens.spacingHorizontalS, flexWrap: "wrap", minWidth: 0 },
+  // Text that may hold a long name without spaces (a cited document's title) wraps anywhere.
+  wrap: { overflowWrap: "anywhere", minWidth: 0 },
 });
 
 /** How long after a selection change the panel looks it up (typing and dragging settle first). */
@@ -163,6 +167,16 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
     };
   }, [documentId, isOpenDocument, hasDocument, host, client, queryClient]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // Uploading the open document from here: said once when it ends (the sections then load below).
+  const startUpload = () =>
+    upload.mutate(
+      { signal: new AbortController().signal },
+      {
+        onSuccess: (uploaded) => announce(t("sources.announceUploaded", { name: uploaded.document_name })),
+        onError: () => announce(t("sources.announceUploadFailed")),
+      },
+    );
+
   const choose = (sectionId: string) => {
     const chosen = list.find((s) => s.section_id === sectionId);
     if (!chosen) return;
@@ -175,21 +189,19 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
     void host.goToHeading(chosen.section_title, occurrenceOf(list, sectionId)).catch(() => false);
   };
 
-  if (openId.isLoading) return <Spinner size="small" label="Finding out which document is open…" />;
+  if (openId.isLoading) return <Spinner size="small" label={t("sources.findingOpenDocument")} />;
 
-  if (!documentId && !viewing && !hasDocument) return <Caption1>Open a document to see its sources.</Caption1>;
+  if (!documentId && !viewing && !hasDocument) return <Caption1>{t("sources.openADocument")}</Caption1>;
 
   const writtenBlock = written && !viewing && (
     <section className={styles.column} aria-labelledby="written-heading">
       <Text as="h2" id="written-heading" weight="semibold" size={400}>
-        Sources for the selected text
+        {t("sources.headingSelectedText")}
       </Text>
-      <Caption1>
-        Written in place by Sidecar: <SectionLabel title={written.title} />
-      </Caption1>
-      {writtenSources.isLoading && <Spinner size="small" label="Loading sources…" />}
+      <Caption1 className={styles.wrap}>{rich("sources.writtenInPlace", { section: <SectionLabel title={written.title} /> })}</Caption1>
+      {writtenSources.isLoading && <Spinner size="small" label={t("sources.loadingSources")} />}
       {writtenSources.error && <ErrorMessage error={writtenSources.error} onRetry={() => writtenSources.refetch()} />}
-      {writtenSources.data && writtenSources.data.sources.length === 0 && <Caption1>No sources are recorded for this section.</Caption1>}
+      {writtenSources.data && writtenSources.data.sources.length === 0 && <Caption1>{t("sources.noSourcesRecorded")}</Caption1>}
       {writtenSources.data && <SectionSourceList sources={writtenSources.data.sources} selectedText={written.text} behind={written.behind} />}
     </section>
   );
@@ -198,36 +210,36 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
     return (
       <div className={styles.column}>
         {writtenBlock}
-        {lookup?.state === "looking" && <Spinner size="tiny" label="Finding the section of your selection…" />}
-        {lookup?.state === "error" && <ErrorMessage error={lookup.error} title="Couldn't look up the selection" />}
+        {lookup?.state === "looking" && <Spinner size="tiny" label={t("sources.findingSelection")} />}
+        {lookup?.state === "error" && <ErrorMessage error={lookup.error} title={t("sources.lookupFailed")} />}
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>This document isn't in Sidecar yet</MessageBarTitle>
-            Sources show for documents Sidecar generated, and sections for documents you uploaded. Upload this document to see its
-            sections.
+            <MessageBarTitle>{t("sources.notInSidecarTitle")}</MessageBarTitle>
+            {t("sources.notInSidecarBody")}
           </MessageBarBody>
           <MessageBarActions>
-            <Button size="small" appearance="primary" disabled={upload.isPending} onClick={() => upload.mutate({ signal: new AbortController().signal })}>
-              Upload this document
+            <Button size="small" appearance="primary" disabled={upload.isPending} onClick={startUpload}>
+              {t("sources.upload")}
             </Button>
           </MessageBarActions>
         </MessageBar>
-        {upload.isPending && <Spinner size="tiny" label="Uploading…" />}
-        {upload.error && <ErrorMessage error={upload.error} title="Upload failed" />}
+        {upload.isPending && <Spinner size="tiny" label={t("sources.uploading")} />}
+        {upload.error && <ErrorMessage error={upload.error} title={t("sources.uploadFailed")} />}
       </div>
     );
   }
 
-  const heading = current?.via === "selection" ? "Sources for the selected text" : "Sources for this section";
+  const heading = current?.via === "selection" ? t("sources.headingSelectedText") : t("sources.headingSection");
 
   return (
     <div className={styles.column}>
       {viewing && (
         <MessageBar intent="info" layout="multiline">
-          <MessageBarBody>
-            <MessageBarTitle>Showing a cited document</MessageBarTitle>
-            {viewing.title ? `“${viewing.title}” ` : "This "}
-            {hasDocument ? "is not the document open in Word." : "is in Sidecar; no document is open here."}
+          <MessageBarBody className={styles.wrap}>
+            <MessageBarTitle>{t("sources.citedDocumentTitle")}</MessageBarTitle>
+            {viewing.title
+              ? t(hasDocument ? "sources.citedNamedNotOpen" : "sources.citedNamedNoDocument", { title: viewing.title })
+              : t(hasDocument ? "sources.citedNotOpen" : "sources.citedNoDocument")}
           </MessageBarBody>
           {hasDocument && (
             <MessageBarActions>
@@ -238,7 +250,7 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
                   setCited(undefined);
                 }}
               >
-                Back to the open document
+                {t("sources.backToOpenDocument")}
               </Button>
             </MessageBarActions>
           )}
@@ -247,12 +259,10 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
       {cited && (
         <section className={styles.column} aria-labelledby="cited-heading">
           <Text as="h2" id="cited-heading" ref={citedHeading} tabIndex={-1} weight="semibold" size={400}>
-            Cited passage [{cited.passage.number}]
+            {t("sources.citedPassage", { number: cited.passage.number })}
           </Text>
           {cited.passage.sectionTitle && (
-            <Caption1>
-              Section: <SectionLabel title={cited.passage.sectionTitle} />
-            </Caption1>
+            <Caption1 className={styles.wrap}>{rich("sources.sectionCaption", { section: <SectionLabel title={cited.passage.sectionTitle} /> })}</Caption1>
           )}
           <SourceCard
             source={{
@@ -277,43 +287,40 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
                   );
                 }}
               >
-                Select in document
+                {t("sources.selectInDocument")}
               </Button>
-              {citedSelection?.state === "done" && <Caption1 role="status">Selected in the document.</Caption1>}
+              {citedSelection?.state === "done" && <Caption1 role="status">{t("sources.selectedInDocument")}</Caption1>}
             </div>
           )}
           {citedSelection?.state === "missing" && (
-            <Caption1 role="status">This passage isn't in the document as it is now: it may have been edited since it was uploaded.</Caption1>
+            <Caption1 role="status">{t("sources.passageMissing")}</Caption1>
           )}
-          {citedSelection?.state === "error" && <ErrorMessage error={citedSelection.error} title="Couldn't select the passage" />}
+          {citedSelection?.state === "error" && <ErrorMessage error={citedSelection.error} title={t("sources.selectFailed")} />}
         </section>
       )}
-      {sections.isLoading && <Spinner size="small" label="Loading the document's sections…" />}
+      {sections.isLoading && <Spinner size="small" label={t("sources.loadingSections")} />}
       {sections.error && (
         <ErrorMessage
           error={sections.error}
-          title={isApiError(sections.error) && sections.error.kind === "not_found" ? "This document is not on the server" : undefined}
+          title={isApiError(sections.error) && sections.error.kind === "not_found" ? t("sources.notOnServer") : undefined}
           onRetry={() => sections.refetch()}
         />
       )}
       {sections.data && list.length === 0 && (
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>No sections</MessageBarTitle>
-            This document has no headings, so it has no sections. Sections come from headings (Heading 1–3) or from the template
-            of a generated document.
+            <MessageBarTitle>{t("sources.noSectionsTitle")}</MessageBarTitle>
+            {t("sources.noSectionsBody")}
           </MessageBarBody>
         </MessageBar>
       )}
       {list.length > 0 && (
         <SectionPicker sections={list} chosen={section} onChoose={choose} />
       )}
-      {list.length > 0 && !section && <Caption1>Choose a section, or select text in the document, to see where it came from.</Caption1>}
-      {lookup?.state === "looking" && <Spinner size="tiny" label="Finding the section of your selection…" />}
-      {lookup?.state === "outside" && (
-        <Caption1 role="status">The selected text is not inside any section of this document; showing the last section.</Caption1>
-      )}
-      {lookup?.state === "error" && <ErrorMessage error={lookup.error} title="Couldn't look up the selection" />}
+      {list.length > 0 && !section && <Caption1>{t("sources.chooseHint")}</Caption1>}
+      {lookup?.state === "looking" && <Spinner size="tiny" label={t("sources.findingSelection")} />}
+      {lookup?.state === "outside" && <Caption1 role="status">{t("sources.selectionOutside")}</Caption1>}
+      {lookup?.state === "error" && <ErrorMessage error={lookup.error} title={t("sources.lookupFailed")} />}
       {writtenBlock}
       {section && !writtenBlock && (
         <section className={styles.column} aria-labelledby="sources-heading">
@@ -322,16 +329,14 @@ export function SourcesTab({ documentKey, hasDocument = true }: { documentKey: s
               {heading}
             </Text>
           </div>
-          <Caption1>
+          <Caption1 className={styles.wrap}>
             <SectionLabel title={section.section_title} />
           </Caption1>
-          {sources.isLoading && <Spinner size="small" label="Loading sources…" />}
+          {sources.isLoading && <Spinner size="small" label={t("sources.loadingSources")} />}
           {sources.error && <ErrorMessage error={sources.error} onRetry={() => sources.refetch()} />}
           {sources.data && sources.data.sources.length === 0 && (
             <Caption1>
-              {cited
-                ? "Sidecar records a section's sources for the documents it generates; this one was uploaded, so the cited passage above is the source."
-                : "No sources are recorded for this section. Sidecar records sources for the documents it generates."}
+              {cited ? t("sources.citedIsTheSource") : t("sources.noSourcesGenerated")}
             </Caption1>
           )}
           {sources.data && (
@@ -372,12 +377,12 @@ function SectionSourceList({ sources, selectedText, behind }: { sources: Source[
   return (
     <>
       <section className={styles.column} aria-labelledby="best-match-heading">
-        <Caption1Strong id="best-match-heading">{split.exact ? "Written from" : "Best match for your selection"}</Caption1Strong>
+        <Caption1Strong id="best-match-heading">{split.exact ? t("sources.writtenFrom") : t("sources.bestMatch")}</Caption1Strong>
         {split.best.map((position, index) => card(sources[position]!, index, position))}
       </section>
       {split.rest.length > 0 && (
         <section className={styles.column} aria-labelledby="other-sources-heading">
-          <Caption1Strong id="other-sources-heading">Other sources of this section</Caption1Strong>
+          <Caption1Strong id="other-sources-heading">{t("sources.otherSources")}</Caption1Strong>
           {split.rest.map((position, index) => card(sources[position]!, split.best.length + index, position))}
         </section>
       )}

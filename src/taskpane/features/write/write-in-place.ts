@@ -10,6 +10,7 @@ import { downloadByKey } from "../../api/download";
 import type { HttpClient } from "../../api/http-client";
 import { OfficeError, type DocumentHost, type WrittenPlace } from "../../office/document-host";
 import type { GenerateRequest, GenerationStatus } from "../../../shared/wire/documents";
+import { t } from "../../i18n";
 import { generateDocument } from "../generate/api/generate-document";
 import { getDocument } from "../generate/api/get-document";
 import { getGenerationStatus, nextPollDelay } from "../generate/api/get-generation-status";
@@ -43,7 +44,7 @@ export interface WriteRun {
   confirmReplace: (section: TemplateSection) => Promise<boolean>;
 }
 
-const stopped = () => new OfficeError("aborted", "Stopped.");
+const stopped = () => new OfficeError("aborted", t("write.stoppedError"));
 
 function wait(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -71,7 +72,7 @@ async function followUntilReady(run: WriteRun, sectionId: string, taskId: string
     try {
       const status = await getGenerationStatus(run.client, taskId, run.signal);
       if (status.status === "Ready") return;
-      if (status.status === "Failed") throw new Error(status.error || "The documents service could not write this section.");
+      if (status.status === "Failed") throw new Error(status.error || t("write.serviceCouldNotWrite"));
       run.onStage(sectionId, { state: "generating", status: status.status, progress: status.progress });
     } catch (error) {
       if (!isApiError(error) || error.kind !== "network") throw error;
@@ -97,7 +98,7 @@ export async function writeSection(run: WriteRun, section: TemplateSection, repl
   const detail = await getDocument(client, taskId, signal);
   const bytes = await downloadByKey(client, detail.s3_key, signal);
   const content = await sectionContentFromDocx(bytes, section.section_name);
-  if (!content) throw new Error(`The generated document has no section “${section.section_name}”. Generate it again.`);
+  if (!content) throw new Error(t("write.sectionMissing", { name: section.section_name }));
   if (signal.aborted) throw stopped();
   return host.writeSection(
     { documentId: taskId, sectionId: section.section_id, title: section.section_name },

@@ -2,6 +2,7 @@
 // an inserted .docx as sanitized blocks (each marked `data-sidecar-inserted`), placed at the
 // selection or at the end, splitting the block they land in so paragraphs never nest.
 
+import { t } from "../../i18n";
 import { OfficeError, type DocumentInsertMode } from "../document-host";
 import { checkedDocx, loadSanitizer, renderPreviewHtml } from "./picked-file";
 import { BLOCK_TAGS, hasContent } from "./preview-dom";
@@ -76,15 +77,11 @@ export async function formattedBlocks(doc: Document, html: string): Promise<HTML
 
 /** A .docx to insert as the preview's HTML (mammoth → DOMPurify, as for the preview); write_failed when it can't be read. */
 export async function insertedDocumentHtml(docx: Uint8Array): Promise<string> {
-  const bytes = checkedDocx(docx, "The document to insert is empty or isn't a Word document. Generate it again.");
+  const bytes = checkedDocx(docx, t("office.documentToInsertNotDocx"));
   try {
     return await renderPreviewHtml(bytes, "the document to insert");
   } catch (error) {
-    throw new OfficeError(
-      "write_failed",
-      "Sidecar couldn't read the document to insert: it may be damaged. Generate it again.",
-      { cause: error },
-    );
+    throw new OfficeError("write_failed", t("office.documentToInsertDamaged"), { cause: error });
   }
 }
 

@@ -1,6 +1,7 @@
 // Reading and checking a picked (or generated) file, and turning a .docx into the preview's
 // sanitized HTML (mammoth → DOMPurify), on this thread or in a Web Worker.
 
+import { t } from "../../i18n";
 import { OfficeError } from "../document-host";
 import { looksLikeZip } from "../docx-bytes";
 import { docxToHtml } from "../docx-html";
@@ -33,10 +34,7 @@ export function ownBytes(data: unknown): Uint8Array | undefined {
 export async function pickedBytes(input: File | PickedDocument, name: string): Promise<Uint8Array> {
   const bytes = isPicked(input) ? ownBytes(input.bytes) : await readBlob(input);
   if (!bytes || !looksLikeZip(bytes)) {
-    throw new OfficeError(
-      "unsupported",
-      `“${name}” is not a Word document. Choose a .docx file (an older .doc file must first be saved as .docx in Word).`,
-    );
+    throw new OfficeError("unsupported", t("office.notAWordDocument", { name }));
   }
   return bytes;
 }
@@ -69,11 +67,7 @@ export async function renderPreviewHtml(bytes: Uint8Array, name: string, { offTh
     const [html, { sanitizePreviewHtml }] = await Promise.all([offThread ? convertOffThread(bytes) : docxToHtml(bytes), loadSanitizer()]);
     return sanitizePreviewHtml(html);
   } catch (error) {
-    throw new OfficeError(
-      "read_failed",
-      `Sidecar couldn't read “${name}” as a Word document: it may be damaged or another kind of file. Open it in Word, save it as .docx and choose it again.`,
-      { cause: error },
-    );
+    throw new OfficeError("read_failed", t("office.previewReadFailed", { name }), { cause: error });
   }
 }
 
@@ -90,9 +84,9 @@ export function loadSanitizer() {
   return import(/* webpackChunkName: "sanitize" */ "../html-sanitize");
 }
 
-/** "Proposal" → "Proposal.docx"; "" → "Generated document.docx". */
+/** "Proposal" → "Proposal.docx"; "" → "Generated document.docx" (in the pane's language). */
 export function docxFileName(name: string): string {
   const trimmed = (name ?? "").trim();
-  if (!trimmed) return "Generated document.docx";
+  if (!trimmed) return t("office.generatedDocumentName");
   return /\.docx$/i.test(trimmed) ? trimmed : `${trimmed}.docx`;
 }

@@ -5,6 +5,7 @@
 // suggestion (browser/suggestions.ts), a new section is marked as inserted, and a replaced one
 // keeps its old text struck through until the suggestion is accepted.
 
+import { t } from "../../i18n";
 import {
   OfficeError,
   contentControlTag,
@@ -68,7 +69,7 @@ export function writeSectionIn(
   };
   const before = sectionElements(root).find((written) => written.section.sectionId === section.sectionId);
   if (before) {
-    if (!replace) throw new OfficeError("already_written", `“${section.title}” is in the document already: Sidecar wrote it before. Replace it, or keep it.`);
+    if (!replace) throw new OfficeError("already_written", t("office.alreadyWritten", { title: section.title }));
     if (suggestion) {
       // The old text stays, struck through, until the suggestion is accepted.
       const old = doc.createElement("del");

@@ -1,6 +1,7 @@
 // The browser host's document settings: localStorage keyed by the document's SHA-256, with a copy
 // in memory (all there is when storage is missing, blocked or full).
 
+import { t } from "../../i18n";
 import { OfficeError } from "../document-host";
 
 const SETTINGS_PREFIX = "sidecar.document-settings.";
@@ -54,9 +55,7 @@ export class DocumentSettings {
     try {
       json = JSON.stringify(settings);
     } catch (error) {
-      throw new OfficeError("write_failed", "Sidecar couldn't store this information with the document.", {
-        cause: error,
-      });
+      throw new OfficeError("write_failed", t("office.browserSettingsStoreFailed"), { cause: error });
     }
     this.memory.set(storageKey, json);
     try {

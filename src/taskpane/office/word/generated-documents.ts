@@ -1,9 +1,10 @@
 // Generated documents: opened as a new Word document (openGeneratedDocument), or inserted into
 // this one (insertDocument), after checking that the bytes are a .docx Word can take.
 
+import { formatNumber, t } from "../../i18n";
 import { OfficeError, type DocumentInsertMode, type OpenGeneratedResult } from "../document-host";
 import { bytesToBase64, looksLikeZip } from "../docx-bytes";
-import { MISSING_API_CODES, TOO_LARGE_CODES, errorCode, errorDetail, writeError } from "./errors";
+import { MISSING_API_CODES, TOO_LARGE_CODES, errorCode, withDetail, writeError } from "./errors";
 import { wordApiSupported, wordGlobal } from "./globals";
 import { selectAsOurMove } from "./selection";
 import { type WordHostState } from "./state";
@@ -15,74 +16,41 @@ export const MAX_INSERT_BYTES = 4 * 1024 * 1024;
 function docxBytes(docx: unknown): Uint8Array {
   const bytes = ArrayBuffer.isView(docx) ? new Uint8Array(docx.buffer, docx.byteOffset, docx.byteLength) : undefined;
   if (!bytes || !looksLikeZip(bytes)) {
-    throw new OfficeError(
-      "write_failed",
-      "The generated document is empty or isn't a Word document, so Word can't use it. Generate it again.",
-    );
+    throw new OfficeError("write_failed", t("office.generatedNotDocx"));
   }
   return bytes;
 }
-
-const OPEN_FAILED_WORDS =
-  "Word couldn't open the generated document. In Word on the web it opens in a new browser tab: check that the browser didn't block it, then try again.";
 
 /** Words for createDocument(...).open() failures. */
 function openError(error: unknown): OfficeError {
   if (error instanceof OfficeError) return error;
   const code = errorCode(error);
-  const detail = errorDetail(error);
   if (code === "NotAllowed" || MISSING_API_CODES.has(code)) {
-    return new OfficeError(
-      "unsupported",
-      "This Word can't open a new document for Sidecar. In Word on the web that works only for documents stored in OneDrive or SharePoint; otherwise use Word on Windows or Mac." +
-        detail,
-      { cause: error },
-    );
+    return new OfficeError("unsupported", withDetail(t("office.openNewUnsupported"), error), { cause: error });
   }
   if (code === "AccessDenied") {
-    return new OfficeError(
-      "write_failed",
-      "Word didn't allow Sidecar to create a new document. Word on the web saves new documents in your OneDrive: check that you can create documents there, then try again." +
-        detail,
-      { cause: error },
-    );
+    return new OfficeError("write_failed", withDetail(t("office.createDocumentDenied"), error), { cause: error });
   }
   if (TOO_LARGE_CODES.has(code)) {
-    return new OfficeError(
-      "write_failed",
-      "The generated document is too large for Word on the web to take from Sidecar. Open Sidecar in Word on Windows or Mac and try again." +
-        detail,
-      { cause: error },
-    );
+    return new OfficeError("write_failed", withDetail(t("office.generatedTooLargeForWeb"), error), { cause: error });
   }
-  return writeError(error, OPEN_FAILED_WORDS);
+  return writeError(error, t("office.openGeneratedFailed"));
 }
 
 /** Words for insertFileFromBase64 failures. */
 function insertDocumentError(error: unknown): OfficeError {
   if (error instanceof OfficeError) return error;
   if (TOO_LARGE_CODES.has(errorCode(error))) {
-    return new OfficeError(
-      "write_failed",
-      "The document is too large for Word to insert from Sidecar. Open it as a new document instead." +
-        errorDetail(error),
-      { cause: error },
-    );
+    return new OfficeError("write_failed", withDetail(t("office.insertDocumentTooLarge"), error), { cause: error });
   }
-  return writeError(
-    error,
-    "Word couldn't insert the document here. Click in the body of the document (not in a header, footer or text box) and try again.",
-  );
+  return writeError(error, t("office.insertDocumentFailed"));
 }
 
 /** DocumentHost.openGeneratedDocument for Word: a new document, in a new window. */
 export async function openGeneratedDocument(docx: Uint8Array, _name: string): Promise<OpenGeneratedResult> {
   const bytes = docxBytes(docx);
   if (!wordApiSupported("1.3")) {
-    throw new OfficeError(
-      "unsupported",
-      "This version of Word can't open new documents for Sidecar: it needs Word 2016 or later. Update Word or use Word on the web.",
-    );
+    throw new OfficeError("unsupported", t("office.openNewNeedsWord2016"));
   }
   const word = wordGlobal();
   const base64 = bytesToBase64(bytes);
@@ -102,11 +70,8 @@ export async function openGeneratedDocument(docx: Uint8Array, _name: string): Pr
 export async function insertDocument(state: WordHostState, docx: Uint8Array, mode: DocumentInsertMode): Promise<void> {
   const bytes = docxBytes(docx);
   if (bytes.length > MAX_INSERT_BYTES) {
-    const megabytes = (bytes.length / (1024 * 1024)).toFixed(1);
-    throw new OfficeError(
-      "write_failed",
-      `This document (${megabytes} MB) is too large to insert: Word inserts documents of up to 4 MB. Open it as a new document instead.`,
-    );
+    const megabytes = formatNumber(bytes.length / (1024 * 1024), { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    throw new OfficeError("write_failed", t("office.insertDocumentOverLimit", { megabytes }));
   }
   const word = wordGlobal();
   const base64 = bytesToBase64(bytes);

@@ -1,19 +1,18 @@
 // The Office and Word globals and what they say about this Word: looked up when used (office.js
 // may load after this module, and tests swap them).
 
+import { t } from "../../i18n";
+import { english } from "../../i18n/catalogs";
 import { OfficeError, type CitationNoteKind, type HostInfo } from "../document-host";
 import { isDarkOfficeTheme } from "../office-theme";
 
-export const WORD_TOO_OLD_REASON =
-  "This version of Word is too old for Sidecar: it needs Word 2016 or later (WordApi 1.3). Update Word or use Word on the web.";
+/** The English words for a Word too old for Sidecar (HostInfo.unsupportedReason says them in the pane's language). */
+export const WORD_TOO_OLD_REASON: string = english["office.wordTooOld"];
 
 export function officeGlobal(): typeof Office {
   const office = (globalThis as { Office?: typeof Office }).Office;
   if (!office?.context?.document) {
-    throw new OfficeError(
-      "unsupported",
-      "Sidecar can't reach the Word document. Open Sidecar from the ribbon in Word, or reload the task pane.",
-    );
+    throw new OfficeError("unsupported", t("office.cantReachDocument"));
   }
   return office;
 }
@@ -21,10 +20,7 @@ export function officeGlobal(): typeof Office {
 export function wordGlobal(): typeof Word {
   const word = (globalThis as { Word?: typeof Word }).Word;
   if (!word || typeof word.run !== "function") {
-    throw new OfficeError(
-      "unsupported",
-      "This version of Word can't run Sidecar's document commands. Update Word or use Word on the web.",
-    );
+    throw new OfficeError("unsupported", t("office.cantRunCommands"));
   }
   return word;
 }
@@ -63,13 +59,15 @@ export function describeWordHost(platform?: string | null): HostInfo {
   const citationNotes: CitationNoteKind[] = [];
   if (wordApiSupported("1.5")) citationNotes.push("footnotes");
   if (wordApiSupported("1.4")) citationNotes.push("comments");
-  return {
+  const info: HostInfo = {
     kind: "word",
     platform: platform ? String(platform) : "Unknown",
     supported,
-    ...(supported ? {} : { unsupportedReason: WORD_TOO_OLD_REASON }),
     displayLanguage,
     darkTheme,
     citationNotes,
   };
+  // Read when shown, not now: the pane's language is only set once Word has said which it is.
+  if (!supported) Object.defineProperty(info, "unsupportedReason", { get: () => t("office.wordTooOld"), enumerable: true });
+  return info;
 }

@@ -2,6 +2,7 @@
 // goToHeading, and getSelectionContext's nearest heading before the selection. Titles are
 // compared by heading-match.ts.
 
+import { t } from "../../i18n";
 import { OfficeError, type SelectionContext } from "../document-host";
 import {
   cleanHeadingText,
@@ -84,9 +85,6 @@ export const asLoadError = (error: unknown): never => {
 };
 
 export const unwrapLoadError = (error: unknown): unknown => (error instanceof ParagraphLoadError ? error.original : error);
-
-const GO_TO_HEADING_FAILED_WORDS =
-  "Sidecar couldn't move to that section's heading in the document. Click in the document and try again.";
 
 /**
  * Runs `run` with Paragraph.outlineLevel among the loaded properties, and once more without it
@@ -182,10 +180,7 @@ export async function getSelectionContext(state: WordHostState): Promise<Selecti
 export async function goToHeading(state: WordHostState, title: string, occurrence = 1): Promise<boolean> {
   if (!normalizeHeadingTitle(title)) return false;
   if (!wordApiSupported("1.3")) {
-    throw new OfficeError(
-      "unsupported",
-      "This version of Word can't move to a section's heading for Sidecar: it needs Word 2016 or later. Update Word or use Word on the web.",
-    );
+    throw new OfficeError("unsupported", t("office.goToHeadingNeedsWord2016"));
   }
   const word = wordGlobal();
   try {
@@ -211,6 +206,6 @@ export async function goToHeading(state: WordHostState, title: string, occurrenc
       }),
     );
   } catch (error) {
-    throw readError(unwrapLoadError(error), GO_TO_HEADING_FAILED_WORDS);
+    throw readError(unwrapLoadError(error), t("office.goToHeadingFailed"));
   }
 }

@@ -2,6 +2,7 @@
 // selection, its citations as footnotes or comments when asked (notes.ts), and, for a suggestion,
 // with Track Changes on for the insert and then set back the way the writer had it.
 
+import { t } from "../../i18n";
 import { OfficeError, type InsertMode, type InsertOptions } from "../document-host";
 import { errorCode, failWith, writeError } from "./errors";
 import { wordApiSupported, wordGlobal } from "./globals";
@@ -14,14 +15,9 @@ function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?/g, "\n");
 }
 
-const SUGGESTIONS_UNSUPPORTED_WORDS =
-  "This version of Word can't take Sidecar's changes as suggestions: tracked changes from add-ins need Word version 2208 or later (Microsoft 365, Word 2021 or 2024), Word for Mac 16.64 or later, or Word on the web. Insert directly instead (turn off “as tracked changes”).";
-const TRACKING_NOT_RESTORED_WORDS =
-  "The change went in as a suggestion, but Sidecar couldn't set Track Changes back the way you had it: check it in Word's Review tab.";
-
 /** Suggestions (tracked changes set by an add-in) need WordApi 1.4. */
 export function requireSuggestions(): void {
-  if (!wordApiSupported("1.4")) throw new OfficeError("unsupported", SUGGESTIONS_UNSUPPORTED_WORDS);
+  if (!wordApiSupported("1.4")) throw new OfficeError("unsupported", t("office.suggestionsUnsupported"));
 }
 
 /**
@@ -51,7 +47,7 @@ export async function asSuggestion(context: Word.RequestContext, suggest: boolea
       await context.sync();
     } catch (error) {
       // Only when the insert worked: otherwise its own error says what went wrong.
-      if (!failure) throw new OfficeError("write_failed", TRACKING_NOT_RESTORED_WORDS, { cause: error });
+      if (!failure) throw new OfficeError("write_failed", t("office.trackingNotRestored"), { cause: error });
     }
   }
   if (failure) throw failure.error;
@@ -66,9 +62,6 @@ const HTML_REFUSED_CODES = new Set(["ApiNotFound", "NotImplemented", "GeneralExc
 function htmlRefused(error: unknown): boolean {
   return error instanceof TypeError || HTML_REFUSED_CODES.has(errorCode(error));
 }
-
-const INSERT_FORMATTED_FAILED_WORDS =
-  "Sidecar couldn't insert the answer into the document. Click in the body of the document and try again.";
 
 /** DocumentHost.insertText for Word. */
 export async function insertText(state: WordHostState, text: string, mode: InsertMode, options: InsertOptions = {}): Promise<void> {
@@ -88,12 +81,7 @@ export async function insertText(state: WordHostState, text: string, mode: Inser
         await selectAsOurMove(state, context, inserted, "End");
       }),
     )
-    .catch(
-      failWith(
-        "write_failed",
-        "Sidecar couldn't insert the text into the document. Click in the body of the document and try again.",
-      ),
-    );
+    .catch(failWith("write_failed", t("office.insertTextFailed")));
 }
 
 /** DocumentHost.insertFormatted for Word. */
@@ -132,6 +120,6 @@ export async function insertFormatted(
     if (error instanceof OfficeError) throw error;
     // A Word without insertHtml, or one that refuses this HTML: the answer still goes in, as text.
     if (htmlRefused(error)) return insertText(state, plainText, mode, options);
-    throw writeError(error, INSERT_FORMATTED_FAILED_WORDS);
+    throw writeError(error, t("office.insertFormattedFailed"));
   }
 }

@@ -2,23 +2,18 @@
 // (WordApi 1.5: the mark gives way to Word's own footnote number, the footnote says which source)
 // or comments on the mark (WordApi 1.4: the mark stays, the comment says which source).
 
+import { t, type MessageId } from "../../i18n";
 import { OfficeError, type CitationNoteKind, type SectionNote } from "../document-host";
 import { wordApiSupported } from "./globals";
 
-const REQUIRED: Record<CitationNoteKind, { set: string; words: string }> = {
-  footnotes: {
-    set: "1.5",
-    words: "This version of Word can't make footnotes for Sidecar: it needs Word version 2302 or later (Microsoft 365, Word 2024), Word for Mac 16.70 or later, or Word on the web. Choose comments or a list of sources instead.",
-  },
-  comments: {
-    set: "1.4",
-    words: "This version of Word can't add comments for Sidecar: it needs Word version 2208 or later (Microsoft 365, Word 2021 or 2024), Word for Mac 16.64 or later, or Word on the web. Choose a list of sources instead.",
-  },
+const REQUIRED: Record<CitationNoteKind, { set: string; words: MessageId }> = {
+  footnotes: { set: "1.5", words: "office.footnotesUnsupported" },
+  comments: { set: "1.4", words: "office.commentsUnsupported" },
 };
 
 /** Refuses, in words, notes this Word can't make (before anything is inserted). */
 export function requireNotes(kind: CitationNoteKind): void {
-  if (!wordApiSupported(REQUIRED[kind].set)) throw new OfficeError("unsupported", REQUIRED[kind].words);
+  if (!wordApiSupported(REQUIRED[kind].set)) throw new OfficeError("unsupported", t(REQUIRED[kind].words));
 }
 
 /** Anything Word can search: a range or a content control. */

@@ -1,12 +1,11 @@
 // Passages: finding a cited passage in the document with Word's search, and selecting it.
 
+import { t } from "../../i18n";
 import { OfficeError } from "../document-host";
 import { readError } from "./errors";
 import { wordApiSupported, wordGlobal } from "./globals";
 import { selectAsOurMove } from "./selection";
 import { type WordHostState } from "./state";
-
-const SELECT_PASSAGE_FAILED_WORDS = "Sidecar couldn't select that passage in the document. Click in the document and try again.";
 
 /** Word's search takes at most 255 characters; a little is kept in hand. */
 const MAX_SEARCH_CHARS = 250;
@@ -56,10 +55,7 @@ export async function selectPassage(state: WordHostState, text: string): Promise
   if (!asStored.start) return false;
   // Range.expandTo and getRange are WordApi 1.3.
   if (!wordApiSupported("1.3")) {
-    throw new OfficeError(
-      "unsupported",
-      "This version of Word can't select a passage for Sidecar: it needs Word 2016 or later. Update Word or use Word on the web.",
-    );
+    throw new OfficeError("unsupported", t("office.selectPassageNeedsWord2016"));
   }
   const word = wordGlobal();
   try {
@@ -90,6 +86,6 @@ export async function selectPassage(state: WordHostState, text: string): Promise
       return true;
     });
   } catch (error) {
-    throw readError(error, SELECT_PASSAGE_FAILED_WORDS);
+    throw readError(error, t("office.selectPassageFailed"));
   }
 }

@@ -1,6 +1,7 @@
 // What Sidecar keeps in the document and reads from it: its settings (Office document
 // settings, saved with the document) and the document's custom properties.
 
+import { t } from "../../i18n";
 import { MISSING_API_CODES, errorCode, readError, writeError } from "./errors";
 import { officeGlobal, succeeded, wordApiSupported } from "./globals";
 
@@ -27,10 +28,7 @@ export async function getCustomProperty(name: string): Promise<string | undefine
   } catch (error) {
     // A Word that reports the API set but lacks the object model still just "has no property".
     if (error instanceof TypeError || MISSING_API_CODES.has(errorCode(error))) return undefined;
-    throw readError(
-      error,
-      "Sidecar couldn't read this document's properties. Reload the document, then try again.",
-    );
+    throw readError(error, t("office.propertiesReadFailed"));
   }
 }
 
@@ -41,10 +39,7 @@ export async function getSetting<T = unknown>(key: string): Promise<T | undefine
     const value = office.context.document.settings.get(key) as T | null | undefined;
     return value === null ? undefined : value;
   } catch (error) {
-    throw readError(
-      error,
-      "Sidecar couldn't read its saved information from this document. Reload the document and try again.",
-    );
+    throw readError(error, t("office.settingsReadFailed"));
   }
 }
 
@@ -56,14 +51,10 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
     if (value === undefined) settings.remove(key);
     else settings.set(key, value);
   } catch (error) {
-    throw writeError(
-      error,
-      "Sidecar couldn't store its information in this document. Check that the document can be edited, then try again.",
-    );
+    throw writeError(error, t("office.settingsStoreFailed"));
   }
   await new Promise<void>((resolve, reject) => {
-    const fallback =
-      "Sidecar couldn't save its information in this document. Check that the document can be edited and saved, then try again.";
+    const fallback = t("office.settingsSaveFailed");
     try {
       settings.saveAsync((result) => {
         if (succeeded(office, result)) resolve();

@@ -3,6 +3,7 @@
 // Blob (which keeps its bytes outside the JavaScript heap, in the browser's blob storage) as soon
 // as Word gives it. And the document's file name, from its URL.
 
+import { t } from "../../i18n";
 import { OfficeError, type ReadProgress } from "../document-host";
 import { DOCX_MIME_TYPE } from "../docx-bytes";
 import { abortedError, readError } from "./errors";
@@ -11,7 +12,10 @@ import { officeGlobal, succeeded } from "./globals";
 /** Office allows slices of up to 4 MB; bigger slices mean fewer round trips to Word. */
 export const SLICE_SIZE = 4 * 1024 * 1024;
 
-export const UNTITLED_DOCUMENT_NAME = "Untitled document.docx";
+/** The name of a document that has none yet (never saved), in the pane's language. */
+export function untitledDocumentName(): string {
+  return t("office.untitledDocumentName");
+}
 
 /** One slice's data (number[], Uint8Array / other view, or ArrayBuffer) as bytes, without copying typed data. */
 function sliceBytes(data: unknown): Uint8Array<ArrayBuffer> {
@@ -21,10 +25,7 @@ function sliceBytes(data: unknown): Uint8Array<ArrayBuffer> {
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   // Some platforms hand over a plain number[]: one slice at a time becomes bytes, never accumulated.
   if (Array.isArray(data)) return Uint8Array.from(data as number[]);
-  throw new OfficeError(
-    "read_failed",
-    "Word handed over the document in a form Sidecar can't read. Update Word, or try Word on the web.",
-  );
+  throw new OfficeError("read_failed", t("office.unreadableSliceForm"));
 }
 
 /** Resolves with `promise`, or rejects with "aborted" as soon as `signal` aborts. */
@@ -47,8 +48,6 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined):
   });
 }
 
-const READ_FAILED_WORDS = "Word couldn't hand over the document. Save the document, then try again.";
-
 function getCompressedFile(office: typeof Office, signal: AbortSignal | undefined): Promise<Office.File> {
   return new Promise<Office.File>((resolve, reject) => {
     let settled = false;
@@ -68,13 +67,13 @@ function getCompressedFile(office: typeof Office, signal: AbortSignal | undefine
           resolve(result.value);
         } else if (!settled) {
           settled = true;
-          reject(readError(result.error, READ_FAILED_WORDS));
+          reject(readError(result.error, t("office.handOverFailed")));
         }
       });
     } catch (error) {
       signal?.removeEventListener("abort", onAbort);
       settled = true;
-      reject(readError(error, READ_FAILED_WORDS));
+      reject(readError(error, t("office.handOverFailed")));
     }
   });
 }
@@ -84,10 +83,10 @@ function getSlice(office: typeof Office, file: Office.File, index: number): Prom
     try {
       file.getSliceAsync(index, (result) => {
         if (succeeded(office, result)) resolve(result.value);
-        else reject(readError(result.error, READ_FAILED_WORDS));
+        else reject(readError(result.error, t("office.handOverFailed")));
       });
     } catch (error) {
-      reject(readError(error, READ_FAILED_WORDS));
+      reject(readError(error, t("office.handOverFailed")));
     }
   });
 }
@@ -119,10 +118,7 @@ export async function readWordDocument(
   const { onProgress, signal } = options;
   const office = officeGlobal();
   if (typeof office.context.document.getFileAsync !== "function") {
-    throw new OfficeError(
-      "unsupported",
-      "This version of Word can't hand the document over to add-ins. Update Word or use Word on the web.",
-    );
+    throw new OfficeError("unsupported", t("office.handOverUnsupported"));
   }
   if (signal?.aborted) throw abortedError();
   const file = await getCompressedFile(office, signal);
@@ -132,7 +128,7 @@ export async function readWordDocument(
   try {
     const totalBytes = file.size;
     if (!Number.isSafeInteger(totalBytes) || totalBytes <= 0) {
-      throw new OfficeError("read_failed", "Word handed over an empty document. Save the document, then try again.");
+      throw new OfficeError("read_failed", t("office.emptyDocumentHandedOver"));
     }
     let docx = new Blob([], { type: DOCX_MIME_TYPE });
     let bytesRead = 0;
@@ -144,7 +140,7 @@ export async function readWordDocument(
       inFlight = undefined;
       const bytes = sliceBytes(data);
       if (bytesRead + bytes.byteLength > totalBytes) {
-        throw new OfficeError("read_failed", "Word handed over more data than the document's size. Save the document, then try again.");
+        throw new OfficeError("read_failed", t("office.tooMuchDataHandedOver"));
       }
       // A Blob made of a Blob and a slice copies the slice once and only refers to the earlier part.
       docx = new Blob([docx, bytes], { type: DOCX_MIME_TYPE });
@@ -153,14 +149,11 @@ export async function readWordDocument(
     }
     if (signal?.aborted) throw abortedError();
     if (bytesRead !== totalBytes) {
-      throw new OfficeError(
-        "read_failed",
-        `Word handed over ${bytesRead} of the document's ${totalBytes} bytes. Save the document, then try again.`,
-      );
+      throw new OfficeError("read_failed", t("office.partOfDocumentHandedOver", { bytesRead, totalBytes }));
     }
     return docx;
   } catch (error) {
-    throw readError(error, READ_FAILED_WORDS);
+    throw readError(error, t("office.handOverFailed"));
   } finally {
     if (inFlight) inFlight.then(close, close);
     else close();
@@ -182,7 +175,7 @@ function safeDecode(text: string): string {
 
 /**
  * The file name for a document URL or path: "https://host/x/My%20Report.docx?web=1" → "My Report.docx",
- * "C:\\Users\\me\\Report.docx" → "Report.docx", "" → "Untitled document.docx". Always ends in ".docx".
+ * "C:\\Users\\me\\Report.docx" → "Report.docx", "" → untitledDocumentName(). Always ends in ".docx".
  */
 export function documentNameFromUrl(url: string | null | undefined): string {
   let text = (url ?? "").trim();
@@ -198,7 +191,7 @@ export function documentNameFromUrl(url: string | null | undefined): string {
   let base = safeDecode(text.replace(/[\\/]+$/, "").split(/[\\/]/).pop() ?? "").trim();
   if (fromQuery && !WORD_EXTENSIONS.test(base)) base = fromQuery.split(/[\\/]/).pop()?.trim() ?? base;
   // A bare "https:" or drive letter is not a name.
-  if (!base || /^[a-z]+:$/i.test(base)) return UNTITLED_DOCUMENT_NAME;
+  if (!base || /^[a-z]+:$/i.test(base)) return untitledDocumentName();
   if (/\.docx$/i.test(base)) return base.slice(0, -5) + ".docx";
   if (WORD_EXTENSIONS.test(base)) return base.replace(WORD_EXTENSIONS, ".docx");
   return `${base}.docx`;

@@ -9,6 +9,7 @@
 // and ContentControl.getRange 1.3 (as the selection's parentContentControlOrNullObject); suggestions
 // (Track Changes) 1.4; footnotes 1.5.
 
+import { t } from "../../i18n";
 import {
   OfficeError,
   contentControlTag,
@@ -26,12 +27,8 @@ import { wordApiSupported, wordGlobal } from "./globals";
 import { asLoadError, headingProperties, outlineLevelsUsable, paragraphInfo, unwrapLoadError, withHeadingProperties } from "./headings";
 import { asSuggestion, requireSuggestions } from "./insertion";
 import { citationsAsNotes } from "./notes";
-import { SELECTED_TEXT_FAILED_WORDS, getSelectedText, selectAsOurMove } from "./selection";
+import { getSelectedText, selectAsOurMove } from "./selection";
 import { type WordHostState } from "./state";
-
-const WRITE_FAILED_WORDS = "Sidecar couldn't write the section into the document. Click in the body of the document and try again.";
-const NEEDS_WORD_2016_WORDS =
-  "This version of Word can't take sections written in place: it needs Word 2016 or later, Microsoft 365 or Word on the web. Generate the whole document instead.";
 
 /** The written sections among the document's content controls (loaded with tag and title). */
 function writtenControls(controls: Word.ContentControlCollection): Array<{ control: Word.ContentControl; section: WrittenSectionRef }> {
@@ -50,7 +47,7 @@ export async function getWrittenSections(): Promise<WrittenSectionRef[]> {
       await context.sync();
       return writtenControls(controls).map(({ section }) => section);
     })
-    .catch(failWith("read_failed", "Sidecar couldn't read which sections it wrote into the document. Click in the document and try again."));
+    .catch(failWith("read_failed", t("office.writtenSectionsReadFailed")));
 }
 
 /** DocumentHost.getSelectedTextAndSection for Word: the selection's text and innermost content control, one sync. */
@@ -66,7 +63,7 @@ export async function getSelectedTextAndSection(): Promise<SelectedTextAndSectio
       const written = control.isNullObject ? undefined : writtenSectionFrom(control.tag, control.title);
       return { text: selection.text ?? "", ...(written ? { writtenSection: written } : {}) };
     })
-    .catch(failWith("read_failed", SELECTED_TEXT_FAILED_WORDS));
+    .catch(failWith("read_failed", t("office.selectedTextFailed")));
 }
 
 /** DocumentHost.writeSection for Word. */
@@ -76,7 +73,7 @@ export async function writeSection(
   content: SectionContent,
   options: WriteSectionOptions = {},
 ): Promise<WrittenPlace> {
-  if (!wordApiSupported("1.3")) throw new OfficeError("unsupported", NEEDS_WORD_2016_WORDS);
+  if (!wordApiSupported("1.3")) throw new OfficeError("unsupported", t("office.sectionsNeedWord2016"));
   if (options.suggest) requireSuggestions();
   let clean: string;
   try {
@@ -97,7 +94,7 @@ export async function writeSection(
 
         const before = writtenControls(controls).find((written) => written.section.sectionId === section.sectionId);
         if (before && !options.replace) {
-          throw new OfficeError("already_written", `“${section.title}” is in the document already: Sidecar wrote it before. Replace it, or keep it.`);
+          throw new OfficeError("already_written", t("office.alreadyWritten", { title: section.title }));
         }
         let place: WrittenPlace = "replaced";
         let control: Word.ContentControl;
@@ -139,6 +136,6 @@ export async function writeSection(
   } catch (error) {
     const original = unwrapLoadError(error);
     if (original instanceof OfficeError) throw original;
-    throw writeError(original, WRITE_FAILED_WORDS);
+    throw writeError(original, t("office.writeSectionFailed"));
   }
 }

@@ -1,5 +1,6 @@
 // The selection: reading its text, moving it as Sidecar's own move, and hearing about moves.
 
+import { t } from "../../i18n";
 import { type SelectionChange } from "../document-host";
 import { failWith } from "./errors";
 import { officeGlobal, wordGlobal } from "./globals";
@@ -25,8 +26,6 @@ export async function selectAsOurMove(
   markProgrammaticMove(state);
 }
 
-export const SELECTED_TEXT_FAILED_WORDS = "Sidecar couldn't read the selected text. Click in the document and try again.";
-
 export async function getSelectedText(): Promise<string> {
   const word = wordGlobal();
   return word
@@ -36,7 +35,7 @@ export async function getSelectedText(): Promise<string> {
       await context.sync();
       return selection.text ?? "";
     })
-    .catch(failWith("read_failed", SELECTED_TEXT_FAILED_WORDS));
+    .catch(failWith("read_failed", t("office.selectedTextFailed")));
 }
 
 export function onSelectionChanged(state: WordHostState, listener: (change: SelectionChange) => void): () => void {

@@ -12,6 +12,7 @@ import { ApiError, isApiError } from "../../../api/api-error";
 import { presignedUrl } from "../../../api/download";
 import { requireFields, type HttpClient } from "../../../api/http-client";
 import { batchKeys } from "../../../api/query-keys";
+import { t } from "../../../i18n";
 
 export interface BatchDocument {
   title: string;
@@ -42,7 +43,7 @@ export interface StartBatchResponse {
 }
 
 function listNames(titles: string[]): string {
-  return titles.map((t) => `“${t}”`).join(", ");
+  return titles.map((name) => t("batch.quotedName", { name })).join(", ");
 }
 
 /** The request as the batch service needs it, with a readable path for every document. */
@@ -52,7 +53,7 @@ export async function batchRequest(client: HttpClient, input: StartBatchInput): 
     throw new ApiError({
       kind: "invalid",
       endpoint: "startBatch",
-      message: `These documents have no file the tagger can read: ${listNames(pathless.map((d) => d.title))}. Leave them out, or upload them again on the Documents tab.`,
+      message: t("batch.noReadableFile", { names: listNames(pathless.map((d) => d.title)) }),
     });
   }
   const settings = client.settings.get();
@@ -73,7 +74,7 @@ export async function batchRequest(client: HttpClient, input: StartBatchInput): 
     throw new ApiError({
       kind: "invalid",
       endpoint: "startBatch",
-      message: `The documents service gave no link the tagger can read for ${listNames(failed.map((d) => d.title))}${isApiError(firstError) ? ` (${firstError.message})` : ""}. Leave them out or try again.`,
+      message: t("batch.noReadableLink", { names: listNames(failed.map((d) => d.title)), reason: isApiError(firstError) ? firstError.message : "none" }),
     });
   }
   return {

@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { ejentoData, type HttpClient } from "../../../api/http-client";
+import { t } from "../../../i18n";
 
 export interface Agent {
   id: string;
@@ -19,7 +20,7 @@ export function parseAgent(raw: unknown): Agent | undefined {
     .filter((q): q is string => typeof q === "string" && q.trim().length > 0);
   return {
     id: String(record.id),
-    agent_name: typeof record.agent_name === "string" && record.agent_name ? record.agent_name : `Agent ${String(record.id)}`,
+    agent_name: typeof record.agent_name === "string" && record.agent_name ? record.agent_name : t("chat.agentFallbackName", { id: String(record.id) }),
     description: typeof record.description === "string" ? record.description : undefined,
     conversation_starter_enabled: record.conversation_starter_enabled !== false,
     starters,

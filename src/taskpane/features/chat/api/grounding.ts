@@ -5,6 +5,7 @@
 // of the file's bytes, in the document's settings: an unchanged document is not uploaded again;
 // a changed one goes into a new corpus (so answers never cite an older version).
 import { isApiError } from "../../../api/api-error";
+import { t } from "../../../i18n";
 import { ejentoData, requireFields, type HttpClient } from "../../../api/http-client";
 import { getMe } from "../../connection/api/get-me";
 import type { DocumentHost } from "../../../office/document-host";
@@ -89,9 +90,9 @@ async function waitForIndexing(client: HttpClient, documentId: string, options: 
   const deadline = Date.now() + (options.maxWaitMs ?? 180_000);
   for (;;) {
     const state = await indexingState(client, documentId, options.signal);
-    if (state.failed) throw new GroundingError(`Indexing this document failed${state.error ? `: ${state.error}` : "."}`);
+    if (state.failed) throw new GroundingError(state.error ? t("chat.indexingFailedBecause", { reason: state.error }) : t("chat.indexingFailed"));
     if (state.step === "completed") return;
-    if (Date.now() >= deadline) throw new GroundingError("Indexing this document is taking too long. Try again in a minute.");
+    if (Date.now() >= deadline) throw new GroundingError(t("chat.indexingTooLong"));
     await sleep(pollMs, options.signal);
   }
 }
@@ -174,9 +175,16 @@ export async function groundOpenDocument(host: DocumentHost, client: HttpClient,
   return record.corpusId;
 }
 
-export const groundingPhaseLabels: Record<GroundingPhase, string> = {
-  reading: "Reading this document…",
-  uploading: "Indexing this document… (sending it)",
-  indexing: "Indexing this document…",
-  linking: "Indexing this document… (almost done)",
-};
+/** What the pane says while a phase runs. */
+export function groundingPhaseLabel(phase: GroundingPhase): string {
+  switch (phase) {
+    case "reading":
+      return t("chat.phaseReading");
+    case "uploading":
+      return t("chat.phaseUploading");
+    case "linking":
+      return t("chat.phaseLinking");
+    default:
+      return t("chat.phaseIndexing");
+  }
+}

@@ -5,6 +5,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { ejentoData, type HttpClient } from "../../../api/http-client";
+import { t } from "../../../i18n";
 import type { CreateThreadRequest, RenameThreadRequest, Vote } from "../../../../shared/wire/chat";
 import { parseReferences, type Reference } from "./stream-answer";
 
@@ -49,11 +50,11 @@ function listIn(data: unknown, key: string): unknown[] {
 }
 
 export function parseThread(raw: unknown): ChatThread | undefined {
-  const t = (raw ?? {}) as Record<string, unknown>;
-  const threadId = id(t.id);
-  if (!threadId || t.is_deleted === true) return undefined;
-  const title = text(t.title) || text(t.chat_thread_name) || text(t.name) || "Conversation";
-  return { id: threadId, title, modifiedOn: text(t.modified_on) ?? text(t.updated_at), createdOn: text(t.created_on) ?? text(t.created_at) };
+  const thread = (raw ?? {}) as Record<string, unknown>;
+  const threadId = id(thread.id);
+  if (!threadId || thread.is_deleted === true) return undefined;
+  const title = text(thread.title) || text(thread.chat_thread_name) || text(thread.name) || t("chat.untitledConversation");
+  return { id: threadId, title, modifiedOn: text(thread.modified_on) ?? text(thread.updated_at), createdOn: text(thread.created_on) ?? text(thread.created_at) };
 }
 
 export async function getThreads(client: HttpClient, agentId: string, signal?: AbortSignal): Promise<ChatThread[]> {
@@ -84,7 +85,7 @@ function parseTurn(raw: unknown): PastTurn {
     followups: Array.isArray(source.followup_questions) ? source.followup_questions.filter((q): q is string => typeof q === "string") : [],
     vote,
     blocked: blocked || undefined,
-    error: failed ? text(response.message) || "The agent could not answer." : undefined,
+    error: failed ? text(response.message) || t("chat.agentCouldNotAnswer") : undefined,
   };
 }
 
@@ -98,7 +99,7 @@ export async function createThread(client: HttpClient, agentId: string, signal?:
   const body: CreateThreadRequest = { agent: /^\d+$/.test(agentId) ? Number(agentId) : agentId, query_source: QUERY_SOURCE };
   const data = ejentoData<Record<string, unknown>>(await client.request("createChatThread", { params: { agent_id: agentId }, body, signal }), "createChatThread");
   const threadId = id(data?.id);
-  if (!threadId) throw new Error("The server created a conversation but did not say its id (data.id).");
+  if (!threadId) throw new Error(t("chat.threadWithoutId"));
   return threadId;
 }
 

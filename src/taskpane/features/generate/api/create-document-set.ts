@@ -4,6 +4,7 @@ import { ApiError } from "../../../api/api-error";
 import type { HttpClient } from "../../../api/http-client";
 import { generateKeys } from "../../../api/query-keys";
 import type { CreateDocumentSetRequest } from "../../../../shared/wire/document-sets";
+import { t } from "../../../i18n";
 import { parseDocumentSet, type DocumentSet } from "./get-document-sets";
 
 export async function createDocumentSet(client: HttpClient, name: string): Promise<DocumentSet> {
@@ -11,7 +12,7 @@ export async function createDocumentSet(client: HttpClient, name: string): Promi
   const body = await client.request("createDocumentSet", { body: request });
   const set = parseDocumentSet(body) ?? parseDocumentSet((body as { document_set?: unknown })?.document_set);
   if (!set) {
-    throw new ApiError({ kind: "invalid", endpoint: "createDocumentSet", message: 'The server\'s answer to createDocumentSet is missing the field "document_set_id".' });
+    throw new ApiError({ kind: "invalid", endpoint: "createDocumentSet", message: t("generate.documentSetAnswerMissingId") });
   }
   return set;
 }

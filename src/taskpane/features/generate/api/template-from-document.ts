@@ -11,15 +11,19 @@ import type { DocumentHost } from "../../../office/document-host";
 import { DOCX_MIME_TYPE } from "../../../office/docx-bytes";
 import { useDocumentHost } from "../../../office/host-context";
 import type { Template } from "../../../../shared/wire/templates";
+import { t } from "../../../i18n";
 
-export const NO_TEMPLATE_UPLOAD_WORDS =
-  "This documents service can't make a template from a document (Sidecar's own server can). Choose one of its templates instead.";
+/** What the pane says when the documents service has no route for templates from a document. */
+export function noTemplateUploadWords(): string {
+  return t("generate.noTemplateUpload");
+}
 
 export async function templateFromOpenDocument(host: DocumentHost, client: HttpClient, signal?: AbortSignal): Promise<Template> {
   const name = await host.getDocumentName();
   const file = await host.readDocument({ signal });
   const form = new FormData();
-  form.append("template_name", `${name.replace(/\.docx$/i, "")} (its headings)`);
+  // The template's name as the person will see it in the list (in the pane's language).
+  form.append("template_name", t("generate.headingsTemplateName", { name: name.replace(/\.docx$/i, "") }));
   form.append("document_type", "Outline");
   form.append("file", file.type === DOCX_MIME_TYPE ? file : new Blob([file], { type: DOCX_MIME_TYPE }), name);
   try {
@@ -27,7 +31,7 @@ export async function templateFromOpenDocument(host: DocumentHost, client: HttpC
     return requireFields<Template>(body, ["template_id", "template_name", "sections"], "uploadTemplate");
   } catch (error) {
     if (isApiError(error) && (error.kind === "not_found" || error.status === 405)) {
-      throw new ApiError({ kind: "not_found", endpoint: "uploadTemplate", status: error.status, message: NO_TEMPLATE_UPLOAD_WORDS });
+      throw new ApiError({ kind: "not_found", endpoint: "uploadTemplate", status: error.status, message: noTemplateUploadWords() });
     }
     throw error;
   }

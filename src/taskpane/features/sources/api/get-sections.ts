@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
+import { t } from "../../../i18n";
 import { normalizeHeadingTitle } from "../../../office/heading-match";
 import type { SectionListing as Section, SectionsForDocumentRequest } from "../../../../shared/wire/sections";
 
@@ -17,7 +18,7 @@ export async function getSections(client: HttpClient, documentId: string, signal
   if (!Array.isArray(sections)) return [];
   return sections
     .filter((s): s is Section => !!s && typeof (s as Section).section_id === "string")
-    .map((s) => ({ ...s, section_title: s.section_title || "Untitled section" }))
+    .map((s) => ({ ...s, section_title: s.section_title || t("sources.untitledSection") }))
     .sort((a, b) => a.section_order - b.section_order);
 }
 
