@@ -3,7 +3,7 @@
 // (no new document starts), reopen the pane (the job is attached again), resume to the end, and
 // find the tags in My documents.
 import { newContext } from "../support/browser";
-import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
+import { openAndUpload, signIn, useServerAndBrowser, expectAnnounced } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
@@ -18,6 +18,7 @@ test("tag three documents with pause and resume, then see their tags in My docum
   const page = await context.newPage();
   await signIn(page, env.server.url);
   for (const name of FIXTURES) await openAndUpload(page, name);
+  await expectAnnounced(page, FIXTURES.map((name) => new RegExp(`^Upload complete: ${name.replace(/\./g, "\\.")} is ready in Sidecar\\.`)));
 
   await page.getByRole("tab", { name: "Batch" }).click();
   const picker = page.getByRole("form", { name: "Tag documents" });
@@ -54,6 +55,8 @@ test("tag three documents with pause and resume, then see their tags in My docum
   await page.getByRole("button", { name: "Resume" }).click();
   await page.getByText("Tagging complete").waitFor({ timeout: 30_000 });
   expect(await counts.textContent()).toBe("3 of 3 documents · 3 tagged · 0 failed");
+  // The job's end was said to a screen reader (the pane reopened on the paused job and saw it end).
+  await expectAnnounced(page, [/^Batch tagging is done: 3 documents got new tags\.$/]);
   expect(await jobRows.getByText("tagged", { exact: true }).count()).toBe(3);
 
   const tagsOf = new Map<string, string[]>();

@@ -6,7 +6,7 @@
 import { Document, Packer, Paragraph, HeadingLevel } from "docx";
 import type { Locator, Page } from "playwright-core";
 import { newContext } from "../support/browser";
-import { askAndWait, openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
+import { askAndWait, openAndUpload, signIn, useServerAndBrowser, expectAnnounced } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
@@ -171,6 +171,8 @@ test("Stop keeps the partial answer; a cut stream offers Retry, which does not r
   await second.getByRole("alert").getByText(/interrupted/i).waitFor({ timeout: 30_000 });
   await second.getByRole("button", { name: "Retry" }).click();
   await second.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
+  // Stopped, broken off, then ready after Retry: each said to a screen reader, in order.
+  await expectAnnounced(page, [/^Answer stopped\.$/, /^The answer broke off: /, /^(New )?[Aa]nswer ready\.$/]);
   expect(await page.getByLabel("Your question").count()).toBe(2);
   expect(await page.getByRole("article", { name: "Answer" }).count()).toBe(2);
   await context.close();

@@ -1,7 +1,7 @@
 // Generate end to end in headless Chromium against the real local server: upload a fixture,
 // generate from it, watch the stepper reach Ready, open the result in the browser tab's preview.
 import { newContext } from "../support/browser";
-import { openAndUpload, signIn, useServerAndBrowser } from "../support/e2e";
+import { openAndUpload, signIn, useServerAndBrowser, expectAnnounced } from "../support/e2e";
 
 jest.setTimeout(120_000);
 
@@ -34,6 +34,8 @@ test("upload a fixture, generate from it, follow the stepper to Ready and open t
   // The stepper shows a stage in progress, then Ready.
   await card.locator('[aria-current="step"]').first().waitFor({ timeout: 10_000 });
   await card.getByRole("button", { name: "Open in preview" }).waitFor({ timeout: 30_000 });
+  // A screen reader heard both outcomes, in order.
+  await expectAnnounced(page, [/^Upload complete: openxml-sdk-nutrition-report\.docx is ready in Sidecar\./, /^Generation of Nutrition brief(\.docx)? finished: ready to open\.$/]);
   console.log(`Generate → Ready on screen: ${Date.now() - started} ms (with 300 ms pauses between stages)`);
 
   await card.getByRole("button", { name: "Open in preview" }).click();

@@ -122,6 +122,15 @@ test("at 320 px every tab fits one row of tabs, never scrolls sideways, passes a
   await page.getByRole("button", { name: "Upload this document" }).click();
   await page.getByText(`${DOCUMENT_NAME} is in Sidecar.`).waitFor();
 
+  // The shortcuts are listed in the pane's help; Esc closes it and focus goes back to its button.
+  const help = page.getByRole("button", { name: "Keyboard shortcuts" });
+  await help.click();
+  const dialog = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await dialog.getByText("In Chat's question box: ask the question.").waitFor();
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  expect(await help.evaluate((button) => button === document.activeElement)).toBe(true);
+
   const data = [DOCUMENT_NAME, "demo@sidecar.local", ...paragraphs.map((paragraph) => paragraph.text), ...(await serverStrings(page, env.server.url))];
   const problems: Record<string, unknown[]> = {};
   const note = (what: string, found: unknown[]) => {

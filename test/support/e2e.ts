@@ -2,7 +2,7 @@
 // file, and the sign-in / open-a-document / upload steps a person takes first.
 import path from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
-import { launchBrowser } from "./browser";
+import { announcements, launchBrowser } from "./browser";
 import { fixturesDir } from "./fixtures";
 import { startLocalServer, type RunningServer } from "./local-server";
 
@@ -49,4 +49,32 @@ export async function askAndWait(page: Page, question: string): Promise<Locator>
   const answer = page.getByRole("article", { name: "Answer" }).last();
   await answer.getByRole("button", { name: "Insert at cursor" }).waitFor({ timeout: 30_000 });
   return answer;
+}
+
+/**
+ * Waits until the pane's live region has said each of `expected`, in this order (other messages
+ * may come between), and returns everything it said.
+ */
+export async function expectAnnounced(page: Page, expected: RegExp[]): Promise<string[]> {
+  const sources = expected.map((pattern) => [pattern.source, pattern.flags]);
+  await page
+    .waitForFunction(
+      (patterns) => {
+        const said = (window as unknown as { __announced: string[] }).__announced;
+        let at = 0;
+        for (const [source, flags] of patterns) {
+          const pattern = new RegExp(source!, flags);
+          while (at < said.length && !pattern.test(said[at]!)) at += 1;
+          if (at === said.length) return false;
+          at += 1;
+        }
+        return true;
+      },
+      sources,
+      { timeout: 10_000 },
+    )
+    .catch(async () => {
+      throw new Error(`The live region did not say ${expected.join(", ")} in order; it said: ${JSON.stringify(await announcements(page))}`);
+    });
+  return announcements(page);
 }

@@ -9,7 +9,6 @@ import {
   MessageBarTitle,
   Tab,
   TabList,
-  Tooltip,
   makeStyles,
   mergeClasses,
 } from "@fluentui/react-components";
@@ -157,17 +156,12 @@ export function Workspace({ documentKey, hasDocument, focusFirst = false }: { do
           const label = tabLabel(id);
           const Icon = icons[id];
           const collapsed = fit === 2 || (fit === 1 && id !== tab);
-          const button = (
-            <Tab key={id} className={styles.tab} value={id} icon={<Icon />} ref={id === tab ? selectedTab : undefined}>
+          // A collapsed tab keeps its name for assistive technology (visually hidden) and shows it
+          // on hover as a plain title: a Fluent Tooltip would take the first Esc (which stops an answer).
+          return (
+            <Tab key={id} className={styles.tab} value={id} icon={<Icon />} ref={id === tab ? selectedTab : undefined} title={collapsed ? label : undefined}>
               <span className={mergeClasses(collapsed && styles.hiddenLabel)}>{label}</span>
             </Tab>
-          );
-          return collapsed ? (
-            <Tooltip key={id} content={label} relationship="inaccessible" withArrow>
-              {button}
-            </Tooltip>
-          ) : (
-            button
           );
         })}
       </TabList>
