@@ -26,3 +26,10 @@ test("the passage sharing the selection's words comes first; nothing to tell apa
   expect(bestMatches(passages.slice(0, 1), "Mortality fell.")).toBeUndefined();
   expect(bestMatches(passages, "Quantum chromodynamics.")).toBeUndefined();
 });
+
+test("Chinese: a selected clause finds the passage it came from, and two Chinese sentences are more than one", () => {
+  const passages = ["行列式为零的矩阵称为奇异矩阵。", "两个向量相等的充分且必要条件是它们的分量都相等。", "线性变换保持向量的加法和数乘。"];
+  expect(bestMatches(passages, "向量相等的充分且必要条件")?.best).toEqual([1]);
+  expect(isSentenceOrLess("两个向量相等的充分且必要条件是它们的分量都相等。")).toBe(true);
+  expect(isSentenceOrLess("行列式为零的矩阵称为奇异矩阵。两个向量相等的充分且必要条件是它们的分量都相等。")).toBe(false);
+});

@@ -4,6 +4,7 @@
 // library the local server ranks passages with) so the passage it came from comes first.
 import MiniSearch from "minisearch";
 import { splitSentences, squeeze } from "../../../shared/text";
+import { countWords, isUnspacedWord, splitWords } from "../../../shared/words";
 
 /** Longer than this, a selection is about its section rather than one passage. */
 const MAX_SENTENCE_CHARS = 400;
@@ -26,7 +27,7 @@ const MIN_SENTENCE_WORDS = 3;
 export function isSentenceOrLess(text: string): boolean {
   const clean = squeeze(text);
   if (clean === "" || clean.length > MAX_SENTENCE_CHARS) return false;
-  const sentences = splitSentences(clean).filter((part) => (part.match(/\p{L}{2,}/gu)?.length ?? 0) >= MIN_SENTENCE_WORDS);
+  const sentences = splitSentences(clean).filter((part) => countWords(part) >= MIN_SENTENCE_WORDS);
   return sentences.length <= 1;
 }
 
@@ -39,9 +40,11 @@ export function bestMatches(passages: readonly string[], selection: string): { b
   if (passages.length < 2) return undefined;
   const index = new MiniSearch<{ id: number; text: string }>({
     fields: ["text"],
+    // Words as the server splits them: Chinese and Japanese too (Intl.Segmenter), not whole clauses.
+    tokenize: splitWords,
     processTerm: (term) => {
       const lower = term.toLowerCase();
-      return lower.length < 2 || STOPWORDS.has(lower) ? null : lower;
+      return (lower.length < 2 && !isUnspacedWord(lower)) || STOPWORDS.has(lower) ? null : lower;
     },
     searchOptions: { prefix: true, fuzzy: 0.2, combineWith: "OR" },
   });
