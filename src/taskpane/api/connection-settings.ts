@@ -10,6 +10,7 @@
 // A key is only ever sent to the service it belongs to.
 
 import type { ServiceName } from "../../shared/contract/endpoints";
+import { t } from "../i18n";
 import { Observable, readJson, writeJson } from "./local-store";
 
 export type ConnectionMode = "sidecar" | "separate";
@@ -41,12 +42,37 @@ export const defaultConnectionSettings: ConnectionSettings = {
   batch: { url: "", taggingApiKey: "", modelName: "" },
 };
 
-/** People's names for the services, as the Account screen labels them. */
-export const serviceLabels: Record<ServiceName, string> = {
-  ejento: "Chat (Ejento)",
-  indexing: "Ejento indexing",
-  documents: "Documents (Artos)",
-  batch: "Batch tagging",
+/** People's name for a service, as the Account screen labels it, in the pane's language. */
+export function serviceLabel(service: ServiceName): string {
+  switch (service) {
+    case "ejento":
+      return t("connection.serviceEjento");
+    case "indexing":
+      return t("connection.serviceIndexing");
+    case "documents":
+      return t("connection.serviceDocuments");
+    case "batch":
+      return t("connection.serviceBatch");
+  }
+}
+
+/**
+ * The same names as a record, read when used (getters), never frozen at import: the pane's
+ * language is set after the modules load. Prefer `serviceLabel(service)`.
+ */
+export const serviceLabels: Readonly<Record<ServiceName, string>> = {
+  get ejento() {
+    return serviceLabel("ejento");
+  },
+  get indexing() {
+    return serviceLabel("indexing");
+  },
+  get documents() {
+    return serviceLabel("documents");
+  },
+  get batch() {
+    return serviceLabel("batch");
+  },
 };
 
 export function normalizeServerUrl(value: string): string {
@@ -62,17 +88,17 @@ export function validateServerUrl(value: string): string | undefined {
   if (!value.trim()) return undefined;
   try {
     const url = new URL(/^https?:\/\//i.test(value.trim()) ? value.trim() : `https://${value.trim()}`);
-    if (url.protocol !== "http:" && url.protocol !== "https:") return "Use an http:// or https:// address.";
+    if (url.protocol !== "http:" && url.protocol !== "https:") return t("connection.urlNotHttp");
     return undefined;
   } catch {
-    return "This is not a web address. Use the form https://sidecar.example.com.";
+    return t("connection.urlInvalid");
   }
 }
 
 /** Words for a person when a header name can't be sent, or undefined when it is fine (or empty). */
 export function validateHeaderName(value: string): string | undefined {
   if (!value.trim()) return undefined;
-  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value.trim()) ? undefined : "A header name has only letters, digits and - (for example X-Indexing-Key).";
+  return /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value.trim()) ? undefined : t("connection.headerNameInvalid");
 }
 
 /** Reads what an older pane saved (`{serverUrl, apiKey, overrides}`) as today's settings. */
@@ -137,5 +163,5 @@ export function connectionFor(settings: ConnectionSettings, service: ServiceName
 /** "the server at …" (one server) or "Documents (Artos) at …" (separate services), for messages. */
 export function describeService(settings: ConnectionSettings, service: ServiceName, origin: string): string {
   const { baseUrl } = connectionFor(settings, service, origin);
-  return settings.mode === "sidecar" ? `the server at ${baseUrl}` : `${serviceLabels[service]} at ${baseUrl}`;
+  return t("connection.describeService", { mode: settings.mode, service: serviceLabel(service), address: baseUrl });
 }

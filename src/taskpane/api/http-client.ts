@@ -5,8 +5,9 @@
 
 import { ApiError, fallbackMessage, kindForStatus, messageFromBody } from "./api-error";
 import { endpoints, fillPath, type Endpoint, type EndpointName, type ServiceName } from "../../shared/contract/endpoints";
-import { connectionFor, describeService, serviceLabels, type ConnectionSettingsStore, type ServiceConnection } from "./connection-settings";
+import { connectionFor, describeService, serviceLabel, type ConnectionSettingsStore, type ServiceConnection } from "./connection-settings";
 import { bearerOf, slotFor, type Credentials, type SessionStore, type SignInSlot } from "./session-store";
+import { t } from "../i18n";
 
 export interface RequestOptions {
   params?: Record<string, string>;
@@ -123,7 +124,7 @@ export function unwrapEnvelope(body: unknown): unknown {
 export function ejentoData<T = unknown>(body: unknown, endpoint: string): T {
   if (body && typeof body === "object" && (body as { success?: unknown }).success === false) {
     const message = (body as { message?: unknown }).message;
-    throw new ApiError({ kind: "invalid", endpoint, message: typeof message === "string" && message ? message : `The server refused ${endpoint}.` });
+    throw new ApiError({ kind: "invalid", endpoint, message: typeof message === "string" && message ? message : t("api.serverRefused", { endpoint }) });
   }
   return unwrapEnvelope(body) as T;
 }
@@ -134,7 +135,7 @@ export function requireFields<T>(body: unknown, fields: readonly string[], endpo
     throw new ApiError({
       kind: "invalid",
       endpoint,
-      message: `The server's answer to ${endpoint} was not what Sidecar expected (no JSON object). Check the server address.`,
+      message: t("api.answerNotObject", { endpoint }),
     });
   }
   for (const field of fields) {
@@ -143,7 +144,7 @@ export function requireFields<T>(body: unknown, fields: readonly string[], endpo
       throw new ApiError({
         kind: "invalid",
         endpoint,
-        message: `The server's answer to ${endpoint} is missing the field "${field}". The server may be a different version than Sidecar expects.`,
+        message: t("api.answerMissingField", { endpoint, field }),
       });
     }
   }
@@ -157,6 +158,11 @@ export interface HttpClientOptions {
   origin?: string;
   transport?: Transport;
   uploadTransport?: Transport;
+}
+
+/** A service's name for people, as the Account screen labels it (in the pane's language). */
+function serviceName(service: ServiceName): string {
+  return serviceLabel(service);
 }
 
 /** Artos answers some calls 400 "Authentication failed" where others say 401 (docs/vendors.md Artos §1.3). */
@@ -325,16 +331,15 @@ export class HttpClient {
   }
 
   private cannotRenew(endpoint: string): ApiError {
-    return new ApiError({ kind: "unauthorized", endpoint, status: 401, message: "This sign-in can't be renewed." });
+    return new ApiError({ kind: "unauthorized", endpoint, status: 401, message: t("api.cannotRenew") });
   }
 
   private expiredError(slot: SignInSlot): ApiError {
-    const where = slot === "sidecar" ? "" : ` to ${serviceLabels[slot === "ejento" ? "ejento" : slot]}`;
     return new ApiError({
       kind: "unauthorized",
       endpoint: "refresh",
       status: 401,
-      message: `Your sign-in${where} has expired. Sign in again, then try once more — nothing you entered is lost.`,
+      message: slot === "sidecar" ? t("api.signInExpired") : t("api.serviceSignInExpired", { service: serviceName(slot) }),
     });
   }
 
@@ -349,7 +354,7 @@ export class HttpClient {
       throw new ApiError({
         kind: "network",
         endpoint: name,
-        message: `The address of ${serviceLabels[endpoint.service]} in Account → Connection is not a valid web address. Fix it and try again.`,
+        message: t("api.addressInvalid", { service: serviceName(endpoint.service) }),
       });
     }
     // Only this service's key headers: a key never travels to another vendor's host.
@@ -374,7 +379,7 @@ export class HttpClient {
         kind: "network",
         endpoint: name,
         cause: error,
-        message: `Sidecar can't reach ${this.describe(endpoint.service)}. Check that it is running and that its address in Account → Connection is right, then try again.`,
+        message: t("api.cannotReach", this.whereValues(endpoint.service)),
       });
     }
     if (raw.stream) return raw.stream as T;
@@ -384,6 +389,11 @@ export class HttpClient {
   /** "the server at …" or "Documents (Artos) at …". */
   describe(service: ServiceName): string {
     return describeService(this.settings.get(), service, this.origin);
+  }
+
+  /** What the messages naming a service need: one server or separate services, its name and address. */
+  private whereValues(service: ServiceName): { mode: string; service: string; address: string } {
+    return { mode: this.settings.get().mode, service: serviceName(service), address: this.connection(service).baseUrl };
   }
 
   private interpret<T>(name: EndpointName, raw: RawResponse): T {
@@ -404,7 +414,7 @@ export class HttpClient {
           kind: "server",
           endpoint: name,
           status: raw.status,
-          message: `${capitalize(this.describe(service))} answered with something that is not the API Sidecar expects (${raw.contentType || "no content type"}). Check its address in Account → Connection.`,
+          message: t("api.notTheApi", { ...this.whereValues(service), contentType: raw.contentType || "none" }),
         });
       }
       return parsed as T;
@@ -414,15 +424,11 @@ export class HttpClient {
     let message = detail ?? fallbackMessage(kind);
     if (raw.status === 507) {
       // Insufficient storage: what the server says is already what a person needs to hear.
-      message = detail ?? `${capitalize(this.describe(service))} is out of storage; nothing was saved. Try again once space has been freed on the server.`;
-    } else if (kind === "server" && detail) message = `The server ran into a problem: ${detail}`;
+      message = detail ?? t("api.outOfStorage", this.whereValues(service));
+    } else if (kind === "server" && detail) message = t("api.serverProblem", { detail });
     if (kind === "server" && !parsedOk && raw.status >= 502) {
-      message = `${capitalize(this.describe(service))} is not answering (HTTP ${raw.status}). Check that it is running, then try again.`;
+      message = t("api.notAnswering", { ...this.whereValues(service), status: String(raw.status) });
     }
     throw new ApiError({ kind, endpoint: name, status: raw.status, detail, message });
   }
-}
-
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -7,6 +7,7 @@ import type { ConnectionMode } from "../../api/connection-settings";
 import { ServiceGroups } from "./service-group";
 import { SidecarConnection } from "./sidecar-connection";
 import { useShownModes } from "./use-shown-modes";
+import { t } from "../../i18n";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -19,14 +20,11 @@ export function AccountPanel() {
   const shown = useShownModes(mode);
   return (
     <div className={styles.column}>
-      <Subtitle1 as="h2">Connection</Subtitle1>
-      <Field
-        label="Connect to"
-        hint="A Sidecar server answers everything at one address with one sign-in. Separate services: Chat (Ejento), Documents (Artos) and Batch tagging, each with its own address and sign-in."
-      >
+      <Subtitle1 as="h2">{t("connection.heading")}</Subtitle1>
+      <Field label={t("connection.connectTo")} hint={t("connection.connectToHint")}>
         <RadioGroup value={mode} onChange={(_, data) => client.settings.update({ mode: data.value as ConnectionMode })}>
-          <Radio value="sidecar" label="Sidecar server" />
-          <Radio value="separate" label="Separate services" />
+          <Radio value="sidecar" label={t("connection.modeSidecar")} />
+          <Radio value="separate" label={t("connection.modeSeparate")} />
         </RadioGroup>
       </Field>
       {shown.sidecar && (

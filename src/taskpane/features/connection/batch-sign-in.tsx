@@ -1,5 +1,6 @@
 // Signing in to the tag generator (docs/vendors.md Ejento B1): e-mail and password.
-import { serviceLabels } from "../../api/connection-settings";
+import { serviceLabel } from "../../api/connection-settings";
+import { t } from "../../i18n";
 import { useSignInToBatch } from "./api/sign-in-batch";
 import { EmailPasswordForm } from "./email-password-form";
 
@@ -7,7 +8,7 @@ export function BatchSignIn({ lastWho }: { lastWho?: string }) {
   const signIn = useSignInToBatch();
   return (
     <EmailPasswordForm
-      label={`Sign in to ${serviceLabels.batch}`}
+      label={t("connection.signInTo", { service: serviceLabel("batch") })}
       lastEmail={lastWho?.includes("@") ? lastWho : undefined}
       pending={signIn.isPending}
       error={signIn.error}

@@ -2,12 +2,14 @@
 // docs/vendors.md Ejento A2.4): password, e-mail code, one button per SSO provider, and a pasted token.
 import { Link, makeStyles, tokens } from "@fluentui/react-components";
 import { useState } from "react";
-import { serviceLabels } from "../../api/connection-settings";
+import { serviceLabel } from "../../api/connection-settings";
+import { t } from "../../i18n";
 import { useLoginMethods } from "./api/login-methods";
 import { useSignIn } from "./api/sign-in";
 import { useSignInWithToken } from "./api/sign-in-token";
 import { CodeSignIn } from "./code-sign-in";
 import { EmailPasswordForm } from "./email-password-form";
+import { useFocusAfter } from "./focus";
 import { SsoButtons } from "./sso-buttons";
 import { TokenSignIn } from "./token-sign-in";
 
@@ -18,7 +20,10 @@ const useStyles = makeStyles({
   switches: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalL },
 });
 
-const switchWords: Record<Method, string> = { password: "Use a password", code: "Use an e-mail code", token: "Paste a token" };
+/** The words of the link that switches to `method`. */
+function switchWords(method: Method): string {
+  return method === "password" ? t("connection.usePassword") : method === "code" ? t("connection.useEmailCode") : t("connection.pasteToken");
+}
 
 /** The methods offered (password only while the flags are unknown) and the one in use. */
 function useEjentoMethods() {
@@ -36,24 +41,26 @@ export function EjentoSignIn({ lastWho }: { lastWho?: string }) {
   const signIn = useSignIn();
   const withToken = useSignInWithToken();
   const lastEmail = lastWho?.includes("@") ? lastWho : undefined;
-  const label = serviceLabels.ejento;
+  const label = serviceLabel("ejento");
+  // The link that was pressed goes away with the switch: focus goes to the new method's first field.
+  const focus = useFocusAfter(method);
   return (
-    <div className={styles.column}>
+    <div className={styles.column} ref={focus.container}>
       {method === "password" && (
         <EmailPasswordForm
-          label={`Sign in to ${label}`}
+          label={t("connection.signInTo", { service: label })}
           lastEmail={lastEmail}
           pending={signIn.isPending}
           error={signIn.error}
           onSubmit={(input) => signIn.mutate(input)}
         />
       )}
-      {method === "code" && <CodeSignIn lastEmail={lastEmail} label={`Sign in to ${label} with an e-mail code`} />}
+      {method === "code" && <CodeSignIn lastEmail={lastEmail} label={t("connection.signInToWithCode", { service: label })} />}
       {method === "token" && (
         <TokenSignIn
-          label={`Paste a ${label} token`}
-          fieldLabel="Access token"
-          hint="An Ejento access token, from the Ejento Developer Portal."
+          label={t("connection.pasteServiceToken", { service: label })}
+          fieldLabel={t("connection.accessToken")}
+          hint={t("connection.accessTokenHint")}
           pending={withToken.isPending}
           error={withToken.error}
           onSubmit={(token) => withToken.mutate(token)}
@@ -62,8 +69,16 @@ export function EjentoSignIn({ lastWho }: { lastWho?: string }) {
       <SsoButtons providers={sso} />
       <div className={styles.switches}>
         {others.map((m) => (
-          <Link key={m} as="button" type="button" onClick={() => choose(m)}>
-            {switchWords[m]}
+          <Link
+            key={m}
+            as="button"
+            type="button"
+            onClick={() => {
+              focus.request();
+              choose(m);
+            }}
+          >
+            {switchWords(m)}
           </Link>
         ))}
       </div>

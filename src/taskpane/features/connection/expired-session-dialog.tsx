@@ -20,6 +20,7 @@ import type { SignInSlot } from "../../api/session-store";
 import { useSignOut } from "./api/sign-out";
 import { SlotSignIn } from "./slot-sign-in";
 import { slotLabel } from "./slot-labels";
+import { t } from "../../i18n";
 
 const useStyles = makeStyles({
   content: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
@@ -31,17 +32,17 @@ export function ExpiredSessionDialog({ slot }: { slot: SignInSlot }) {
   const signOut = useSignOut();
   const lastWho = state.status === "expired" ? state.lastWho : undefined;
   const reason = state.status === "expired" ? state.reason : undefined;
-  const label = slot === "sidecar" ? "Sidecar" : slotLabel(slot);
+  const label = slot === "sidecar" ? t("connection.sidecarName") : slotLabel(slot);
   return (
     <Dialog open modalType="alert">
       <DialogSurface aria-describedby={undefined}>
         <DialogBody>
-          <DialogTitle>Your {label} sign-in has expired</DialogTitle>
+          <DialogTitle>{t("connection.expiredTitle", { service: label })}</DialogTitle>
           <DialogContent className={styles.content}>
             <Text>
               {slot === "sidecar"
-                ? "Your session has expired. Sign in again; what you were doing stays as it was, and you can try it again."
-                : `Sign in to ${label} again; what you were doing stays as it was, and you can try it again.`}
+                ? t("connection.expiredSidecarBody")
+                : t("connection.expiredServiceBody", { service: label })}
             </Text>
             {reason && (
               <MessageBar intent="info" layout="multiline">
@@ -52,7 +53,7 @@ export function ExpiredSessionDialog({ slot }: { slot: SignInSlot }) {
           </DialogContent>
           <DialogActions>
             <Button onClick={() => signOut.mutate(slot)} disabled={signOut.isPending}>
-              {slot === "sidecar" ? "Sign out" : `Sign out of ${label}`}
+              {slot === "sidecar" ? t("connection.signOut") : t("connection.signOutOf", { service: label })}
             </Button>
           </DialogActions>
         </DialogBody>

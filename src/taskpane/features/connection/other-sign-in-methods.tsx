@@ -7,11 +7,13 @@ import { useLoginMethods } from "./api/login-methods";
 import { CodeSignIn } from "./code-sign-in";
 import { usePrepareSignIn } from "./prepare-sign-in";
 import { SsoButtons } from "./sso-buttons";
+import { t } from "../../i18n";
 
 export type FormMethod = "password" | "code";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  switch: { alignSelf: "flex-start", textAlign: "start" },
 });
 
 export function OtherSignInMethods({ method, onMethod, lastEmail }: { method: FormMethod; onMethod: (method: FormMethod) => void; lastEmail?: string }) {
@@ -30,6 +32,7 @@ export function OtherSignInMethods({ method, onMethod, lastEmail }: { method: Fo
       <SsoButtons providers={flags.sso} />
       {codeOffered && (
         <Link
+          className={styles.switch}
           as="button"
           type="button"
           onClick={() => {
@@ -37,7 +40,7 @@ export function OtherSignInMethods({ method, onMethod, lastEmail }: { method: Fo
             onMethod(method === "password" ? "code" : "password");
           }}
         >
-          {method === "password" ? "Use an e-mail code instead" : "Use a password instead"}
+          {method === "password" ? t("connection.useCodeInstead") : t("connection.usePasswordInstead")}
         </Link>
       )}
     </div>

@@ -3,9 +3,11 @@
 import { Link, Text, makeStyles, tokens } from "@fluentui/react-components";
 import { useApiClient } from "../../api/api-context";
 import { ServiceGroups } from "./service-group";
+import { t } from "../../i18n";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  switch: { alignSelf: "flex-start", textAlign: "start" },
 });
 
 export function SeparateSignIn() {
@@ -13,10 +15,10 @@ export function SeparateSignIn() {
   const client = useApiClient();
   return (
     <div className={styles.column}>
-      <Text>Sign in to the services you use. Sidecar opens as soon as one of them is signed in; a tab that needs another one says so.</Text>
+      <Text>{t("connection.separateIntro")}</Text>
       <ServiceGroups />
-      <Link as="button" type="button" onClick={() => client.settings.update({ mode: "sidecar" })}>
-        Use one Sidecar server instead
+      <Link className={styles.switch} as="button" type="button" onClick={() => client.settings.update({ mode: "sidecar" })}>
+        {t("connection.useOneServer")}
       </Link>
     </div>
   );

@@ -2,17 +2,20 @@
 // a way out), its own sign-in form while signed out, and "Test connection". Ejento indexing has no
 // sign-in of its own: it uses Chat (Ejento)'s.
 import { Button, MessageBar, MessageBarBody, Spinner, Subtitle2, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import type { ServiceName } from "../../../shared/contract/endpoints";
 import { useSessions } from "../../api/api-context";
-import { serviceLabels } from "../../api/connection-settings";
+import { serviceLabel } from "../../api/connection-settings";
 import type { SignInSlot } from "../../api/session-store";
+import { announce } from "../../ui/announcer";
 import { useSignOut } from "./api/sign-out";
+import { focusFirstField, focusWasLost, useLastFocusInside } from "./focus";
 import { PrepareSignIn } from "./prepare-sign-in";
 import { ServiceSettingsForm } from "./service-settings-form";
 import { SlotSignIn } from "./slot-sign-in";
 import { TestConnection } from "./test-connection-result";
 import { useServiceDraft } from "./use-service-draft";
+import { t } from "../../i18n";
 
 const useStyles = makeStyles({
   group: {
@@ -26,6 +29,7 @@ const useStyles = makeStyles({
   },
   row: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
+  who: { minWidth: 0, overflowWrap: "anywhere" },
 });
 
 /** The slot a separate service signs in with. */
@@ -36,7 +40,7 @@ function slotOfService(service: ServiceName): Exclude<SignInSlot, "sidecar"> {
 export function ServiceGroup({ service }: { service: ServiceName }) {
   const styles = useStyles();
   const headingId = useId();
-  const label = serviceLabels[service];
+  const label = serviceLabel(service);
   const draft = useServiceDraft(service);
   return (
     <section className={styles.group} aria-labelledby={headingId}>
@@ -53,26 +57,46 @@ export function ServiceGroup({ service }: { service: ServiceName }) {
   );
 }
 
+/**
+ * Signed in (who, and Sign out) or the service's sign-in form. When one replaces the other while
+ * focus was here, focus stays here: on "Signed in as …" after a sign-in, on the form's first field
+ * after a sign-out (which is also said, since nothing else on screen changes where focus is).
+ */
 function ServiceSignIn({ slot }: { slot: Exclude<SignInSlot, "sidecar"> }) {
   const styles = useStyles();
   const state = useSessions()[slot];
   const signOut = useSignOut();
+  const box = useRef<HTMLDivElement>(null);
+  const focusWasHere = useLastFocusInside(box);
+  const status = state.status;
+  const before = useRef(status);
+  useEffect(() => {
+    const was = before.current;
+    if (was === status) return;
+    before.current = status;
+    if (focusWasHere.current && focusWasLost()) focusFirstField(box.current);
+    if (was === "signed-in" && status === "signed-out") announce(t("connection.signedOutOf", { service: serviceLabel(slot) }));
+  }, [status, slot, focusWasHere]);
   if (state.status === "signed-in") {
     return (
-      <div className={styles.row}>
-        <Text>Signed in as {state.credentials.who}</Text>
+      <div className={styles.row} ref={box}>
+        <Text className={styles.who} tabIndex={-1}>
+          {t("connection.signedInAs", { who: state.credentials.who })}
+        </Text>
         <Button onClick={() => signOut.mutate(slot)} disabled={signOut.isPending}>
-          Sign out
+          {t("connection.signOut")}
         </Button>
-        {signOut.isPending && <Spinner size="tiny" label="Signing out…" />}
+        {signOut.isPending && <Spinner size="tiny" label={t("connection.signingOut")} />}
       </div>
     );
   }
   return (
-    <div className={styles.column}>
+    <div className={styles.column} ref={box}>
       {state.status === "expired" && (
         <MessageBar intent="warning" layout="multiline">
-          <MessageBarBody>{state.reason ?? `The sign-in of ${state.lastWho} has expired.`} Sign in again below.</MessageBarBody>
+          <MessageBarBody>
+            {state.reason ? t("connection.expiredWithReason", { reason: state.reason }) : t("connection.expiredNoReason", { who: state.lastWho })}
+          </MessageBarBody>
         </MessageBar>
       )}
       <SlotSignIn slot={slot} lastWho={state.lastWho} />
@@ -85,8 +109,8 @@ function IndexingSignIn() {
   return (
     <Text>
       {state.status === "signed-in"
-        ? `Uses the ${serviceLabels.ejento} sign-in: signed in as ${state.credentials.who}.`
-        : `Uses the ${serviceLabels.ejento} sign-in: sign in to ${serviceLabels.ejento} above.`}
+        ? t("connection.indexingSignedIn", { service: serviceLabel("ejento"), who: state.credentials.who })
+        : t("connection.indexingSignedOut", { service: serviceLabel("ejento") })}
     </Text>
   );
 }

@@ -2,18 +2,21 @@
 // Saving a different address keeps the work on screen and asks to sign in there (the old sign-in
 // belongs to the old server).
 import { Button, Caption1, Card, CardHeader, Spinner, Text, makeStyles, tokens } from "@fluentui/react-components";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useApiClient, useConnectionSettings, useSessions } from "../../api/api-context";
 import { normalizeServerUrl, validateServerUrl } from "../../api/connection-settings";
+import { announce } from "../../ui/announcer";
 import { ErrorMessage } from "../../ui/error-message";
 import { useMe } from "./api/get-me";
 import { useSignOut } from "./api/sign-out";
 import { ServerSettingsFields } from "./server-settings-fields";
 import { TestConnection } from "./test-connection-result";
+import { t } from "../../i18n";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalM },
-  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center" },
+  row: { display: "flex", gap: tokens.spacingHorizontalS, alignItems: "center", flexWrap: "wrap" },
+  wrap: { overflowWrap: "anywhere" },
 });
 
 /** The server address and key as typed, and saving them. */
@@ -22,8 +25,13 @@ function useServerSettingsDraft() {
   const settings = useConnectionSettings();
   const [draft, setDraft] = useState({ serverUrl: settings.serverUrl, apiKey: settings.apiKey });
   const changed = draft.serverUrl !== settings.serverUrl || draft.apiKey !== settings.apiKey;
+  const address = useRef<HTMLInputElement>(null);
   const save = () => {
-    if (validateServerUrl(draft.serverUrl)) return;
+    // Not a web address: focus goes to the field, whose words say so.
+    if (validateServerUrl(draft.serverUrl)) {
+      address.current?.focus();
+      return;
+    }
     const before = client.serverLabel();
     const serverUrl = normalizeServerUrl(draft.serverUrl);
     client.settings.update({ serverUrl, apiKey: draft.apiKey.trim() });
@@ -31,10 +39,11 @@ function useServerSettingsDraft() {
     const after = client.serverLabel();
     // Tokens belong to the server that issued them: sign in there, with the work kept on screen.
     if (after !== before && client.session.credentials("sidecar")) {
-      client.session.expire("sidecar", `The server address changed to ${after}. Sign in there; the sign-in at ${before} is no longer used.`);
+      client.session.expire("sidecar", t("connection.serverChanged", { after, before }));
     }
+    if (changed) announce(t("connection.saved"));
   };
-  return { draft, setDraft, changed, save, addressChanged: draft.serverUrl !== settings.serverUrl };
+  return { draft, setDraft, changed, save, address, addressChanged: draft.serverUrl !== settings.serverUrl };
 }
 
 export function SidecarConnection() {
@@ -52,10 +61,18 @@ export function SidecarConnection() {
     <div className={styles.column}>
       <Card>
         <CardHeader
-          header={<Text weight="semibold">{who || "Not signed in"}</Text>}
+          header={
+            <Text weight="semibold" className={styles.wrap}>
+              {who || t("connection.notSignedIn")}
+            </Text>
+          }
           description={
-            <Caption1>
-              {me.data ? `Organization: ${me.data.organization?.name ?? "—"} · ` : me.isLoading ? "Loading… · " : ""}Server: {client.serverLabel()}
+            <Caption1 className={styles.wrap}>
+              {me.data
+                ? t("connection.cardOrganization", { organization: me.data.organization?.name ?? "—", server: client.serverLabel() })
+                : me.isLoading
+                  ? t("connection.cardLoading", { server: client.serverLabel() })
+                  : t("connection.server", { server: client.serverLabel() })}
             </Caption1>
           }
         />
@@ -63,28 +80,28 @@ export function SidecarConnection() {
         {state.status === "signed-in" && (
           <div className={styles.row}>
             <Button onClick={() => signOut.mutate("sidecar")} disabled={signOut.isPending}>
-              Sign out
+              {t("connection.signOut")}
             </Button>
-            {signOut.isPending && <Spinner size="tiny" label="Signing out…" />}
+            {signOut.isPending && <Spinner size="tiny" label={t("connection.signingOut")} />}
           </div>
         )}
       </Card>
       <form
         className={styles.column}
-        aria-label="Server settings"
+        aria-label={t("connection.serverSettings")}
         noValidate
         onSubmit={(event) => {
           event.preventDefault();
           server.save();
         }}
       >
-        <Text weight="semibold">Server settings</Text>
-        <ServerSettingsFields draft={server.draft} onChange={server.setDraft} defaultOrigin={origin} />
+        <Text weight="semibold">{t("connection.serverSettings")}</Text>
+        <ServerSettingsFields draft={server.draft} onChange={server.setDraft} defaultOrigin={origin} addressRef={server.address} />
         <div className={styles.row}>
           <Button type="submit" disabled={!server.changed}>
-            Save server settings
+            {t("connection.saveServerSettings")}
           </Button>
-          {server.addressChanged && state.status === "signed-in" && <Caption1>Saving a different server asks you to sign in there.</Caption1>}
+          {server.addressChanged && state.status === "signed-in" && <Caption1>{t("connection.savingAsksSignIn")}</Caption1>}
         </div>
       </form>
       <TestConnection service="ejento" unsaved={server.changed} />

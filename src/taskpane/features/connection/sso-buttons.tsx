@@ -5,9 +5,11 @@ import { ErrorMessage } from "../../ui/error-message";
 import { usePrepareSignIn } from "./prepare-sign-in";
 import { providerName } from "./slot-labels";
 import { loadSignInDialog, useSsoSignIn } from "./use-sso-sign-in";
+import { t } from "../../i18n";
 
 const useStyles = makeStyles({
   column: { display: "flex", flexDirection: "column", alignItems: "flex-start", gap: tokens.spacingVerticalS },
+  button: { maxWidth: "100%", whiteSpace: "normal", textAlign: "start" },
 });
 
 export function SsoButtons({ providers }: { providers: string[] }) {
@@ -24,17 +26,18 @@ export function SsoButtons({ providers }: { providers: string[] }) {
       {providers.map((provider) => (
         <Button
           key={provider}
+          className={styles.button}
           disabled={sso.isPending}
           onClick={() => {
             if (!prepare()) return;
             sso.mutate(provider);
           }}
         >
-          Sign in with {providerName(provider)}
+          {t("connection.signInWith", { provider: providerName(provider) })}
         </Button>
       ))}
-      {sso.isPending && <Spinner size="tiny" label="Finish signing in in the sign-in window…" />}
-      {sso.error && <ErrorMessage title="Sign-in didn't finish" message={sso.error.message} />}
+      {sso.isPending && <Spinner size="tiny" label={t("connection.finishInWindow")} />}
+      {sso.error && <ErrorMessage title={t("connection.ssoDidNotFinish")} message={sso.error.message} />}
     </div>
   );
 }

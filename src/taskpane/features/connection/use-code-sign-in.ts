@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { useRequestSignInCode, useVerifySignInCode } from "./api/sign-in-code";
 import { usePrepareSignIn } from "./prepare-sign-in";
+import { t } from "../../i18n";
 
 export const CODE_LENGTH = 6;
 
@@ -15,10 +16,14 @@ export function useCodeSignIn({ lastEmail }: { lastEmail?: string }) {
   const request = useRequestSignInCode();
   const verify = useVerifySignInCode();
 
-  const sendCode = (again = false) => {
+  /** Sends a code (again); false when the e-mail field has a problem (its words are under it). */
+  const sendCode = (again = false): boolean => {
     const to = again && sent ? sent.to : email.trim();
-    if (!to) return setProblem("Enter your e-mail address.");
-    if (!prepare()) return;
+    if (!to) {
+      setProblem(t("connection.emailMissing"));
+      return false;
+    }
+    if (!prepare()) return true;
     setProblem(undefined);
     verify.reset();
     request.mutate(
@@ -30,14 +35,20 @@ export function useCodeSignIn({ lastEmail }: { lastEmail?: string }) {
         },
       },
     );
+    return true;
   };
 
-  const submitCode = () => {
-    if (!sent) return;
+  /** Checks the code with the service; false when the code field has a problem (its words are under it). */
+  const submitCode = (): boolean => {
+    if (!sent) return true;
     const digits = code.replace(/\s+/g, "");
-    if (!new RegExp(`^\\d{${CODE_LENGTH}}$`).test(digits)) return setProblem(`Enter the ${CODE_LENGTH}-digit code from the e-mail.`);
+    if (!new RegExp(`^\\d{${CODE_LENGTH}}$`).test(digits)) {
+      setProblem(t("connection.codeInvalid", { length: CODE_LENGTH }));
+      return false;
+    }
     setProblem(undefined);
     verify.mutate({ email: sent.to, otpSessionId: sent.otpSessionId, code: digits });
+    return true;
   };
 
   const changeEmail = () => {

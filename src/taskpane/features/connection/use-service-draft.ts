@@ -4,7 +4,8 @@
 import { useState } from "react";
 import type { ServiceName } from "../../../shared/contract/endpoints";
 import { useApiClient, useConnectionSettings } from "../../api/api-context";
-import { normalizeServerUrl, serviceLabels, validateHeaderName, validateServerUrl, type ConnectionSettings } from "../../api/connection-settings";
+import { normalizeServerUrl, serviceLabel, validateHeaderName, validateServerUrl, type ConnectionSettings } from "../../api/connection-settings";
+import { t } from "../../i18n";
 
 export type ServiceDraft = Record<string, string>;
 
@@ -18,38 +19,38 @@ export interface DraftField {
 
 /** The fields of each service's group (connection-settings.ts ConnectionSettings); `origin`: where an empty address goes. */
 export function fieldsOf(service: ServiceName, origin: string): DraftField[] {
-  const address = (hint: string): DraftField => ({ key: "url", label: "Address", hint, kind: "url", validate: validateServerUrl });
+  const address = (hint: string): DraftField => ({ key: "url", label: t("connection.address"), hint, kind: "url", validate: validateServerUrl });
   switch (service) {
     case "ejento":
       return [
-        address(`The Ejento gateway, e.g. https://customer.ejento.ai. Empty: ${origin}.`),
-        { key: "apiKey", label: "API key", hint: "Sent as Ocp-Apim-Subscription-Key to Chat (Ejento) only.", kind: "secret" },
+        address(t("connection.ejentoAddressHint", { origin })),
+        { key: "apiKey", label: t("connection.apiKey"), hint: t("connection.ejentoApiKeyHint"), kind: "secret" },
       ];
     case "indexing":
       return [
-        address("Empty: the Chat (Ejento) address."),
+        address(t("connection.indexingAddressHint")),
         {
           key: "keyHeader",
-          label: "Key header name",
-          hint: "For example X-Indexing-Key.",
+          label: t("connection.keyHeaderName"),
+          hint: t("connection.keyHeaderHint"),
           kind: "text",
           validate: (value, draft) =>
-            validateHeaderName(value) ?? (!value.trim() && draft.keyValue?.trim() ? "Give the header's name too, or leave both empty." : undefined),
+            validateHeaderName(value) ?? (!value.trim() && draft.keyValue?.trim() ? t("connection.keyHeaderMissing") : undefined),
         },
         {
           key: "keyValue",
-          label: "Key value",
+          label: t("connection.keyValue"),
           kind: "secret",
-          validate: (value, draft) => (!value.trim() && draft.keyHeader?.trim() ? "Give the key's value too, or leave both empty." : undefined),
+          validate: (value, draft) => (!value.trim() && draft.keyHeader?.trim() ? t("connection.keyValueMissing") : undefined),
         },
       ];
     case "documents":
-      return [address(`The Artos Documents API, e.g. https://api.artosai.com. Empty: ${origin}.`)];
+      return [address(t("connection.documentsAddressHint", { origin }))];
     case "batch":
       return [
-        address(`The tag generator. Empty: ${origin}.`),
-        { key: "taggingApiKey", label: "API key", hint: "The tag generator requires it in each job's settings (config.api_key).", kind: "secret" },
-        { key: "modelName", label: "Model name", hint: "The model the tag generator uses (config.model_name).", kind: "text" },
+        address(t("connection.batchAddressHint", { origin })),
+        { key: "taggingApiKey", label: t("connection.apiKey"), hint: t("connection.taggingApiKeyHint"), kind: "secret" },
+        { key: "modelName", label: t("connection.modelName"), hint: t("connection.modelNameHint"), kind: "text" },
       ];
   }
 }
@@ -80,7 +81,7 @@ export function useServiceDraft(service: ServiceName) {
     const after = client.connection(service).baseUrl;
     const slot = service === "indexing" ? undefined : service;
     if (slot && before !== after && client.session.credentials(slot)) {
-      client.session.expire(slot, `The ${serviceLabels[service]} address changed to ${after}. Sign in there; the sign-in at ${before} is no longer used.`);
+      client.session.expire(slot, t("connection.serviceAddressChanged", { service: serviceLabel(service), after, before }));
     }
     return true;
   };

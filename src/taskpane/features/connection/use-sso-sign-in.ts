@@ -6,6 +6,7 @@ import { useApiClient } from "../../api/api-context";
 import { useDocumentHost } from "../../office/host-context";
 import { getMe } from "./api/get-me";
 import { completeSsoSignIn, ssoLoginUrl, ssoReturnPage, type SsoResult } from "./api/sign-in-sso";
+import { t } from "../../i18n";
 
 /** The sign-in window's code: fetched only when SSO buttons are on screen. */
 export const loadSignInDialog = () => import(/* webpackChunkName: "sign-in-dialog" */ "../../office/sign-in-dialog");
@@ -25,7 +26,7 @@ export function parseSsoMessage(message: string): SsoResult {
   } catch {
     /* not JSON */
   }
-  return { error: "The sign-in window sent back something Sidecar doesn't understand. Try again." };
+  return { error: t("connection.ssoUnreadable") };
 }
 
 export function useSsoSignIn() {

@@ -4,6 +4,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApiClient } from "../../../api/api-context";
 import { requireFields, type HttpClient } from "../../../api/http-client";
+import { t } from "../../../i18n";
 
 export type ArtosSignInInput = { userId: string } | { token: string };
 
@@ -13,12 +14,12 @@ export async function signInToArtos(client: HttpClient, input: ArtosSignInInput)
     const userId = input.userId.trim();
     const body = await client.request("artosAccessToken", { body: { user_id: userId } });
     const { access_token } = requireFields<{ access_token: string }>(body, ["access_token"], "artosAccessToken");
-    client.session.signIn(slot, { kind: "artos", token: access_token, userId, who: `user ${userId}` });
+    client.session.signIn(slot, { kind: "artos", token: access_token, userId, who: t("connection.whoArtosUser", { userId }) });
     return;
   }
   const token = input.token.trim().replace(/^Bearer\s+/i, "");
   await client.request("listDocuments", { bearer: token });
-  client.session.signIn(slot, { kind: "artos", token, who: "organization token" });
+  client.session.signIn(slot, { kind: "artos", token, who: t("connection.whoOrganizationToken") });
 }
 
 export function useSignInToArtos() {

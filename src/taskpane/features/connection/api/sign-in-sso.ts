@@ -3,6 +3,7 @@
 // (auth-dialog.html) hands both tokens back. This file builds the address and keeps the tokens.
 import type { HttpClient } from "../../../api/http-client";
 import { ejentoSlot } from "./sign-in";
+import { t } from "../../../i18n";
 
 /** The page of the add-in that the provider sends the person back to. */
 export function ssoReturnPage(): string {
@@ -24,13 +25,13 @@ export interface SsoResult {
 /** Keeps the tokens the SSO round trip brought back; throws words when they are missing. */
 export function completeSsoSignIn(client: HttpClient, provider: string, result: SsoResult): void {
   if (!result.token || !result.ejento_access_token) {
-    throw new Error(result.error || "The sign-in window closed without signing you in. Try again.");
+    throw new Error(result.error || t("connection.ssoWindowClosed"));
   }
   client.session.signIn(ejentoSlot(client), {
     kind: "ejento",
     accessToken: result.token,
     ejentoToken: result.ejento_access_token,
-    who: `${provider} sign-in`,
+    who: t("connection.whoSso", { provider }),
     method: "sso",
   });
 }

@@ -5,11 +5,12 @@ import { useApiClient } from "../../../api/api-context";
 import type { HttpClient } from "../../../api/http-client";
 import { getMe } from "./get-me";
 import { ejentoSlot } from "./sign-in";
+import { t } from "../../../i18n";
 
 export async function signInWithToken(client: HttpClient, token: string): Promise<void> {
   const trimmed = token.trim().replace(/^Bearer\s+/i, "");
   const me = await getMe(client, trimmed);
-  client.session.signIn(ejentoSlot(client), { kind: "ejento", ejentoToken: trimmed, who: me.email || me.name || "pasted token", method: "token" });
+  client.session.signIn(ejentoSlot(client), { kind: "ejento", ejentoToken: trimmed, who: me.email || me.name || t("connection.whoPastedToken"), method: "token" });
 }
 
 export function useSignInWithToken() {

@@ -6,6 +6,8 @@ import { useApiClient } from "../../../api/api-context";
 import { ApiError } from "../../../api/api-error";
 import type { HttpClient } from "../../../api/http-client";
 import { getMe } from "./get-me";
+import { serviceLabel } from "../../../api/connection-settings";
+import { t } from "../../../i18n";
 
 export interface ConnectionCheck {
   /** One line each, in order: what was tried and how it went. */
@@ -30,7 +32,7 @@ function keyRefused(error: ApiError | undefined): boolean {
 
 export async function testConnection(client: HttpClient, service: ServiceName): Promise<ConnectionCheck> {
   const lines: ConnectionCheck["lines"] = [];
-  const where = client.describe(service);
+  const where = { mode: client.settings.get().mode, service: serviceLabel(service), address: client.connection(service).baseUrl };
   const signedIn = Boolean(client.bearerFor(service));
   const say = (ok: boolean, text: string) => lines.push({ ok, text });
 
@@ -43,32 +45,32 @@ export async function testConnection(client: HttpClient, service: ServiceName): 
   }[service];
   const reach = await attempt(probe);
   if (!reach.reached) {
-    say(false, `Can't reach ${where}. Check the address and that the service is running.`);
+    say(false, t("connection.cannotReach", where));
     return { lines, ok: false };
   }
-  say(true, `Reached ${where}.`);
+  say(true, t("connection.reached", where));
   if (keyRefused(reach.error)) {
-    say(false, `The key was refused: ${reach.error?.detail ?? reach.error?.message}`);
+    say(false, t("connection.keyRefused", { detail: reach.error?.detail ?? reach.error?.message }));
     return { lines, ok: false };
   }
   const connection = client.connection(service);
-  if (Object.keys(connection.headers).length > 0) say(true, "The key was accepted.");
+  if (Object.keys(connection.headers).length > 0) say(true, t("connection.keyAccepted"));
 
   // 2. Signed in, and as whom.
   if (!signedIn) {
-    say(false, "Not signed in to this service yet.");
+    say(false, t("connection.notSignedInService"));
     return { lines, ok: false };
   }
   try {
     if (service === "ejento" || service === "indexing") {
       const me = await getMe(client);
-      say(true, `Signed in as ${me.email || me.name}.`);
+      say(true, t("connection.signedInAsSentence", { who: me.email || me.name }));
     } else if (service === "documents") {
       const body = (await client.request("listDocuments")) as { documents?: unknown[] };
-      say(true, `Signed in; ${Array.isArray(body?.documents) ? body.documents.length : 0} documents visible.`);
+      say(true, t("connection.documentsVisible", { count: Array.isArray(body?.documents) ? body.documents.length : 0 }));
     } else {
       const user = (await client.request("batchMe")) as { email?: string };
-      say(true, `Signed in as ${user?.email ?? "an unnamed user"}.`);
+      say(true, t("connection.signedInAsSentence", { who: user?.email ?? t("connection.unnamedUser") }));
     }
   } catch (error) {
     say(false, error instanceof Error ? error.message : String(error));
