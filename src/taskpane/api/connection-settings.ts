@@ -159,9 +159,3 @@ export function connectionFor(settings: ConnectionSettings, service: ServiceName
       return { baseUrl: trimSlash(settings.batch.url) || trimSlash(origin), headers: {} };
   }
 }
-
-/** "the server at …" (one server) or "Documents (Artos) at …" (separate services), for messages. */
-export function describeService(settings: ConnectionSettings, service: ServiceName, origin: string): string {
-  const { baseUrl } = connectionFor(settings, service, origin);
-  return t("connection.describeService", { mode: settings.mode, service: serviceLabel(service), address: baseUrl });
-}

@@ -5,7 +5,7 @@
 
 import { ApiError, fallbackMessage, kindForStatus, messageFromBody } from "./api-error";
 import { endpoints, fillPath, type Endpoint, type EndpointName, type ServiceName } from "../../shared/contract/endpoints";
-import { connectionFor, describeService, serviceLabel, type ConnectionSettingsStore, type ServiceConnection } from "./connection-settings";
+import { connectionFor, serviceLabel, type ConnectionSettingsStore, type ServiceConnection } from "./connection-settings";
 import { bearerOf, slotFor, type Credentials, type SessionStore, type SignInSlot } from "./session-store";
 import { t } from "../i18n";
 
@@ -384,11 +384,6 @@ export class HttpClient {
     }
     if (raw.stream) return raw.stream as T;
     return this.interpret<T>(name, raw);
-  }
-
-  /** "the server at …" or "Documents (Artos) at …". */
-  describe(service: ServiceName): string {
-    return describeService(this.settings.get(), service, this.origin);
   }
 
   /** What the messages naming a service need: one server or separate services, its name and address. */
