@@ -1,12 +1,12 @@
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { nextPollDelay } from "../../src/taskpane/features/generate/api/get-generation-status";
 import { reloadRecentGenerations } from "../../src/taskpane/features/generate/recent-generations";
 import { documentIdSetting } from "../../src/taskpane/office/host-context";
-import { LiveAnnouncer } from "../../src/taskpane/ui/announcer";
 import { FakeHost } from "../support/fake-host";
+import { listenToAnnouncements, stopWatchingScrolling, watchScrolling } from "../support/announcements";
 import { renderPane, server as origin } from "../support/render-pane";
 
 const api = setupServer();
@@ -94,27 +94,8 @@ function signedIn(host = new FakeHost()) {
   return renderPane(host);
 }
 
-/** Mounts the pane's live region and collects what it says to screen readers, in order. */
-function listenToAnnouncements(): string[] {
-  const heard: string[] = [];
-  render(<LiveAnnouncer />);
-  const region = document.getElementById("sidecar-announcements")!;
-  new MutationObserver(() => {
-    if (region.textContent) heard.push(region.textContent);
-  }).observe(region, { childList: true });
-  return heard;
-}
-
-/** Records scrollIntoView calls (jsdom has none). */
-function watchScrolling(): jest.Mock {
-  const scrolled = jest.fn();
-  Element.prototype.scrollIntoView = function (this: Element, options?: boolean | ScrollIntoViewOptions) {
-    scrolled(this, options);
-  };
-  return scrolled;
-}
 afterEach(() => {
-  delete (Element.prototype as Partial<Element>).scrollIntoView;
+  stopWatchingScrolling();
 });
 
 test("the poll delay backs off from about 1 s to 5 s", () => {

@@ -2,14 +2,14 @@
 // on its own (selected_section_ids), read out of the generated .docx (a real one, written by the
 // server's own writer) and handed to the host with its citations; progress, Stop, and no
 // overwrite without asking.
-import { act, render, screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
 import { documentIdSetting } from "../../src/taskpane/office/host-context";
-import { LiveAnnouncer } from "../../src/taskpane/ui/announcer";
 import { FakeHost } from "../support/fake-host";
+import { listenToAnnouncements, stopWatchingScrolling, watchScrolling } from "../support/announcements";
 import { renderPane, server as origin } from "../support/render-pane";
 
 const api = setupServer();
@@ -81,28 +81,9 @@ beforeEach(() => {
 afterEach(() => {
   api.resetHandlers();
   localStorage.clear();
-  delete (Element.prototype as Partial<Element>).scrollIntoView;
+  stopWatchingScrolling();
 });
 
-/** Mounts the pane's live region and collects what it says to screen readers, in order. */
-function listenToAnnouncements(): string[] {
-  const heard: string[] = [];
-  render(<LiveAnnouncer />);
-  const region = document.getElementById("sidecar-announcements")!;
-  new MutationObserver(() => {
-    if (region.textContent) heard.push(region.textContent);
-  }).observe(region, { childList: true });
-  return heard;
-}
-
-/** Records scrollIntoView calls (jsdom has none). */
-function watchScrolling(): jest.Mock {
-  const scrolled = jest.fn();
-  Element.prototype.scrollIntoView = function (this: Element, options?: boolean | ScrollIntoViewOptions) {
-    scrolled(this, options);
-  };
-  return scrolled;
-}
 afterAll(() => api.close());
 
 function signedIn(host: FakeHost) {

@@ -11,35 +11,35 @@ export interface ErrorWords {
 }
 
 /** The title for each kind of server failure (message ids: the words are looked up when shown). */
-function apiTitle(kind: ApiErrorKind): string {
-  const titles: Record<ApiErrorKind, MessageId> = {
-    unauthorized: "ui.errorTitleUnauthorized",
-    forbidden: "ui.errorTitleForbidden",
-    not_found: "ui.errorTitleNotFound",
-    invalid: "ui.errorTitleInvalid",
-    too_large: "ui.errorTitleTooLarge",
-    conflict: "ui.errorTitleConflict",
-    rate_limited: "ui.errorTitleRateLimited",
-    server: "ui.errorTitleServer",
-    network: "ui.errorTitleNetwork",
-    aborted: "ui.errorTitleStopped",
-  };
-  const id = titles[kind] as MessageId | undefined;
-  return t(id ?? "ui.errorTitleRequestFailed");
-}
+const apiTitles: Record<ApiErrorKind, MessageId> = {
+  unauthorized: "ui.errorTitleUnauthorized",
+  forbidden: "ui.errorTitleForbidden",
+  not_found: "ui.errorTitleNotFound",
+  invalid: "ui.errorTitleInvalid",
+  too_large: "ui.errorTitleTooLarge",
+  conflict: "ui.errorTitleConflict",
+  rate_limited: "ui.errorTitleRateLimited",
+  server: "ui.errorTitleServer",
+  network: "ui.errorTitleNetwork",
+  aborted: "ui.errorTitleStopped",
+};
 
 /** The title for each kind of Word (or browser-tab document) failure. */
+const officeTitles: Record<OfficeErrorKind, MessageId> = {
+  unsupported: "ui.errorTitleUnsupported",
+  no_document: "ui.errorTitleNoDocument",
+  read_failed: "ui.errorTitleReadFailed",
+  write_failed: "ui.errorTitleWriteFailed",
+  aborted: "ui.errorTitleStopped",
+  already_written: "ui.errorTitleAlreadyWritten",
+};
+
+function apiTitle(kind: ApiErrorKind): string {
+  return t((apiTitles[kind] as MessageId | undefined) ?? "ui.errorTitleRequestFailed");
+}
+
 function officeTitle(kind: OfficeErrorKind): string {
-  const titles: Record<OfficeErrorKind, MessageId> = {
-    unsupported: "ui.errorTitleUnsupported",
-    no_document: "ui.errorTitleNoDocument",
-    read_failed: "ui.errorTitleReadFailed",
-    write_failed: "ui.errorTitleWriteFailed",
-    aborted: "ui.errorTitleStopped",
-    already_written: "ui.errorTitleAlreadyWritten",
-  };
-  const id = titles[kind] as MessageId | undefined;
-  return t(id ?? "ui.errorTitleWordProblem");
+  return t((officeTitles[kind] as MessageId | undefined) ?? "ui.errorTitleWordProblem");
 }
 
 export function describeError(error: unknown): ErrorWords {
