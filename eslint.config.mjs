@@ -1,5 +1,6 @@
 // ESLint flat config (`npm run lint` = `eslint .`).
-// - typescript-eslint's recommended rules everywhere (no type information: `npm run typecheck` does types);
+// - typescript-eslint's recommended rules everywhere (type information only for the server's
+//   promise rules; `npm run typecheck` does types);
 // - Office add-in rules (eslint-plugin-office-addins) for the code that runs inside Word;
 // - browser globals for the pane, Node globals for the server, scripts, tests and config files.
 import js from "@eslint/js";
@@ -70,6 +71,16 @@ export default defineConfig(
   {
     files: ["src/server/**", "scripts/**", "test/**", "bench/**", "*.{js,cjs,mjs,ts}"],
     languageOptions: { globals: { ...globals.node } },
+  },
+  // The server: its storage is asynchronous (storage/sql.ts), so a store call that is not awaited
+  // would run out of order or lose its error. These two rules need type information, read here only.
+  {
+    files: ["src/server/**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false, attributes: false } }],
+    },
   },
   // Benchmarks drive a browser: code inside page.evaluate runs there.
   {

@@ -48,6 +48,7 @@ module.exports = {
       ...common,
       displayName: "server",
       testEnvironment: "node",
+      setupFilesAfterEnv: ["<rootDir>/test/setup-server.ts"],
       testMatch: ["<rootDir>/test/server/**/*.test.ts", "<rootDir>/test/tooling/**/*.test.ts", "<rootDir>/test/contract/**/*.test.ts"],
     },
     {

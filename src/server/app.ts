@@ -106,16 +106,16 @@ export function urlForLog(url: string): string {
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const storage = Storage.open(config.dataDir);
+  const storage = await Storage.open(config.databaseUrl ? { databaseUrl: config.databaseUrl, dataDir: config.dataDir } : { dataDir: config.dataDir });
   try {
-    storage.files.removeLeftovers(LEFTOVER_AGE_MS);
+    await storage.files.removeLeftovers(LEFTOVER_AGE_MS);
     // A known password on an address others can reach would be an open door: the demo account is
     // made only where nobody else can reach it, unless asked for (SIDECAR_DEMO_ACCOUNT=yes).
     const demoUserCreated = config.demoAccount ? await ensureDemoUser(storage, config.demoPassword) : null;
     const templates = new TemplateService(storage);
-    templates.ensureBuiltIns();
+    await templates.ensureBuiltIns();
     const documentSets = new DocumentSetService(storage);
-    documentSets.ensureDemoWorkspace();
+    await documentSets.ensureDemoWorkspace();
     const app = Fastify({
       // The longest a client may take to send one whole request (a stalled upload is cut off).
       requestTimeout: REQUEST_TIMEOUT_MS,
@@ -185,7 +185,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         if (config.docxWorkers === 0) {
           await writeGeneratedDocx({ documentId: "warm-up", title: "Warm-up", sections: [{ title: "Warm-up", paragraphs: [{ sentences: [{ text: "Warm-up.", footnote: "Warm-up." }] }] }] });
         }
-        generationQueue.start();
+        await generationQueue.start();
       });
     }
     if (serves("batch")) app.addHook("onReady", async () => batchRunner.start());
@@ -294,7 +294,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await app.register(staticSite, { staticDir: config.staticDir });
     return app;
   } catch (error) {
-    storage.close();
+    await storage.close();
     throw error;
   }
 }

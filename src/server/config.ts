@@ -20,8 +20,13 @@ export type LoginMethod = LoginFlagName;
 export interface Config {
   port: number;
   host: string;
-  /** Holds sidecar.db, files/ (stored uploads) and tmp/ (uploads in progress). */
+  /** Holds sidecar.db, files/ (stored uploads) and tmp/ (uploads in progress); only tmp/ on PostgreSQL. */
   dataDir: string;
+  /**
+   * SIDECAR_DATABASE_URL: a PostgreSQL database (postgres://…) for rows and files, which several
+   * server processes can share; null = SQLite in dataDir (one process).
+   */
+  databaseUrl: string | null;
   /** When set, every API call must carry it as `Ocp-Apim-Subscription-Key`. */
   apiKey: string | null;
   /** Lifetime of the ejento_access_token (the token every API call carries). */
@@ -241,6 +246,11 @@ const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3100),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   SIDECAR_DATA_DIR: z.string().default(".sidecar/data"),
+  SIDECAR_DATABASE_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((value) => !value || /^postgres(ql)?:\/\//.test(value), { message: "must be a PostgreSQL URL (postgres://user:password@host:port/database)" }),
   SIDECAR_API_KEY: z.string().optional(),
   SIDECAR_TOKEN_TTL_SECONDS: wholeNumber(1, 30 * 24 * 3600, " of seconds").default(3600),
   SIDECAR_REFRESH_TTL_SECONDS: wholeNumber(1, 365 * 24 * 3600, " of seconds").default(7 * 24 * 3600),
@@ -333,6 +343,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(cwd, e.SIDECAR_DATA_DIR),
+    databaseUrl: e.SIDECAR_DATABASE_URL || null,
     apiKey: e.SIDECAR_API_KEY ?? null,
     tokenTtlSeconds: e.SIDECAR_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: e.SIDECAR_REFRESH_TTL_SECONDS,

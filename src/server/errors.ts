@@ -20,11 +20,11 @@ export const UNEXPECTED_ERROR =
 /** What a person is told when the disk (or the database on it) is full. */
 export const OUT_OF_STORAGE = "The server is out of storage; nothing was saved. Free some disk space on the server, then try again.";
 
-/** A full disk, as the file layer (ENOSPC, EDQUOT) or SQLite (SQLITE_FULL) reports it, however wrapped. */
+/** A full disk, as the file layer (ENOSPC, EDQUOT), SQLite (SQLITE_FULL) or PostgreSQL (53100 disk_full) reports it, however wrapped. */
 export function isOutOfStorage(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth++) {
     const code = (current as { code?: unknown }).code;
-    if (code === "ENOSPC" || code === "EDQUOT" || code === "SQLITE_FULL") return true;
+    if (code === "ENOSPC" || code === "EDQUOT" || code === "SQLITE_FULL" || code === "53100") return true;
   }
   return false;
 }

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { buildApp } from "./app";
 import { DataDirLockedError } from "./storage/data-dir-lock";
-import { DatabaseDamagedError } from "./storage/storage";
+import { DatabaseDamagedError, StorageVersionError } from "./storage/storage";
 import { SERVICES } from "../shared/contract/endpoints";
 import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig, type Config } from "./config";
 
@@ -12,15 +12,40 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** A database URL as printed: its password hidden. */
+function redactedDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "****";
+    return parsed.toString();
+  } catch {
+    return "(SIDECAR_DATABASE_URL)";
+  }
+}
+
 function displayHost(host: string): string {
   if (host === "0.0.0.0" || host === "::") return "localhost";
   return host.includes(":") ? `[${host}]` : host;
 }
 
-/** Why the server could not open its data directory, in words (never a stack trace). */
-function startFailure(error: unknown, dataDir: string): string {
-  if (error instanceof DataDirLockedError || error instanceof DatabaseDamagedError) return `Sidecar server cannot start: ${error.message}`;
+/** Why the server could not open its data directory or database, in words (never a stack trace). */
+function startFailure(error: unknown, config: Config): string {
+  const dataDir = config.dataDir;
+  if (error instanceof DataDirLockedError || error instanceof DatabaseDamagedError || error instanceof StorageVersionError) {
+    return `Sidecar server cannot start: ${error.message}`;
+  }
   const code = (error as NodeJS.ErrnoException).code;
+  if (config.databaseUrl) {
+    const where = redactedDatabaseUrl(config.databaseUrl);
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "ETIMEDOUT" || code === "EAI_AGAIN") {
+      return `Sidecar server cannot start: PostgreSQL at ${where} cannot be reached (${code}). Start PostgreSQL, or check the host and port in SIDECAR_DATABASE_URL.`;
+    }
+    if (code === "28P01" || code === "28000") {
+      return `Sidecar server cannot start: PostgreSQL at ${where} refused the user name or password. Check them in SIDECAR_DATABASE_URL.`;
+    }
+    if (code === "3D000") return `Sidecar server cannot start: the database in ${where} does not exist. Create it (createdb), or name another one in SIDECAR_DATABASE_URL.`;
+    return `Sidecar server cannot start: could not open the PostgreSQL database ${where}.\n  ${(error as Error).message}`;
+  }
   if (code === "ENOSPC" || code === "SQLITE_FULL") {
     return `Sidecar server cannot start: the disk holding ${dataDir} is full. Free some space (or set SIDECAR_DATA_DIR to a directory on another disk) and start it again.`;
   }
@@ -42,7 +67,7 @@ async function main(): Promise<void> {
   try {
     app = await buildApp(config);
   } catch (error) {
-    fail(startFailure(error, config.dataDir));
+    fail(startFailure(error, config));
   }
 
   try {
@@ -68,7 +93,7 @@ async function main(): Promise<void> {
     `Sidecar server listening on ${base}`,
     `  Pane in a browser tab:  ${base}/`,
     `  Pane for Word:          ${base}/taskpane.html`,
-    `  Data directory:         ${config.dataDir}`,
+    config.databaseUrl ? `  Database:               PostgreSQL, ${redactedDatabaseUrl(config.databaseUrl)}` : `  Data directory:         ${config.dataDir}`,
   ];
   if (!fs.existsSync(path.join(config.staticDir, "index.html"))) {
     lines.push(`  The pane is not built yet (no ${config.staticDir}): run npm run build.`);
@@ -76,7 +101,7 @@ async function main(): Promise<void> {
   if (config.apiKey) lines.push("  API key required:       yes (Ocp-Apim-Subscription-Key)");
   if (config.services.length < SERVICES.length) lines.push(`  Services served:        ${config.services.join(", ")} (SIDECAR_SERVICES)`);
   const demo = app.sidecar.demoUserCreated;
-  if (!config.demoAccount && app.sidecar.storage.users.count() === 0) {
+  if (!config.demoAccount && (await app.sidecar.storage.users.count()) === 0) {
     lines.push(
       `No accounts yet, and no demo account: HOST=${config.host} can be reached from other machines. Add one with npm run user:add -- --org <name> --email <e-mail> --password <password>, or set SIDECAR_DEMO_ACCOUNT=yes.`,
     );

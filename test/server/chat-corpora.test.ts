@@ -35,7 +35,7 @@ import {
   stream,
   thoughtsOf,
 } from "./chat-helpers";
-import { bearer, makeTempDir, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
+import { bearer, loseStoredFile, makeTempDir, postJson, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
 
 const DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
@@ -366,11 +366,10 @@ describe("indexing across a restart", () => {
 
     // The server stops with both unfinished; one file is lost meanwhile (both were read when uploaded).
     const storage = first.app.sidecar.storage;
-    const brokenRow = storage.documents.get(storage.corpora.getDocument(broken.id)!.document_id)!;
-    const brokenFile = storage.files.pathOf(brokenRow)!;
+    const brokenRow = (await storage.documents.get((await storage.corpora.getDocument(broken.id))!.document_id))!;
     await first.close();
     servers.splice(servers.indexOf(first), 1);
-    fs.rmSync(brokenFile);
+    await loseStoredFile(dataDir, brokenRow);
 
     const second = await startServer({ SIDECAR_DATA_DIR: dataDir, SIDECAR_CHAT_DELTA_DELAY_MS: "0" });
     servers.push(second);

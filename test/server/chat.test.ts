@@ -461,7 +461,7 @@ describe("threads", () => {
     expectEnvelope(deleted.body);
     expect((deleted.body as EmptyResponse).data).toBeNull();
     expect((await threadList(1)).map((listed) => listed.id)).not.toContain(first.thread_id);
-    expect(server.app.sidecar.storage.chat.getResponse(first.agent_response_id)).toBeUndefined();
+    expect(await server.app.sidecar.storage.chat.getResponse(first.agent_response_id)).toBeUndefined();
     expect((await getJson<EjentoError>(server.url, historyPath(first.thread_id), token)).status).toBe(404);
     expect((await call(server.url, "DELETE", threadPath(first.thread_id), token)).status).toBe(404);
     expect((await call(server.url, "PUT", threadPath(first.thread_id), token, { title: "Back" })).status).toBe(404);
@@ -510,7 +510,7 @@ describe("a turn: feedback and delete", () => {
         { id, is_upvote: vote_type === "upvote", is_downvote: vote_type === "downvote", created_by: "demo@sidecar.local", created_on: expect.any(String) },
       ]);
     }
-    expect(server.app.sidecar.storage.chat.getResponse(id)?.vote).toBe("downvote");
+    expect((await server.app.sidecar.storage.chat.getResponse(id))?.vote).toBe("downvote");
     const invalid = await postJson(server.url, feedbackPath, token, { vote_type: "meh" });
     expect(invalid.status).toBe(422);
     expect((await invalid.json()) as EjentoError).toMatchObject({ success: false, message: 'vote_type: must be "upvote" or "downvote"', data: null });

@@ -13,6 +13,7 @@ import {
   readFixture,
   signIn,
   startServer,
+  storedFileOf,
   storedFiles,
   upload,
   type TestServer,
@@ -46,7 +47,7 @@ describe("uploading the fixture documents", () => {
     });
     uploaded.set(name, body);
     // The stored file is the uploaded bytes, under a name the server chose.
-    const stored = fs.readFileSync(path.join(server.dataDir, "files", `${body.document_id}.docx`));
+    const stored = (await storedFileOf(server, body.document_id)) as Buffer;
     expect(createHash("sha256").update(stored).digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
   });
 
@@ -63,8 +64,8 @@ describe("uploading the fixture documents", () => {
       expect(document.tags).toEqual([]);
       expect(document.size_bytes).toBe(readFixture(document.document_name).length);
     }
-    expect(storedFiles(server.dataDir)).toEqual({ files: expect.any(Array), tmp: [] });
-    expect(storedFiles(server.dataDir).files).toHaveLength(documents.length);
+    expect((await storedFiles(server))).toEqual({ files: expect.any(Array), tmp: [] });
+    expect((await storedFiles(server)).files).toHaveLength(documents.length);
   });
 
   test("re-uploading the same bytes under the same name returns the existing record (200)", async () => {
@@ -74,8 +75,8 @@ describe("uploading the fixture documents", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual(uploaded.get(name));
     expect(await listDocuments(server.url, token)).toHaveLength(before.length);
-    expect(storedFiles(server.dataDir)).toEqual({ files: expect.any(Array), tmp: [] });
-    expect(storedFiles(server.dataDir).files).toHaveLength(before.length);
+    expect((await storedFiles(server))).toEqual({ files: expect.any(Array), tmp: [] });
+    expect((await storedFiles(server)).files).toHaveLength(before.length);
   });
 
   test("the same bytes under another name are a new document", async () => {
@@ -107,7 +108,8 @@ describe("document names", () => {
     expect(body.document_name).toBe(expected);
     expect(body.document_name.length).toBeLessThanOrEqual(200);
     // Never a path from the name: the stored file is <document_id>.docx.
-    expect(fs.existsSync(path.join(server.dataDir, "files", `${body.document_id}.docx`))).toBe(true);
+    expect((await server.app.sidecar.storage.documents.get(body.document_id))?.stored_file_name).toBe(`${body.document_id}.docx`);
+    expect(await storedFileOf(server, body.document_id)).not.toBeNull();
   });
 
   test("a path in the file name is reduced to its last part and stays out of the data dir", async () => {

@@ -6,11 +6,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { DocxRejectedError } from "../../src/server/docx/inspect-docx";
 import { readDocxParagraphs } from "../../src/server/docx/paragraphs";
-import { DocxWorkerPool } from "../../src/server/services/docx-reader";
+import { DocxWorkerPool, saveIngested } from "../../src/server/services/docx-reader";
 import { uploadedOutlineParts } from "../../src/server/services/sections/outline-cache";
-import { Storage } from "../../src/server/storage/storage";
 import { writeGeneratedDocx } from "../../src/server/docx/write-docx";
-import { makeTempDir, readBackDocx, readFixture } from "./helpers";
+import { makeTempDir, openTestStorage, readBackDocx, readFixture } from "./helpers";
 
 const limits = { maxUnpackedBytes: 50 * 1024 * 1024, maxEntries: 2000 };
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
@@ -58,27 +57,30 @@ test("a file the reader refuses comes back as the same DocxRejectedError, and a 
   await expect(pool.check(path.join(dir, NUTRITION), limits)).resolves.toBeNull();
 });
 
-test("ingest stores the document's passages (and their index) through the worker's own connection", async () => {
-  const data = makeTempDir();
-  const storage = Storage.open(data);
+test("ingest reads passages, terms and outline in the worker, and the main thread stores them (and their index)", async () => {
+  const storage = await openTestStorage();
   try {
     const temp = path.join(storage.files.tmpDir, "upload.tmp");
     fs.writeFileSync(temp, readFixture(NUTRITION));
-    const org = storage.users.add({ organizationName: "Org", email: "a@b.example", passwordHash: "x" });
-    const { document } = storage.documents.storeLocal({ tempPath: temp, organizationId: org.organization.id, uploadedBy: org.user.id, documentName: NUTRITION, sha256: "s", sizeBytes: 1 });
-    const outline = await pool.ingest(storage.files.pathOf(document)!, limits, { dbPath: storage.dbPath, documentId: document.document_id, organizationId: org.organization.id });
-    // Its terms are counted into the organization's tagging corpus there too.
-    expect(storage.terms.isCounted(document.document_id)).toBe(true);
-    expect(storage.terms.frequencies(org.organization.id, ["obesity"]).get("obesity")).toBe(1);
+    const org = await storage.users.add({ organizationName: "Org", email: "a@b.example", passwordHash: "x" });
+    const { document } = await storage.documents.storeLocal({ tempPath: temp, organizationId: org.organization.id, uploadedBy: org.user.id, documentName: NUTRITION, sha256: "s", sizeBytes: 1 });
+    const ingested = await storage.files.withLocalFile(document, (filePath) => pool.ingest(filePath, limits));
+    if (!ingested) throw new Error("the stored file is missing");
     // The outline built in the worker is the one the main thread would build.
-    expect(outline).toEqual(uploadedOutlineParts(await readDocxParagraphs(storage.files.pathOf(document)!, limits)));
-    expect(outline.sections.length).toBeGreaterThan(5);
-    expect(storage.passages.isExtracted(document.document_id)).toBe(true);
-    const hits = storage.passages.search([document.document_id], '"obesity"', 5);
+    expect(ingested.outline).toEqual(uploadedOutlineParts(await readDocxParagraphs(path.join(dir, NUTRITION), limits)));
+    expect(ingested.outline.sections.length).toBeGreaterThan(5);
+    expect(ingested.terms).toContain("obesity");
+    expect(await storage.passages.isExtracted(document.document_id)).toBe(false);
+    await saveIngested(storage, { documentId: document.document_id, organizationId: org.organization.id }, ingested);
+    // Its terms are counted into the organization's tagging corpus.
+    expect(await storage.terms.isCounted(document.document_id)).toBe(true);
+    expect((await storage.terms.frequencies(org.organization.id, ["obesity"])).get("obesity")).toBe(1);
+    expect(await storage.passages.isExtracted(document.document_id)).toBe(true);
+    const hits = await storage.passages.search([document.document_id], ["obesity"], 5);
     expect(hits.length).toBeGreaterThan(0);
     expect(hits[0]!.text.toLowerCase()).toContain("obes");
   } finally {
-    storage.close();
+    await storage.close();
   }
 });
 

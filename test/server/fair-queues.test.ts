@@ -109,7 +109,7 @@ test("two free batch slots go to two organizations, not both to the one that ask
         const first = await addUser(storage, { organizationName: "First Inc", email: "a@first.example", password: "first password" });
         const second = await addUser(storage, { organizationName: "Second Ltd", email: "b@second.example", password: "second password" });
         for (const [name, user] of [["first-1", first], ["first-2", first], ["second-1", second]] as const) {
-          storage.batch.createJob({
+          await storage.batch.createJob({
             jobId: name,
             organizationId: user.organization.id,
             userId: user.userId,

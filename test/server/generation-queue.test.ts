@@ -3,12 +3,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { loadConfig, type ConfigError } from "../../src/server/config";
-import { Storage } from "../../src/server/storage/storage";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import type { DocumentSet, DocumentSetListResponse } from "../../src/shared/wire/document-sets";
 import {
   getJson,
+  loseStoredFile,
   makeTempDir,
+  openTestStorage,
   postJson,
   readFixture,
   signIn,
@@ -106,8 +107,16 @@ describe("the concurrency bound", () => {
     const r = await ready({ SIDECAR_GENERATION_CONCURRENCY: "2", SIDECAR_PIPELINE_STEP_DELAY_MS: "250" });
     try {
       const ids = [await r.generate("A"), await r.generate("B"), await r.generate("C")];
-      expect((await r.status(ids[2] as string)).status).toBe("Pending");
-      for (const id of ids.slice(0, 2)) expect(RUNNING).toContain((await r.status(id)).status);
+      // Jobs are taken from the database after the request is answered: A and B start at once
+      // (within a moment), C waits for a free slot.
+      const deadline = Date.now() + 1000;
+      let statuses: string[] = [];
+      do {
+        statuses = await Promise.all(ids.map(async (id) => (await r.status(id)).status));
+      } while (!statuses.slice(0, 2).every((status) => RUNNING.includes(status)) && Date.now() < deadline);
+      expect(RUNNING).toContain(statuses[0]);
+      expect(RUNNING).toContain(statuses[1]);
+      expect(statuses[2]).toBe("Pending");
       for (const id of ids) expect((await waitForDocument(r.server.url, r.token, id)).final.status).toBe("Ready");
     } finally {
       await r.server.close();
@@ -129,11 +138,11 @@ describe("stopping and failing", () => {
       await first.server.close();
       expect(Date.now() - stopping).toBeLessThan(2000);
 
-      const storage = Storage.open(dataDir);
+      const storage = await openTestStorage(dataDir);
       try {
-        expect(storage.generation.getJob(id)).toMatchObject({ status: "Pending", attempts: 0, progress: 0, stage: null });
+        expect(await storage.generation.getJob(id)).toMatchObject({ status: "Pending", attempts: 0, progress: 0, stage: null });
       } finally {
-        storage.close();
+        await storage.close();
       }
 
       const second = await startServer({ SIDECAR_DATA_DIR: dataDir });
@@ -141,7 +150,7 @@ describe("stopping and failing", () => {
         // The sign-in from before the stop is still good.
         const { final } = await waitForDocument(second.url, first.token, id);
         expect(final).toEqual({ task_id: id, status: "Ready", progress: 100, error: null, queued_at: expect.any(String), finished_at: expect.any(String) });
-        expect(second.app.sidecar.storage.generation.getJob(id)?.attempts).toBe(1);
+        expect((await second.app.sidecar.storage.generation.getJob(id))?.attempts).toBe(1);
       } finally {
         await second.close();
       }
@@ -154,7 +163,7 @@ describe("stopping and failing", () => {
     const r = await ready({});
     try {
       const file = await r.upload();
-      fs.rmSync(path.join(r.server.dataDir, "files", `${file.document_id}.docx`));
+      await loseStoredFile(r.server.dataDir, { stored_file_name: `${file.document_id}.docx` });
       const id = await r.generate("Missing source", file);
       const { final, seen } = await waitForDocument(r.server.url, r.token, id);
       expect(final.status).toBe("Failed");

@@ -99,8 +99,8 @@ async function expectSourcesFrom(documentId: string, fixtures: string[]): Promis
   const storage = server.app.sidecar.storage;
   const byId = new Map(fixtures.map((name) => [uploaded.get(name)?.document_id as string, name]));
   let count = 0;
-  for (const section of storage.generation.sections(documentId)) {
-    for (const source of storage.generation.sources(documentId, section.section_id)) {
+  for (const section of await storage.generation.sections(documentId)) {
+    for (const source of await storage.generation.sources(documentId, section.section_id)) {
       count += 1;
       const fixture = byId.get(source.document_source_id);
       expect(fixture).toBeDefined();
@@ -109,7 +109,7 @@ async function expectSourcesFrom(documentId: string, fixtures: string[]): Promis
       expect(source.s3_key).toBe(document.s3_key);
       expect(await fullTextOf(fixture as string)).toContain(normalizeSpace(source.referenced_text));
       // ...and it is the stored passage it names, so it can be shown in context later.
-      const passage = storage.passages.get(source.passage_id);
+      const passage = await storage.passages.get(source.passage_id);
       expect(passage).toMatchObject({
         document_id: source.document_source_id,
         passage_index: source.passage_index,
@@ -245,7 +245,7 @@ describe("generating from the nutrition report", () => {
   test("the report's passages are extracted once and reused by later generations", async () => {
     const storage = server.app.sidecar.storage;
     const sourceId = (uploaded.get(NUTRITION) as Uploaded).document_id;
-    const before = storage.passages.listForDocuments([sourceId]);
+    const before = await storage.passages.listForDocuments([sourceId]);
     expect(before.length).toBeGreaterThan(5);
     for (const passage of before) {
       expect(passage.text.length).toBeLessThanOrEqual(1400);
@@ -253,7 +253,7 @@ describe("generating from the nutrition report", () => {
     }
     const { body } = await generate(requestFor([NUTRITION]));
     await waitForDocument(server.url, token, body.task_id as string);
-    expect(storage.passages.listForDocuments([sourceId])).toEqual(before);
+    expect(await storage.passages.listForDocuments([sourceId])).toEqual(before);
   });
 });
 
@@ -278,16 +278,18 @@ describe("other fixtures and several sources at once", () => {
     const id = body.task_id as string;
     await waitForDocument(server.url, token, id);
     const storage = server.app.sidecar.storage;
-    const sourceDocs = new Set(
-      storage.generation.sections(id).flatMap((s) => storage.generation.sources(id, s.section_id).map((src) => src.document_source_id)),
-    );
+    const sourceDocs = new Set<string>();
+    for (const section of await storage.generation.sections(id)) {
+      for (const source of await storage.generation.sources(id, section.section_id)) sourceDocs.add(source.document_source_id);
+    }
     expect(sourceDocs.size).toBeGreaterThanOrEqual(2);
 
     const { body: onlyTables } = await generate(requestFor([TABLES]));
     const tablesId = onlyTables.task_id as string;
     await waitForDocument(server.url, token, tablesId);
     const { body: doc } = await getDocument(tablesId);
-    const empty = doc.document.sections.filter((s) => storage.generation.sources(tablesId, s.section_id).length === 0);
+    const empty = [];
+    for (const section of doc.document.sections) if ((await storage.generation.sources(tablesId, section.section_id)).length === 0) empty.push(section);
     expect(empty.length).toBeGreaterThan(0);
     for (const section of empty) expect(section.text).toMatch(/do not seem to cover/);
   });

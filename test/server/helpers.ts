@@ -5,12 +5,15 @@ import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { XMLParser } from "fast-xml-parser";
+import pg from "pg";
 import type { FastifyInstance } from "fastify";
 import { strFromU8, unzipSync } from "fflate";
 import yauzl from "yauzl";
 import yazl from "yazl";
 import { buildApp, type BuildOptions } from "../../src/server/app";
 import { loadConfig, type Config } from "../../src/server/config";
+import { Storage } from "../../src/server/storage/storage";
+import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
 import type { DocumentListItem } from "../../src/server/services/documents";
 import { endpoints } from "../../src/shared/contract/endpoints";
 import type { EjentoTokenPair, ErrorBody } from "../../src/shared/wire/auth";
@@ -53,16 +56,27 @@ export async function startServer(
   options: BuildOptions & { beforeListen?: (app: FastifyInstance) => void | Promise<void> } = {},
 ): Promise<TestServer> {
   const root = makeTempDir();
+  // SIDECAR_TEST_ENGINE=postgres: each server gets a database of its own (unless the test names
+  // one); a server started again on the same SIDECAR_DATA_DIR (a restart) finds the same database.
+  const database = testEngine === "postgres" && !("SIDECAR_DATABASE_URL" in env) ? await databaseFor(env.SIDECAR_DATA_DIR) : null;
   const config = loadConfig(
     {
       SIDECAR_DATA_DIR: path.join(root, "data"),
       SIDECAR_STATIC_DIR: path.join(root, "dist"),
       LOG_LEVEL: "silent",
+      ...(database ? { SIDECAR_DATABASE_URL: database.url } : {}),
       ...env,
     },
     root,
   );
-  const app = await buildApp(config, options);
+  if (database) serverDatabases.set(config.dataDir, database.url);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(config, options);
+  } catch (error) {
+    await database?.drop();
+    throw error;
+  }
   await options.beforeListen?.(app);
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
@@ -78,9 +92,96 @@ export async function startServer(
       // Don't wait for clients' idle keep-alive sockets (an aborted upload can leave one).
       app.server.closeAllConnections();
       await closing;
+      await database?.drop();
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** The database of each server's data directory (PostgreSQL), for loseStoredFile. */
+const serverDatabases = new Map<string, string>();
+
+/** Databases of data directories named by the tests (restarts): kept until the test file ends. */
+const keptDatabases = new Map<string, Promise<TestDatabase>>();
+
+/** A new database for a server of its own (dropped when it closes), or the one of a named data directory. */
+async function databaseFor(dataDir: string | undefined): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!dataDir) return createTestDatabase();
+  let database = keptDatabases.get(dataDir);
+  if (!database) {
+    database = createTestDatabase();
+    keptDatabases.set(dataDir, database);
+  }
+  return { url: (await database).url, drop: async () => undefined };
+}
+
+/** Drops the databases kept for named data directories (test/setup-server.ts, after each file). */
+export async function dropKeptDatabases(): Promise<void> {
+  const databases = [...keptDatabases.values()];
+  keptDatabases.clear();
+  for (const database of databases) await (await database).drop();
+}
+
+/** Removes a document's stored file behind the server's back (a disk that lost it), on either engine. */
+export async function loseStoredFile(dataDir: string, row: { stored_file_name: string | null }): Promise<void> {
+  const name = row.stored_file_name as string;
+  if (testEngine !== "postgres") {
+    fs.rmSync(path.join(dataDir, "files", name));
+    return;
+  }
+  const client = new pg.Client({ connectionString: serverDatabases.get(dataDir) ?? (await databaseFor(dataDir)).url });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query("DELETE FROM stored_files WHERE name = $1", [name]);
+    if (rowCount !== 1) throw new Error(`no stored file ${name}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A stored document's file as the server keeps it (files/ or PostgreSQL rows); null when there is none. */
+export async function storedFileOf(server: TestServer, documentId: string): Promise<Buffer | null> {
+  const storage = server.app.sidecar.storage;
+  const row = await storage.documents.get(documentId);
+  return row ? storage.files.read(row) : null;
+}
+
+/** Everything the database holds, as bytes to search: SQLite's files, or every PostgreSQL row as text. */
+export async function databaseBytes(server: TestServer): Promise<Buffer> {
+  const storage = server.app.sidecar.storage;
+  if (storage.engine === "sqlite") {
+    const names = fs.readdirSync(server.dataDir).filter((name) => name.startsWith("sidecar.db"));
+    if (names.length === 0) throw new Error("no database files");
+    return Buffer.concat(names.map((name) => fs.readFileSync(path.join(server.dataDir, name))));
+  }
+  const tables = await storage.sql.all<{ table_name: string }>(
+    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+  );
+  if (tables.length === 0) throw new Error("no tables");
+  const parts: string[] = [];
+  for (const { table_name } of tables) {
+    const rows = await storage.sql.all<{ row: string }>(`SELECT t::text AS row FROM "${table_name}" t`);
+    parts.push(...rows.map((row) => row.row));
+  }
+  return Buffer.from(parts.join("\n"));
+}
+
+/**
+ * Opens storage the way the server would, on the engine under test: SQLite in `dataDir`, or
+ * (SIDECAR_TEST_ENGINE=postgres) a database: the one of `dataDir` when given (what a server
+ * started on that data directory uses), else a new one, dropped by `close()`.
+ */
+export async function openTestStorage(dataDir?: string): Promise<Storage> {
+  const dir = dataDir ?? path.join(makeTempDir(), "data");
+  if (testEngine !== "postgres") return Storage.open(dir);
+  const database = await databaseFor(dataDir);
+  const storage = await Storage.open({ databaseUrl: database.url, dataDir: dir });
+  const close = storage.close.bind(storage);
+  storage.close = async () => {
+    await close();
+    await database.drop();
+  };
+  return storage;
 }
 
 export type TokenPair = EjentoTokenPair;
@@ -121,9 +222,14 @@ export async function listDocuments(url: string, token: string): Promise<ListedD
 }
 
 /** Files under the data dir's files/ and tmp/ folders. */
-export function storedFiles(dataDir: string): { files: string[]; tmp: string[] } {
+export async function storedFiles(server: Pick<TestServer, "app" | "dataDir">): Promise<{ files: string[]; tmp: string[] }> {
   const list = (dir: string) => (fs.existsSync(dir) ? fs.readdirSync(dir) : []);
-  return { files: list(path.join(dataDir, "files")), tmp: list(path.join(dataDir, "tmp")) };
+  const storage = server.app.sidecar.storage;
+  const files =
+    storage.engine === "postgres"
+      ? (await storage.sql.all<{ name: string }>("SELECT name FROM stored_files ORDER BY name")).map((row) => row.name)
+      : list(path.join(server.dataDir, "files"));
+  return { files, tmp: list(path.join(server.dataDir, "tmp")) };
 }
 
 // ---- ZIP builders ---------------------------------------------------------------------------

@@ -79,7 +79,7 @@ test("a changed signature, expiry or key → 403; missing parameters → 403", a
 
 test("an expired URL → 410 (signed with a past expiry; and a 1-second TTL server)", async () => {
   const past = Math.floor(Date.now() / 1000) - 5;
-  const response = await fetch(server.url + server.app.sidecar.presign.signedPath(nutrition.s3_key, past));
+  const response = await fetch(server.url + (await server.app.sidecar.presign.signedPath(nutrition.s3_key, past)));
   expect(response.status).toBe(410);
   expect(((await response.json()) as { detail: string }).detail).toMatch(/expired/);
 

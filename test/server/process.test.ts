@@ -5,7 +5,9 @@ import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { Storage } from "../../src/server/storage/storage";
 import { endpoints } from "../../src/shared/contract/endpoints";
+import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
 import { DEMO, bearer, listDocuments, makeTempDir, readFixture, signIn, upload } from "./helpers";
 import { run, startServerProcess, type Running } from "./process-helpers";
 
@@ -16,18 +18,32 @@ async function userAdd(args: string[], env: Record<string, string>) {
 
 const sha256 = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
+/** What only one engine does: SQLite's data-directory lock and file; PostgreSQL's connection. */
+const sqliteOnly = testEngine === "sqlite" ? test : test.skip;
+const postgresOnly = testEngine === "postgres" ? test : test.skip;
+
 describe("the server process and the user:add CLI", () => {
   const root = makeTempDir("sidecar-process-");
-  const env = {
+  const env: Record<string, string> = {
     SIDECAR_DATA_DIR: path.join(root, "data"),
     SIDECAR_STATIC_DIR: path.join(root, "dist"),
     PORT: "0",
     LOG_LEVEL: "warn",
   };
   const started: ChildProcess[] = [];
+  let database: TestDatabase | null = null;
 
-  afterAll(() => {
+  beforeAll(async () => {
+    if (testEngine === "postgres") {
+      database = await createTestDatabase();
+      env.SIDECAR_DATABASE_URL = database.url;
+    }
+  });
+
+  afterAll(async () => {
     for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await Promise.all(started.map((child) => (child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once("exit", resolve)) : null)));
+    await database?.drop();
     fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -61,8 +77,16 @@ describe("the server process and the user:add CLI", () => {
     const listed = await listDocuments(second.url, pair.ejento_access_token);
     expect(listed.map((d) => [d.document_id, d.document_name])).toEqual([[documentId, "Nutrition.docx"]]);
     // ...with its stored file intact.
-    const stored = fs.readFileSync(path.join(env.SIDECAR_DATA_DIR, "files", `${documentId}.docx`));
-    expect(sha256(stored)).toBe(sha256(bytes));
+    const storage = await Storage.open(
+      env.SIDECAR_DATABASE_URL ? { databaseUrl: env.SIDECAR_DATABASE_URL, dataDir: env.SIDECAR_DATA_DIR as string } : { dataDir: env.SIDECAR_DATA_DIR as string },
+      { lock: false, poolSize: 1 },
+    );
+    try {
+      const stored = await storage.files.read({ stored_file_name: `${documentId}.docx` });
+      expect(stored && sha256(stored)).toBe(sha256(bytes));
+    } finally {
+      await storage.close();
+    }
   }, 20_000);
 
   test("a second server on a busy port says so and exits 1", async () => {
@@ -73,7 +97,7 @@ describe("the server process and the user:add CLI", () => {
     expect(busy.output()).toMatch(new RegExp(`port ${port} .* already in use`));
   }, 15_000);
 
-  test("a second server on the same data directory refuses to start and names the process that has it", async () => {
+  sqliteOnly("a second server on the same data directory refuses to start and names the process that has it", async () => {
     const twin = run("src/server/main.ts", [], { ...env, PORT: "0" });
     started.push(twin.child);
     expect(await twin.exited).toBe(1);
@@ -117,7 +141,7 @@ describe("the server process and the user:add CLI", () => {
     expect(second.output()).toMatch(/stopping the Sidecar server/);
   }, 15_000);
 
-  test("a damaged database file stops startup with words naming the file and how to restore it, no stack trace", async () => {
+  sqliteOnly("a damaged database file stops startup with words naming the file and how to restore it, no stack trace", async () => {
     const dataDir = path.join(root, "damaged");
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(path.join(dataDir, "sidecar.db"), Buffer.alloc(8192, "this is not a database "));
@@ -129,6 +153,17 @@ describe("the server process and the user:add CLI", () => {
     expect(damaged.output()).not.toMatch(/SqliteError|\n\s+at /);
     // It did not keep the directory locked.
     expect(fs.existsSync(path.join(dataDir, "sidecar.lock"))).toBe(false);
+  }, 15_000);
+
+  postgresOnly("a PostgreSQL that cannot be reached stops startup with words naming it and what to check, no stack trace", async () => {
+    const unreachable = "postgres://sidecar:secret-password@127.0.0.1:1/sidecar";
+    const down = run("src/server/main.ts", [], { ...env, PORT: "0", SIDECAR_DATABASE_URL: unreachable });
+    started.push(down.child);
+    expect(await down.exited).toBe(1);
+    expect(down.output()).toContain("PostgreSQL at postgres://sidecar:****@127.0.0.1:1/sidecar cannot be reached (ECONNREFUSED)");
+    expect(down.output()).toMatch(/Start PostgreSQL, or check the host and port in SIDECAR_DATABASE_URL/);
+    expect(down.output()).not.toContain("secret-password");
+    expect(down.output()).not.toMatch(/\n\s+at /);
   }, 15_000);
 
   test("an invalid setting stops startup with exit code 1 and names the variable", async () => {

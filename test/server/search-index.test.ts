@@ -6,18 +6,19 @@ import Database from "better-sqlite3";
 import { migrations } from "../../src/server/storage/migrations";
 import { PassageIndex } from "../../src/server/services/generation/retrieval";
 import { Storage } from "../../src/server/storage/storage";
+import { testEngine } from "../support/postgres";
 import { answerPath, ask } from "./chat-helpers";
-import { makeTempDir, postJson, signIn, startServer } from "./helpers";
+import { makeTempDir, openTestStorage, postJson, signIn, startServer } from "./helpers";
 import { BEES, GOVERNANCE, uploadCorpusDocument } from "./quality-corpus";
 
-function ftsRows(storagePath: string): number {
-  const db = new Database(storagePath, { readonly: true });
-  try {
-    return (db.prepare("SELECT COUNT(*) AS n FROM passages_fts").get() as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/** Passages in the full-text index: FTS5's rows, or the passages with a search vector. */
+async function indexedRows(storage: Storage): Promise<number> {
+  const sql = storage.engine === "postgres" ? "SELECT COUNT(*) AS n FROM passages WHERE search_vector IS NOT NULL AND search_vector <> ''::tsvector" : "SELECT COUNT(*) AS n FROM passages_fts";
+  return (await storage.sql.get<{ n: number }>(sql))?.n ?? -1;
 }
+
+/** SQLite's own: a data directory from before the index exists only there. */
+const sqliteOnly = testEngine === "sqlite" ? test : test.skip;
 
 test("passages are indexed when extracted, found only among the documents asked about, and still there after a restart", async () => {
   const root = makeTempDir();
@@ -32,8 +33,9 @@ test("passages are indexed when extracted, found only among the documents asked 
     }).data;
   const first = await answer(server.url, [bees, governance]);
   expect(first.references[0]?.text).toContain("The varroa mite is a parasite");
-  const passages = server.app.sidecar.storage.passages.countForDocuments([bees, governance]);
-  expect(ftsRows(path.join(env.SIDECAR_DATA_DIR, "sidecar.db"))).toBe(passages);
+  const passages = await server.app.sidecar.storage.passages.countForDocuments([bees, governance]);
+  expect(passages).toBeGreaterThan(4);
+  expect(await indexedRows(server.app.sidecar.storage)).toBe(passages);
   // Asked about the other document only: the bees' passages are not searched.
   expect((await answer(server.url, [governance])).references.every((reference) => reference.document_id === governance)).toBe(true);
   await server.app.close();
@@ -44,7 +46,7 @@ test("passages are indexed when extracted, found only among the documents asked 
   await server.close();
 }, 30_000);
 
-test("a data directory from before the index gets its passages indexed when the server opens it", () => {
+sqliteOnly("a data directory from before the index gets its passages indexed when the server opens it", async () => {
   const dir = makeTempDir();
   // The schema as it was (every migration before the index), with a document and two passages.
   const old = new Database(path.join(dir, "sidecar.db"));
@@ -62,43 +64,42 @@ test("a data directory from before the index gets its passages indexed when the 
   insert.run("d:1", 1, "Ash", "Volcanic ash endangers aircraft.");
   old.close();
 
-  const storage = Storage.open(dir);
+  const storage = await Storage.open(dir);
   try {
-    const hits = storage.passages.search(["d"], '"mudflow"', 10);
+    const hits = await storage.passages.search(["d"], ["mudflow"], 10);
     expect(hits.map((hit) => hit.passage_id)).toEqual(["d:0"]);
     expect(hits[0]).toMatchObject({ document_name: "Old.docx", heading: "Lahars" });
   } finally {
-    storage.close();
+    await storage.close();
   }
 });
 
-test("words in most passages are left out of the search (BM25 gives them no weight), and the ranking is what it was", () => {
-  const storage = Storage.open(makeTempDir());
+test("words in most passages are left out of the search (BM25 gives them no weight), and the ranking is what it was", async () => {
+  const storage = await openTestStorage();
   try {
-    const db = (storage as unknown as { db: Database.Database }).db;
-    db.prepare("INSERT INTO organizations (id, name, created_at) VALUES ('o', 'Org', '2026-01-01')").run();
-    db.prepare(
+    await storage.sql.run("INSERT INTO organizations (id, name, created_at) VALUES ('o', 'Org', '2026-01-01')");
+    await storage.sql.run(
       `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, status, created_at, updated_at)
        VALUES ('d', 'o', 'local', 'Report.docx', 'o/documents/d.docx', 'Ready', '2026-01-01', '2026-01-01')`,
-    ).run();
+    );
     // "report" is in every passage, "harvest" in three of twelve, "drought" in one.
     const texts = Array.from({ length: 12 }, (_, i) => {
       const extra = i === 4 ? " The drought ruined the harvest." : i % 4 === 0 ? ` The harvest was good in year ${i}.` : ` Unrelated remark number ${i}.`;
       return `This report covers the region.${extra}`;
     });
-    storage.passages.save("d", texts.map((text, i) => ({ heading: null, text, firstParagraph: i, lastParagraph: i })));
-    expect([...storage.passages.weightlessTerms(["report", "harvest", "drought", "region"])].sort()).toEqual(["region", "report"]);
+    await storage.passages.save("d", texts.map((text, i) => ({ heading: null, text, firstParagraph: i, lastParagraph: i })));
+    expect([...(await storage.passages.weightlessTerms(["report", "harvest", "drought", "region"]))].sort()).toEqual(["region", "report"]);
 
     const question = { title: "Report on the harvest and the drought in the region", instructions: "", documentInstructions: null };
-    const ranked = new PassageIndex(storage.passages, ["d"]).query(question);
+    const ranked = await new PassageIndex(storage.passages, ["d"]).query(question);
     // The same search without leaving anything out.
-    const everything = new PassageIndex({ search: (ids, match, limit) => storage.passages.search(ids, match, limit) }, ["d"]).query(question);
+    const everything = await new PassageIndex({ search: (ids, terms, limit) => storage.passages.search(ids, terms, limit) }, ["d"]).query(question);
     expect(ranked.map((hit) => hit.passage.passageId)).toEqual(everything.map((hit) => hit.passage.passageId));
     expect(ranked[0]?.passage.text).toContain("drought");
     ranked.forEach((hit, i) => expect(hit.score).toBeCloseTo(everything[i]!.score, 4));
     // Only such words: they are searched after all.
-    expect(new PassageIndex(storage.passages, ["d"]).query({ title: "The report of the region", instructions: "", documentInstructions: null }).length).toBeGreaterThan(0);
+    expect((await new PassageIndex(storage.passages, ["d"]).query({ title: "The report of the region", instructions: "", documentInstructions: null })).length).toBeGreaterThan(0);
   } finally {
-    storage.close();
+    await storage.close();
   }
 });

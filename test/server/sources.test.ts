@@ -104,7 +104,7 @@ beforeAll(async () => {
   expect(response.status).toBe(202);
   generatedId = ((await response.json()) as { task_id: string }).task_id;
   expect((await waitForDocument(server.url, token, generatedId)).final.status).toBe("Ready");
-  stored = server.app.sidecar.storage.generation.sections(generatedId);
+  stored = await server.app.sidecar.storage.generation.sections(generatedId);
 });
 afterAll(() => server.close());
 
@@ -124,7 +124,7 @@ describe("a generated document's sections and sources", () => {
       expect(status).toBe(200);
       expect(body.section_id).toBe(section.section_id);
       expect(body.section_title).toBe(section.section_title);
-      const recorded = server.app.sidecar.storage.generation.sources(generatedId, section.section_id);
+      const recorded = await server.app.sidecar.storage.generation.sources(generatedId, section.section_id);
       expect(body.sources.map((s) => s.passage_id)).toEqual(recorded.map((s) => s.passage_id));
       for (const source of body.sources) {
         total += 1;
@@ -169,7 +169,7 @@ describe("a generated document's sections and sources", () => {
   test("a selected sentence: the passage it was written from, beside the section's sources", async () => {
     let checked = 0;
     for (const section of stored) {
-      const recorded = server.app.sidecar.storage.generation.sentencesOfDocument(generatedId).filter((sentence) => sentence.sectionId === section.section_id);
+      const recorded = (await server.app.sidecar.storage.generation.sentencesOfDocument(generatedId)).filter((sentence) => sentence.sectionId === section.section_id);
       for (const sentence of recorded.filter((s) => s.passageIds.length > 0 && s.text.length > 30).slice(0, 3)) {
         const { status, body } = await sources({ document_id: generatedId, section_id: section.section_id, selected_text: sentence.text });
         expect(status).toBe(200);
@@ -249,19 +249,17 @@ describe("a generated document's sections and sources", () => {
 });
 
 describe("a source passage in context", () => {
-  const allSources = () =>
-    stored.flatMap((section) =>
-      server.app.sidecar.storage.generation.sources(generatedId, section.section_id).map((s) => ({
+  const allSources = async () =>
+    (await Promise.all(stored.map((section) => server.app.sidecar.storage.generation.sources(generatedId, section.section_id)))).flat().map((s) => ({
         document_source_id: s.document_source_id,
         passage_id: s.passage_id,
         passage_index: s.passage_index,
         referenced_text: s.referenced_text,
-      })),
-    );
+      }));
 
   test("the passage with the paragraphs that really surround it in the source document", async () => {
     const checked = new Set<string>();
-    for (const source of allSources()) {
+    for (const source of await allSources()) {
       if (checked.has(source.passage_id)) continue;
       checked.add(source.passage_id);
       const { status, body } = await context({ document_source_id: source.document_source_id, passage_id: source.passage_id });
@@ -291,7 +289,8 @@ describe("a source passage in context", () => {
   });
 
   test("paragraphs asks for more or less context; out of range → 422 naming it", async () => {
-    const source = allSources().find((s) => s.passage_index >= 3) ?? allSources()[0];
+    const all = await allSources();
+    const source = all.find((s) => s.passage_index >= 3) ?? all[0];
     const one = await context({ document_source_id: source?.document_source_id, passage_id: source?.passage_id, paragraphs: 1 });
     expect(one.status).toBe(200);
     expect(one.body.before.length).toBeLessThanOrEqual(1);
@@ -304,7 +303,7 @@ describe("a source passage in context", () => {
   });
 
   test("another organization → 403; a passage of another document or none → 404; missing fields → 422 naming them", async () => {
-    const [source] = allSources();
+    const [source] = await allSources();
     if (!source) throw new Error("no sources recorded");
     const body = { document_source_id: source.document_source_id, passage_id: source.passage_id };
     expect((await context(body, otherToken)).status).toBe(403);
@@ -321,7 +320,7 @@ describe("a source passage in context", () => {
   });
 
   test("the source file itself downloads through a presigned URL made from the source's s3_key", async () => {
-    const [source] = stored.flatMap((section) => server.app.sidecar.storage.generation.sources(generatedId, section.section_id));
+    const [source] = (await Promise.all(stored.map((section) => server.app.sidecar.storage.generation.sources(generatedId, section.section_id)))).flat();
     const presigned = await post<{ url: string }>(endpoints.presignedUrl.path, { key: source?.s3_key });
     expect(presigned.status).toBe(200);
     const file = await fetch(presigned.body.url);
@@ -359,7 +358,7 @@ describe("while generating, and after the document changes", () => {
     const storage = server.app.sidecar.storage;
     const before = await post<{ sections: Array<{ section_id: string }> }>(endpoints.getSectionsForDocument.path, { document_id: generatedId });
     expect(before.body.sections.length).toBe(templateSections.length);
-    storage.generation.complete(generatedId, Buffer.from("a different file"), [
+    await storage.generation.complete(generatedId, Buffer.from("a different file"), [
       { sectionId: "only-section", sectionTitle: "Only section", level: 1, text: "Nothing else is left.", sources: [] },
     ]);
     const after = await post(endpoints.getSectionsForDocument.path, { document_id: generatedId });
@@ -374,8 +373,8 @@ describe("while generating, and after the document changes", () => {
   test("the outline cache builds once per document version and stays within its bounds", async () => {
     const storage = server.app.sidecar.storage;
     const cache = new OutlineCache(storage, limits, undefined, { maxEntries: 2, maxChars: 1e9 });
-    const nutrition = storage.documents.get((uploaded.get(NUTRITION) as Uploaded).document_id);
-    const complex = storage.documents.get((uploaded.get(COMPLEX) as Uploaded).document_id);
+    const nutrition = await storage.documents.get((uploaded.get(NUTRITION) as Uploaded).document_id);
+    const complex = await storage.documents.get((uploaded.get(COMPLEX) as Uploaded).document_id);
     if (!nutrition || !complex) throw new Error("uploads missing");
     const [a, b] = await Promise.all([cache.outline(nutrition), cache.outline(nutrition)]);
     expect(a).toBe(b);

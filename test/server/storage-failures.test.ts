@@ -4,9 +4,11 @@
 import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
-import type Database from "better-sqlite3";
+import type { SqliteSql } from "../../src/server/storage/sql";
 import { endpoints } from "../../src/shared/contract/endpoints";
-import { DEMO, readFixture, signIn, startServer, upload, type TestServer } from "./helpers";
+import { testEngine } from "../support/postgres";
+import { DEMO, readFixture, signIn, startServer, storedFiles, upload, type TestServer } from "./helpers";
+
 
 const FIXTURE = "openxml-sdk-nutrition-report.docx";
 
@@ -41,14 +43,15 @@ describe("a full disk", () => {
       full.mockRestore();
     }
     expect(fs.readdirSync(path.join(server.dataDir, "tmp"))).toEqual([]);
-    expect(fs.readdirSync(path.join(server.dataDir, "files"))).toEqual([]);
+    expect((await storedFiles(server)).files).toEqual([]);
     const again = await upload(server.url, token, readFixture(FIXTURE), FIXTURE);
     expect(again.status).toBe(201);
   });
 
-  test("a sign-in once SQLite can't write answers 507 in words, not a stack; chat routes in Ejento's envelope", async () => {
+  // A full SQLite file is made by capping its pages; PostgreSQL's disk_full (53100) maps the same way (src/server/errors.ts).
+  (testEngine === "sqlite" ? test : test.skip)("a sign-in once SQLite can't write answers 507 in words, not a stack; chat routes in Ejento's envelope", async () => {
     const { ejento_access_token: token } = await signIn(server.url);
-    const db = (server.app.sidecar.storage as unknown as { db: Database.Database }).db;
+    const db = (server.app.sidecar.storage.sql as SqliteSql).db;
     const pages = db.pragma("page_count", { simple: true }) as number;
     db.pragma(`max_page_count = ${pages}`);
     try {

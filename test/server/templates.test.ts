@@ -217,7 +217,7 @@ describe("templates", () => {
     expect(noFile.status).toBe(400);
     expect(((await noFile.json()) as { detail: string }).detail).toMatch(/has no file/);
 
-    expect(storedFiles(server.dataDir).tmp).toEqual([]);
+    expect((await storedFiles(server)).tmp).toEqual([]);
   });
 
   test("a template over the upload size limit → 413", async () => {
@@ -227,7 +227,7 @@ describe("templates", () => {
       const { status, body } = await uploadTemplate(readFixture("openxml-sdk-complex0.docx"), "big.docx", [], false, smallToken, small.url);
       expect(status).toBe(413);
       expect(body.detail).toMatch(/too large: the limit is/);
-      expect(storedFiles(small.dataDir).tmp).toEqual([]);
+      expect((await storedFiles(small)).tmp).toEqual([]);
     } finally {
       await small.close();
     }

@@ -38,14 +38,14 @@ async function expectServerStillFine(): Promise<void> {
   const health = await fetch(server.url + "/healthz");
   expect(await health.json()).toEqual({ ok: true });
   const listedBefore = (await listDocuments(server.url, token)).length;
-  expect(storedFiles(server.dataDir)).toEqual({ files: expect.any(Array), tmp: [] });
-  expect(storedFiles(server.dataDir).files).toHaveLength(listedBefore);
+  expect((await storedFiles(server))).toEqual({ files: expect.any(Array), tmp: [] });
+  expect((await storedFiles(server)).files).toHaveLength(listedBefore);
 
   goodUploads++;
   const good = await upload(server.url, token, readFixture(GOOD), `good-${goodUploads}.docx`);
   expect(good.status).toBe(201);
   expect(await listDocuments(server.url, token)).toHaveLength(listedBefore + 1);
-  expect(storedFiles(server.dataDir).files).toHaveLength(listedBefore + 1);
+  expect((await storedFiles(server)).files).toHaveLength(listedBefore + 1);
 }
 
 async function expectRejected(response: Response, status: number, detail: RegExp): Promise<void> {
@@ -137,7 +137,7 @@ describe("requests that are not a multipart upload with a file field", () => {
     } as RequestInit);
     await expect(sent).rejects.toThrow();
     // The server notices the closed connection and cleans up.
-    for (let i = 0; i < 50 && storedFiles(server.dataDir).tmp.length > 0; i++) {
+    for (let i = 0; i < 50 && (await storedFiles(server)).tmp.length > 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(await listDocuments(server.url, token)).toHaveLength(before);

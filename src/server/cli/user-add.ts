@@ -1,15 +1,15 @@
 // `npm run user:add -- --org ORG --email EMAIL --password PASSWORD`
-// Adds a user to the data directory the server uses (SIDECAR_DATA_DIR), creating the
-// organization when it is new. Safe to run while the server is running.
+// Adds a user to the storage the server uses (SIDECAR_DATABASE_URL when set, else SQLite in
+// SIDECAR_DATA_DIR), creating the organization when it is new. Safe to run while the server is running.
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config";
+import { ConfigError, loadConfig, type Config } from "../config";
 import { Storage } from "../storage/storage";
 import { MIN_PASSWORD_LENGTH, UserInputError, addUser } from "../services/users";
 
 const USAGE = `Usage: npm run user:add -- --org ORGANIZATION --email EMAIL --password PASSWORD
 
 Adds a person who can sign in to the Sidecar server (organization created if new).
-The password needs at least ${MIN_PASSWORD_LENGTH} characters. Uses SIDECAR_DATA_DIR like the server.`;
+The password needs at least ${MIN_PASSWORD_LENGTH} characters. Uses SIDECAR_DATABASE_URL or SIDECAR_DATA_DIR like the server.`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -39,16 +39,17 @@ async function main(): Promise<void> {
   const missing = (["org", "email", "password"] as const).filter((name) => !values[name]);
   if (missing.length > 0) fail(`Missing ${missing.map((name) => `--${name}`).join(", ")}.`);
 
-  let dataDir: string;
+  let config: Pick<Config, "dataDir" | "databaseUrl">;
   try {
-    dataDir = loadConfig().dataDir;
+    config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
 
-  // The server may be running on this directory (SQLite lets both write): no data-directory lock.
-  const storage = Storage.open(dataDir, { lock: false });
+  const { dataDir, databaseUrl } = config;
+  // The server may be running on the same storage (SQLite lets both write): no data-directory lock.
+  const storage = await Storage.open(databaseUrl ? { databaseUrl, dataDir } : { dataDir }, { lock: false, poolSize: 1 });
   try {
     const added = await addUser(storage, {
       organizationName: values.org as string,
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
       password: values.password as string,
     });
     console.log(
-      `Added ${added.email} to organization "${added.organization.name}"${added.organizationCreated ? " (new organization)" : ""}.\nArtos user id (POST /get-access-token): ${added.userId}\nData directory: ${dataDir}\nThey can sign in now.`,
+      `Added ${added.email} to organization "${added.organization.name}"${added.organizationCreated ? " (new organization)" : ""}.\nArtos user id (POST /get-access-token): ${added.userId}\n${databaseUrl ? "Database: PostgreSQL (SIDECAR_DATABASE_URL)" : `Data directory: ${dataDir}`}\nThey can sign in now.`,
     );
   } catch (error) {
     if (error instanceof UserInputError) {
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     }
     throw error;
   } finally {
-    storage.close();
+    await storage.close();
   }
 }
 

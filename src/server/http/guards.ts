@@ -83,7 +83,7 @@ export function requireCaller(auth: AuthService) {
     if (!service) throw new Error(`route ${request.routeOptions.url} uses requireCaller but is not in the endpoint table`);
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized(NOT_AUTHENTICATED);
-    request.caller = auth.authenticate(token, service);
+    request.caller = await auth.authenticate(token, service);
   };
 }
 

@@ -44,7 +44,7 @@ export async function authRoutes(
   app.post(endpoints.logout.path, async (request, reply) => {
     const token = bearerToken(request.headers.authorization);
     if (!token) throw unauthorized(NOT_AUTHENTICATED);
-    auth.logout(token);
+    await auth.logout(token);
     return reply.code(204).send();
   });
 

@@ -76,11 +76,11 @@ function firstString(value: unknown): string | undefined {
   return Array.isArray(value) && typeof value[0] === "string" ? value[0] : undefined;
 }
 
-function watchJob(
+async function watchJob(
   socket: WebSocket,
   request: SocketRequest,
   { auth, batch, apiKey, keepaliveMs }: { auth: AuthService; batch: BatchJobService; apiKey: string | null; keepaliveMs: number },
-): void {
+): Promise<void> {
   const jobId = request.params.job_id;
   let keepalive: NodeJS.Timeout | null = null;
   let unsubscribe: () => void = () => undefined;
@@ -97,11 +97,15 @@ function watchJob(
     stopWatching();
     socket.close(code, reason);
   };
+  const sendKeepalive = async () => {
+    const status = await batch.currentStatus(jobId);
+    if (status) send({ type: "keepalive", job_id: jobId, status });
+  };
   const armKeepalive = () => {
     if (keepalive) clearTimeout(keepalive);
     keepalive = setTimeout(() => {
-      const status = batch.currentStatus(jobId);
-      if (status) send({ type: "keepalive", job_id: jobId, status });
+      // None when the status can't be read (the server is stopping); send skips a closed socket.
+      sendKeepalive().catch(() => undefined);
     }, keepaliveMs);
   };
   const send = (message: BatchSocketMessage) => {
@@ -132,14 +136,16 @@ function watchJob(
   let caller: Caller;
   try {
     if (!token) throw new HttpError(401, AUTHENTICATION_REQUIRED);
-    caller = auth.authenticate(token, endpoints.batchSocket.service);
+    caller = await auth.authenticate(token, endpoints.batchSocket.service);
   } catch {
     return refuse(AUTHENTICATION_REQUIRED, AUTHENTICATION_REQUIRED);
   }
+  // The observer may have gone while the token was checked.
+  if (closed) return;
 
   let watch;
   try {
-    watch = batch.watch(caller, jobId, (message) => {
+    watch = await batch.watch(caller, jobId, (message) => {
       send(message);
       if (FINAL_MESSAGE_TYPES.has(message.type)) close(CLOSE.normal, FINAL_REASONS[message.type] ?? "Job finished");
     });
@@ -147,10 +153,8 @@ function watchJob(
     if (error instanceof HttpError && error.statusCode === 404) return refuse(JOB_NOT_FOUND, JOB_NOT_FOUND);
     throw error;
   }
+  // Gone while the job was read: stop the subscription just made.
+  if (closed) return watch.unsubscribe();
+  // The catch-up and, for a finished job, its final message (which closed the socket) came through the listener.
   unsubscribe = watch.unsubscribe;
-  for (const message of watch.messages) send(message);
-  if (watch.finished) {
-    const final = watch.messages[watch.messages.length - 1];
-    close(CLOSE.normal, FINAL_REASONS[final?.type ?? ""] ?? "Job finished");
-  }
 }

@@ -31,12 +31,12 @@ export async function batchSignInRoutes(app: FastifyInstance, { auth, storage }:
 
   // Always 200, as the vendor's: the message says whether a sign-in ended.
   typed.post(endpoints.batchLogout.path, { schema: { body: batchLogoutRequest } }, async (request): Promise<BatchLogoutResponse> => {
-    const ended = auth.batchLogout(request.body.refresh_token, bearerToken(request.headers.authorization));
+    const ended = await auth.batchLogout(request.body.refresh_token, bearerToken(request.headers.authorization));
     return { message: ended ? "Successfully logged out" : "Token already revoked or invalid", success: true };
   });
 
   typed.get(endpoints.batchMe.path, { onRequest: requireCaller(auth) }, async (request): Promise<BatchMeResponse> => {
-    const user = storage.users.findById(callerOf(request).userId);
+    const user = await storage.users.findById(callerOf(request).userId);
     if (!user) throw new HttpError(401, "Your account no longer exists on this server.");
     return batchUser(user);
   });

@@ -3,7 +3,6 @@
 // threads (list, create, rename, delete), their turns (history, delete, feedback), and a cited
 // file by its storage name. The stream route answers Server-Sent Events (A5.5): one JSON per
 // `data:` line, flushed as produced, stopped when the client leaves.
-import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -50,7 +49,7 @@ export async function chatRoutes(
   useEjentoErrors(app);
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get(endpoints.listAgents.path, options, async (): Promise<AgentListResponse> => ok(agents.list()));
+  app.get(endpoints.listAgents.path, options, async (): Promise<AgentListResponse> => ok(await agents.list()));
 
   // What this server's answers are: the pane labels extracts as such and says a model can be connected.
   const capabilities: Capabilities = {
@@ -62,7 +61,7 @@ export async function chatRoutes(
   app.get(endpoints.capabilities.path, options, async (): Promise<CapabilitiesResponse> => ok(capabilities) as CapabilitiesResponse);
 
   api.get(routePath(endpoints.getAgent.path), { ...options, schema: { params: agentIdParams } }, async (request): Promise<AgentResponse> =>
-    ok(agents.get(request.params.agent_id)),
+    ok(await agents.get(request.params.agent_id)),
   );
 
   // ---- answers ---------------------------------------------------------------------------------
@@ -77,7 +76,7 @@ export async function chatRoutes(
 
   api.post(routePath(endpoints.streamAgentResponse.path), question, async (request, reply) => {
     // Validation, 404s and the guardrail's verdict come before any event is sent.
-    const turn = chat.prepare(callerOf(request), request.params.agent_id, request.body);
+    const turn = await chat.prepare(callerOf(request), request.params.agent_id, request.body);
     reply.hijack();
     const res = reply.raw;
     const controller = new AbortController();
@@ -111,14 +110,14 @@ export async function chatRoutes(
     routePath(endpoints.listChatThreads.path),
     { ...options, schema: { params: agentIdParams, querystring: chatThreadQuery } },
     async (request): Promise<ChatThreadListResponse> =>
-      ok({ chat_threads: chat.threads(callerOf(request), request.params.agent_id, request.query.query_source) }),
+      ok({ chat_threads: await chat.threads(callerOf(request), request.params.agent_id, request.query.query_source) }),
   );
 
   api.post(
     routePath(endpoints.createChatThread.path),
     { ...options, schema: { params: agentIdParams, body: createThreadRequest } },
     async (request, reply) => {
-      const created: ChatThreadResponse = ok(chat.createThread(callerOf(request), request.params.agent_id, request.body));
+      const created: ChatThreadResponse = ok(await chat.createThread(callerOf(request), request.params.agent_id, request.body));
       return reply.code(201).send(created);
     },
   );
@@ -126,11 +125,11 @@ export async function chatRoutes(
   api.put(
     routePath(endpoints.renameChatThread.path),
     { ...options, schema: { params: threadIdParams, body: renameThreadRequest } },
-    async (request): Promise<ChatThreadResponse> => ok(chat.renameThread(callerOf(request), request.params.thread_id, request.body.title)),
+    async (request): Promise<ChatThreadResponse> => ok(await chat.renameThread(callerOf(request), request.params.thread_id, request.body.title)),
   );
 
   api.delete(routePath(endpoints.deleteChatThread.path), { ...options, schema: { params: threadIdParams } }, async (request): Promise<EmptyResponse> => {
-    chat.deleteThread(callerOf(request), request.params.thread_id);
+    await chat.deleteThread(callerOf(request), request.params.thread_id);
     return ok(null, "Chat thread deleted.");
   });
 
@@ -138,7 +137,7 @@ export async function chatRoutes(
   api.get(
     routePath(endpoints.listThreadResponses.path),
     { ...options, schema: { params: threadIdParams } },
-    async (request): Promise<AgentResponseListResponse> => ok({ agent_responses: chat.responses(callerOf(request), request.params.thread_id) }),
+    async (request): Promise<AgentResponseListResponse> => ok({ agent_responses: await chat.responses(callerOf(request), request.params.thread_id) }),
   );
 
   // ---- a turn ----------------------------------------------------------------------------------
@@ -147,7 +146,7 @@ export async function chatRoutes(
     routePath(endpoints.deleteAgentResponse.path),
     { ...options, schema: { params: agentResponseIdParams } },
     async (request): Promise<EmptyResponse> => {
-      chat.deleteResponse(callerOf(request), request.params.agent_response_id);
+      await chat.deleteResponse(callerOf(request), request.params.agent_response_id);
       return ok(null, "Agent response deleted.");
     },
   );
@@ -155,7 +154,7 @@ export async function chatRoutes(
   api.post(
     routePath(endpoints.sendFeedback.path),
     { ...options, schema: { params: agentResponseIdParams, body: feedbackRequest } },
-    async (request): Promise<FeedbackResponse> => ok(chat.feedback(callerOf(request), request.params.agent_response_id, request.body)),
+    async (request): Promise<FeedbackResponse> => ok(await chat.feedback(callerOf(request), request.params.agent_response_id, request.body)),
   );
 
   // ---- a cited file (A7 "Get Citation File Content") -------------------------------------------
@@ -164,14 +163,14 @@ export async function chatRoutes(
     routePath(endpoints.citationContent.path, "name"),
     { ...options, schema: { params: citationParams, querystring: citationQuery } },
     async (request, reply) => {
-      const file = citations.open(callerOf(request), request.params["*"]);
+      const file = await citations.open(callerOf(request), request.params["*"]);
       return reply
         .type(DOCX_TYPE)
         .header("content-length", String(file.sizeBytes))
         .header("content-disposition", contentDisposition(file.documentName, "inline"))
         .header("cache-control", "private, no-store")
         .header("x-content-type-options", "nosniff")
-        .send(fs.createReadStream(file.filePath));
+        .send(file.bytes);
     },
   );
 }

@@ -37,25 +37,25 @@ export async function corpusRoutes(app: FastifyInstance, { auth, corpora }: { au
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post(endpoints.createCorpus.path, { ...options, schema: { body: createCorpusRequest } }, async (request, reply) => {
-    const created: CorpusResponse = ok(corpora.create(callerOf(request), request.body));
+    const created: CorpusResponse = ok(await corpora.create(callerOf(request), request.body));
     return reply.code(201).send(created);
   });
 
   api.get(
     routePath(endpoints.listCorpusDocuments.path),
     { ...options, schema: { params: corpusIdParams } },
-    async (request): Promise<CorpusDocumentListResponse> => ok({ documents: corpora.documentsOf(callerOf(request), request.params.corpus_id) }),
+    async (request): Promise<CorpusDocumentListResponse> => ok({ documents: await corpora.documentsOf(callerOf(request), request.params.corpus_id) }),
   );
 
   api.get(
     routePath(endpoints.getCorpusDocument.path),
     { ...options, schema: { params: corpusDocumentIdParams } },
-    async (request): Promise<CorpusDocumentResponse> => ok(corpora.document(callerOf(request), request.params.document_id)),
+    async (request): Promise<CorpusDocumentResponse> => ok(await corpora.document(callerOf(request), request.params.document_id)),
   );
 
   // Linking twice is not an error: 201 the first time, 200 after.
   api.post(routePath(endpoints.linkThreadCorpus.path), { ...options, schema: { params: threadCorpusParams } }, async (request, reply) => {
-    const { link, created } = corpora.link(callerOf(request), request.params.thread_id, request.params.corpus_id);
+    const { link, created } = await corpora.link(callerOf(request), request.params.thread_id, request.params.corpus_id);
     const body: ThreadCorpusLinkResponse = ok(link);
     return reply.code(created ? 201 : 200).send(body);
   });
@@ -63,7 +63,7 @@ export async function corpusRoutes(app: FastifyInstance, { auth, corpora }: { au
   api.get(
     routePath(endpoints.listThreadCorpora.path),
     { ...options, schema: { params: threadIdParams } },
-    async (request): Promise<ThreadCorporaResponse> => ok({ corpora: corpora.linked(callerOf(request), request.params.thread_id) }),
+    async (request): Promise<ThreadCorporaResponse> => ok({ corpora: await corpora.linked(callerOf(request), request.params.thread_id) }),
   );
 }
 
@@ -86,7 +86,7 @@ export async function indexingRoutes(
     { onRequest: requireCaller(auth), schema: { params: corpusIdParams } },
     async (request, reply) => {
       const caller = callerOf(request);
-      const corpus = corpora.uploadTarget(caller, request.params.corpus_id);
+      const corpus = await corpora.uploadTarget(caller, request.params.corpus_id);
       if (!request.isMultipart()) throw new HttpError(400, SEND_CORPUS_UPLOAD_AS_MULTIPART);
       let stored: UploadedDocument | null = null;
       const fields: CorpusUploadFields & Record<string, string> = {};
@@ -108,7 +108,7 @@ export async function indexingRoutes(
         }
       }
       if (!stored) throw new HttpError(400, `The upload has no file. ${SEND_CORPUS_UPLOAD_AS_MULTIPART}`);
-      const { document, created } = corpora.addToCorpus(caller, corpus, stored, fields);
+      const { document, created } = await corpora.addToCorpus(caller, corpus, stored, fields);
       const body: CorpusDocumentResponse = ok(document);
       return reply.code(created ? 201 : 200).send(body);
     },

@@ -70,13 +70,13 @@ export async function documentRoutes(
     { onRequest: authenticate, schema: { querystring: documentListQuery } },
     async (request): Promise<DocumentListResponse> => {
       const { limit, offset } = request.query;
-      return { ...documents.list(callerOf(request), limit, offset), limit, offset };
+      return { ...(await documents.list(callerOf(request), limit, offset)), limit, offset };
     },
   );
 
   // Both alias names of docs/vendors.md Artos §3.2 are accepted (the schema moves them to the primary names).
   api.post(endpoints.generateDocument.path, { onRequest: authenticate, schema: { body: generateRequest } }, async (request, reply) =>
-    reply.code(202).send(generation.generate(callerOf(request), request.body)),
+    reply.code(202).send(await generation.generate(callerOf(request), request.body)),
   );
 
   api.get(

@@ -14,13 +14,13 @@ export async function documentSetRoutes(
   const authenticate = requireCaller(auth);
 
   app.get(endpoints.listDocumentSets.path, { onRequest: authenticate }, async (request): Promise<DocumentSetListResponse> => ({
-    document_sets: documentSets.list(callerOf(request)),
+    document_sets: await documentSets.list(callerOf(request)),
   }));
 
   // 201 with the new set; 200 with the existing one when the organization has that name already.
   const api = app.withTypeProvider<ZodTypeProvider>();
   api.post(endpoints.createDocumentSet.path, { onRequest: authenticate, schema: { body: createDocumentSetRequest } }, async (request, reply) => {
-    const { set, created } = documentSets.create(callerOf(request), request.body);
+    const { set, created } = await documentSets.create(callerOf(request), request.body);
     return reply.code(created ? 201 : 200).send(set);
   });
 }

@@ -62,7 +62,7 @@ export async function ejentoSignInRoutes(
     async (request): Promise<PasswordlessAuthResponse> => ({
       success: true,
       message: CODE_SENT,
-      data: passwordless.request(request.body.email, request.body.otp_session_id, request.ip),
+      data: await passwordless.request(request.body.email, request.body.otp_session_id, request.ip),
     }),
   );
 
@@ -86,7 +86,8 @@ export async function ejentoSignInRoutes(
     async (request, reply) => {
       const provider = ssoProvider(request.params.provider, loginMethods);
       const next = checkNext(request.query.next, trustedOrigins(request));
-      const page = ssoPage({ provider, next: next.href, nonce: nonces.issue(provider, next.href), users: storage.users.list() });
+      const users = await storage.users.list();
+      const page = ssoPage({ provider, next: next.href, nonce: nonces.issue(provider, next.href), users });
       return reply
         .type("text/html; charset=utf-8")
         .header("content-security-policy", pagePolicy(next))
@@ -104,9 +105,9 @@ export async function ejentoSignInRoutes(
     async (request, reply) => {
       const provider = ssoProvider(request.params.provider, loginMethods);
       const next = checkNext(nonces.take(request.body.nonce, provider, request.body.next), trustedOrigins(request));
-      const user = storage.users.findById(request.body.user_id);
+      const user = await storage.users.findById(request.body.user_id);
       if (!user) throw new HttpError(400, "That account no longer exists on this server. Start the sign-in again.");
-      const pair = auth.signInUser(user.id);
+      const pair = await auth.signInUser(user.id);
       return reply.header("cache-control", "no-store").header("referrer-policy", "no-referrer").redirect(returnAddress(next, pair), 303);
     },
   );

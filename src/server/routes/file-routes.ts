@@ -1,7 +1,6 @@
 // Presigned file links (docs/vendors.md Artos §5.3): POST /generate-presigned-url (signed in) hands out an
 // absolute URL; GET /files/{key}?expires=…&signature=… serves the bytes to whoever holds it, with
 // no auth header (and no API key: a link must work when opened as it is).
-import fs from "node:fs";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { endpoints } from "../../shared/contract/endpoints";
@@ -36,14 +35,14 @@ export async function fileRoutes(
     routePath(endpoints.signedFile.path, "key"),
     { schema: { params: signedFileParams, querystring: signedFileQuery } },
     async (request, reply) => {
-      const file = presign.open(request.params["*"], request.query);
+      const file = await presign.open(request.params["*"], request.query);
       return reply
         .type(DOCX_TYPE)
-        .header("content-length", String(file.sizeBytes))
+        .header("content-length", String(file.bytes.length))
         .header("content-disposition", contentDisposition(file.documentName))
         .header("cache-control", "private, no-store")
         .header("x-content-type-options", "nosniff")
-        .send(fs.createReadStream(file.filePath));
+        .send(file.bytes);
     },
   );
 }

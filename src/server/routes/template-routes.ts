@@ -22,7 +22,7 @@ export async function templateRoutes(
   app.addContentTypeParser("*", (_request, _payload, done) => done(null, undefined));
 
   app.get(endpoints.listTemplates.path, { onRequest: authenticate }, async (request): Promise<TemplateListResponse> => ({
-    templates: templates.list(callerOf(request)),
+    templates: await templates.list(callerOf(request)),
   }));
 
   // multipart (read here, not by a schema): "file" (.docx, checked like a document upload) and
@@ -48,7 +48,7 @@ export async function templateRoutes(
         }
       }
       if (!upload) throw new HttpError(400, `The upload has no file. ${SEND_AS_MULTIPART}`);
-      const template = templates.createFromDocx(caller, upload, {
+      const template = await templates.createFromDocx(caller, upload, {
         filename,
         templateName: fields.template_name,
         documentType: fields.document_type,

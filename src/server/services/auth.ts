@@ -124,7 +124,7 @@ export class AuthService {
     /** The server's clock (epoch ms); tests set it instead of waiting for tokens to expire. */
     private readonly now: () => number = Date.now,
   ) {
-    this.throttle = new SignInThrottle(config.signIn ?? { maxFailures: 5, maxFailuresPerAddress: 20, windowSeconds: 900, lockoutSeconds: 30 }, now);
+    this.throttle = new SignInThrottle(storage.signInAttempts, config.signIn ?? { maxFailures: 5, maxFailuresPerAddress: 20, windowSeconds: 900, lockoutSeconds: 30 }, now);
     this.hashing = new HashGate(config.passwordHashConcurrency ?? 2, MAX_WAITING_HASHES_PER_ADDRESS);
   }
 
@@ -132,7 +132,7 @@ export class AuthService {
   async login(username: string, password: string, address: string): Promise<TokenPair> {
     const attempt = { account: normalizeEmail(username), address };
     return this.throttle.guard(attempt, async () => {
-      const user = this.storage.users.findByEmail(attempt.account);
+      const user = await this.storage.users.findByEmail(attempt.account);
       const ok = await this.checkPassword(password, user?.password_hash ?? null, attempt);
       if (!user || !ok) throw unauthorized(BAD_CREDENTIALS);
       return this.signInUser(user.id);
@@ -153,11 +153,11 @@ export class AuthService {
   }
 
   /** A new Ejento (face "sidecar") sign-in for a user already identified (e-mail code, SSO). */
-  signInUser(userId: string): TokenPair {
-    const now = this.startSignIn();
+  async signInUser(userId: string): Promise<TokenPair> {
+    const now = await this.startSignIn();
     const signInExpiresAt = now + this.config.refreshTtlSeconds * 1000;
     const pair = this.issuePair(now, signInExpiresAt);
-    this.storage.signIns.create(userId, signInExpiresAt, pair.stored, "sidecar");
+    await this.storage.signIns.create(userId, signInExpiresAt, pair.stored, "sidecar");
     return pair.response;
   }
 
@@ -166,11 +166,11 @@ export class AuthService {
     return this.throttle.guard({ address }, () => this.refreshPair(refreshToken));
   }
 
-  private refreshPair(refreshToken: string): TokenPair {
-    const record = this.storage.signIns.findToken(hashToken(refreshToken));
+  private async refreshPair(refreshToken: string): Promise<TokenPair> {
+    const record = await this.storage.signIns.findToken(hashToken(refreshToken));
     if (!record || record.face !== "sidecar" || !isUsable(record, "refresh", this.now())) throw unauthorized(SIGN_IN_INVALID);
     const pair = this.issuePair(this.now(), record.signInExpiresAt);
-    this.storage.signIns.addTokens(record.signInId, pair.stored);
+    await this.storage.signIns.addTokens(record.signInId, pair.stored);
     return pair.response;
   }
 
@@ -178,9 +178,9 @@ export class AuthService {
    * Ends the Ejento sign-in behind either of its tokens, even an expired one. Unknown tokens, and
    * tokens of another service's sign-in (each ends through its own service): no-op.
    */
-  logout(token: string): void {
-    const record = this.storage.signIns.findToken(hashToken(token));
-    if (record && record.face === "sidecar") this.storage.signIns.revoke(record.signInId);
+  async logout(token: string): Promise<void> {
+    const record = await this.storage.signIns.findToken(hashToken(token));
+    if (record && record.face === "sidecar") await this.storage.signIns.revoke(record.signInId);
   }
 
   /**
@@ -191,13 +191,13 @@ export class AuthService {
     return this.throttle.guard({ address }, () => this.issueArtosToken(userId));
   }
 
-  private issueArtosToken(userId: string): { access_token: string; token_type: "bearer"; expires_in: number } {
-    const user = userId ? this.storage.users.findById(userId) : undefined;
+  private async issueArtosToken(userId: string): Promise<{ access_token: string; token_type: "bearer"; expires_in: number }> {
+    const user = userId ? await this.storage.users.findById(userId) : undefined;
     if (!user) throw unauthorized(ARTOS_INVALID_CREDENTIALS);
-    const now = this.startSignIn();
+    const now = await this.startSignIn();
     const expiresAt = now + this.config.tokenTtlSeconds * 1000;
     const token = newToken();
-    this.storage.signIns.create(user.id, expiresAt, [{ tokenHash: hashToken(token), kind: "api", expiresAt }], "documents");
+    await this.storage.signIns.create(user.id, expiresAt, [{ tokenHash: hashToken(token), kind: "api", expiresAt }], "documents");
     return { access_token: token, token_type: "bearer", expires_in: this.config.tokenTtlSeconds };
   }
 
@@ -205,18 +205,18 @@ export class AuthService {
   async batchLogin(email: string, password: string, address: string): Promise<{ user: BatchUser; tokens: BatchTokens }> {
     const attempt = { account: normalizeEmail(email), address };
     return this.throttle.guard(attempt, async () => {
-      const user = this.storage.users.findByEmail(attempt.account);
+      const user = await this.storage.users.findByEmail(attempt.account);
       const ok = await this.checkPassword(password, user?.password_hash ?? null, attempt);
       if (!user || !ok) throw unauthorized(BATCH_BAD_CREDENTIALS);
       return this.batchSignIn(user);
     });
   }
 
-  private batchSignIn(user: UserWithOrganization): { user: BatchUser; tokens: BatchTokens } {
-    const now = this.startSignIn();
+  private async batchSignIn(user: UserWithOrganization): Promise<{ user: BatchUser; tokens: BatchTokens }> {
+    const now = await this.startSignIn();
     const signInExpiresAt = now + this.config.refreshTtlSeconds * 1000;
     const pair = this.issuePair(now, signInExpiresAt);
-    this.storage.signIns.create(user.id, signInExpiresAt, pair.stored, "batch");
+    await this.storage.signIns.create(user.id, signInExpiresAt, pair.stored, "batch");
     return { user: batchUser(user), tokens: batchTokens(pair.response) };
   }
 
@@ -228,26 +228,30 @@ export class AuthService {
     return this.throttle.guard({ address }, () => this.batchRefreshPair(refreshToken));
   }
 
-  private batchRefreshPair(refreshToken: string): BatchTokens {
+  private async batchRefreshPair(refreshToken: string): Promise<BatchTokens> {
     const tokenHash = hashToken(refreshToken);
-    const record = this.storage.signIns.findToken(tokenHash);
-    if (!record || record.face !== "batch" || !isUsable(record, "refresh", this.now())) throw unauthorized(BATCH_REFRESH_INVALID);
-    const pair = this.issuePair(this.now(), record.signInExpiresAt);
-    this.storage.signIns.revokeToken(tokenHash);
-    this.storage.signIns.addTokens(record.signInId, pair.stored);
-    return batchTokens(pair.response);
+    // One transaction from the check to the rotation: two refreshes with the same token must not
+    // both find it usable (the second is refused, as after any rotation).
+    return this.storage.sql.transaction(async () => {
+      const record = await this.storage.signIns.findToken(tokenHash);
+      if (!record || record.face !== "batch" || !isUsable(record, "refresh", this.now())) throw unauthorized(BATCH_REFRESH_INVALID);
+      const pair = this.issuePair(this.now(), record.signInExpiresAt);
+      await this.storage.signIns.revokeToken(tokenHash);
+      await this.storage.signIns.addTokens(record.signInId, pair.stored);
+      return batchTokens(pair.response);
+    });
   }
 
   /**
    * The tag generator's POST /api/auth/logout: ends the batch sign-in behind the refresh token
    * (and behind the bearer token, when one is sent). False when neither named a batch sign-in.
    */
-  batchLogout(refreshToken: string, bearer: string | null): boolean {
+  async batchLogout(refreshToken: string, bearer: string | null): Promise<boolean> {
     let ended = false;
     for (const token of [refreshToken, bearer]) {
-      const record = token ? this.storage.signIns.findToken(hashToken(token)) : undefined;
+      const record = token ? await this.storage.signIns.findToken(hashToken(token)) : undefined;
       if (record && record.face === "batch" && !record.signInRevoked) {
-        this.storage.signIns.revoke(record.signInId);
+        await this.storage.signIns.revoke(record.signInId);
         ended = true;
       }
     }
@@ -258,8 +262,8 @@ export class AuthService {
    * The caller behind an API token, for a route of `service`; throws 401 when the token is not
    * usable, or was issued by another service's sign-in (a documents token on an Ejento route).
    */
-  authenticate(apiToken: string, service: ServiceName): Caller {
-    const record = this.storage.signIns.findToken(hashToken(apiToken));
+  async authenticate(apiToken: string, service: ServiceName): Promise<Caller> {
+    const record = await this.storage.signIns.findToken(hashToken(apiToken));
     if (record && record.kind === "api" && record.face !== "sidecar" && !faceAccepts(record.face, service)) {
       throw unauthorized(otherServiceToken(record.face, service));
     }
@@ -274,9 +278,9 @@ export class AuthService {
   }
 
   /** Now (epoch ms), after forgetting sign-ins that ended more than a day ago (of no use to anyone). */
-  private startSignIn(): number {
+  private async startSignIn(): Promise<number> {
     const now = this.now();
-    this.storage.signIns.purgeExpiredBefore(now - 24 * 3600 * 1000);
+    await this.storage.signIns.purgeExpiredBefore(now - 24 * 3600 * 1000);
     return now;
   }
 

@@ -24,20 +24,21 @@ export class DocumentSetService {
   constructor(private readonly storage: Storage) {}
 
   /** The demo organization starts with one set, so generation works without any setup. */
-  ensureDemoWorkspace(): void {
-    const demo = this.storage.users.findOrganizationByName(DEMO_ORGANIZATION);
-    if (demo && this.storage.documentSets.count(demo.id) === 0) {
-      this.storage.documentSets.create(demo.id, DEMO_WORKSPACE, null);
+  async ensureDemoWorkspace(): Promise<void> {
+    const demo = await this.storage.users.findOrganizationByName(DEMO_ORGANIZATION);
+    // Two processes starting at once may both get here: create() returns the set the other made.
+    if (demo && (await this.storage.documentSets.count(demo.id)) === 0) {
+      await this.storage.documentSets.create(demo.id, DEMO_WORKSPACE, null);
     }
   }
 
-  list(caller: Caller): DocumentSet[] {
-    return this.storage.documentSets.list(caller.organizationId).map(response);
+  async list(caller: Caller): Promise<DocumentSet[]> {
+    return (await this.storage.documentSets.list(caller.organizationId)).map(response);
   }
 
   /** The name comes trimmed, its runs of spaces made one (src/shared/wire/document-sets.ts). */
-  create(caller: Caller, request: CreateDocumentSetRequest): { set: DocumentSet; created: boolean } {
-    const { set, created } = this.storage.documentSets.create(caller.organizationId, request.document_set_name, caller.userId);
+  async create(caller: Caller, request: CreateDocumentSetRequest): Promise<{ set: DocumentSet; created: boolean }> {
+    const { set, created } = await this.storage.documentSets.create(caller.organizationId, request.document_set_name, caller.userId);
     return { set: response(set), created };
   }
 }

@@ -72,8 +72,8 @@ function templateOf(row: DocumentRow): DocumentListItem["template"] {
 }
 
 /** A document of the caller's organization: 404 when there is none, 403 when it is another's. */
-export function readableDocument(storage: Storage, caller: Caller, documentId: string): DocumentRow {
-  const row = storage.documents.get(documentId);
+export async function readableDocument(storage: Storage, caller: Caller, documentId: string): Promise<DocumentRow> {
+  const row = await storage.documents.get(documentId);
   if (!row) {
     throw new HttpError(404, `There is no document with the id "${documentId}". Check the id, or pick the document from the documents list.`);
   }
@@ -103,7 +103,7 @@ export class DocumentService {
     const documentName = sanitizeDocumentName(upload.filename);
     const { received } = await receiveDocxCheckedBy(this.reader, this.storage, this.config, upload);
     try {
-      const { document, created } = this.storage.documents.storeLocal({
+      const { document, created } = await this.storage.documents.storeLocal({
         tempPath: received.tempPath,
         organizationId: caller.organizationId,
         uploadedBy: caller.userId,
@@ -134,8 +134,8 @@ export class DocumentService {
   }
 
   /** A page of the caller's organization's documents, newest first. */
-  list(caller: Caller, limit: number, offset: number): { documents: DocumentListItem[]; total: number } {
-    const page = this.storage.documents.listPage(caller.organizationId, limit, offset);
+  async list(caller: Caller, limit: number, offset: number): Promise<{ documents: DocumentListItem[]; total: number }> {
+    const page = await this.storage.documents.listPage(caller.organizationId, limit, offset);
     return { documents: page.rows.map((row) => this.listItem(row)), total: page.total };
   }
 
@@ -155,14 +155,14 @@ export class DocumentService {
     };
   }
 
-  private readable(caller: Caller, documentId: string): DocumentRow {
+  private readable(caller: Caller, documentId: string): Promise<DocumentRow> {
     return readableDocument(this.storage, caller, documentId);
   }
 
   /** Generation status (docs/api.md); a local document is simply Ready. */
-  status(caller: Caller, documentId: string): GenerationStatusResponse {
-    const row = this.readable(caller, documentId);
-    const job = row.kind === "generated" ? this.storage.generation.getJob(documentId) : undefined;
+  async status(caller: Caller, documentId: string): Promise<GenerationStatusResponse> {
+    const row = await this.readable(caller, documentId);
+    const job = row.kind === "generated" ? await this.storage.generation.getJob(documentId) : undefined;
     const status = row.status as GenerationStatus;
     const answer: GenerationStatusResponse = {
       task_id: row.document_id,
@@ -183,10 +183,10 @@ export class DocumentService {
    * (`sectionText`: `?include=section_text`).
    */
   async get(caller: Caller, documentId: string, { sectionText = false }: { sectionText?: boolean } = {}): Promise<FullDocumentDetail> {
-    const row = this.readable(caller, documentId);
+    const row = await this.readable(caller, documentId);
     let sections: DocumentSection[];
     if (row.kind === "generated") {
-      sections = this.storage.generation.sections(documentId).map((section) => ({
+      sections = (await this.storage.generation.sections(documentId)).map((section) => ({
         section_id: section.section_id,
         section_title: section.section_title,
         section_order: section.section_order,

@@ -9,26 +9,34 @@ import { Worker } from "node:worker_threads";
 import { DocxRejectedError, inspectDocx, type DocxLimits, type DocxProblem } from "../docx/inspect-docx";
 import { readDocxParagraphs, type DocxParagraph } from "../docx/paragraphs";
 import { writeGeneratedDocx, type DocxToWrite } from "../docx/write-docx";
-import type { PassageStore } from "../storage/passage-store";
+import type { NewPassage, PassageStore } from "../storage/passage-store";
 import type { TermStore } from "../storage/term-store";
 import { corpusTerms, textOfPassages } from "./batch/keywords";
 import { splitIntoPassages } from "./generation/passages";
 import { uploadedOutlineParts, type OutlineParts } from "./sections/outline-cache";
 
-/** Where an ingested document's passages and terms go (the worker opens dbPath itself). */
-export interface IngestTarget {
-  dbPath: string;
-  documentId: string;
-  organizationId: string;
-  passages: PassageStore;
-  terms: TermStore;
+/** What one reading of a document gives for the database: its outline, passages and distinct terms. */
+export interface Ingested {
+  outline: OutlineParts;
+  passages: NewPassage[];
+  /** Its distinct terms, for the tagging corpus. */
+  terms: string[];
 }
 
-/** Stores what one reading of a document gives: its passages (indexed by triggers) and its terms for the tagging corpus. */
-export function storeIngested(paragraphs: DocxParagraph[], target: Pick<IngestTarget, "documentId" | "organizationId" | "passages" | "terms">): void {
+/** Cuts a document's paragraphs into what `ingest` gives (where it was read: a worker, or here). */
+export function ingestedOf(paragraphs: DocxParagraph[]): Ingested {
   const passages = splitIntoPassages(paragraphs);
-  target.passages.save(target.documentId, passages);
-  target.terms.count(target.documentId, target.organizationId, corpusTerms(textOfPassages(passages)));
+  return { outline: uploadedOutlineParts(paragraphs), passages, terms: [...corpusTerms(textOfPassages(passages))] };
+}
+
+/** Stores what one reading of a document gave: its passages (and their index) and its terms for the tagging corpus. */
+export async function saveIngested(
+  stores: { passages: PassageStore; terms: TermStore },
+  document: { documentId: string; organizationId: string },
+  ingested: Ingested,
+): Promise<void> {
+  await stores.passages.save(document.documentId, ingested.passages);
+  await stores.terms.count(document.documentId, document.organizationId, ingested.terms);
 }
 
 export interface DocxReader {
@@ -38,8 +46,8 @@ export interface DocxReader {
   read(filePath: string, limits: DocxLimits): Promise<DocxParagraph[]>;
   /** The file's outline (sections and their text index), built where the file is read. */
   outline(filePath: string, limits: DocxLimits): Promise<OutlineParts>;
-  /** The file's outline, and its passages stored (and indexed) for the document on the way: one reading for both. */
-  ingest(filePath: string, limits: DocxLimits, target: IngestTarget): Promise<OutlineParts>;
+  /** The file's outline, passages and terms: one reading for all (saveIngested stores them). */
+  ingest(filePath: string, limits: DocxLimits): Promise<Ingested>;
   /** A generated document's .docx file. */
   write(input: DocxToWrite): Promise<Buffer>;
   close(): Promise<void>;
@@ -52,11 +60,7 @@ export const inProcessReader: DocxReader = {
   },
   read: (filePath, limits) => readDocxParagraphs(filePath, limits),
   outline: async (filePath, limits) => uploadedOutlineParts(await readDocxParagraphs(filePath, limits)),
-  ingest: async (filePath, limits, target) => {
-    const paragraphs = await readDocxParagraphs(filePath, limits);
-    storeIngested(paragraphs, target);
-    return uploadedOutlineParts(paragraphs);
-  },
+  ingest: async (filePath, limits) => ingestedOf(await readDocxParagraphs(filePath, limits)),
   write: (input) => writeGeneratedDocx(input),
   close: async () => undefined,
 };
@@ -68,9 +72,6 @@ interface Job {
   limits?: DocxLimits;
   /** "write": the document to write. */
   input?: DocxToWrite;
-  dbPath?: string;
-  documentId?: string;
-  organizationId?: string;
   resolve: (result: never) => void;
   reject: (error: unknown) => void;
 }
@@ -126,8 +127,8 @@ export class DocxWorkerPool implements DocxReader {
     return this.submit<OutlineParts>({ task: "outline", filePath, limits });
   }
 
-  ingest(filePath: string, limits: DocxLimits, target: Pick<IngestTarget, "dbPath" | "documentId" | "organizationId">): Promise<OutlineParts> {
-    return this.submit<OutlineParts>({ task: "ingest", filePath, limits, dbPath: target.dbPath, documentId: target.documentId, organizationId: target.organizationId });
+  ingest(filePath: string, limits: DocxLimits): Promise<Ingested> {
+    return this.submit<Ingested>({ task: "ingest", filePath, limits });
   }
 
   async write(input: DocxToWrite): Promise<Buffer> {
@@ -164,9 +165,6 @@ export class DocxWorkerPool implements DocxReader {
         task: job.task,
         filePath: job.filePath,
         limits: job.limits,
-        dbPath: job.dbPath,
-        documentId: job.documentId,
-        organizationId: job.organizationId,
         input: job.input,
       });
     }

@@ -60,7 +60,7 @@ export class HashGate {
    * Runs `work` once a slot is free and it is `key`'s turn. `whenTurn` runs just before (it may
    * throw, e.g. when the account was locked while this waited: then no hash is spent).
    */
-  async run<T>(key: string, work: () => Promise<T>, whenTurn?: () => void): Promise<T> {
+  async run<T>(key: string, work: () => Promise<T>, whenTurn?: () => void | Promise<void>): Promise<T> {
     if (this.active >= this.concurrency) {
       const queue = this.queues.get(key) ?? [];
       if (queue.length >= this.maxWaitingPerKey) throw new HashQueueFullError();
@@ -72,7 +72,7 @@ export class HashGate {
       this.active++;
     }
     try {
-      whenTurn?.();
+      await whenTurn?.();
       return await work();
     } finally {
       this.release();

@@ -6,7 +6,6 @@
 // The secret is made once and kept in the database, so URLs stay valid across restarts. A URL
 // whose key, expiry or signature was changed → 403; one past its expiry → 410.
 import { createHmac } from "node:crypto";
-import fs from "node:fs";
 import { endpoints } from "../../shared/contract/endpoints";
 import type { PresignedUrlResponse, SignedFileQuery } from "../../shared/wire/documents";
 import type { Config } from "../config";
@@ -18,9 +17,8 @@ import { secretsEqual } from "./tokens";
 const SECRET_NAME = "presigned-url-hmac";
 
 export interface SignedFile {
-  filePath: string;
+  bytes: Buffer;
   documentName: string;
-  sizeBytes: number;
 }
 
 /** "/files/{key}" with the key's segments encoded (its slashes kept). */
@@ -29,7 +27,8 @@ export function filePathFor(key: string): string {
 }
 
 export class PresignService {
-  private secretValue: string | null = null;
+  /** The HMAC key, read (or made) the first time it is needed. */
+  private secretValue: Promise<string> | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -38,23 +37,30 @@ export class PresignService {
     private readonly clock: () => number = Date.now,
   ) {}
 
-  private get secret(): string {
-    this.secretValue ??= this.storage.serverSecret(SECRET_NAME);
+  private secret(): Promise<string> {
+    if (!this.secretValue) {
+      const secret = this.storage.serverSecret(SECRET_NAME);
+      // A failed read is not kept: the next call asks again.
+      secret.catch(() => {
+        if (this.secretValue === secret) this.secretValue = undefined;
+      });
+      this.secretValue = secret;
+    }
     return this.secretValue;
   }
 
-  signature(key: string, expires: number): string {
-    return createHmac("sha256", this.secret).update(`${key}\n${expires}`, "utf8").digest("base64url");
+  async signature(key: string, expires: number): Promise<string> {
+    return createHmac("sha256", await this.secret()).update(`${key}\n${expires}`, "utf8").digest("base64url");
   }
 
   /** The path and query of a signed URL for `key`, valid until `expires` (unix seconds). */
-  signedPath(key: string, expires: number): string {
-    return `${filePathFor(key)}?expires=${expires}&signature=${this.signature(key, expires)}`;
+  async signedPath(key: string, expires: number): Promise<string> {
+    return `${filePathFor(key)}?expires=${expires}&signature=${await this.signature(key, expires)}`;
   }
 
   /** POST /generate-presigned-url: the caller's organization must have a Ready document at `key`. */
-  presign(caller: Caller, key: string, baseUrl: string, now = this.clock()): Required<PresignedUrlResponse> {
-    const document = this.storage.documents.findByS3Key(key);
+  async presign(caller: Caller, key: string, baseUrl: string, now = this.clock()): Promise<Required<PresignedUrlResponse>> {
+    const document = await this.storage.documents.findByS3Key(key);
     if (!document || document.organization_id !== caller.organizationId) {
       throw new HttpError(404, `Your organization has no document with the key "${key}". Use the s3_key from the documents list.`);
     }
@@ -62,28 +68,28 @@ export class PresignService {
       throw new HttpError(409, `The document "${document.document_name}" is not ready yet (status ${document.status}); ask for its URL once it is Ready.`);
     }
     const expires = Math.floor(now / 1000) + this.config.presignTtlSeconds;
-    return { url: `${baseUrl}${this.signedPath(key, expires)}`, expires_at: new Date(expires * 1000).toISOString() };
+    return { url: `${baseUrl}${await this.signedPath(key, expires)}`, expires_at: new Date(expires * 1000).toISOString() };
   }
 
-  /** GET /files/{key}: checks the signature, then the expiry, and finds the file. */
-  open(key: string, query: SignedFileQuery, now = this.clock()): SignedFile {
+  /** GET /files/{key}: checks the signature, then the expiry, and reads the file. */
+  async open(key: string, query: SignedFileQuery, now = this.clock()): Promise<SignedFile> {
     const expiresText = query.expires ?? "";
     const signature = query.signature ?? "";
     if (!/^\d{1,12}$/.test(expiresText) || !signature) {
       throw new HttpError(403, "This file link is incomplete: it needs its expires and signature parameters. Ask Sidecar for a new link.");
     }
     const expires = Number(expiresText);
-    if (!secretsEqual(signature, this.signature(key, expires))) {
+    if (!secretsEqual(signature, await this.signature(key, expires))) {
       throw new HttpError(403, "This file link is not valid: it was changed or was not made by this server. Ask Sidecar for a new link.");
     }
     if (expires * 1000 <= now) {
       throw new HttpError(410, "This file link has expired. Ask Sidecar for a new link (links last an hour).");
     }
-    const document = this.storage.documents.findByS3Key(key);
-    const filePath = document ? this.storage.files.pathOf(document) : null;
-    if (!document || !filePath || !fs.existsSync(filePath)) {
+    const document = await this.storage.documents.findByS3Key(key);
+    const bytes = document ? await this.storage.files.read(document) : null;
+    if (!document || !bytes) {
       throw new HttpError(404, "The file behind this link is no longer stored on the server.");
     }
-    return { filePath, documentName: document.document_name, sizeBytes: fs.statSync(filePath).size };
+    return { bytes, documentName: document.document_name };
   }
 }

@@ -7,8 +7,11 @@
 // successful sign-in forgets the account's failures (not the address's: one account an attacker
 // owns must not wipe the count of its guesses at others).
 //
-// Counts live in memory: a restart forgets them (a restart takes long enough to be a delay too).
+// Counts live in the database (storage/sign-in-attempt-store.ts): every server process sharing it
+// counts the same failures and honours the same locks, and a restart forgets nothing. Stale counts
+// are purged now and then as failures come in.
 import { HttpError } from "../errors";
+import type { AttemptRow, AttemptScope, SignInAttemptStore } from "../storage/sign-in-attempt-store";
 
 export interface ThrottleOptions {
   maxFailures: number;
@@ -24,62 +27,41 @@ export interface SignInAttempt {
 }
 
 const MAX_LOCKOUT_MS = 3600 * 1000;
-/** Keys remembered at most (each a few dozen bytes); the oldest are forgotten first. */
-const MAX_KEYS = 50_000;
-
-interface Failures {
-  count: number;
-  lastAt: number;
-  lockedUntil: number;
-}
+/** Stale counts are purged at most this often (each process). */
+const PURGE_EVERY_MS = 60_000;
 
 class FailureCounter {
-  private readonly records = new Map<string, Failures>();
-
   constructor(
+    private readonly store: SignInAttemptStore,
+    private readonly scope: AttemptScope,
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly lockoutMs: number,
   ) {}
 
   /** Milliseconds the key stays locked (0 = not locked). */
-  lockedFor(key: string, now: number): number {
-    const record = this.current(key, now);
-    return record ? Math.max(0, record.lockedUntil - now) : 0;
+  async lockedFor(key: string, now: number): Promise<number> {
+    const record = await this.store.get(this.scope, key);
+    return record ? Math.max(0, record.locked_until - now) : 0;
   }
 
-  fail(key: string, now: number): void {
-    const record = this.current(key, now) ?? { count: 0, lastAt: now, lockedUntil: 0 };
-    record.count++;
-    record.lastAt = now;
-    if (record.count >= this.limit) {
-      record.lockedUntil = now + Math.min(MAX_LOCKOUT_MS, this.lockoutMs * 2 ** Math.min(30, record.count - this.limit));
-    }
-    this.records.delete(key); // re-inserted at the end: the Map's order is "least recently failed first"
-    this.records.set(key, record);
-    if (this.records.size > MAX_KEYS) this.forgetOldest(now);
+  fail(key: string, now: number): Promise<void> {
+    return this.store.fail(
+      this.scope,
+      key,
+      now,
+      (record) => this.isStale(record, now),
+      (count) => (count >= this.limit ? now + Math.min(MAX_LOCKOUT_MS, this.lockoutMs * 2 ** Math.min(30, count - this.limit)) : 0),
+    );
   }
 
-  clear(key: string): void {
-    this.records.delete(key);
+  clear(key: string): Promise<void> {
+    return this.store.clear(this.scope, key);
   }
 
-  /** The key's record, unless it is stale (no lock running and no failure within the window). */
-  private current(key: string, now: number): Failures | undefined {
-    const record = this.records.get(key);
-    if (record && now >= record.lockedUntil && now - record.lastAt > this.windowMs) {
-      this.records.delete(key);
-      return undefined;
-    }
-    return record;
-  }
-
-  private forgetOldest(now: number): void {
-    for (const [key, record] of this.records) {
-      if (this.records.size <= MAX_KEYS * 0.9) return;
-      // Locked keys are kept while others can go; under a flood of distinct keys, the oldest go anyway.
-      if (record.lockedUntil <= now || this.records.size > MAX_KEYS) this.records.delete(key);
-    }
+  /** No lock running and no failure within the window: the count starts again. */
+  isStale(record: AttemptRow, now: number): boolean {
+    return now >= record.locked_until && now - record.last_failed_at > this.windowMs;
   }
 }
 
@@ -97,36 +79,42 @@ export function tooManyAttempts(detail: string, retryAfterSeconds: number): Http
 export class SignInThrottle {
   private readonly accounts: FailureCounter;
   private readonly addresses: FailureCounter;
+  private lastPurge = 0;
 
   constructor(
-    options: ThrottleOptions,
+    private readonly store: SignInAttemptStore,
+    private readonly options: ThrottleOptions,
     private readonly now: () => number = Date.now,
   ) {
     const windowMs = options.windowSeconds * 1000;
     const lockoutMs = options.lockoutSeconds * 1000;
-    this.accounts = new FailureCounter(options.maxFailures, windowMs, lockoutMs);
-    this.addresses = new FailureCounter(options.maxFailuresPerAddress, windowMs, lockoutMs);
+    this.accounts = new FailureCounter(store, "account", options.maxFailures, windowMs, lockoutMs);
+    this.addresses = new FailureCounter(store, "address", options.maxFailuresPerAddress, windowMs, lockoutMs);
   }
 
   /** Throws 429 (Retry-After, words) when the account or the address is locked now. */
-  check(attempt: SignInAttempt): void {
+  async check(attempt: SignInAttempt): Promise<void> {
     const now = this.now();
-    const account = attempt.account ? this.accounts.lockedFor(attempt.account, now) : 0;
-    const address = this.addresses.lockedFor(attempt.address, now);
+    const account = attempt.account ? await this.accounts.lockedFor(attempt.account, now) : 0;
+    const address = await this.addresses.lockedFor(attempt.address, now);
     if (account === 0 && address === 0) return;
     const seconds = Math.max(1, Math.ceil(Math.max(account, address) / 1000));
     const what = account >= address ? "for this account" : "from your network address";
     throw tooManyAttempts(`Too many failed sign-ins ${what}. Wait ${duration(seconds)}, then try again.`, seconds);
   }
 
-  failed(attempt: SignInAttempt): void {
+  async failed(attempt: SignInAttempt): Promise<void> {
     const now = this.now();
-    if (attempt.account) this.accounts.fail(attempt.account, now);
-    this.addresses.fail(attempt.address, now);
+    if (attempt.account) await this.accounts.fail(attempt.account, now);
+    await this.addresses.fail(attempt.address, now);
+    if (now - this.lastPurge >= PURGE_EVERY_MS) {
+      this.lastPurge = now;
+      await this.store.purge(now, now - this.options.windowSeconds * 1000);
+    }
   }
 
-  succeeded(attempt: SignInAttempt): void {
-    if (attempt.account) this.accounts.clear(attempt.account);
+  async succeeded(attempt: SignInAttempt): Promise<void> {
+    if (attempt.account) await this.accounts.clear(attempt.account);
   }
 
   /**
@@ -134,14 +122,15 @@ export class SignInThrottle {
    * the account's failures.
    */
   async guard<T>(attempt: SignInAttempt, step: () => T | Promise<T>): Promise<T> {
-    this.check(attempt);
+    await this.check(attempt);
+    let result: T;
     try {
-      const result = await step();
-      this.succeeded(attempt);
-      return result;
+      result = await step();
     } catch (error) {
-      if (error instanceof HttpError && error.statusCode === 401) this.failed(attempt);
+      if (error instanceof HttpError && error.statusCode === 401) await this.failed(attempt);
       throw error;
     }
+    await this.succeeded(attempt);
+    return result;
   }
 }

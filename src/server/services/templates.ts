@@ -55,20 +55,20 @@ export class TemplateService {
   constructor(private readonly storage: Storage) {}
 
   /** Writes the built-in templates (at each start, so code changes reach existing databases). */
-  ensureBuiltIns(): void {
-    this.storage.templates.replaceBuiltIns([...BUILT_IN_TEMPLATES]);
+  async ensureBuiltIns(): Promise<void> {
+    await this.storage.templates.replaceBuiltIns([...BUILT_IN_TEMPLATES]);
   }
 
-  list(caller: Caller): TemplateResponse[] {
-    return this.storage.templates.listVisible(caller.organizationId).map(templateResponse);
+  async list(caller: Caller): Promise<TemplateResponse[]> {
+    return (await this.storage.templates.listVisible(caller.organizationId)).map(templateResponse);
   }
 
   /** Makes a template of the organization from an uploaded (checked) .docx. */
-  createFromDocx(
+  async createFromDocx(
     caller: Caller,
     upload: CheckedDocx,
     fields: { filename: string | undefined; templateName?: string; documentType?: string },
-  ): TemplateResponse {
+  ): Promise<TemplateResponse> {
     const paragraphs = paragraphsFromXml(upload.inspection.mainDocumentXml, upload.inspection.stylesXml);
     const headings = headingSections(paragraphs);
     if (headings.length === 0) throw new HttpError(400, NO_HEADINGS);
@@ -81,7 +81,7 @@ export class TemplateService {
     const fileName = sanitizeDocumentName(fields.filename);
     const templateName = truncate(fields.templateName?.trim() || fileName.replace(/\.docx$/i, ""), MAX_NAME_CHARS);
     const documentType = truncate(fields.documentType?.trim() || DEFAULT_DOCUMENT_TYPE, MAX_TYPE_CHARS);
-    const template = this.storage.templates.insert(caller.organizationId, {
+    const template = await this.storage.templates.insert(caller.organizationId, {
       templateName,
       documentType,
       sourceFileName: fileName,

@@ -47,10 +47,10 @@ export async function addUser(
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new UserInputError(`The password is too short: use at least ${MIN_PASSWORD_LENGTH} characters.`);
   }
-  if (storage.users.findByEmail(email)) throw new UserInputError(`A user with the e-mail ${email} already exists.`);
+  if (await storage.users.findByEmail(email)) throw new UserInputError(`A user with the e-mail ${email} already exists.`);
   const passwordHash = await hashPassword(input.password);
   try {
-    const { user, organization, organizationCreated } = storage.users.add({ organizationName, email, passwordHash });
+    const { user, organization, organizationCreated } = await storage.users.add({ organizationName, email, passwordHash });
     return {
       userId: user.id,
       email: user.email,
@@ -75,7 +75,13 @@ export async function ensureDemoUser(
   storage: Storage,
   password: string,
 ): Promise<{ email: string; password: string; userId: string } | null> {
-  if (storage.users.count() > 0) return null;
-  const added = await addUser(storage, { organizationName: DEMO_ORGANIZATION, email: DEMO_EMAIL, password });
-  return { email: DEMO_EMAIL, password, userId: added.userId };
+  if ((await storage.users.count()) > 0) return null;
+  try {
+    const added = await addUser(storage, { organizationName: DEMO_ORGANIZATION, email: DEMO_EMAIL, password });
+    return { email: DEMO_EMAIL, password, userId: added.userId };
+  } catch (error) {
+    // Another server process sharing the database made it meanwhile.
+    if (error instanceof UserInputError && (await storage.users.findByEmail(DEMO_EMAIL))) return null;
+    throw error;
+  }
 }

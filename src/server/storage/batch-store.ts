@@ -2,7 +2,7 @@
 // order, and the tags a successful result saves on its document. Every status change is one
 // conditional UPDATE inside a transaction, so a pause, resume or cancel and the runner never
 // overwrite each other's decisions (the runner only completes a job that is still processing).
-import type Database from "better-sqlite3";
+import type { Sql } from "./sql";
 import { nowIso } from "./util";
 
 export type BatchJobStatus = "pending" | "processing" | "paused" | "completed" | "failed" | "cancelled";
@@ -70,20 +70,18 @@ export class BatchJobExistsError extends Error {
 export const OPEN_STATUSES: readonly BatchJobStatus[] = ["pending", "processing", "paused"];
 
 export class BatchStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly sql: Sql) {}
 
   /** Creates a pending job with one pending result per document. Throws BatchJobExistsError. */
-  createJob(input: NewBatchJob): BatchJobRow {
-    return this.db.transaction(() => {
-      if (this.getJob(input.jobId)) throw new BatchJobExistsError(input.jobId);
+  async createJob(input: NewBatchJob): Promise<BatchJobRow> {
+    return this.sql.transaction(async () => {
+      if (await this.getJob(input.jobId)) throw new BatchJobExistsError(input.jobId);
       const now = nowIso();
-      this.db
-        .prepare(
-          `INSERT INTO batch_jobs (job_id, organization_id, user_id, status, num_tags, num_pages, exclusion_words_json,
-             model_name, column_mapping_json, created_at, updated_at)
-           VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+      await this.sql.run(
+        `INSERT INTO batch_jobs (job_id, organization_id, user_id, status, num_tags, num_pages, exclusion_words_json,
+           model_name, column_mapping_json, created_at, updated_at)
+         VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
+        [
           input.jobId,
           input.organizationId,
           input.userId,
@@ -94,50 +92,49 @@ export class BatchStore {
           input.columnMapping ? JSON.stringify(input.columnMapping) : null,
           now,
           now,
-        );
-      const insert = this.db.prepare(
-        `INSERT INTO batch_results (job_id, row_id, title, file_path, file_source_type, description, status)
-         VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
+        ],
       );
-      input.documents.forEach((document, rowId) => {
-        insert.run(input.jobId, rowId, document.title, document.filePath, document.fileSourceType, document.description);
-      });
-      return this.getJob(input.jobId) as BatchJobRow;
-    })();
+      for (const [rowId, document] of input.documents.entries()) {
+        await this.sql.run(
+          `INSERT INTO batch_results (job_id, row_id, title, file_path, file_source_type, description, status)
+           VALUES (?, ?, ?, ?, ?, ?, 'pending')`,
+          [input.jobId, rowId, document.title, document.filePath, document.fileSourceType, document.description],
+        );
+      }
+      return (await this.getJob(input.jobId)) as BatchJobRow;
+    });
   }
 
-  getJob(jobId: string): BatchJobRow | undefined {
-    return this.db.prepare("SELECT * FROM batch_jobs WHERE job_id = ?").get(jobId) as BatchJobRow | undefined;
+  async getJob(jobId: string): Promise<BatchJobRow | undefined> {
+    return this.sql.get<BatchJobRow>("SELECT * FROM batch_jobs WHERE job_id = ?", [jobId]);
   }
 
-  results(jobId: string): BatchResultRow[] {
-    return this.db.prepare("SELECT * FROM batch_results WHERE job_id = ? ORDER BY row_id").all(jobId) as BatchResultRow[];
+  async results(jobId: string): Promise<BatchResultRow[]> {
+    return this.sql.all<BatchResultRow>("SELECT * FROM batch_results WHERE job_id = ? ORDER BY row_id", [jobId]);
   }
 
-  result(jobId: string, rowId: number): BatchResultRow | undefined {
-    return this.db.prepare("SELECT * FROM batch_results WHERE job_id = ? AND row_id = ?").get(jobId, rowId) as BatchResultRow | undefined;
+  async result(jobId: string, rowId: number): Promise<BatchResultRow | undefined> {
+    return this.sql.get<BatchResultRow>("SELECT * FROM batch_results WHERE job_id = ? AND row_id = ?", [jobId, rowId]);
   }
 
-  counts(jobId: string): BatchCounts {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS total,
-           COALESCE(SUM(status = 'success'), 0) AS succeeded,
-           COALESCE(SUM(status = 'failed'), 0) AS failed
-         FROM batch_results WHERE job_id = ?`,
-      )
-      .get(jobId) as BatchCounts;
+  async counts(jobId: string): Promise<BatchCounts> {
+    const row = (await this.sql.get<BatchCounts>(
+      `SELECT COUNT(*) AS total,
+         COALESCE(SUM(CASE WHEN status = 'success' THEN 1 ELSE 0 END), 0) AS succeeded,
+         COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed
+       FROM batch_results WHERE job_id = ?`,
+      [jobId],
+    )) as BatchCounts;
     return { total: row.total, succeeded: row.succeeded, failed: row.failed };
   }
 
   /** A user's pending, processing and paused jobs, newest first. */
-  listOpen(userId: string): BatchJobRow[] {
-    return this.db
-      .prepare(
-        `SELECT * FROM batch_jobs WHERE user_id = ? AND status IN ('pending', 'processing', 'paused')
-         ORDER BY created_at DESC, rowid DESC`,
-      )
-      .all(userId) as BatchJobRow[];
+  async listOpen(userId: string): Promise<BatchJobRow[]> {
+    return this.sql.all<BatchJobRow>(
+      `SELECT * FROM batch_jobs WHERE user_id = ? AND status IN ('pending', 'processing', 'paused')
+       ORDER BY created_at DESC, rowid DESC`,
+      [userId],
+    );
   }
 
   /**
@@ -145,100 +142,96 @@ export class BatchStore {
    * then pending ones organization by organization in turn (the one whose last job started
    * longest ago, or never, first), oldest first within an organization.
    */
-  listRunnable(): BatchJobRow[] {
-    return this.db
-      .prepare(
-        `SELECT * FROM batch_jobs j WHERE status IN ('processing', 'pending')
-         ORDER BY CASE status WHEN 'processing' THEN 0 ELSE 1 END,
-                  (SELECT MAX(s.started_at) FROM batch_jobs s WHERE s.organization_id = j.organization_id) IS NOT NULL,
-                  (SELECT MAX(s.started_at) FROM batch_jobs s WHERE s.organization_id = j.organization_id),
-                  created_at, rowid`,
-      )
-      .all() as BatchJobRow[];
+  async listRunnable(): Promise<BatchJobRow[]> {
+    // "IS NOT NULL" first puts never-started organizations first on both engines (false/0 before
+    // true/1), whichever end each engine sorts NULLs to.
+    return this.sql.all<BatchJobRow>(
+      `SELECT * FROM batch_jobs j WHERE status IN ('processing', 'pending')
+       ORDER BY CASE status WHEN 'processing' THEN 0 ELSE 1 END,
+                (SELECT MAX(s.started_at) FROM batch_jobs s WHERE s.organization_id = j.organization_id) IS NOT NULL,
+                (SELECT MAX(s.started_at) FROM batch_jobs s WHERE s.organization_id = j.organization_id),
+                created_at, rowid`,
+    );
   }
 
   /** How many of an organization's batch jobs wait to start. */
-  countPending(organizationId: string): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM batch_jobs WHERE organization_id = ? AND status = 'pending'").get(organizationId) as { n: number }).n;
+  async countPending(organizationId: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM batch_jobs WHERE organization_id = ? AND status = 'pending'", [organizationId]);
+    return (row as { n: number }).n;
   }
 
   /**
    * Moves a job from one of `from` to `to`; the updated row, or undefined when the job's status
    * was not one of `from` (nothing changes then). Moving to a final status sets finished_at.
    */
-  transition(jobId: string, from: readonly BatchJobStatus[], to: BatchJobStatus, error: string | null = null): BatchJobRow | undefined {
-    return this.db.transaction(() => {
-      const job = this.getJob(jobId);
+  async transition(jobId: string, from: readonly BatchJobStatus[], to: BatchJobStatus, error: string | null = null): Promise<BatchJobRow | undefined> {
+    return this.sql.transaction(async () => {
+      const job = await this.getJob(jobId);
       if (!job || !from.includes(job.status)) return undefined;
       const now = nowIso();
       const final = to === "completed" || to === "failed" || to === "cancelled";
-      this.db
-        .prepare(
-          `UPDATE batch_jobs SET status = ?, updated_at = ?,
-             started_at = CASE WHEN ? = 'processing' THEN COALESCE(started_at, ?) ELSE started_at END,
-             finished_at = CASE WHEN ? THEN ? ELSE finished_at END,
-             error = CASE WHEN ? IS NOT NULL THEN ? ELSE error END
-           WHERE job_id = ?`,
-        )
-        .run(to, now, to, now, final ? 1 : 0, now, error, error, jobId);
+      // A NULL parameter leaves its column as it was: started_at is set (once) on the way to
+      // processing, finished_at on the way to a final status, error when one is given.
+      await this.sql.run(
+        `UPDATE batch_jobs SET status = ?, updated_at = ?,
+           started_at = COALESCE(started_at, ?),
+           finished_at = COALESCE(?, finished_at),
+           error = COALESCE(?, error)
+         WHERE job_id = ?`,
+        [to, now, to === "processing" ? now : null, final ? now : null, error, jobId],
+      );
       return this.getJob(jobId);
-    })();
+    });
   }
 
   /** The first document of the job still waiting, in job order. */
-  nextPending(jobId: string): BatchResultRow | undefined {
-    return this.db
-      .prepare("SELECT * FROM batch_results WHERE job_id = ? AND status = 'pending' ORDER BY row_id LIMIT 1")
-      .get(jobId) as BatchResultRow | undefined;
+  async nextPending(jobId: string): Promise<BatchResultRow | undefined> {
+    return this.sql.get<BatchResultRow>("SELECT * FROM batch_results WHERE job_id = ? AND status = 'pending' ORDER BY row_id LIMIT 1", [jobId]);
   }
 
-  startResult(jobId: string, rowId: number, documentId: string | null): void {
-    this.db
-      .prepare(
-        `UPDATE batch_results SET status = 'processing', document_id = ?, started_at = ?, finished_at = NULL, error = NULL
-         WHERE job_id = ? AND row_id = ?`,
-      )
-      .run(documentId, nowIso(), jobId, rowId);
+  async startResult(jobId: string, rowId: number, documentId: string | null): Promise<void> {
+    await this.sql.run(
+      `UPDATE batch_results SET status = 'processing', document_id = ?, started_at = ?, finished_at = NULL, error = NULL
+       WHERE job_id = ? AND row_id = ?`,
+      [documentId, nowIso(), jobId, rowId],
+    );
   }
 
   /**
    * A document tagged: its result and the document's tags (replacing earlier ones), together. A
    * document read from an address (documentId null) is not one of this server's: only the result.
    */
-  succeedResult(jobId: string, rowId: number, documentId: string | null, tags: readonly string[]): void {
-    this.db.transaction(() => {
+  async succeedResult(jobId: string, rowId: number, documentId: string | null, tags: readonly string[]): Promise<void> {
+    await this.sql.transaction(async () => {
       const now = nowIso();
       const json = JSON.stringify(tags);
-      this.db
-        .prepare(
-          `UPDATE batch_results SET status = 'success', document_id = ?, tags_json = ?, error = NULL, finished_at = ?
-           WHERE job_id = ? AND row_id = ?`,
-        )
-        .run(documentId, json, now, jobId, rowId);
-      if (documentId) this.db.prepare("UPDATE documents SET tags_json = ?, tagged_at = ? WHERE document_id = ?").run(json, now, documentId);
-    })();
+      await this.sql.run(
+        `UPDATE batch_results SET status = 'success', document_id = ?, tags_json = ?, error = NULL, finished_at = ?
+         WHERE job_id = ? AND row_id = ?`,
+        [documentId, json, now, jobId, rowId],
+      );
+      if (documentId) await this.sql.run("UPDATE documents SET tags_json = ?, tagged_at = ? WHERE document_id = ?", [json, now, documentId]);
+    });
   }
 
-  failResult(jobId: string, rowId: number, error: string): void {
-    this.db
-      .prepare(
-        `UPDATE batch_results SET status = 'failed', tags_json = '[]', error = ?, finished_at = ?
-         WHERE job_id = ? AND row_id = ?`,
-      )
-      .run(error, nowIso(), jobId, rowId);
+  async failResult(jobId: string, rowId: number, error: string): Promise<void> {
+    await this.sql.run(
+      `UPDATE batch_results SET status = 'failed', tags_json = '[]', error = ?, finished_at = ?
+       WHERE job_id = ? AND row_id = ?`,
+      [error, nowIso(), jobId, rowId],
+    );
   }
 
   /** Puts an abandoned document (the server stopped while tagging it) back to waiting. */
-  resetResult(jobId: string, rowId: number): void {
-    this.db
-      .prepare("UPDATE batch_results SET status = 'pending', started_at = NULL WHERE job_id = ? AND row_id = ? AND status = 'processing'")
-      .run(jobId, rowId);
+  async resetResult(jobId: string, rowId: number): Promise<void> {
+    await this.sql.run("UPDATE batch_results SET status = 'pending', started_at = NULL WHERE job_id = ? AND row_id = ? AND status = 'processing'", [
+      jobId,
+      rowId,
+    ]);
   }
 
   /** At start: documents a stopped server left being tagged wait again (they are redone). */
-  resetInterrupted(): number {
-    return this.db
-      .prepare("UPDATE batch_results SET status = 'pending', started_at = NULL WHERE status = 'processing'")
-      .run().changes;
+  async resetInterrupted(): Promise<number> {
+    return (await this.sql.run("UPDATE batch_results SET status = 'pending', started_at = NULL WHERE status = 'processing'")).changes;
   }
 }

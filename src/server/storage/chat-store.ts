@@ -1,7 +1,7 @@
 // Chat: threads (one person's conversation with one agent), their turns (agent responses) and
 // the corpora linked to them. Rows come back with the owner's e-mail (the `created_by` of
 // Ejento's shapes).
-import type Database from "better-sqlite3";
+import type { Sql } from "./sql";
 import { nowIso } from "./util";
 
 /** The title a thread has until its first answer names it (unless it was created with one). */
@@ -81,56 +81,58 @@ const THREAD_SELECT = `
 const RESPONSE_SELECT = "SELECT r.*, u.email AS user_email FROM agent_responses r JOIN users u ON u.id = r.user_id";
 
 export class ChatStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly sql: Sql) {}
 
-  getThread(id: number): ChatThreadRow | undefined {
-    return this.db.prepare(`${THREAD_SELECT} WHERE t.id = ?`).get(id) as ChatThreadRow | undefined;
+  async getThread(id: number): Promise<ChatThreadRow | undefined> {
+    return this.sql.get<ChatThreadRow>(`${THREAD_SELECT} WHERE t.id = ?`, [id]);
   }
 
   /** One person's threads with one agent (only those started by `querySource` when given), most recently used first. */
-  listThreads(userId: string, agentId: number, querySource: string | null = null): ChatThreadRow[] {
+  async listThreads(userId: string, agentId: number, querySource: string | null = null): Promise<ChatThreadRow[]> {
     if (querySource === null) {
-      return this.db
-        .prepare(`${THREAD_SELECT} WHERE t.user_id = ? AND t.agent_id = ? ORDER BY t.updated_at DESC, t.id DESC`)
-        .all(userId, agentId) as ChatThreadRow[];
+      return this.sql.all<ChatThreadRow>(`${THREAD_SELECT} WHERE t.user_id = ? AND t.agent_id = ? ORDER BY t.updated_at DESC, t.id DESC`, [userId, agentId]);
     }
-    return this.db
-      .prepare(`${THREAD_SELECT} WHERE t.user_id = ? AND t.agent_id = ? AND t.query_source = ? ORDER BY t.updated_at DESC, t.id DESC`)
-      .all(userId, agentId, querySource) as ChatThreadRow[];
+    return this.sql.all<ChatThreadRow>(
+      `${THREAD_SELECT} WHERE t.user_id = ? AND t.agent_id = ? AND t.query_source = ? ORDER BY t.updated_at DESC, t.id DESC`,
+      [userId, agentId, querySource],
+    );
   }
 
-  createThread(thread: NewThread): ChatThreadRow {
+  async createThread(thread: NewThread): Promise<ChatThreadRow> {
     const now = nowIso();
-    const result = this.db
-      .prepare(
+    return this.sql.transaction(async () => {
+      const inserted = (await this.sql.get<{ id: number }>(
         `INSERT INTO chat_threads (organization_id, user_id, agent_id, name, query_source, modified_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(thread.organizationId, thread.userId, thread.agentId, thread.title, thread.querySource, thread.userEmail, now, now);
-    return this.getThread(Number(result.lastInsertRowid)) as ChatThreadRow;
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [thread.organizationId, thread.userId, thread.agentId, thread.title, thread.querySource, thread.userEmail, now, now],
+      )) as { id: number };
+      return (await this.getThread(inserted.id)) as ChatThreadRow;
+    });
   }
 
-  renameThread(id: number, title: string, modifiedBy: string): ChatThreadRow {
-    this.db.prepare("UPDATE chat_threads SET name = ?, modified_by = ?, updated_at = ? WHERE id = ?").run(title, modifiedBy, nowIso(), id);
-    return this.getThread(id) as ChatThreadRow;
+  async renameThread(id: number, title: string, modifiedBy: string): Promise<ChatThreadRow> {
+    return this.sql.transaction(async () => {
+      await this.sql.run("UPDATE chat_threads SET name = ?, modified_by = ?, updated_at = ? WHERE id = ?", [title, modifiedBy, nowIso(), id]);
+      return (await this.getThread(id)) as ChatThreadRow;
+    });
   }
 
   /** Removes a thread with its turns and its corpus links (the corpora stay). */
-  deleteThread(id: number): void {
-    this.db.prepare("DELETE FROM chat_threads WHERE id = ?").run(id);
+  async deleteThread(id: number): Promise<void> {
+    await this.sql.run("DELETE FROM chat_threads WHERE id = ?", [id]);
   }
 
   /** A thread's turns, oldest first. */
-  listResponses(threadId: number): AgentResponseRow[] {
-    return this.db.prepare(`${RESPONSE_SELECT} WHERE r.thread_id = ? ORDER BY r.id`).all(threadId) as AgentResponseRow[];
+  async listResponses(threadId: number): Promise<AgentResponseRow[]> {
+    return this.sql.all<AgentResponseRow>(`${RESPONSE_SELECT} WHERE r.thread_id = ? ORDER BY r.id`, [threadId]);
   }
 
-  getResponse(id: number): AgentResponseRow | undefined {
-    return this.db.prepare(`${RESPONSE_SELECT} WHERE r.id = ?`).get(id) as AgentResponseRow | undefined;
+  async getResponse(id: number): Promise<AgentResponseRow | undefined> {
+    return this.sql.get<AgentResponseRow>(`${RESPONSE_SELECT} WHERE r.id = ?`, [id]);
   }
 
-  deleteResponse(id: number): void {
-    this.db.prepare("DELETE FROM agent_responses WHERE id = ?").run(id);
+  async deleteResponse(id: number): Promise<void> {
+    await this.sql.run("DELETE FROM agent_responses WHERE id = ?", [id]);
   }
 
   /**
@@ -138,37 +140,33 @@ export class ChatStore {
    * titled "New Chat" takes the turn's name, one with no query_source takes the turn's. Null
    * when the thread no longer exists (deleted while the answer was being written).
    */
-  addTurn(turn: NewTurn): { thread: ChatThreadRow; responseId: number } | null {
-    return this.db.transaction(() => {
+  async addTurn(turn: NewTurn): Promise<{ thread: ChatThreadRow; responseId: number } | null> {
+    return this.sql.transaction(async () => {
       const now = nowIso();
       let threadId = turn.threadId;
       if (threadId === null) {
-        const result = this.db
-          .prepare(
-            `INSERT INTO chat_threads (organization_id, user_id, agent_id, name, query_source, modified_by, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(turn.organizationId, turn.userId, turn.agentId, turn.threadName, turn.querySource, turn.userEmail, now, now);
-        threadId = Number(result.lastInsertRowid);
+        const thread = (await this.sql.get<{ id: number }>(
+          `INSERT INTO chat_threads (organization_id, user_id, agent_id, name, query_source, modified_by, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          [turn.organizationId, turn.userId, turn.agentId, turn.threadName, turn.querySource, turn.userEmail, now, now],
+        )) as { id: number };
+        threadId = thread.id;
       } else {
-        const updated = this.db
-          .prepare(
-            `UPDATE chat_threads
-             SET updated_at = ?, modified_by = ?,
-                 name = CASE WHEN name = ? THEN ? ELSE name END,
-                 query_source = COALESCE(query_source, ?)
-             WHERE id = ?`,
-          )
-          .run(now, turn.userEmail, NEW_THREAD_TITLE, turn.threadName, turn.querySource, threadId);
+        const updated = await this.sql.run(
+          `UPDATE chat_threads
+           SET updated_at = ?, modified_by = ?,
+               name = CASE WHEN name = ? THEN ? ELSE name END,
+               query_source = COALESCE(query_source, ?)
+           WHERE id = ?`,
+          [now, turn.userEmail, NEW_THREAD_TITLE, turn.threadName, turn.querySource, threadId],
+        );
         if (updated.changes === 0) return null;
       }
-      const inserted = this.db
-        .prepare(
-          `INSERT INTO agent_responses (thread_id, user_id, user_query, answer, references_json, followups_json, created_at,
-             query_source, success, message, guardrail_triggered, blocked)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-        )
-        .run(
+      const inserted = (await this.sql.get<{ id: number }>(
+        `INSERT INTO agent_responses (thread_id, user_id, user_query, answer, references_json, followups_json, created_at,
+           query_source, success, message, guardrail_triggered, blocked)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`,
+        [
           threadId,
           turn.userId,
           turn.userQuery,
@@ -180,12 +178,13 @@ export class ChatStore {
           turn.message,
           turn.guardrailTriggered ? 1 : 0,
           turn.blocked ? 1 : 0,
-        );
-      return { thread: this.getThread(threadId) as ChatThreadRow, responseId: Number(inserted.lastInsertRowid) };
-    })();
+        ],
+      )) as { id: number };
+      return { thread: (await this.getThread(threadId)) as ChatThreadRow, responseId: inserted.id };
+    });
   }
 
-  setVote(responseId: number, vote: "upvote" | "downvote"): void {
-    this.db.prepare("UPDATE agent_responses SET vote = ?, voted_at = ? WHERE id = ?").run(vote, nowIso(), responseId);
+  async setVote(responseId: number, vote: "upvote" | "downvote"): Promise<void> {
+    await this.sql.run("UPDATE agent_responses SET vote = ?, voted_at = ? WHERE id = ?", [vote, nowIso(), responseId]);
   }
 }

@@ -1,7 +1,7 @@
 // A row of the documents table — uploaded (kind "local") and generated (kind "generated")
 // documents alike — and the one way a new one is made, so the two stores that add documents
 // (document-store.ts for uploads, generation-store.ts for generated ones) build it the same way.
-import type Database from "better-sqlite3";
+import type { Sql } from "./sql";
 import { nowIso } from "./util";
 
 export interface DocumentRow {
@@ -49,11 +49,26 @@ export function newDocumentRow(
 }
 
 /** The one INSERT of a documents row. */
-export function insertDocumentRow(db: Database.Database, document: DocumentRow): void {
-  db.prepare(
+export async function insertDocumentRow(sql: Sql, document: DocumentRow): Promise<void> {
+  await sql.run(
     `INSERT INTO documents (document_id, organization_id, kind, document_name, s3_key, stored_file_name,
        sha256, size_bytes, status, workspace_id, template_json, uploaded_by, created_at, updated_at)
-     VALUES (@document_id, @organization_id, @kind, @document_name, @s3_key, @stored_file_name,
-       @sha256, @size_bytes, @status, @workspace_id, @template_json, @uploaded_by, @created_at, @updated_at)`,
-  ).run(document);
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [
+      document.document_id,
+      document.organization_id,
+      document.kind,
+      document.document_name,
+      document.s3_key,
+      document.stored_file_name,
+      document.sha256,
+      document.size_bytes,
+      document.status,
+      document.workspace_id,
+      document.template_json,
+      document.uploaded_by,
+      document.created_at,
+      document.updated_at,
+    ],
+  );
 }

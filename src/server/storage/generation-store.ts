@@ -2,15 +2,14 @@
 // it (status on the document row; stage, progress and attempts on the job row), and the result:
 // the .docx in files/, its sections and each section's sources.
 //
-// Durability is as for uploads: the file is fsynced in tmp/, renamed into files/ and the row marked
-// Ready in one transaction, so a Ready row always points at a whole file. Completing again (a
-// re-run after a restart) replaces the file, sections and sources.
+// Durability is as for uploads: the file is kept (storage/file-store.ts) and the row marked Ready in
+// one transaction, so a Ready row always points at a whole file. Completing again (a re-run after a
+// restart, or on another process after this one died) replaces the file, sections and sources.
 import { createHash, randomUUID } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import type Database from "better-sqlite3";
 import { insertDocumentRow, newDocumentRow, type DocumentRow } from "./document-row";
-import { fsyncDirectory, nowIso, removeQuietly, writeFileDurably } from "./util";
+import type { FileStore } from "./file-store";
+import type { Sql } from "./sql";
+import { nowIso } from "./util";
 
 export type DocumentStatus = "Pending" | "Ingesting" | "Generating" | "Ready" | "Failed";
 
@@ -95,18 +94,17 @@ const JOB_COLUMNS = `d.document_id, d.organization_id, d.document_name, d.s3_key
 
 export class GenerationStore {
   constructor(
-    private readonly db: Database.Database,
-    private readonly filesDir: string,
-    private readonly tmpDir: string,
+    private readonly sql: Sql,
+    private readonly files: FileStore,
   ) {}
 
   /**
    * Makes the placeholder document (status Pending) and its job. When the organization already
    * has a generation with this output name, that document is returned with created false.
    */
-  createGenerated(input: NewGeneratedDocument): { document: DocumentRow; created: boolean } {
-    return this.db.transaction(() => {
-      const existing = this.findByOutputName(input.organizationId, input.outputName);
+  createGenerated(input: NewGeneratedDocument): Promise<{ document: DocumentRow; created: boolean }> {
+    return this.sql.transaction(async () => {
+      const existing = await this.findByOutputName(input.organizationId, input.outputName);
       if (existing) return { document: existing, created: false };
       const document = newDocumentRow({
         document_id: randomUUID(),
@@ -120,152 +118,145 @@ export class GenerationStore {
       });
       const documentId = document.document_id;
       const now = document.created_at;
-      insertDocumentRow(this.db, document);
-      this.db
-        .prepare(
-          `INSERT INTO generation_jobs (document_id, organization_id, output_name, request_json, progress, attempts, queued_at)
-           VALUES (?, ?, ?, ?, 0, 0, ?)`,
-        )
-        .run(documentId, input.organizationId, input.outputName, input.requestJson, now);
+      await insertDocumentRow(this.sql, document);
+      await this.sql.run(
+        `INSERT INTO generation_jobs (document_id, organization_id, output_name, request_json, progress, attempts, queued_at)
+         VALUES (?, ?, ?, ?, 0, 0, ?)`,
+        [documentId, input.organizationId, input.outputName, input.requestJson, now],
+      );
       return { document, created: true };
-    })();
+    });
   }
 
-  findByOutputName(organizationId: string, outputName: string): DocumentRow | undefined {
-    return this.db
-      .prepare(
-        `SELECT d.* FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
-         WHERE j.organization_id = ? AND j.output_name = ?`,
-      )
-      .get(organizationId, outputName) as DocumentRow | undefined;
+  findByOutputName(organizationId: string, outputName: string): Promise<DocumentRow | undefined> {
+    return this.sql.get<DocumentRow>(
+      `SELECT d.* FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+       WHERE j.organization_id = ? AND j.output_name = ?`,
+      [organizationId, outputName],
+    );
   }
 
-  getJob(documentId: string): GenerationJobRow | undefined {
-    return this.db
-      .prepare(`SELECT ${JOB_COLUMNS} FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id WHERE j.document_id = ?`)
-      .get(documentId) as GenerationJobRow | undefined;
+  getJob(documentId: string): Promise<GenerationJobRow | undefined> {
+    return this.sql.get<GenerationJobRow>(
+      `SELECT ${JOB_COLUMNS} FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id WHERE j.document_id = ?`,
+      [documentId],
+    );
   }
 
   /** Jobs that were running when the server stopped (status Ingesting or Generating). */
-  listInterrupted(): GenerationJobRow[] {
-    return this.db
-      .prepare(
-        `SELECT ${JOB_COLUMNS} FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
-         WHERE d.status IN ('Ingesting', 'Generating') ORDER BY j.queued_at, j.rowid`,
-      )
-      .all() as GenerationJobRow[];
+  listInterrupted(): Promise<GenerationJobRow[]> {
+    return this.sql.all<GenerationJobRow>(
+      `SELECT ${JOB_COLUMNS} FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+       WHERE d.status IN ('Ingesting', 'Generating') ORDER BY j.queued_at, j.rowid`,
+    );
+  }
+
+  /** How many of an organization's generations wait to start (Pending). */
+  async countWaiting(organizationId: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+       WHERE j.organization_id = ? AND d.status = 'Pending'`,
+      [organizationId],
+    );
+    return row?.n ?? 0;
   }
 
   /** Takes the oldest Pending job: it becomes Ingesting (stage "extract"), one more attempt. */
-  /** How many of an organization's generations wait to start (Pending). */
-  countWaiting(organizationId: string): number {
-    const row = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
-         WHERE j.organization_id = ? AND d.status = 'Pending'`,
-      )
-      .get(organizationId) as { n: number };
-    return row.n;
-  }
-
-  claimNext(): GenerationJobRow | undefined {
-    return this.db.transaction(() => {
-      const next = this.db
-        .prepare(
-          // Round-robin across organizations: the waiting job of the organization whose last job
-          // started longest ago (one that never started first), then oldest first within it. A
-          // flood from one organization waits behind itself, not in front of everyone else.
-          `SELECT j.document_id FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
-           WHERE d.status = 'Pending'
-           ORDER BY (SELECT MAX(s.started_at) FROM generation_jobs s WHERE s.organization_id = j.organization_id) IS NOT NULL,
-                    (SELECT MAX(s.started_at) FROM generation_jobs s WHERE s.organization_id = j.organization_id),
-                    j.queued_at, j.rowid
-           LIMIT 1`,
-        )
-        .get() as { document_id: string } | undefined;
+  claimNext(): Promise<GenerationJobRow | undefined> {
+    return this.sql.transaction(async () => {
+      const next = await this.sql.get<{ document_id: string }>(
+        // Round-robin across organizations: the waiting job of the organization whose last job
+        // started longest ago (one that never started first), then oldest first within it. A
+        // flood from one organization waits behind itself, not in front of everyone else.
+        `SELECT j.document_id FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+         WHERE d.status = 'Pending'
+         ORDER BY (SELECT MAX(s.started_at) FROM generation_jobs s WHERE s.organization_id = j.organization_id) IS NOT NULL,
+                  (SELECT MAX(s.started_at) FROM generation_jobs s WHERE s.organization_id = j.organization_id),
+                  j.queued_at, j.rowid
+         LIMIT 1`,
+      );
       if (!next) return undefined;
       const now = nowIso();
-      this.db.prepare("UPDATE documents SET status = 'Ingesting', updated_at = ? WHERE document_id = ?").run(now, next.document_id);
-      this.db
-        .prepare(
-          `UPDATE generation_jobs SET stage = 'extract', progress = 0, error = NULL, attempts = attempts + 1,
-             started_at = ?, finished_at = NULL WHERE document_id = ?`,
-        )
-        .run(now, next.document_id);
+      await this.sql.run("UPDATE documents SET status = 'Ingesting', updated_at = ? WHERE document_id = ?", [now, next.document_id]);
+      await this.sql.run(
+        `UPDATE generation_jobs SET stage = 'extract', progress = 0, error = NULL, attempts = attempts + 1,
+           started_at = ?, finished_at = NULL WHERE document_id = ?`,
+        [now, next.document_id],
+      );
       return this.getJob(next.document_id);
-    })();
+    });
   }
 
   /** Records the stage a running job is in. */
-  setStage(documentId: string, status: "Ingesting" | "Generating", stage: string, progress: number): void {
-    this.db.transaction(() => {
+  async setStage(documentId: string, status: "Ingesting" | "Generating", stage: string, progress: number): Promise<void> {
+    await this.sql.transaction(async () => {
       const now = nowIso();
-      this.db
-        .prepare("UPDATE documents SET status = ?, updated_at = ? WHERE document_id = ? AND status IN ('Ingesting', 'Generating')")
-        .run(status, now, documentId);
-      this.db.prepare("UPDATE generation_jobs SET stage = ?, progress = ? WHERE document_id = ?").run(stage, progress, documentId);
-    })();
+      await this.sql.run("UPDATE documents SET status = ?, updated_at = ? WHERE document_id = ? AND status IN ('Ingesting', 'Generating')", [
+        status,
+        now,
+        documentId,
+      ]);
+      await this.sql.run("UPDATE generation_jobs SET stage = ?, progress = ? WHERE document_id = ?", [stage, progress, documentId]);
+    });
   }
 
   /**
    * Puts a job back in the queue (Pending, progress 0). `refundAttempt` when the run was stopped
    * on purpose (a graceful server stop), so it does not count against the job's attempts.
    */
-  requeue(documentId: string, refundAttempt: boolean): void {
-    this.db.transaction(() => {
-      this.db
-        .prepare("UPDATE documents SET status = 'Pending', updated_at = ? WHERE document_id = ? AND status IN ('Ingesting', 'Generating')")
-        .run(nowIso(), documentId);
-      this.db
-        .prepare(
-          `UPDATE generation_jobs SET stage = NULL, progress = 0,
-             attempts = CASE WHEN ? AND attempts > 0 THEN attempts - 1 ELSE attempts END
-           WHERE document_id = ?`,
-        )
-        .run(refundAttempt ? 1 : 0, documentId);
-    })();
+  async requeue(documentId: string, refundAttempt: boolean): Promise<void> {
+    await this.sql.transaction(async () => {
+      await this.sql.run("UPDATE documents SET status = 'Pending', updated_at = ? WHERE document_id = ? AND status IN ('Ingesting', 'Generating')", [
+        nowIso(),
+        documentId,
+      ]);
+      await this.sql.run(
+        `UPDATE generation_jobs SET stage = NULL, progress = 0,
+           attempts = CASE WHEN ? = 1 AND attempts > 0 THEN attempts - 1 ELSE attempts END
+         WHERE document_id = ?`,
+        [refundAttempt ? 1 : 0, documentId],
+      );
+    });
   }
 
-  fail(documentId: string, error: string): void {
-    this.db.transaction(() => {
+  async fail(documentId: string, error: string): Promise<void> {
+    await this.sql.transaction(async () => {
       const now = nowIso();
-      this.db.prepare("UPDATE documents SET status = 'Failed', updated_at = ? WHERE document_id = ?").run(now, documentId);
-      this.db.prepare("UPDATE generation_jobs SET error = ?, finished_at = ? WHERE document_id = ?").run(error, now, documentId);
-    })();
+      await this.sql.run("UPDATE documents SET status = 'Failed', updated_at = ? WHERE document_id = ?", [now, documentId]);
+      await this.sql.run("UPDATE generation_jobs SET error = ?, finished_at = ? WHERE document_id = ?", [error, now, documentId]);
+    });
   }
 
   /**
    * Keeps the generated file and the document's sections and sources, and marks it Ready
    * (progress 100), replacing whatever an earlier run stored.
    */
-  complete(documentId: string, file: Uint8Array, sections: NewDocumentSection[]): void {
-    const tempPath = path.join(this.tmpDir, `${randomUUID()}.generated`);
+  async complete(documentId: string, file: Uint8Array, sections: NewDocumentSection[]): Promise<void> {
     const storedFileName = `${documentId}.docx`;
-    const target = path.join(this.filesDir, storedFileName);
-    writeFileDurably(tempPath, file);
-    try {
-      this.db.transaction(() => {
-        const now = nowIso();
-        this.db.prepare("DELETE FROM document_sections WHERE document_id = ?").run(documentId);
-        const insertSection = this.db.prepare(
+    await this.sql.transaction(async () => {
+      const now = nowIso();
+      await this.sql.run("DELETE FROM document_sections WHERE document_id = ?", [documentId]);
+      for (const [order, section] of sections.entries()) {
+        await this.sql.run(
           `INSERT INTO document_sections (document_id, section_id, section_title, section_order, level, text)
            VALUES (?, ?, ?, ?, ?, ?)`,
+          [documentId, section.sectionId, section.sectionTitle, order, section.level, section.text],
         );
-        const insertSource = this.db.prepare(
-          `INSERT INTO section_sources (document_id, section_id, source_order, document_source_id, document_source_name,
-             referenced_text, s3_key, passage_id, passage_index, score)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        );
-        const insertSentence = this.db.prepare(
-          "INSERT INTO section_sentences (document_id, section_id, sentence_order, text, passage_ids) VALUES (?, ?, ?, ?, ?)",
-        );
-        sections.forEach((section, order) => {
-          insertSection.run(documentId, section.sectionId, section.sectionTitle, order, section.level, section.text);
-          section.sentences?.forEach((sentence, sentenceOrder) => {
-            insertSentence.run(documentId, section.sectionId, sentenceOrder, sentence.text, JSON.stringify(sentence.passageIds));
-          });
-          section.sources.forEach((source, sourceOrder) => {
-            insertSource.run(
+        for (const [sentenceOrder, sentence] of (section.sentences ?? []).entries()) {
+          await this.sql.run("INSERT INTO section_sentences (document_id, section_id, sentence_order, text, passage_ids) VALUES (?, ?, ?, ?, ?)", [
+            documentId,
+            section.sectionId,
+            sentenceOrder,
+            sentence.text,
+            JSON.stringify(sentence.passageIds),
+          ]);
+        }
+        for (const [sourceOrder, source] of section.sources.entries()) {
+          await this.sql.run(
+            `INSERT INTO section_sources (document_id, section_id, source_order, document_source_id, document_source_name,
+               referenced_text, s3_key, passage_id, passage_index, score)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
               documentId,
               section.sectionId,
               sourceOrder,
@@ -276,55 +267,51 @@ export class GenerationStore {
               source.passageId,
               source.passageIndex,
               source.score,
-            );
-          });
-        });
-        const updated = this.db
-          .prepare(
-            `UPDATE documents SET status = 'Ready', stored_file_name = ?, sha256 = ?, size_bytes = ?, updated_at = ?
-             WHERE document_id = ?`,
-          )
-          .run(storedFileName, createHash("sha256").update(file).digest("hex"), file.length, now, documentId);
-        if (updated.changes !== 1) throw new Error(`generated document ${documentId} no longer exists`);
-        this.db
-          .prepare("UPDATE generation_jobs SET stage = 'done', progress = 100, error = NULL, finished_at = ? WHERE document_id = ?")
-          .run(now, documentId);
-        fs.renameSync(tempPath, target);
-        fsyncDirectory(this.filesDir);
-      })();
-    } finally {
-      removeQuietly(tempPath);
-    }
+            ],
+          );
+        }
+      }
+      const updated = await this.sql.run(
+        `UPDATE documents SET status = 'Ready', stored_file_name = ?, sha256 = ?, size_bytes = ?, updated_at = ?
+         WHERE document_id = ?`,
+        [storedFileName, createHash("sha256").update(file).digest("hex"), file.length, now, documentId],
+      );
+      if (updated.changes !== 1) throw new Error(`generated document ${documentId} no longer exists`);
+      await this.sql.run("UPDATE generation_jobs SET stage = 'done', progress = 100, error = NULL, finished_at = ? WHERE document_id = ?", [
+        now,
+        documentId,
+      ]);
+      await this.files.keep(storedFileName, { bytes: file });
+    });
   }
 
-  sections(documentId: string): DocumentSectionRow[] {
-    return this.db
-      .prepare("SELECT * FROM document_sections WHERE document_id = ? ORDER BY section_order")
-      .all(documentId) as DocumentSectionRow[];
+  sections(documentId: string): Promise<DocumentSectionRow[]> {
+    return this.sql.all<DocumentSectionRow>("SELECT * FROM document_sections WHERE document_id = ? ORDER BY section_order", [documentId]);
   }
 
   /** Every recorded sentence of the document's sections, by section then sentence order. */
-  sentencesOfDocument(documentId: string): Array<SectionSentence & { sectionId: string }> {
-    const rows = this.db
-      .prepare("SELECT section_id, text, passage_ids FROM section_sentences WHERE document_id = ? ORDER BY section_id, sentence_order")
-      .all(documentId) as Array<{ section_id: string; text: string; passage_ids: string }>;
+  async sentencesOfDocument(documentId: string): Promise<Array<SectionSentence & { sectionId: string }>> {
+    const rows = await this.sql.all<{ section_id: string; text: string; passage_ids: string }>(
+      "SELECT section_id, text, passage_ids FROM section_sentences WHERE document_id = ? ORDER BY section_id, sentence_order",
+      [documentId],
+    );
     return rows.map((row) => ({ sectionId: row.section_id, text: row.text, passageIds: JSON.parse(row.passage_ids) as string[] }));
   }
 
   /** Every recorded source of the document, by section order, then source order. */
-  sourcesOfDocument(documentId: string): SectionSourceRow[] {
-    return this.db
-      .prepare(
-        `SELECT s.* FROM section_sources s
-         JOIN document_sections d ON d.document_id = s.document_id AND d.section_id = s.section_id
-         WHERE s.document_id = ? ORDER BY d.section_order, s.source_order`,
-      )
-      .all(documentId) as SectionSourceRow[];
+  sourcesOfDocument(documentId: string): Promise<SectionSourceRow[]> {
+    return this.sql.all<SectionSourceRow>(
+      `SELECT s.* FROM section_sources s
+       JOIN document_sections d ON d.document_id = s.document_id AND d.section_id = s.section_id
+       WHERE s.document_id = ? ORDER BY d.section_order, s.source_order`,
+      [documentId],
+    );
   }
 
-  sources(documentId: string, sectionId: string): SectionSourceRow[] {
-    return this.db
-      .prepare("SELECT * FROM section_sources WHERE document_id = ? AND section_id = ? ORDER BY source_order")
-      .all(documentId, sectionId) as SectionSourceRow[];
+  sources(documentId: string, sectionId: string): Promise<SectionSourceRow[]> {
+    return this.sql.all<SectionSourceRow>("SELECT * FROM section_sources WHERE document_id = ? AND section_id = ? ORDER BY source_order", [
+      documentId,
+      sectionId,
+    ]);
   }
 }

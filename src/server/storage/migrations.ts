@@ -417,4 +417,18 @@ export const migrations: readonly string[] = [
   DELETE FROM document_terms WHERE document_id IN (SELECT document_id FROM documents WHERE passages_extracted_at IS NULL);
   UPDATE documents SET terms_counted_at = NULL WHERE passages_extracted_at IS NULL AND terms_counted_at IS NOT NULL;
   `,
+  // 11: failed sign-ins counted in the database (issue 20), not in the server's memory: every
+  // process sharing a PostgreSQL database must see the same counts, and both engines keep them the
+  // same way (storage/sign-in-attempt-store.ts). Epoch milliseconds; locked_until 0 = not locked.
+  `
+  CREATE TABLE sign_in_attempts (
+    scope           TEXT NOT NULL CHECK (scope IN ('account', 'address')),
+    key             TEXT NOT NULL,
+    failures        INTEGER NOT NULL,
+    last_failed_at  INTEGER NOT NULL,
+    locked_until    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (scope, key)
+  );
+  CREATE INDEX sign_in_attempts_last_failed ON sign_in_attempts(last_failed_at);
+  `,
 ];

@@ -1,7 +1,7 @@
 // Sign-ins and the tokens they issue. Only a hash of each token is stored (services/tokens.ts);
 // ending a sign-in revokes every token it issued.
 import { randomUUID } from "node:crypto";
-import type Database from "better-sqlite3";
+import type { Sql } from "./sql";
 import { nowIso } from "./util";
 
 export type TokenKind = "refresh" | "api";
@@ -48,48 +48,56 @@ interface TokenJoinRow {
 }
 
 export class SignInStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly sql: Sql) {}
 
   /** A new sign-in of `userId` with its first tokens; its id. */
-  create(userId: string, expiresAt: number, tokens: NewToken[], face: SignInFace = "sidecar"): string {
+  async create(userId: string, expiresAt: number, tokens: NewToken[], face: SignInFace = "sidecar"): Promise<string> {
     const signInId = randomUUID();
-    this.db.transaction(() => {
-      this.db
-        .prepare("INSERT INTO sign_ins (id, user_id, created_at, expires_at, face) VALUES (?, ?, ?, ?, ?)")
-        .run(signInId, userId, nowIso(), expiresAt, face);
-      this.insertTokens(signInId, tokens);
-    })();
+    await this.sql.transaction(async () => {
+      await this.sql.run("INSERT INTO sign_ins (id, user_id, created_at, expires_at, face) VALUES (?, ?, ?, ?, ?)", [
+        signInId,
+        userId,
+        nowIso(),
+        expiresAt,
+        face,
+      ]);
+      await this.insertTokens(signInId, tokens);
+    });
     return signInId;
   }
 
-  addTokens(signInId: string, tokens: NewToken[]): void {
-    this.db.transaction(() => this.insertTokens(signInId, tokens))();
+  async addTokens(signInId: string, tokens: NewToken[]): Promise<void> {
+    await this.sql.transaction(() => this.insertTokens(signInId, tokens));
   }
 
-  private insertTokens(signInId: string, tokens: NewToken[]): void {
-    const insert = this.db.prepare(
-      "INSERT INTO auth_tokens (token_hash, sign_in_id, kind, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+  private async insertTokens(signInId: string, tokens: NewToken[]): Promise<void> {
+    for (const token of tokens) {
+      await this.sql.run("INSERT INTO auth_tokens (token_hash, sign_in_id, kind, expires_at, created_at) VALUES (?, ?, ?, ?, ?)", [
+        token.tokenHash,
+        signInId,
+        token.kind,
+        token.expiresAt,
+        nowIso(),
+      ]);
+    }
+  }
+
+  async findToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    const row = await this.sql.get<TokenJoinRow>(
+      `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
+              s.revoked_at, s.face, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
+       FROM auth_tokens t
+       JOIN sign_ins s ON s.id = t.sign_in_id
+       JOIN users u ON u.id = s.user_id
+       JOIN organizations o ON o.id = u.organization_id
+       WHERE t.token_hash = ?`,
+      [tokenHash],
     );
-    for (const token of tokens) insert.run(token.tokenHash, signInId, token.kind, token.expiresAt, nowIso());
-  }
-
-  findToken(tokenHash: string): TokenRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
-                s.revoked_at, s.face, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
-         FROM auth_tokens t
-         JOIN sign_ins s ON s.id = t.sign_in_id
-         JOIN users u ON u.id = s.user_id
-         JOIN organizations o ON o.id = u.organization_id
-         WHERE t.token_hash = ?`,
-      )
-      .get(tokenHash) as TokenJoinRow | undefined;
     if (!row) return undefined;
     return {
       kind: row.kind,
       expiresAt: row.expires_at,
-      revoked: row.revoked !== 0,
+      revoked: Boolean(row.revoked),
       signInId: row.sign_in_id,
       signInExpiresAt: row.sign_in_expires_at,
       signInRevoked: row.revoked_at !== null,
@@ -102,23 +110,23 @@ export class SignInStore {
   }
 
   /** Revokes one token (a rotated refresh token); its sign-in and other tokens go on. */
-  revokeToken(tokenHash: string): void {
-    this.db.prepare("UPDATE auth_tokens SET revoked = 1 WHERE token_hash = ?").run(tokenHash);
+  async revokeToken(tokenHash: string): Promise<void> {
+    await this.sql.run("UPDATE auth_tokens SET revoked = 1 WHERE token_hash = ?", [tokenHash]);
   }
 
   /** Ends a sign-in: it and every token it issued stop working. */
-  revoke(signInId: string): void {
-    this.db.transaction(() => {
-      this.db.prepare("UPDATE sign_ins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL").run(nowIso(), signInId);
-      this.db.prepare("UPDATE auth_tokens SET revoked = 1 WHERE sign_in_id = ?").run(signInId);
-    })();
+  async revoke(signInId: string): Promise<void> {
+    await this.sql.transaction(async () => {
+      await this.sql.run("UPDATE sign_ins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [nowIso(), signInId]);
+      await this.sql.run("UPDATE auth_tokens SET revoked = 1 WHERE sign_in_id = ?", [signInId]);
+    });
   }
 
   /** Forgets sign-ins (and their tokens) that ended before `before` (epoch ms). */
-  purgeExpiredBefore(before: number): void {
-    this.db.transaction(() => {
-      this.db.prepare("DELETE FROM auth_tokens WHERE expires_at < ?").run(before);
-      this.db.prepare("DELETE FROM sign_ins WHERE expires_at < ?").run(before);
-    })();
+  async purgeExpiredBefore(before: number): Promise<void> {
+    await this.sql.transaction(async () => {
+      await this.sql.run("DELETE FROM auth_tokens WHERE expires_at < ?", [before]);
+      await this.sql.run("DELETE FROM sign_ins WHERE expires_at < ?", [before]);
+    });
   }
 }

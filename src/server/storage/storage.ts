@@ -1,19 +1,23 @@
-// The ONE place that opens SQLite and the files directory; everything else asks its stores.
+// The ONE place that opens the database and the file store; everything else asks its stores.
 //
-// Layout of the data directory:
-//   sidecar.db (+ -wal, -shm)   SQLite in WAL mode
-//   files/<uuid>.docx           stored documents, named by the server, never by the uploader
-//   tmp/<uuid>.upload           uploads in progress (removed when rejected, renamed when kept)
-//   tmp/<uuid>.generated        generated documents being written (renamed when complete)
+// Two engines behind the same stores (storage/sql.ts):
+//  - SQLite (the default): one server process owns a data directory —
+//      sidecar.db (+ -wal, -shm)   SQLite in WAL mode
+//      files/<uuid>.docx           stored documents, named by the server, never by the uploader
+//      tmp/<uuid>.upload           uploads in progress (removed when rejected, renamed when kept)
+//      tmp/<uuid>.generated        generated documents being written (renamed when complete)
+//  - PostgreSQL (SIDECAR_DATABASE_URL=postgres://…): any number of processes share one database,
+//    rows and files alike (files in stored_files/stored_file_chunks, storage/file-store.ts); the
+//    data directory only holds each process's tmp/ (uploads in progress).
 //
 // Opens the directory (locked against a second server, permissions tightened) and the database
-// (schema migrated); each table group has its own store, reached through this class: users,
-// signIns, files (the files directory), documents, templates, documentSets, passages, generation,
-// chat, corpora, batch, otp, terms.
+// (schema migrated: storage/migrations.ts for SQLite, storage/postgres-migrations.ts for
+// PostgreSQL); each table group has its own store, reached through this class: users, signIns,
+// files, documents, templates, documentSets, passages, generation, chat, corpora, batch, otp, terms.
 //
-// Durability: uploads are fsynced before they are renamed into files/, the directory is fsynced
-// after the rename, and the row is committed in the same transaction as the rename, so after a
-// crash (kill -9, power loss) a row never points at a missing or half-written file.
+// Durability: an upload is fsynced before it is kept, and the file is kept in the same transaction
+// as its row (renamed into files/ and the directory fsynced; or written as rows), so after a crash
+// (kill -9, power loss) a row never points at a missing or half-written file.
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -25,28 +29,32 @@ import { lockDataDir, type DataDirLock } from "./data-dir-lock";
 import { DocumentSetStore } from "./document-set-store";
 import { DocumentStore } from "./document-store";
 import { makePrivate, PRIVATE_DIR_MODE } from "./file-modes";
-import { FileStore } from "./file-store";
+import { DirectoryFileStore, PostgresFileStore, type FileStore } from "./file-store";
 import { GenerationStore } from "./generation-store";
 import { migrations } from "./migrations";
+import { migratePostgres } from "./postgres-migrate";
+import { PostgresSql, SqliteSql, type Engine, type Sql } from "./sql";
+import { StorageVersionError } from "./storage-errors";
 import { OtpStore } from "./otp-store";
 import { PassageStore, registerSearchFunctions } from "./passage-store";
+import { SignInAttemptStore } from "./sign-in-attempt-store";
 import { SignInStore } from "./sign-in-store";
 import { TemplateStore } from "./template-store";
 import { TermStore } from "./term-store";
 import { UserStore } from "./user-store";
 import { nowIso } from "./util";
 
-export class StorageVersionError extends Error {
-  override name = "StorageVersionError";
-}
+export { StorageVersionError };
 
 const DB_FILE = "sidecar.db";
 
+/** Where the data lives: a directory (SQLite and files/), or a PostgreSQL database (rows and files). */
+export type StorageLocation = { dataDir: string; databaseUrl?: undefined } | { databaseUrl: string; dataDir: string };
+
 export class Storage {
-  readonly dbPath: string;
   readonly users: UserStore;
   readonly signIns: SignInStore;
-  readonly files: FileStore;
+  readonly signInAttempts: SignInAttemptStore;
   readonly documents: DocumentStore;
   readonly templates: TemplateStore;
   readonly documentSets: DocumentSetStore;
@@ -58,34 +66,66 @@ export class Storage {
   readonly otp: OtpStore;
   readonly terms: TermStore;
 
+  private closed = false;
+
   private constructor(
+    /** Local scratch space (uploads in progress); the SQLite database and files too, when not on PostgreSQL. */
     readonly dataDir: string,
-    private readonly db: Database.Database,
+    readonly sql: Sql,
+    readonly files: FileStore,
+    private readonly closeEngine: () => Promise<void>,
   ) {
-    this.dbPath = path.join(dataDir, DB_FILE);
-    this.users = new UserStore(db);
-    this.signIns = new SignInStore(db);
-    this.files = new FileStore(db, dataDir);
-    this.documents = new DocumentStore(db, this.files);
-    this.templates = new TemplateStore(db);
-    this.documentSets = new DocumentSetStore(db);
-    this.passages = new PassageStore(db);
-    this.generation = new GenerationStore(db, this.files.filesDir, this.files.tmpDir);
-    this.chat = new ChatStore(db);
-    this.corpora = new CorpusStore(db);
-    this.batch = new BatchStore(db);
-    this.otp = new OtpStore(db);
-    this.terms = new TermStore(db);
+    this.users = new UserStore(sql);
+    this.signIns = new SignInStore(sql);
+    this.signInAttempts = new SignInAttemptStore(sql);
+    this.documents = new DocumentStore(sql, files);
+    this.templates = new TemplateStore(sql);
+    this.documentSets = new DocumentSetStore(sql);
+    this.passages = new PassageStore(sql);
+    this.generation = new GenerationStore(sql, files);
+    this.chat = new ChatStore(sql);
+    this.corpora = new CorpusStore(sql);
+    this.batch = new BatchStore(sql);
+    this.otp = new OtpStore(sql);
+    this.terms = new TermStore(sql);
   }
 
-  /** This process's hold on the data directory (released on close). */
+  get engine(): Engine {
+    return this.sql.engine;
+  }
+
+  /** This process's hold on the data directory (released on close; SQLite only). */
   lock: DataDirLock | undefined;
 
   /** Paths whose permissions were tightened to 0700/0600 when the data directory was opened. */
   tightenedPaths: string[] = [];
 
-  /** Opens (creating if needed) the data directory and brings the schema up to date. */
-  static open(dataDir: string, options: { lock?: boolean } = {}): Storage {
+  /**
+   * Opens the storage and brings the schema up to date: PostgreSQL when `databaseUrl` is given
+   * (several processes may share it; migrations take an advisory lock), else SQLite in `dataDir`
+   * (one process: the directory is locked).
+   */
+  static async open(location: StorageLocation | string, options: { lock?: boolean; poolSize?: number } = {}): Promise<Storage> {
+    const where = typeof location === "string" ? { dataDir: location } : location;
+    if (where.databaseUrl) return Storage.openPostgres(where.databaseUrl, where.dataDir, options.poolSize);
+    return Storage.openSqlite(where.dataDir, options);
+  }
+
+  private static async openPostgres(databaseUrl: string, dataDir: string, poolSize?: number): Promise<Storage> {
+    fs.mkdirSync(path.join(dataDir, "tmp"), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const sql = PostgresSql.connect(databaseUrl, { max: poolSize });
+    try {
+      await migratePostgres(sql.pool);
+    } catch (error) {
+      await sql.close();
+      throw error;
+    }
+    const storage = new Storage(dataDir, sql, new PostgresFileStore(sql, path.join(dataDir, "tmp")), () => sql.close());
+    storage.tightenedPaths = makePrivate(dataDir);
+    return storage;
+  }
+
+  private static openSqlite(dataDir: string, options: { lock?: boolean }): Storage {
     fs.mkdirSync(path.join(dataDir, "files"), { recursive: true, mode: PRIVATE_DIR_MODE });
     fs.mkdirSync(path.join(dataDir, "tmp"), { recursive: true, mode: PRIVATE_DIR_MODE });
     // A tool that only adds a row while the server runs (user:add) opens it without the lock.
@@ -111,33 +151,42 @@ export class Storage {
       throw damaged(error, dataDir);
     }
     reusePreparedStatements(db);
-    const storage = new Storage(dataDir, db);
+    const sql = new SqliteSql(db);
+    const storage = new Storage(dataDir, sql, new DirectoryFileStore(sql, dataDir), async () => {
+      if (db.open) db.close();
+    });
     storage.lock = lock;
     // After the database (and its -wal, -shm) exist, so they are included.
     storage.tightenedPaths = makePrivate(dataDir);
     return storage;
   }
 
-  close(): void {
-    if (this.db.open) this.db.close();
-    this.lock?.release();
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.closeEngine();
+    } finally {
+      this.lock?.release();
+    }
   }
 
   get isOpen(): boolean {
-    return this.db.open;
+    return !this.closed;
   }
 
   /**
    * A server secret kept in the database: made once (32 random bytes, base64url) the first time
-   * it is asked for, the same value ever after.
+   * it is asked for, the same value ever after — in every process sharing the database.
    */
-  serverSecret(name: string): string {
-    return this.db.transaction(() => {
-      this.db
-        .prepare("INSERT OR IGNORE INTO server_secrets (name, value, created_at) VALUES (?, ?, ?)")
-        .run(name, randomBytes(32).toString("base64url"), nowIso());
-      return (this.db.prepare("SELECT value FROM server_secrets WHERE name = ?").get(name) as { value: string }).value;
-    })();
+  async serverSecret(name: string): Promise<string> {
+    await this.sql.run("INSERT INTO server_secrets (name, value, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", [
+      name,
+      randomBytes(32).toString("base64url"),
+      nowIso(),
+    ]);
+    const row = await this.sql.get<{ value: string }>("SELECT value FROM server_secrets WHERE name = ?", [name]);
+    return (row as { value: string }).value;
   }
 }
 

@@ -1,7 +1,7 @@
 // Organizations and the users in them. Passwords arrive already hashed (services/passwords.ts);
 // e-mails and organization names are compared without case.
 import { randomUUID } from "node:crypto";
-import type Database from "better-sqlite3";
+import type { Sql } from "./sql";
 import { nowIso } from "./util";
 
 export interface OrganizationRow {
@@ -32,51 +32,52 @@ export class EmailTakenError extends Error {
 const WITH_ORGANIZATION = `SELECT u.*, o.name AS organization_name FROM users u JOIN organizations o ON o.id = u.organization_id`;
 
 export class UserStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(private readonly sql: Sql) {}
 
-  findOrganizationByName(name: string): OrganizationRow | undefined {
-    return this.db.prepare("SELECT * FROM organizations WHERE name = ? COLLATE NOCASE").get(name) as OrganizationRow | undefined;
+  // organizations.name and users.email are compared (and sorted) without case by their columns:
+  // COLLATE NOCASE on SQLite, citext on PostgreSQL.
+
+  async findOrganizationByName(name: string): Promise<OrganizationRow | undefined> {
+    return this.sql.get<OrganizationRow>("SELECT * FROM organizations WHERE name = ?", [name]);
   }
 
-  count(): number {
-    return (this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number }).n;
+  async count(): Promise<number> {
+    return ((await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM users")) as { n: number }).n;
   }
 
-  findByEmail(email: string): UserWithOrganization | undefined {
-    return this.db.prepare(`${WITH_ORGANIZATION} WHERE u.email = ? COLLATE NOCASE`).get(email) as UserWithOrganization | undefined;
+  async findByEmail(email: string): Promise<UserWithOrganization | undefined> {
+    return this.sql.get<UserWithOrganization>(`${WITH_ORGANIZATION} WHERE u.email = ?`, [email]);
   }
 
-  findById(id: string): UserWithOrganization | undefined {
-    return this.db.prepare(`${WITH_ORGANIZATION} WHERE u.id = ?`).get(id) as UserWithOrganization | undefined;
+  async findById(id: string): Promise<UserWithOrganization | undefined> {
+    return this.sql.get<UserWithOrganization>(`${WITH_ORGANIZATION} WHERE u.id = ?`, [id]);
   }
 
   /** Every user with their organization's name, by organization then e-mail (no password hashes). */
-  list(): Array<Omit<UserWithOrganization, "password_hash">> {
-    return this.db
-      .prepare(
-        `SELECT u.id, u.organization_id, u.email, u.created_at, o.name AS organization_name FROM users u
-         JOIN organizations o ON o.id = u.organization_id
-         ORDER BY o.name COLLATE NOCASE, u.email COLLATE NOCASE`,
-      )
-      .all() as Array<Omit<UserWithOrganization, "password_hash">>;
+  async list(): Promise<Array<Omit<UserWithOrganization, "password_hash">>> {
+    return this.sql.all<Omit<UserWithOrganization, "password_hash">>(
+      `SELECT u.id, u.organization_id, u.email, u.created_at, o.name AS organization_name FROM users u
+       JOIN organizations o ON o.id = u.organization_id
+       ORDER BY o.name, u.email`,
+    );
   }
 
   /**
    * Adds a user, creating the organization when no organization of that name (compared without
    * case) exists. Throws EmailTakenError when the e-mail is taken, in any organization.
    */
-  add(input: { organizationName: string; email: string; passwordHash: string }): {
+  async add(input: { organizationName: string; email: string; passwordHash: string }): Promise<{
     user: UserRow;
     organization: OrganizationRow;
     organizationCreated: boolean;
-  } {
-    return this.db.transaction(() => {
-      if (this.findByEmail(input.email)) throw new EmailTakenError(input.email);
-      let organization = this.findOrganizationByName(input.organizationName);
+  }> {
+    return this.sql.transaction(async () => {
+      if (await this.findByEmail(input.email)) throw new EmailTakenError(input.email);
+      let organization = await this.findOrganizationByName(input.organizationName);
       const organizationCreated = !organization;
       if (!organization) {
         organization = { id: randomUUID(), name: input.organizationName, created_at: nowIso() };
-        this.db.prepare("INSERT INTO organizations (id, name, created_at) VALUES (@id, @name, @created_at)").run(organization);
+        await this.sql.run("INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)", [organization.id, organization.name, organization.created_at]);
       }
       const user: UserRow = {
         id: randomUUID(),
@@ -85,13 +86,12 @@ export class UserStore {
         password_hash: input.passwordHash,
         created_at: nowIso(),
       };
-      this.db
-        .prepare(
-          `INSERT INTO users (id, organization_id, email, password_hash, created_at)
-           VALUES (@id, @organization_id, @email, @password_hash, @created_at)`,
-        )
-        .run(user);
+      await this.sql.run(
+        `INSERT INTO users (id, organization_id, email, password_hash, created_at)
+         VALUES (?, ?, ?, ?, ?)`,
+        [user.id, user.organization_id, user.email, user.password_hash, user.created_at],
+      );
       return { user, organization, organizationCreated };
-    })();
+    });
   }
 }

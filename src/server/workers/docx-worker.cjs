@@ -1,38 +1,20 @@
 // A worker thread for the heavy, synchronous part of handling a document, so the server's main
 // thread only routes requests while a long document is read: checking an upload ("check"), reading
 // a .docx (unzip + XML parse)
-// and building its outline ("outline"), and for "ingest" also cutting it into passages and storing
-// them (with their full-text index) through its own connection to the database; and writing a
+// and building its outline ("outline"), and for "ingest" also cutting it into passages and counting
+// its terms (the main thread stores them, in whichever database the server uses); and writing a
 // generated document's .docx ("write"). Plain CommonJS that registers tsx itself, so it runs the same
 // TypeScript code however the server was started (npm run server, the tests, the bench). See
 // ../services/docx-reader.ts.
 const { parentPort } = require("node:worker_threads");
 require("tsx/cjs/api").register();
-const Database = require("better-sqlite3");
 const { inspectDocx } = require("../docx/inspect-docx.ts");
 const { readDocxParagraphs } = require("../docx/paragraphs.ts");
-const { PassageStore } = require("../storage/passage-store.ts");
-const { TermStore } = require("../storage/term-store.ts");
 const { uploadedOutlineParts } = require("../services/sections/outline-cache.ts");
-const { storeIngested } = require("../services/docx-reader.ts");
+const { ingestedOf } = require("../services/docx-reader.ts");
 const { writeGeneratedDocx } = require("../docx/write-docx.ts");
 
-/** One connection per database file, opened on first use. */
-const connections = new Map();
-function storesOf(dbPath) {
-  let stores = connections.get(dbPath);
-  if (!stores) {
-    const db = new Database(dbPath);
-    db.pragma("busy_timeout = 5000");
-    db.pragma("foreign_keys = ON");
-    db.pragma("synchronous = FULL");
-    stores = { passages: new PassageStore(db), terms: new TermStore(db) };
-    connections.set(dbPath, stores);
-  }
-  return stores;
-}
-
-parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId, organizationId, input }) => {
+parentPort.on("message", async ({ id, task, filePath, limits, input }) => {
   try {
     if (task === "write") {
       // A generated document's file: the docx library's work (building and zipping the XML) stays here.
@@ -45,8 +27,8 @@ parentPort.on("message", async ({ id, task, filePath, limits, dbPath, documentId
     }
     const paragraphs = await readDocxParagraphs(filePath, limits);
     if (task === "read") return parentPort.postMessage({ id, result: paragraphs });
-    if (task === "ingest") storeIngested(paragraphs, { documentId, organizationId, ...storesOf(dbPath) });
-    // "outline" and "ingest": the outline is built here, so the main thread gets it ready to use.
+    if (task === "ingest") return parentPort.postMessage({ id, result: ingestedOf(paragraphs) });
+    // "outline": the outline is built here, so the main thread gets it ready to use.
     parentPort.postMessage({ id, result: uploadedOutlineParts(paragraphs) });
   } catch (error) {
     parentPort.postMessage({

@@ -18,7 +18,7 @@ import type { Caller } from "../auth";
 import type { BatchEvents, BatchListener } from "./events";
 import type { BatchRunner } from "./runner";
 import { startRequestOf } from "./start-request";
-import { finalMessage, jobState, progressOf, resultWire, tagsOf } from "./wire";
+import { FINAL_MESSAGE_TYPES, finalMessage, jobState, progressOf, resultWire, tagsOf } from "./wire";
 
 export const JOB_NOT_FOUND = "Job not found";
 
@@ -46,10 +46,9 @@ export function refusal(command: ControlCommand, status: BatchJobStatus): string
 }
 
 export interface Watch {
-  /** Sent at once: the catchup, and for a finished job its final message. */
-  messages: BatchSocketMessage[];
-  /** The job is finished: close after sending `messages`. */
+  /** The job was finished: the listener had its catchup and final message, and hears nothing more. */
   finished: boolean;
+  /** Stops the listener (idempotent; done already when finished, or after a final message). */
   unsubscribe(): void;
 }
 
@@ -78,28 +77,31 @@ export class BatchJobService {
     private readonly maxPending = Number.POSITIVE_INFINITY,
   ) {}
 
-  start(caller: Caller, body: ParsedStartBatchRequest): StartBatchResponse {
+  async start(caller: Caller, body: ParsedStartBatchRequest): Promise<StartBatchResponse> {
     const request = startRequestOf(body);
     const jobId = request.jobId ?? randomUUID();
-    const pending = this.storage.batch.countPending(caller.organizationId);
-    if (pending >= this.maxPending) {
-      throw new HttpError(
-        429,
-        `Your organization already has ${pending} tagging jobs waiting to start, the most this server queues for one organization. Wait until one has started, then try again.`,
-        { "retry-after": "30" },
-      );
-    }
     try {
-      this.storage.batch.createJob({
-        jobId,
-        organizationId: caller.organizationId,
-        userId: caller.userId,
-        numTags: request.numTags,
-        numPages: request.numPages,
-        exclusionWords: request.exclusionWords,
-        modelName: this.modelName,
-        columnMapping: request.columnMapping,
-        documents: request.documents,
+      // The count and the creation in one transaction: two starts at once can't both take the last place.
+      await this.storage.sql.transaction(async () => {
+        const pending = await this.storage.batch.countPending(caller.organizationId);
+        if (pending >= this.maxPending) {
+          throw new HttpError(
+            429,
+            `Your organization already has ${pending} tagging jobs waiting to start, the most this server queues for one organization. Wait until one has started, then try again.`,
+            { "retry-after": "30" },
+          );
+        }
+        await this.storage.batch.createJob({
+          jobId,
+          organizationId: caller.organizationId,
+          userId: caller.userId,
+          numTags: request.numTags,
+          numPages: request.numPages,
+          exclusionWords: request.exclusionWords,
+          modelName: this.modelName,
+          columnMapping: request.columnMapping,
+          documents: request.documents,
+        });
       });
     } catch (error) {
       if (error instanceof BatchJobExistsError) {
@@ -107,15 +109,15 @@ export class BatchJobService {
       }
       throw error;
     }
-    this.runner.notify();
+    await this.runner.notify();
     const total = request.documents.length;
     return { job_id: jobId, total_documents: total, message: `Started processing of ${total} documents` };
   }
 
-  status(caller: Caller, jobId: string): BatchStatusResponse {
-    const job = this.own(caller, jobId);
-    const counts = this.storage.batch.counts(jobId);
-    const results = this.storage.batch.results(jobId).map(resultWire);
+  async status(caller: Caller, jobId: string): Promise<BatchStatusResponse> {
+    const job = await this.own(caller, jobId);
+    const counts = await this.storage.batch.counts(jobId);
+    const results = (await this.storage.batch.results(jobId)).map(resultWire);
     return {
       ...jobSummary(job, counts),
       results_count: counts.succeeded + counts.failed,
@@ -127,65 +129,98 @@ export class BatchJobService {
     };
   }
 
-  active(caller: Caller): ActiveBatchesResponse {
+  async active(caller: Caller): Promise<ActiveBatchesResponse> {
+    const jobs = await this.storage.batch.listOpen(caller.userId);
     return {
-      jobs: this.storage.batch.listOpen(caller.userId).map((job) => jobSummary(job, this.storage.batch.counts(job.job_id))),
+      jobs: await Promise.all(jobs.map(async (job) => jobSummary(job, await this.storage.batch.counts(job.job_id)))),
     };
-  }
-
-  /** pause / resume / cancel: the new status at once, or 409 saying why not. */
-  control(caller: Caller, jobId: string, command: ControlCommand): Required<BatchControlResponse> {
-    this.own(caller, jobId);
-    const rule = COMMANDS[command];
-    const job = this.storage.batch.transition(jobId, rule.from, rule.to);
-    if (!job) {
-      const current = this.storage.batch.getJob(jobId) as BatchJobRow;
-      throw new HttpError(409, refusal(command, current.status));
-    }
-    if (command === "pause") {
-      this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
-      this.runner.wake(jobId);
-    } else if (command === "resume") {
-      this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
-      this.runner.notify();
-    } else if (!this.runner.wake(jobId)) {
-      // Not running (pending or paused): it is over now. A running job reports it after its current document.
-      const message = finalMessage(job, this.storage.batch.counts(jobId), false);
-      if (message) this.events.publish(jobId, message);
-    }
-    return { message: `${rule.verb} command sent to job ${jobId}`, job_id: jobId, status: job.status };
   }
 
   /**
-   * Starts watching a job for a socket: the catchup (and, for a finished job, its final message)
-   * to send now; later messages go to `listener` until unsubscribe. Synchronous, so nothing
-   * happens between the snapshot and the subscription.
+   * pause / resume / cancel: the new status at once, or 409 saying why not. The change and its
+   * message are made under the job's lock (BatchEvents.exclusive), so they keep their order with
+   * the runner's.
    */
-  watch(caller: Caller, jobId: string, listener: BatchListener): Watch {
-    const job = this.own(caller, jobId);
-    const counts = this.storage.batch.counts(jobId);
-    const catchup: BatchSocketMessage = {
-      type: "catchup",
-      job_id: jobId,
-      state: jobState(job, counts),
-      results: this.storage.batch.results(jobId).map(resultWire),
-    };
-    // A job cancelled while a document is being tagged is not over for its watchers yet: the runner
-    // reports that document's result, then the cancel (and the socket closes then).
-    const stillTagging = job.status === "cancelled" && this.runner.isWorking(jobId);
-    const final = stillTagging ? null : finalMessage(job, counts, true);
-    if (final) return { messages: [catchup, final], finished: true, unsubscribe: () => undefined };
-    return { messages: [catchup], finished: false, unsubscribe: this.events.subscribe(jobId, listener) };
+  async control(caller: Caller, jobId: string, command: ControlCommand): Promise<Required<BatchControlResponse>> {
+    await this.own(caller, jobId);
+    const rule = COMMANDS[command];
+    return this.events.exclusive(jobId, async () => {
+      const job = await this.storage.batch.transition(jobId, rule.from, rule.to);
+      if (!job) {
+        const current = (await this.storage.batch.getJob(jobId)) as BatchJobRow;
+        throw new HttpError(409, refusal(command, current.status));
+      }
+      if (command === "pause") {
+        this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
+        this.runner.wake(jobId);
+      } else if (command === "resume") {
+        this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
+        // Not awaited: taking it into a slot needs this job's lock, held here.
+        void this.runner.notify();
+      } else if (!this.runner.wake(jobId)) {
+        // Not running (pending or paused): it is over now. A running job reports it after its current document.
+        const message = finalMessage(job, await this.storage.batch.counts(jobId), false);
+        if (message) this.events.publish(jobId, message);
+      }
+      return { message: `${rule.verb} command sent to job ${jobId}`, job_id: jobId, status: job.status };
+    });
+  }
+
+  /**
+   * Starts watching a job for a socket: `listener` gets the catchup (and, for a finished job, its
+   * final message) before this resolves, then every later message of the job until a final one
+   * or unsubscribe. The snapshot and the subscription are taken under the job's lock, which every
+   * write that publishes holds too: nothing is missed, nothing heard twice, the catchup first.
+   * 404 (HttpError) before the listener hears anything.
+   */
+  async watch(caller: Caller, jobId: string, listener: BatchListener): Promise<Watch> {
+    await this.own(caller, jobId);
+    return this.events.exclusive(jobId, async () => {
+      // Read again under the lock (jobs are never deleted).
+      const job = (await this.storage.batch.getJob(jobId)) as BatchJobRow;
+      const counts = await this.storage.batch.counts(jobId);
+      const catchup: BatchSocketMessage = {
+        type: "catchup",
+        job_id: jobId,
+        state: jobState(job, counts),
+        results: (await this.storage.batch.results(jobId)).map(resultWire),
+      };
+      // A job cancelled while a document is being tagged is not over for its watchers yet: the runner
+      // reports that document's result, then the cancel (and the socket closes then).
+      const stillTagging = job.status === "cancelled" && this.runner.isWorking(jobId);
+      const final = stillTagging ? null : finalMessage(job, counts, true);
+      listener(catchup);
+      if (final) {
+        listener(final);
+        return { finished: true, unsubscribe: () => undefined };
+      }
+      let stop: (() => void) | null = null;
+      const unsubscribe = () => {
+        stop?.();
+        stop = null;
+      };
+      stop = this.events.subscribe(jobId, (message) => {
+        listener(message);
+        if (FINAL_MESSAGE_TYPES.has(message.type)) unsubscribe();
+      });
+      return { finished: false, unsubscribe };
+    });
   }
 
   /** The job's status now (for keepalives); null when it is gone or the server is stopping. */
-  currentStatus(jobId: string): BatchJobStatus | null {
+  async currentStatus(jobId: string): Promise<BatchJobStatus | null> {
     if (!this.storage.isOpen) return null;
-    return this.storage.batch.getJob(jobId)?.status ?? null;
+    try {
+      return (await this.storage.batch.getJob(jobId))?.status ?? null;
+    } catch (error) {
+      // The storage closed while the status was read: the server is stopping.
+      if (!this.storage.isOpen) return null;
+      throw error;
+    }
   }
 
-  private own(caller: Caller, jobId: string): BatchJobRow {
-    const job = this.storage.batch.getJob(jobId);
+  private async own(caller: Caller, jobId: string): Promise<BatchJobRow> {
+    const job = await this.storage.batch.getJob(jobId);
     if (!job || job.user_id !== caller.userId) throw new HttpError(404, JOB_NOT_FOUND);
     return job;
   }

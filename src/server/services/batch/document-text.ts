@@ -124,7 +124,7 @@ export class TaggingTexts {
    * it gets the few tags it has words for instead of failing as if it had no text.
    */
   async textOf(row: DocumentRow): Promise<string> {
-    if (!this.storage.passages.isExtracted(row.document_id)) {
+    if (!(await this.storage.passages.isExtracted(row.document_id))) {
       try {
         await this.outlines.ingest(row);
       } catch (error) {
@@ -132,36 +132,39 @@ export class TaggingTexts {
         throw error;
       }
     }
-    const text = this.storedText(row.document_id);
+    const text = await this.storedText(row.document_id);
     if (text.trim()) return text;
     return (await this.outlines.paragraphs(row)).map((paragraph) => cleanText(paragraph.text)).filter(Boolean).join("\n");
   }
 
-  private storedText(documentId: string): string {
-    return textOfPassages(this.storage.passages.listForDocuments([documentId]));
+  private async storedText(documentId: string): Promise<string> {
+    return textOfPassages(await this.storage.passages.listForDocuments([documentId]));
   }
 
   /**
    * Document frequencies over the organization's documents, for the terms of `text` (the text
    * being tagged): counted once per document when it was read (at upload, or here for one never
    * read before — those that cannot be read are left out), looked up now for these terms only.
+   * `signal` (the document's time limit, the server stopping) ends the reading between documents.
    */
-  async corpusOf(organizationId: string, text: string): Promise<Corpus> {
-    for (const documentId of this.storage.terms.uncounted(organizationId)) {
-      const row = this.storage.documents.get(documentId);
+  async corpusOf(organizationId: string, text: string, signal?: AbortSignal): Promise<Corpus> {
+    for (const documentId of await this.storage.terms.uncounted(organizationId)) {
+      signal?.throwIfAborted();
+      const row = await this.storage.documents.get(documentId);
       if (!row) continue;
       try {
         const documentText = await this.textOf(row);
         // Reading a document for the first time counts its terms on the way (docx-reader.ts); one
-        // whose passages were stored before the terms were counted is counted here.
-        if (!this.storage.terms.isCounted(documentId)) this.storage.terms.count(documentId, organizationId, corpusTerms(documentText));
+        // whose passages were stored before the terms were counted is counted here (count does
+        // nothing when another reading counted them meanwhile).
+        if (!(await this.storage.terms.isCounted(documentId))) await this.storage.terms.count(documentId, organizationId, corpusTerms(documentText));
       } catch {
         continue;
       }
     }
     return {
-      documents: this.storage.terms.documentsCounted(organizationId),
-      documentFrequency: this.storage.terms.frequencies(organizationId, corpusTerms(text)),
+      documents: await this.storage.terms.documentsCounted(organizationId),
+      documentFrequency: await this.storage.terms.frequencies(organizationId, corpusTerms(text)),
     };
   }
 }

@@ -1,7 +1,9 @@
 // Live batch news, in process: the runner and the control routes publish a job's socket messages
-// here, and every socket watching that job receives them in order. Publishing is synchronous and
-// follows the database write it reports, so a socket that subscribes and then reads the job's
-// state (in the same tick) misses nothing and sees nothing twice.
+// here, and every socket watching that job receives them in order. Publishing is synchronous;
+// the database is not (storage/sql.ts), so a write and the message that reports it are made
+// under the job's lock (`exclusive`), and a socket's snapshot of the job and its subscription are
+// taken under the same lock (BatchJobService.watch): the socket misses nothing and sees nothing
+// twice.
 import { EventEmitter } from "node:events";
 import type { BatchSocketMessage } from "../../../shared/wire/batch";
 
@@ -9,6 +11,8 @@ export type BatchListener = (message: BatchSocketMessage) => void;
 
 export class BatchEvents {
   private readonly emitter = new EventEmitter();
+  /** Per job, the end of the queue of holders of its lock. */
+  private readonly locks = new Map<string, Promise<void>>();
 
   constructor() {
     // One listener per open socket: any number may watch.
@@ -27,5 +31,27 @@ export class BatchEvents {
 
   watchers(jobId: string): number {
     return this.emitter.listenerCount(jobId);
+  }
+
+  /**
+   * Runs `fn` holding the job's lock (one holder at a time, in the order they asked): for a write
+   * with the message that reports it, or a watcher's snapshot with its subscription. Not
+   * re-entrant: `fn` must not ask for the same job's lock. Take it outside any database
+   * transaction, never inside one (a transaction waiting for the lock while the holder waits for
+   * the transaction would wait forever).
+   */
+  async exclusive<T>(jobId: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.locks.get(jobId) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = before.then(() => mine);
+    this.locks.set(jobId, tail);
+    await before;
+    try {
+      return await fn();
+    } finally {
+      release();
+      if (this.locks.get(jobId) === tail) this.locks.delete(jobId);
+    }
   }
 }

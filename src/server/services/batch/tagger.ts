@@ -43,7 +43,7 @@ export class DocumentTagger {
   ) {}
 
   /** Resolve: the job's organization's document behind a result's file_path (an s3_key), or its address. */
-  resolve(job: BatchJobRow, result: BatchResultRow): TagTarget {
+  async resolve(job: BatchJobRow, result: BatchResultRow): Promise<TagTarget> {
     const filePath = result.file_path.trim();
     if (!filePath) throw new DocumentTagError(FILE_PATH_REQUIRED);
     if (result.file_source_type === "url") {
@@ -55,7 +55,7 @@ export class DocumentTagger {
         `Send file_source_type "s3" with the document's s3_key as file_path, or "url" with an address of the document (got "${result.file_source_type}").`,
       );
     }
-    const document = this.storage.documents.findByS3Key(filePath);
+    const document = await this.storage.documents.findByS3Key(filePath);
     if (!document || document.organization_id !== job.organization_id) throw new DocumentTagError(DOCUMENT_NOT_FOUND);
     if (!isTaggable(document)) {
       throw new DocumentTagError(`The document "${document.document_name}" is still being generated (${document.status}); tag it once it is Ready.`);
@@ -76,7 +76,7 @@ export class DocumentTagger {
     signal.throwIfAborted();
     if (!/\p{L}/u.test(text)) throw new DocumentTagError(NO_TEXT);
     const pages = firstPages(text, settings.numPages);
-    const corpus = await this.texts.corpusOf(job.organization_id, pages);
+    const corpus = await this.texts.corpusOf(job.organization_id, pages, signal);
     signal.throwIfAborted();
     const keywords = () => keywordTags(pages, corpus, { count: settings.numTags, exclusionWords: settings.exclusionWords });
 

@@ -140,19 +140,19 @@ export class ChatService {
    * Finds what a question names (404 as HttpError: the agent, the thread, each corpus) and asks
    * the guardrail, before anything is streamed; its shape is the route's schema's.
    */
-  prepare(caller: Caller, agentIdRaw: string, request: ParsedAskRequest): PreparedTurn {
+  async prepare(caller: Caller, agentIdRaw: string, request: ParsedAskRequest): Promise<PreparedTurn> {
     const agent = this.agents.get(agentIdRaw);
     let thread: ChatThreadRow | null = null;
     if (request.chat_thread_id !== null) {
       const threadId = request.chat_thread_id;
-      thread = this.storage.chat.getThread(threadId) ?? null;
+      thread = (await this.storage.chat.getThread(threadId)) ?? null;
       if (!thread || thread.user_id !== caller.userId || thread.agent_id !== agent.id) {
         throw new HttpError(404, `There is no chat thread ${threadId} of yours with ${agent.agent_name}. Start a new conversation (chat_thread_id: null).`);
       }
     }
     // Corpora: those named (each must be the caller's), and with is_file_attached those linked to the thread.
-    const named = this.corpora.named(caller, request.overrides?.corpus_ids ?? []);
-    const linked = request.is_file_attached && thread ? this.corpora.linkedRows(thread.id) : [];
+    const named = await this.corpora.named(caller, request.overrides?.corpus_ids ?? []);
+    const linked = request.is_file_attached && thread ? await this.corpora.linkedRows(thread.id) : [];
     const corpora = [...named, ...linked.filter((corpus) => !named.some((row) => row.id === corpus.id))];
     const selected = request.overrides?.selected_text;
     return {
@@ -182,14 +182,14 @@ export class ChatService {
       if (turn.refused) {
         // No retrieval: the guardrail's words are the answer, stored like any turn.
         emit({ step: "status", message: GUARDRAIL_STATUS });
-        const output = this.store(turn, turn.refused.answer, [], null, turn.refused);
+        const output = await this.store(turn, turn.refused.answer, [], null, turn.refused);
         emit({ step: "end", success: true, message: turn.refused.answer, output });
         return output;
       }
       if (!this.options.llm && isRewriteRequest(turn.question)) {
         // Rewording needs a model; an extract of the document is not a rewrite.
         emit({ step: "status", message: NEEDS_MODEL_STATUS });
-        const output = this.store(turn, REWRITE_NEEDS_MODEL, [], null, null);
+        const output = await this.store(turn, REWRITE_NEEDS_MODEL, [], null, null);
         for (const delta of deltasOf(REWRITE_NEEDS_MODEL)) {
           if (signal.aborted) return null;
           emit({ step: "assistant_stream", delta, message: "" });
@@ -216,7 +216,7 @@ export class ChatService {
           rewritePrompt(question),
         );
         if (signal.aborted) return null;
-        const output = this.store(turn, rewritten, [], null, null);
+        const output = await this.store(turn, rewritten, [], null, null);
         emit({ step: "end", success: true, message: "", output });
         return output;
       }
@@ -227,7 +227,7 @@ export class ChatService {
           question: turn.question,
           selectedText: turn.selectedText,
           documentIds: turn.documentIds,
-          corpus: turn.corpora ? this.corpora.scope(turn.corpora) : null,
+          corpus: turn.corpora ? await this.corpora.scope(turn.corpora) : null,
         },
         signal,
       );
@@ -267,7 +267,7 @@ export class ChatService {
         this.log.info({ deltas_sent: sent, deltas_total: total, agent_id: turn.agent.id }, "chat stream stopped: the client went away");
         return null;
       }
-      const output = this.store(turn, answer, cited, grounding, null);
+      const output = await this.store(turn, answer, cited, grounding, null);
       emit({ step: "end", success: true, message: "", output });
       return output;
     } catch (error) {
@@ -284,7 +284,7 @@ export class ChatService {
 
   /** The non-streaming answer (same work, no pauses); failures are HTTP errors. */
   async respond(caller: Caller, agentIdRaw: string, request: ParsedAskRequest): Promise<Answer> {
-    const turn = this.prepare(caller, agentIdRaw, request);
+    const turn = await this.prepare(caller, agentIdRaw, request);
     let failure: string | null = null;
     const output = await this.run(
       turn,
@@ -299,16 +299,16 @@ export class ChatService {
   }
 
   /** A person's threads with an agent (only those started by `querySource` when given), most recently used first. */
-  threads(caller: Caller, agentIdRaw: string, querySource?: string): ChatThread[] {
+  async threads(caller: Caller, agentIdRaw: string, querySource?: string): Promise<ChatThread[]> {
     const agent = this.agents.get(agentIdRaw);
-    return this.storage.chat.listThreads(caller.userId, agent.id, querySourceOf(querySource)).map(threadOf);
+    return (await this.storage.chat.listThreads(caller.userId, agent.id, querySourceOf(querySource))).map(threadOf);
   }
 
   /** A new, empty thread titled "New Chat" (or the title sent); its first answer names it. */
-  createThread(caller: Caller, agentIdRaw: string, body: CreateThreadBody): ChatThread {
+  async createThread(caller: Caller, agentIdRaw: string, body: CreateThreadBody): Promise<ChatThread> {
     const agent = this.agents.get(agentIdRaw);
     return threadOf(
-      this.storage.chat.createThread({
+      await this.storage.chat.createThread({
         organizationId: caller.organizationId,
         userId: caller.userId,
         userEmail: caller.email,
@@ -319,35 +319,47 @@ export class ChatService {
     );
   }
 
-  renameThread(caller: Caller, threadIdRaw: string, title: string): ChatThread {
-    const thread = ownThread(this.storage, caller, threadIdRaw);
-    return threadOf(this.storage.chat.renameThread(thread.id, title.trim(), caller.email));
+  renameThread(caller: Caller, threadIdRaw: string, title: string): Promise<ChatThread> {
+    // One transaction: a thread deleted between the check and the rename is 404.
+    return this.storage.sql.transaction(async () => {
+      const thread = await ownThread(this.storage, caller, threadIdRaw);
+      return threadOf(await this.storage.chat.renameThread(thread.id, title.trim(), caller.email));
+    });
   }
 
   /** Deletes a thread with its turns and corpus links (the corpora themselves stay). */
-  deleteThread(caller: Caller, threadIdRaw: string): void {
-    const thread = ownThread(this.storage, caller, threadIdRaw);
-    this.storage.chat.deleteThread(thread.id);
+  async deleteThread(caller: Caller, threadIdRaw: string): Promise<void> {
+    const thread = await ownThread(this.storage, caller, threadIdRaw);
+    await this.storage.chat.deleteThread(thread.id);
   }
 
   /** A thread's turns, oldest first. */
-  responses(caller: Caller, threadIdRaw: string): AgentResponseItem[] {
-    const thread = ownThread(this.storage, caller, threadIdRaw);
-    return this.storage.chat.listResponses(thread.id).map((row) => responseOf(row, thread));
+  async responses(caller: Caller, threadIdRaw: string): Promise<AgentResponseItem[]> {
+    const thread = await ownThread(this.storage, caller, threadIdRaw);
+    return (await this.storage.chat.listResponses(thread.id)).map((row) => responseOf(row, thread));
   }
 
-  deleteResponse(caller: Caller, responseIdRaw: string): void {
-    const response = ownResponse(this.storage, caller, responseIdRaw);
-    this.storage.chat.deleteResponse(response.id);
+  async deleteResponse(caller: Caller, responseIdRaw: string): Promise<void> {
+    const response = await ownResponse(this.storage, caller, responseIdRaw);
+    await this.storage.chat.deleteResponse(response.id);
   }
 
-  feedback(caller: Caller, responseIdRaw: string, request: FeedbackRequest): { id: number } {
-    const response = ownResponse(this.storage, caller, responseIdRaw);
-    this.storage.chat.setVote(response.id, request.vote_type);
-    return { id: response.id };
+  feedback(caller: Caller, responseIdRaw: string, request: FeedbackRequest): Promise<{ id: number }> {
+    // One transaction: an answer deleted between the check and the vote is 404, not a lost vote.
+    return this.storage.sql.transaction(async () => {
+      const response = await ownResponse(this.storage, caller, responseIdRaw);
+      await this.storage.chat.setVote(response.id, request.vote_type);
+      return { id: response.id };
+    });
   }
 
-  private store(turn: PreparedTurn, answer: string, cited: readonly GroundedPassage[], grounding: Grounding | null, refused: GuardrailVerdict | null): Answer {
+  private async store(
+    turn: PreparedTurn,
+    answer: string,
+    cited: readonly GroundedPassage[],
+    grounding: Grounding | null,
+    refused: GuardrailVerdict | null,
+  ): Promise<Answer> {
     const references: Reference[] = cited.map((grounded, index) => ({
       number: grounded.number,
       order: index + 1,
@@ -365,7 +377,7 @@ export class ChatService {
     }));
     // From what the answer cites, so a follow-up never names a section it doesn't show.
     const followups = grounding ? followUpQuestions(turn.question, { ...grounding, passages: [...cited] }) : [];
-    const stored = this.storage.chat.addTurn({
+    const stored = await this.storage.chat.addTurn({
       threadId: turn.thread?.id ?? null,
       threadName: threadNameFor(turn.question),
       organizationId: turn.caller.organizationId,

@@ -2,13 +2,13 @@
 // Content"): a reference's `url` that is not an http(s) link is the s3_key of the document the
 // passage comes from; GET /api/v2/citation/{name} answers that document's bytes to anyone of its
 // organization. Anything else — unknown, another organization's, not stored — is 404.
-import fs from "node:fs";
 import { HttpError } from "../../errors";
 import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 
 export interface CitedFile {
-  filePath: string;
+  /** The document's file, whole (read from the file store: a directory, or the database). */
+  bytes: Buffer;
   documentName: string;
   sizeBytes: number;
 }
@@ -16,20 +16,12 @@ export interface CitedFile {
 export class CitationService {
   constructor(private readonly storage: Storage) {}
 
-  open(caller: Caller, name: string): CitedFile {
-    const document = name ? this.storage.documents.findByS3Key(name) : undefined;
-    const filePath = document && document.organization_id === caller.organizationId ? this.storage.files.pathOf(document) : null;
-    let sizeBytes: number | null = null;
-    if (filePath) {
-      try {
-        sizeBytes = fs.statSync(filePath).size;
-      } catch {
-        sizeBytes = null;
-      }
-    }
-    if (!document || !filePath || sizeBytes === null) {
+  async open(caller: Caller, name: string): Promise<CitedFile> {
+    const document = name ? await this.storage.documents.findByS3Key(name) : undefined;
+    const bytes = document && document.organization_id === caller.organizationId ? await this.storage.files.read(document) : null;
+    if (!document || !bytes) {
       throw new HttpError(404, `There is no cited file ${JSON.stringify(name)} that your organization can read.`);
     }
-    return { filePath, documentName: document.document_name, sizeBytes };
+    return { bytes, documentName: document.document_name, sizeBytes: bytes.length };
   }
 }

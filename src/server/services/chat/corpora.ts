@@ -72,8 +72,8 @@ export class CorpusService {
     private readonly indexer: Pick<CorpusIndexer, "enqueue">,
   ) {}
 
-  create(caller: Caller, request: CreateCorpusRequest): Corpus {
-    const row = this.storage.corpora.create({
+  async create(caller: Caller, request: CreateCorpusRequest): Promise<Corpus> {
+    const row = await this.storage.corpora.create({
       organizationId: caller.organizationId,
       userId: caller.userId,
       name: request.name.trim(),
@@ -85,7 +85,7 @@ export class CorpusService {
   }
 
   /** The corpus an upload goes into (404 before any byte is read when it isn't the caller's). */
-  uploadTarget(caller: Caller, corpusIdRaw: string): CorpusRow {
+  uploadTarget(caller: Caller, corpusIdRaw: string): Promise<CorpusRow> {
     return ownCorpus(this.storage, caller, corpusIdRaw);
   }
 
@@ -114,8 +114,13 @@ export class CorpusService {
    * Adds a stored document to the corpus at step "uploaded" and starts indexing it in the
    * background. `created` false: the corpus already held that document (that entry is answered).
    */
-  addToCorpus(caller: Caller, corpus: CorpusRow, document: UploadedDocument, fields: CorpusUploadFields): { document: CorpusDocument; created: boolean } {
-    const { row, created } = this.storage.corpora.addDocument({
+  async addToCorpus(
+    caller: Caller,
+    corpus: CorpusRow,
+    document: UploadedDocument,
+    fields: CorpusUploadFields,
+  ): Promise<{ document: CorpusDocument; created: boolean }> {
+    const { row, created } = await this.storage.corpora.addDocument({
       corpusId: corpus.id,
       documentId: document.document_id,
       userId: caller.userId,
@@ -126,45 +131,48 @@ export class CorpusService {
     return { document: corpusDocumentOf(row), created };
   }
 
-  document(caller: Caller, documentIdRaw: string): CorpusDocument {
-    return corpusDocumentOf(ownCorpusDocument(this.storage, caller, documentIdRaw));
+  async document(caller: Caller, documentIdRaw: string): Promise<CorpusDocument> {
+    return corpusDocumentOf(await ownCorpusDocument(this.storage, caller, documentIdRaw));
   }
 
-  documentsOf(caller: Caller, corpusIdRaw: string): CorpusDocument[] {
-    const corpus = ownCorpus(this.storage, caller, corpusIdRaw);
-    return this.storage.corpora.listDocuments(corpus.id).map(corpusDocumentOf);
+  async documentsOf(caller: Caller, corpusIdRaw: string): Promise<CorpusDocument[]> {
+    const corpus = await ownCorpus(this.storage, caller, corpusIdRaw);
+    return (await this.storage.corpora.listDocuments(corpus.id)).map(corpusDocumentOf);
   }
 
   /** Links a corpus to a thread (both the caller's); `created` false when they were linked already. */
-  link(caller: Caller, threadIdRaw: string, corpusIdRaw: string): { link: { chat_thread: number; corpus: number }; created: boolean } {
-    const thread = ownThread(this.storage, caller, threadIdRaw);
-    const corpus = ownCorpus(this.storage, caller, corpusIdRaw);
-    const created = this.storage.corpora.link(thread.id, corpus.id);
-    return { link: { chat_thread: thread.id, corpus: corpus.id }, created };
+  link(caller: Caller, threadIdRaw: string, corpusIdRaw: string): Promise<{ link: { chat_thread: number; corpus: number }; created: boolean }> {
+    // One transaction: a thread deleted between the check and the link is 404, not a broken link.
+    return this.storage.sql.transaction(async () => {
+      const thread = await ownThread(this.storage, caller, threadIdRaw);
+      const corpus = await ownCorpus(this.storage, caller, corpusIdRaw);
+      const created = await this.storage.corpora.link(thread.id, corpus.id);
+      return { link: { chat_thread: thread.id, corpus: corpus.id }, created };
+    });
   }
 
   /** The corpora linked to a thread; 404 when there are none (as Ejento answers). */
-  linked(caller: Caller, threadIdRaw: string): Corpus[] {
-    const thread = ownThread(this.storage, caller, threadIdRaw);
-    const corpora = this.storage.corpora.linkedTo(thread.id);
+  async linked(caller: Caller, threadIdRaw: string): Promise<Corpus[]> {
+    const thread = await ownThread(this.storage, caller, threadIdRaw);
+    const corpora = await this.storage.corpora.linkedTo(thread.id);
     if (corpora.length === 0) throw new HttpError(404, `No corpus is linked to chat thread ${thread.id}.`);
     return corpora.map(corpusOf);
   }
 
   /** The corpora a question names, each the caller's (404 otherwise), in the order named, once each. */
-  named(caller: Caller, corpusIds: readonly number[]): CorpusRow[] {
+  async named(caller: Caller, corpusIds: readonly number[]): Promise<CorpusRow[]> {
     const seen = new Set<number>();
     const out: CorpusRow[] = [];
     for (const id of corpusIds) {
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push(ownCorpus(this.storage, caller, id));
+      out.push(await ownCorpus(this.storage, caller, id));
     }
     return out;
   }
 
   /** The corpora linked to a thread (none: an empty list). */
-  linkedRows(threadId: number): CorpusRow[] {
+  linkedRows(threadId: number): Promise<CorpusRow[]> {
     return this.storage.corpora.linkedTo(threadId);
   }
 
@@ -172,11 +180,11 @@ export class CorpusService {
    * What grounding on these corpora searches now: their completed documents, and a thought for
    * each document not indexed yet or failed.
    */
-  scope(corpora: readonly CorpusRow[]): CorpusScope {
+  async scope(corpora: readonly CorpusRow[]): Promise<CorpusScope> {
     const documentIds: string[] = [];
     const notes: string[] = [];
     for (const corpus of corpora) {
-      const rows = this.storage.corpora.listDocuments(corpus.id);
+      const rows = await this.storage.corpora.listDocuments(corpus.id);
       if (rows.length === 0) notes.push(`The corpus “${corpus.name}” has no documents.`);
       for (const row of rows) {
         if (row.is_failed) {

@@ -97,7 +97,7 @@ export class GroundingService {
 
   async ground(caller: Caller, query: GroundingQuery, signal?: AbortSignal): Promise<Grounding> {
     const thoughts: string[] = [];
-    const documents = query.corpus ? this.corpusDocuments(caller, query.corpus, thoughts) : this.documentsFor(caller, query.documentIds, thoughts);
+    const documents = query.corpus ? await this.corpusDocuments(caller, query.corpus, thoughts) : await this.documentsFor(caller, query.documentIds, thoughts);
     const readable: DocumentRow[] = [];
     for (const row of documents) {
       signal?.throwIfAborted();
@@ -115,7 +115,7 @@ export class GroundingService {
     const documentIds = readable.map((row) => row.document_id);
     if (topical.size === 0) {
       // A summary reads each document's passages in order (not a search).
-      const indexed: IndexedPassage[] = this.storage.passages.listForDocuments(documentIds).map((passage) => {
+      const indexed: IndexedPassage[] = (await this.storage.passages.listForDocuments(documentIds)).map((passage) => {
         const row = names.get(passage.document_id) as DocumentRow;
         return {
           passageId: passage.passage_id,
@@ -137,7 +137,7 @@ export class GroundingService {
       return { documents: readable, passages, thoughts, nothingMatched: false, terms: topical, emptyAnswer: null, mode: "summary" };
     }
     const index = new PassageIndex(this.storage.passages, documentIds);
-    const ranked = index.query(
+    const ranked = await index.query(
       { title: query.question, instructions: query.selectedText ?? "", documentInstructions: null },
       new Set(),
       { limit: MAX_CANDIDATE_PASSAGES * 2, relativeMinScore: 0.2, reusePenalty: 1 },
@@ -145,7 +145,7 @@ export class GroundingService {
     // Prose first (a title block or an address makes a poor answer), best first within each.
     const picked = [...ranked.filter((hit) => isProse(hit.passage.text)), ...ranked.filter((hit) => !isProse(hit.passage.text))].slice(0, MAX_CANDIDATE_PASSAGES);
     // Counted only when nothing matched (a match means there are passages): not on every question.
-    const passageCount = picked.length > 0 ? null : this.storage.passages.countForDocuments(documentIds);
+    const passageCount = picked.length > 0 ? null : await this.storage.passages.countForDocuments(documentIds);
     if (passageCount === 0) {
       thoughts.push("The documents have no text passages to answer from.");
     } else if (passageCount === null) {
@@ -219,11 +219,11 @@ export class GroundingService {
   }
 
   /** The corpora's indexed documents (never any other: no fallback to the organization's newest). */
-  private corpusDocuments(caller: Caller, corpus: CorpusScope, thoughts: string[]): DocumentRow[] {
+  private async corpusDocuments(caller: Caller, corpus: CorpusScope, thoughts: string[]): Promise<DocumentRow[]> {
     thoughts.push(...corpus.notes);
     const found: DocumentRow[] = [];
     for (const id of new Set(corpus.documentIds)) {
-      const row = this.storage.documents.get(id);
+      const row = await this.storage.documents.get(id);
       if (row && row.organization_id === caller.organizationId) found.push(row);
     }
     if (found.length === 0) {
@@ -241,16 +241,16 @@ export class GroundingService {
     await this.outlines.ingest(row);
   }
 
-  private documentsFor(caller: Caller, documentIds: string[] | null, thoughts: string[]): DocumentRow[] {
+  private async documentsFor(caller: Caller, documentIds: string[] | null, thoughts: string[]): Promise<DocumentRow[]> {
     if (documentIds === null || documentIds.length === 0) {
-      const newest = this.storage.documents.newestReadable(caller.organizationId, DEFAULT_GROUNDING_DOCUMENTS);
+      const newest = await this.storage.documents.newestReadable(caller.organizationId, DEFAULT_GROUNDING_DOCUMENTS);
       if (newest.length === 0) thoughts.push("There are no documents in your organization to search.");
       return newest;
     }
     const found: DocumentRow[] = [];
     const unknown: string[] = [];
     for (const id of new Set(documentIds)) {
-      const row = this.storage.documents.get(id);
+      const row = await this.storage.documents.get(id);
       if (!row || row.organization_id !== caller.organizationId) {
         unknown.push(id);
       } else if (row.kind === "generated" && row.status !== "Ready") {
@@ -267,7 +267,7 @@ export class GroundingService {
 
   /** Extracts a document's passages on first use; false when its file can't be read. */
   private async ensurePassages(row: DocumentRow, thoughts: string[]): Promise<boolean> {
-    if (this.storage.passages.isExtracted(row.document_id)) return true;
+    if (await this.storage.passages.isExtracted(row.document_id)) return true;
     try {
       await this.outlines.ingest(row);
       return true;

@@ -15,6 +15,8 @@ export interface IndexerOptions {
 
 export class CorpusIndexer {
   private readonly running = new Map<number, Promise<void>>();
+  /** Documents enqueued again while being indexed: looked at again when that run ends. */
+  private readonly again = new Set<number>();
   private controller = new AbortController();
   private started = false;
 
@@ -26,29 +28,45 @@ export class CorpusIndexer {
   ) {}
 
   /** Starts indexing every document left unfinished by an earlier run; later uploads are indexed as they come. */
-  start(): void {
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.controller = new AbortController();
-    const unfinished = this.storage.corpora.listUnfinishedDocuments();
+    const unfinished = await this.storage.corpora.listUnfinishedDocuments();
     if (unfinished.length > 0) this.log.info({ documents: unfinished.length }, "indexing corpus documents left unfinished by the last run");
+    // enqueue does nothing once stop() was called meanwhile.
     for (const row of unfinished) this.enqueue(row.id);
   }
 
-  /** Indexes a corpus document in the background (once: a document already being indexed is left to that run). */
+  /**
+   * Indexes a corpus document in the background (once: a document already being indexed is left
+   * to that run, which looks at it again when it ends — it may have been set back to "uploaded"
+   * meanwhile, a failed document uploaded again).
+   */
   enqueue(corpusDocumentId: number): void {
-    if (!this.started || this.running.has(corpusDocumentId)) return;
+    if (!this.started) return;
+    if (this.running.has(corpusDocumentId)) {
+      this.again.add(corpusDocumentId);
+      return;
+    }
     const job = this.index(corpusDocumentId, this.controller.signal)
-      .catch((error: unknown) => this.log.error({ err: error, corpus_document_id: corpusDocumentId }, "indexing failed unexpectedly"))
-      .finally(() => this.running.delete(corpusDocumentId));
+      .catch((error: unknown) => {
+        // A write cut short by the storage closing (after stop) is picked up at the next start.
+        if (this.storage.isOpen) this.log.error({ err: error, corpus_document_id: corpusDocumentId }, "indexing failed unexpectedly");
+      })
+      .finally(() => {
+        this.running.delete(corpusDocumentId);
+        if (this.again.delete(corpusDocumentId)) this.enqueue(corpusDocumentId);
+      });
     this.running.set(corpusDocumentId, job);
   }
 
   /** Stops: pauses end at once, work in progress finishes; what is unfinished is picked up at the next start. */
   async stop(): Promise<void> {
     this.started = false;
+    this.again.clear();
     this.controller.abort();
-    await Promise.all([...this.running.values()]);
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
   /** Resolves when nothing is being indexed (tests). */
@@ -62,12 +80,12 @@ export class CorpusIndexer {
       if (!slept) return;
     }
     if (signal.aborted) return;
-    const entry = this.storage.corpora.getDocument(id);
+    const entry = await this.storage.corpora.getDocument(id);
     if (!entry || entry.is_failed || entry.step === "completed") return;
-    this.storage.corpora.setStep(id, "processing");
-    const document = this.storage.documents.get(entry.document_id);
+    await this.storage.corpora.setStep(id, "processing");
+    const document = await this.storage.documents.get(entry.document_id);
     if (!document) {
-      this.storage.corpora.setFailed(id, "The document's file is no longer stored on the server. Upload it again.");
+      await this.storage.corpora.setFailed(id, "The document's file is no longer stored on the server. Upload it again.");
       return;
     }
     try {
@@ -75,10 +93,10 @@ export class CorpusIndexer {
     } catch (error) {
       const reason = (error as Error).message || "The file could not be read.";
       this.log.warn({ corpus_document_id: id, reason }, "a corpus document could not be indexed");
-      this.storage.corpora.setFailed(id, reason);
+      await this.storage.corpora.setFailed(id, reason);
       return;
     }
     // Finished work is recorded even when the server is stopping (stop() waits for it).
-    this.storage.corpora.setStep(id, "completed");
+    await this.storage.corpora.setStep(id, "completed");
   }
 }

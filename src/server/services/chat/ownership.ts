@@ -14,37 +14,37 @@ export function parseId(raw: string | number): number | null {
   return parsed.success ? parsed.data : null;
 }
 
-export function ownThread(storage: Storage, caller: Caller, rawId: string | number): ChatThreadRow {
+export async function ownThread(storage: Storage, caller: Caller, rawId: string | number): Promise<ChatThreadRow> {
   const id = parseId(rawId);
-  const thread = id === null ? undefined : storage.chat.getThread(id);
+  const thread = id === null ? undefined : await storage.chat.getThread(id);
   if (!thread || thread.user_id !== caller.userId) {
     throw new HttpError(404, `There is no chat thread ${JSON.stringify(String(rawId))} of yours. Pick one from your conversations, or start a new one.`);
   }
   return thread;
 }
 
-export function ownResponse(storage: Storage, caller: Caller, rawId: string | number): AgentResponseRow {
+export async function ownResponse(storage: Storage, caller: Caller, rawId: string | number): Promise<AgentResponseRow> {
   const id = parseId(rawId);
-  const response = id === null ? undefined : storage.chat.getResponse(id);
+  const response = id === null ? undefined : await storage.chat.getResponse(id);
   if (!response || response.user_id !== caller.userId) {
     throw new HttpError(404, `There is no answer with the id ${JSON.stringify(String(rawId))} of yours.`);
   }
   return response;
 }
 
-export function ownCorpus(storage: Storage, caller: Caller, rawId: string | number): CorpusRow {
+export async function ownCorpus(storage: Storage, caller: Caller, rawId: string | number): Promise<CorpusRow> {
   const id = parseId(rawId);
-  const corpus = id === null ? undefined : storage.corpora.get(id);
+  const corpus = id === null ? undefined : await storage.corpora.get(id);
   if (!corpus || corpus.user_id !== caller.userId || corpus.organization_id !== caller.organizationId) {
     throw new HttpError(404, `There is no corpus ${JSON.stringify(String(rawId))} of yours. Create one (POST /api/v2/corpora) and use its id.`);
   }
   return corpus;
 }
 
-export function ownCorpusDocument(storage: Storage, caller: Caller, rawId: string | number): CorpusDocumentRow {
+export async function ownCorpusDocument(storage: Storage, caller: Caller, rawId: string | number): Promise<CorpusDocumentRow> {
   const id = parseId(rawId);
-  const document = id === null ? undefined : storage.corpora.getDocument(id);
-  const corpus = document ? storage.corpora.get(document.corpus_id) : undefined;
+  const document = id === null ? undefined : await storage.corpora.getDocument(id);
+  const corpus = document ? await storage.corpora.get(document.corpus_id) : undefined;
   if (!document || !corpus || corpus.user_id !== caller.userId || corpus.organization_id !== caller.organizationId) {
     throw new HttpError(404, `There is no corpus document ${JSON.stringify(String(rawId))} of yours. Use the id its upload answered.`);
   }

@@ -25,7 +25,7 @@ export class GenerateRequestService {
   ) {}
 
   /** `request` has the shape of the contract (checked by the route's schema); here, what it names. */
-  generate(caller: Caller, request: GenerateRequest): GenerateAccepted {
+  async generate(caller: Caller, request: GenerateRequest): Promise<GenerateAccepted> {
     const filePaths = [...new Set(request.file_paths)];
     const selected = request.selected_section_ids ? [...new Set(request.selected_section_ids)] : null;
     const documentInstructions = request.document_instructions?.trim() || null;
@@ -33,11 +33,11 @@ export class GenerateRequestService {
     const setId = request.connector_data_id;
 
     // What the request names must exist in the caller's organization.
-    const template = this.storage.templates.getVisible(templateId, caller.organizationId);
+    const template = await this.storage.templates.getVisible(templateId, caller.organizationId);
     if (!template) {
       throw new HttpError(400, `Template not found: there is no template "${templateId}" you can use. Pick one from GET /api/v1/templates/.`);
     }
-    const documentSet = this.storage.documentSets.get(caller.organizationId, setId);
+    const documentSet = await this.storage.documentSets.get(caller.organizationId, setId);
     if (!documentSet) {
       throw new HttpError(
         400,
@@ -49,7 +49,7 @@ export class GenerateRequestService {
     const notReady: string[] = [];
     const sourceIds: string[] = [];
     for (const key of filePaths) {
-      const document = this.storage.documents.findByS3Key(key);
+      const document = await this.storage.documents.findByS3Key(key);
       if (!document || document.organization_id !== caller.organizationId) unreadable.push(key);
       else if (document.status !== "Ready" || !document.stored_file_name) notReady.push(`"${key}" (${document.document_name}, ${document.status})`);
       else sourceIds.push(document.document_id);
@@ -99,15 +99,15 @@ export class GenerateRequestService {
       selected_section_ids: selected,
       document_instructions: documentInstructions,
     };
-    const waiting = this.storage.generation.countWaiting(caller.organizationId);
-    if (waiting >= this.maxWaiting && !this.storage.generation.findByOutputName(caller.organizationId, outputName)) {
+    const waiting = await this.storage.generation.countWaiting(caller.organizationId);
+    if (waiting >= this.maxWaiting && !(await this.storage.generation.findByOutputName(caller.organizationId, outputName))) {
       throw new HttpError(
         429,
         `Your organization already has ${waiting} documents waiting to be generated, the most this server queues for one organization. Wait until some have started, then try again.`,
         { "retry-after": "30" },
       );
     }
-    const { document, created } = this.storage.generation.createGenerated({
+    const { document, created } = await this.storage.generation.createGenerated({
       organizationId: caller.organizationId,
       requestedBy: caller.userId,
       documentName,
@@ -116,7 +116,7 @@ export class GenerateRequestService {
       template: record.template,
       requestJson: JSON.stringify(record),
     });
-    if (created) this.queue.notify();
+    if (created) await this.queue.notify();
     return {
       message: created
         ? ACCEPTED_MESSAGE

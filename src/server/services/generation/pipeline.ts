@@ -12,14 +12,13 @@
 // Every step can run again from the start with the same result (passages are reused once
 // extracted; completing replaces the file, sections and sources), which is how a job interrupted
 // by a server stop resumes. The stage and progress are stored as the job goes.
-import fs from "node:fs";
 import { setImmediate as turn, setTimeout as sleep } from "node:timers/promises";
 import { DocxRejectedError, type DocxLimits } from "../../docx/inspect-docx";
 import type { GenerationJobRow } from "../../storage/generation-store";
 import type { Storage } from "../../storage/storage";
 import type { FastifyBaseLogger } from "fastify";
 import type { LlmConfig } from "../chat/llm";
-import { inProcessReader, type DocxReader } from "../docx-reader";
+import { inProcessReader, saveIngested, type DocxReader } from "../docx-reader";
 import { PassageIndex, sameStem, type RankedPassage } from "./retrieval";
 import { queryTerms } from "./text";
 import { extractiveSection, modelSection, type WriteContext, type WrittenSection } from "./section-writer";
@@ -108,10 +107,10 @@ export class GenerationPipeline {
       // searches for every section at once would hold everyone else up.
       await turn();
       signal.throwIfAborted();
-      plan.push(planSection(section));
+      plan.push(await planSection(section));
     }
-    function planSection(section: OutlineSection): { section: OutlineSection; hits: RankedPassage[] } {
-      const hits = index.query({ title: section.title, instructions: section.instructions, documentInstructions: request.document_instructions }, used);
+    async function planSection(section: OutlineSection): Promise<{ section: OutlineSection; hits: RankedPassage[] }> {
+      const hits = await index.query({ title: section.title, instructions: section.instructions, documentInstructions: request.document_instructions }, used);
       for (const hit of hits) used.add(hit.passage.passageId);
       const owners = new Map(hits.map((hit) => [hit, belongsTo(hit.passage.heading)]));
       // A passage under a heading that names another section of this template ("Recommendations")
@@ -144,7 +143,7 @@ export class GenerationPipeline {
       signal.throwIfAborted();
       const llm = this.options.llm;
       written.push(llm ? await modelSection(llm, section, hits, context, this.options.llmTimeoutMs ?? 60_000, signal) : extractiveSection(section, hits, context));
-      if (llm) this.storage.generation.setStage(job.document_id, STAGES.generate.status, "generate", Math.round(start + ((end - start) * (position + 1)) / plan.length));
+      if (llm) await this.storage.generation.setStage(job.document_id, STAGES.generate.status, "generate", Math.round(start + ((end - start) * (position + 1)) / plan.length));
     }
     const fellBack = written.filter((section) => section.writtenBy === "extracts after a model failure").length;
     if (fellBack > 0) this.log?.warn({ documentId: job.document_id, sections: fellBack }, "the language model failed; sections were composed from extracts");
@@ -156,7 +155,7 @@ export class GenerationPipeline {
       sections: written.map((section) => ({ title: section.stored.sectionTitle, paragraphs: section.paragraphs })),
     });
     signal.throwIfAborted();
-    this.storage.generation.complete(
+    await this.storage.generation.complete(
       job.document_id,
       file,
       written.map((section) => section.stored),
@@ -167,7 +166,7 @@ export class GenerationPipeline {
   private async enter(job: GenerationJobRow, stage: StageName, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const { status, progress } = STAGES[stage];
-    this.storage.generation.setStage(job.document_id, status, stage, progress[0]);
+    await this.storage.generation.setStage(job.document_id, status, stage, progress[0]);
     await sleep(this.options.stepDelayMs, undefined, { signal });
   }
 
@@ -176,23 +175,20 @@ export class GenerationPipeline {
     const [start, end] = STAGES.extract.progress;
     const sources = [];
     for (const [position, documentId] of request.source_document_ids.entries()) {
-      const source = this.storage.documents.get(documentId);
-      const filePath = source ? this.storage.files.pathOf(source) : null;
+      const source = await this.storage.documents.get(documentId);
       const key = request.file_paths[position] ?? documentId;
-      if (!source || !filePath || !fs.existsSync(filePath)) {
-        throw new PipelineError(
+      const missing = () =>
+        new PipelineError(
           `The source document ${source ? `"${source.document_name}"` : key} is no longer stored on the server. Upload it again, then generate under a new output name.`,
         );
-      }
-      if (!this.storage.passages.isExtracted(documentId)) {
+      if (!source) throw missing();
+      if (!(await this.storage.passages.isExtracted(documentId))) {
         try {
-          await (this.options.reader ?? inProcessReader).ingest(filePath, this.options.limits, {
-            dbPath: this.storage.dbPath,
-            documentId,
-            organizationId: source.organization_id,
-            passages: this.storage.passages,
-            terms: this.storage.terms,
-          });
+          const ingested = await this.storage.files.withLocalFile(source, (filePath) =>
+            (this.options.reader ?? inProcessReader).ingest(filePath, this.options.limits),
+          );
+          if (!ingested) throw missing();
+          await saveIngested(this.storage, { documentId, organizationId: source.organization_id }, ingested);
         } catch (error) {
           if (error instanceof DocxRejectedError) {
             throw new PipelineError(`The source document "${source.document_name}" cannot be read: ${error.message}`);
@@ -200,10 +196,12 @@ export class GenerationPipeline {
           throw error;
         }
         signal.throwIfAborted();
+      } else if (!(await this.storage.files.exists(source))) {
+        throw missing();
       }
       sources.push(source);
       const progress = Math.round(start + ((end - start) * (position + 1)) / request.source_document_ids.length);
-      this.storage.generation.setStage(job.document_id, STAGES.extract.status, "extract", progress);
+      await this.storage.generation.setStage(job.document_id, STAGES.extract.status, "extract", progress);
     }
     return sources;
   }

@@ -9,6 +9,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { GenerationJobRow } from "../../storage/generation-store";
 import type { Storage } from "../../storage/storage";
+import { SerialPass } from "../serial-pass";
 import { PipelineError, STAGES, type GenerationPipeline, type StageName } from "./pipeline";
 
 export interface QueueOptions {
@@ -34,30 +35,31 @@ export class GenerationQueue {
   ) {}
 
   /** Recovers jobs a previous server left running, then starts the waiting ones. */
-  start(): void {
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    for (const job of this.storage.generation.listInterrupted()) {
+    for (const job of await this.storage.generation.listInterrupted()) {
       if (job.attempts >= this.options.maxAttempts) {
         this.log.warn({ documentId: job.document_id, attempts: job.attempts }, "generation job interrupted too often; marking it Failed");
-        this.storage.generation.fail(job.document_id, interruptedError(job.attempts));
+        await this.storage.generation.fail(job.document_id, interruptedError(job.attempts));
       } else {
         this.log.info({ documentId: job.document_id, attempts: job.attempts }, "resuming a generation job interrupted by a server stop");
-        this.storage.generation.requeue(job.document_id, false);
+        await this.storage.generation.requeue(job.document_id, false);
       }
     }
-    this.pump();
+    await this.passes.run();
   }
 
-  /** A job was queued: start it if there is room. */
-  notify(): void {
-    if (this.started) this.pump();
+  /** A job was queued: start it if there is room (resolves once that was looked at). */
+  notify(): Promise<void> {
+    return this.started ? this.passes.run() : Promise.resolve();
   }
 
   /** Stops the running jobs between steps (they go back to Pending) and waits for them. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.controller.abort();
+    await this.passes.idle();
     await Promise.allSettled([...this.running.values()]);
   }
 
@@ -65,13 +67,20 @@ export class GenerationQueue {
     return this.running.size;
   }
 
-  private pump(): void {
+  /** Taking waiting jobs into free slots: one pass at a time. */
+  private readonly passes = new SerialPass(() =>
+    this.claim().catch((error: unknown) => {
+      if (this.storage.isOpen) this.log.error({ err: error }, "could not take the next generation job");
+    }),
+  );
+
+  private async claim(): Promise<void> {
     while (!this.stopped && this.running.size < this.options.concurrency) {
-      const job = this.storage.generation.claimNext();
+      const job = await this.storage.generation.claimNext();
       if (!job) return;
       const run = this.runJob(job).finally(() => {
         this.running.delete(job.document_id);
-        this.pump();
+        void this.passes.run();
       });
       this.running.set(job.document_id, run);
     }
@@ -84,21 +93,31 @@ export class GenerationQueue {
       await this.pipeline.run(job, signal);
       this.log.info({ documentId: job.document_id, ms: Date.now() - started }, "generated document is ready");
     } catch (error) {
-      if (signal.aborted) {
-        if (this.storage.isOpen) this.storage.generation.requeue(job.document_id, true);
-        return;
+      try {
+        await this.settle(job, error, signal);
+      } catch (settleError) {
+        // The database went away under us (a shutdown): the next start finds the job and resumes it.
+        if (this.storage.isOpen) this.log.error({ err: settleError, documentId: job.document_id }, "could not record the generation's outcome");
       }
-      if (!this.storage.isOpen) return;
-      const stage = (this.storage.generation.getJob(job.document_id)?.stage ?? "extract") as StageName;
-      const label = STAGES[stage]?.label ?? stage;
-      let message: string;
-      if (error instanceof PipelineError) {
-        message = error.message;
-      } else {
-        this.log.error({ err: error, documentId: job.document_id, stage }, "generation failed on an unexpected error");
-        message = `Generation failed at the ${label} step on an unexpected server error. Try again under a new output name; if it keeps failing, check the server log.`;
-      }
-      this.storage.generation.fail(job.document_id, message);
     }
+  }
+
+  /** A run that ended early: back to Pending when stopped on purpose, else Failed with words for the person. */
+  private async settle(job: GenerationJobRow, error: unknown, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) {
+      if (this.storage.isOpen) await this.storage.generation.requeue(job.document_id, true);
+      return;
+    }
+    if (!this.storage.isOpen) return;
+    const stage = ((await this.storage.generation.getJob(job.document_id))?.stage ?? "extract") as StageName;
+    const label = STAGES[stage]?.label ?? stage;
+    let message: string;
+    if (error instanceof PipelineError) {
+      message = error.message;
+    } else {
+      this.log.error({ err: error, documentId: job.document_id, stage }, "generation failed on an unexpected error");
+      message = `Generation failed at the ${label} step on an unexpected server error. Try again under a new output name; if it keeps failing, check the server log.`;
+    }
+    await this.storage.generation.fail(job.document_id, message);
   }
 }

@@ -8,7 +8,7 @@
 // kept, and (everyDocument) the best relevant one of each other document too. When
 // no passage is that close, the single best one sharing any word is taken, so a section gets a
 // weak lead rather than nothing; when none shares a word, the section gets no passages.
-import { matchPhrase, type SearchHit } from "../../storage/passage-store";
+import type { SearchHit } from "../../storage/passage-store";
 import { isUnspacedWord } from "../../../shared/words";
 import { queryTerms, tokenize } from "./text";
 
@@ -67,18 +67,14 @@ function sameTextKey(text: string): string {
 
 /** Where passages are searched: the database's full-text index (storage/passage-store.ts). */
 export interface PassageSearch {
-  search(documentIds: readonly string[], match: string, limit: number): SearchHit[];
+  /** Passages holding any of the terms, best first. */
+  search(documentIds: readonly string[], terms: readonly string[], limit: number): Promise<SearchHit[]>;
   /** Terms the index's ranking gives no weight (in half of all passages or more). */
-  weightlessTerms?(terms: readonly string[]): Set<string>;
+  weightlessTerms?(terms: readonly string[]): Promise<Set<string>>;
 }
 
 /** Candidates fetched from the index per group of query words, before the section's own ranking. */
 const CANDIDATES_PER_GROUP = 200;
-
-/** An FTS5 query matching any of the terms (each a quoted phrase, so no word is taken for an operator). */
-function anyOf(terms: ReadonlySet<string>): string {
-  return [...terms].map(matchPhrase).join(" OR ");
-}
 
 /**
  * Same word for the index's stemmer, near enough: equal, or (both at least four letters) sharing
@@ -114,16 +110,16 @@ export class PassageIndex {
    * words count most, then the section's instructions, then the person's): as MiniSearch's
    * per-term boost did, a passage's score is the sum over the words it matches of weight × BM25.
    */
-  private results(groups: Array<{ terms: Set<string>; weight: number }>): Result[] {
+  private async results(groups: Array<{ terms: Set<string>; weight: number }>): Promise<Result[]> {
     const byId = new Map<string, Result>();
     const allTerms = groups.flatMap((group) => [...group.terms]);
     // Words in most passages add nothing to a score but most of the work of finding it: searched
     // only when every word of the question is such a word.
-    const weightless = this.store.weightlessTerms?.(allTerms) ?? new Set<string>();
+    const weightless = (await this.store.weightlessTerms?.(allTerms)) ?? new Set<string>();
     const searched = weightless.size < allTerms.length ? groups.map((group) => ({ ...group, terms: new Set([...group.terms].filter((term) => !weightless.has(term))) })) : groups;
     for (const group of searched) {
       if (group.terms.size === 0) continue;
-      for (const hit of this.store.search(this.documentIds, anyOf(group.terms), CANDIDATES_PER_GROUP)) {
+      for (const hit of await this.store.search(this.documentIds, [...group.terms], CANDIDATES_PER_GROUP)) {
         let result = byId.get(hit.passage_id);
         if (!result) {
           const text = `${hit.heading ?? ""} ${hit.text} ${hit.document_name}`;
@@ -152,12 +148,12 @@ export class PassageIndex {
   }
 
   /** The best passages for one section; `used` are passage ids earlier sections already took. */
-  query(section: SectionQuery, used: ReadonlySet<string> = new Set(), options: RetrievalOptions = DEFAULT_RETRIEVAL): RankedPassage[] {
+  async query(section: SectionQuery, used: ReadonlySet<string> = new Set(), options: RetrievalOptions = DEFAULT_RETRIEVAL): Promise<RankedPassage[]> {
     const titleTerms = queryTerms(section.title);
     const sectionTerms = queryTerms(`${section.title} ${section.instructions}`);
     const documentTerms = queryTerms(section.documentInstructions ?? "");
     if (sectionTerms.size === 0 && documentTerms.size === 0) return [];
-    const results = this.results([
+    const results = await this.results([
       { terms: titleTerms, weight: TITLE_BOOST },
       { terms: new Set([...sectionTerms].filter((term) => !titleTerms.has(term))), weight: 1 },
       { terms: new Set([...documentTerms].filter((term) => !sectionTerms.has(term))), weight: DOCUMENT_INSTRUCTIONS_BOOST },

@@ -7,7 +7,6 @@
 // rebuilt on its next use. Concurrent requests for a document that is not cached yet share one
 // build. The cache is bounded by entry count and by an estimate of the characters it holds; the
 // least recently used entries go first.
-import fs from "node:fs";
 import type { SectionListing, Source } from "../../../shared/wire/sections";
 import { documentOutline, sectionIds } from "../../docx/outline";
 import { cleanText } from "../../docx/headings";
@@ -17,7 +16,7 @@ import { HttpError } from "../../errors";
 import type { DocumentRow } from "../../storage/document-row";
 import type { SectionSentence } from "../../storage/generation-store";
 import type { Storage } from "../../storage/storage";
-import { inProcessReader, type DocxReader } from "../docx-reader";
+import { inProcessReader, saveIngested, type DocxReader, type Ingested } from "../docx-reader";
 import { SectionTextIndex, type TextIndexParts, type TextUnit } from "./text-index";
 
 export interface OutlineSection {
@@ -157,22 +156,22 @@ export class OutlineCache {
    * Throws, with the reason, when its file is gone or can't be read as a Word document.
    */
   async ingest(row: DocumentRow): Promise<void> {
-    const filePath = this.storage.files.pathOf(row);
-    if (!filePath || !fs.existsSync(filePath)) throw noLongerStored(row);
-    if (this.storage.passages.isExtracted(row.document_id)) return;
-    let parts: OutlineParts;
+    if (!row.stored_file_name) throw noLongerStored(row);
+    // Even with its passages stored, a document whose file is gone is reported (as before it was read).
+    if (await this.storage.passages.isExtracted(row.document_id)) {
+      if (!(await this.storage.files.exists(row))) throw noLongerStored(row);
+      return;
+    }
+    let ingested: Ingested | null;
     try {
-      parts = await this.reader.ingest(filePath, this.limits, {
-        dbPath: this.storage.dbPath,
-        documentId: row.document_id,
-        organizationId: row.organization_id,
-        passages: this.storage.passages,
-        terms: this.storage.terms,
-      });
+      ingested = await this.storage.files.withLocalFile(row, (filePath) => this.reader.ingest(filePath, this.limits));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
       throw error;
     }
+    if (!ingested) throw noLongerStored(row);
+    await saveIngested(this.storage, { documentId: row.document_id, organizationId: row.organization_id }, ingested);
+    const parts = ingested.outline;
     await this.cached(`outline:${row.document_id}`, versionOf(row), async () => withSize(outlineFromParts(row, parts)));
   }
 
@@ -183,11 +182,11 @@ export class OutlineCache {
   /** The paragraphs of a stored document's file, as read for sectioning and passages. */
   paragraphs(row: DocumentRow): Promise<DocxParagraph[]> {
     return this.cached(`paragraphs:${row.document_id}`, versionOf(row), async () => {
-      const filePath = this.storage.files.pathOf(row);
-      if (!filePath) throw noLongerStored(row);
       let paragraphs: DocxParagraph[];
       try {
-        paragraphs = await this.reader.read(filePath, this.limits);
+        const read = await this.storage.files.withLocalFile(row, (filePath) => this.reader.read(filePath, this.limits));
+        if (!read) throw noLongerStored(row);
+        paragraphs = read;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
         // Accepted when it was uploaded, refused by today's limits: no paragraphs to show.
@@ -204,12 +203,12 @@ export class OutlineCache {
    */
   outline(row: DocumentRow): Promise<CachedOutline> {
     return this.cached(`outline:${row.document_id}`, versionOf(row), async () => {
-      if (row.kind === "generated") return withSize(this.generatedOutline(row));
-      const filePath = this.storage.files.pathOf(row);
-      if (!filePath) throw noLongerStored(row);
+      if (row.kind === "generated") return withSize(await this.generatedOutline(row));
       let parts: OutlineParts;
       try {
-        parts = await this.reader.outline(filePath, this.limits);
+        const read = await this.storage.files.withLocalFile(row, (filePath) => this.reader.outline(filePath, this.limits));
+        if (!read) throw noLongerStored(row);
+        parts = read;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") throw noLongerStored(row);
         // Accepted when it was uploaded, refused by today's limits: no sections to show.
@@ -220,8 +219,8 @@ export class OutlineCache {
     });
   }
 
-  private generatedOutline(row: DocumentRow): CachedOutline {
-    const stored = this.storage.generation.sections(row.document_id);
+  private async generatedOutline(row: DocumentRow): Promise<CachedOutline> {
+    const stored = await this.storage.generation.sections(row.document_id);
     const sections: OutlineSection[] = stored.map((section) => ({
       section_id: section.section_id,
       section_title: section.section_title,
@@ -230,7 +229,7 @@ export class OutlineCache {
       text: section.text,
     }));
     const sources = new Map<string, SourceEntry[]>(sections.map((section) => [section.section_id, []]));
-    for (const source of this.storage.generation.sourcesOfDocument(row.document_id)) {
+    for (const source of await this.storage.generation.sourcesOfDocument(row.document_id)) {
       sources.get(source.section_id)?.push({
         document_source_id: source.document_source_id,
         document_source_name: source.document_source_name,
@@ -241,7 +240,7 @@ export class OutlineCache {
       });
     }
     // The generated .docx has the output name as its title above the first section: the preamble.
-    const title = this.storage.generation.getJob(row.document_id)?.output_name;
+    const title = (await this.storage.generation.getJob(row.document_id))?.output_name;
     const units: TextUnit[] = [
       { section: null, pieces: title ? [title] : [] },
       ...sections.map((section, order) => ({
@@ -251,7 +250,7 @@ export class OutlineCache {
       })),
     ];
     const sentences = new Map<string, SectionSentence[]>();
-    for (const { sectionId, ...sentence } of this.storage.generation.sentencesOfDocument(row.document_id)) {
+    for (const { sectionId, ...sentence } of await this.storage.generation.sentencesOfDocument(row.document_id)) {
       const list = sentences.get(sectionId) ?? [];
       list.push(sentence);
       sentences.set(sectionId, list);
