@@ -48,7 +48,8 @@ import { DocumentSetService } from "./services/document-sets";
 import { DocumentService } from "./services/documents";
 import { GenerateRequestService } from "./services/generation/generate-request";
 import { GenerationPipeline } from "./services/generation/pipeline";
-import { GenerationQueue } from "./services/generation/queue";
+import { GenerationQueue, type GenerationJobs } from "./services/generation/queue";
+import { SharedGenerationQueue } from "./services/generation/shared-queue";
 import { MailDelivery } from "./services/mail-delivery";
 import { LogDelivery, PasswordlessService } from "./services/passwordless";
 import { PresignService } from "./services/presign";
@@ -64,7 +65,7 @@ export interface SidecarContext {
   config: Config;
   storage: Storage;
   /** Background generation jobs (started when the app is ready, stopped before it closes). */
-  generationQueue: GenerationQueue;
+  generationQueue: GenerationJobs;
   /** Background batch tagging jobs (same lifecycle as generation). */
   batchRunner: BatchRunner;
   /** Background indexing of documents uploaded into corpora (same lifecycle, on the indexing face). */
@@ -152,12 +153,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // .docx files are read (and their passages stored) in worker threads: the main thread routes.
     const reader = docxReader(config.docxWorkers);
     app.addHook("onClose", async () => reader.close());
-    const generationQueue = new GenerationQueue(
-      storage,
-      new GenerationPipeline(storage, { limits, reader, stepDelayMs: config.pipelineStepDelayMs, llm: config.llm, llmTimeoutMs: config.llmTimeoutMs }, app.log.child({ component: "generation" })),
-      { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts },
-      app.log.child({ component: "generation" }),
-    );
+    const pipeline = new GenerationPipeline(storage, { limits, reader, stepDelayMs: config.pipelineStepDelayMs, llm: config.llm, llmTimeoutMs: config.llmTimeoutMs }, app.log.child({ component: "generation" }));
+    // On PostgreSQL every process takes jobs from one shared queue (pg-boss); on SQLite, in process.
+    const generationQueue: GenerationJobs = config.databaseUrl
+      ? new SharedGenerationQueue(
+          storage,
+          pipeline,
+          { databaseUrl: config.databaseUrl, concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts, ...config.jobs },
+          app.log.child({ component: "generation" }),
+        )
+      : new GenerationQueue(storage, pipeline, { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts }, app.log.child({ component: "generation" }));
     const presign = new PresignService(storage, config, options.clock);
     // Sections, text indexes and sources per document, in memory (the Sources panel asks on every selection change).
     const outlines = new OutlineCache(storage, limits, reader);
@@ -188,7 +193,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         await generationQueue.start();
       });
     }
-    if (serves("batch")) app.addHook("onReady", async () => batchRunner.start());
+    if (serves("batch")) {
+      if (config.databaseUrl) {
+        // News made by another process's runner or control route reaches this process's sockets;
+        // a pause, resume or cancel made elsewhere reaches this process's runner.
+        const databaseUrl = config.databaseUrl;
+        const newsLog = app.log.child({ component: "batch" });
+        app.addHook("onReady", async () =>
+          batchEvents.share(
+            databaseUrl,
+            (jobId, message) => {
+              if (message.type === "keepalive" && message.status === "processing") void batchRunner.notify();
+              else if (message.type === "keepalive" || message.type === "cancelled") batchRunner.wake(jobId);
+            },
+            (error) => newsLog.warn({ err: error }, "sharing batch news with the other server processes failed"),
+          ),
+        );
+        app.addHook("onClose", async () => batchEvents.close());
+      }
+      app.addHook("onReady", async () => batchRunner.start());
+    }
     // Corpus documents an earlier run left unfinished are indexed again (or fail), never stuck.
     if (serves("indexing")) app.addHook("onReady", async () => indexer.start());
     // Temp files an interrupted upload left behind are removed while the server runs too.

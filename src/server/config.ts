@@ -49,6 +49,8 @@ export interface Config {
   generationConcurrency: number;
   /** How many times a job interrupted by a server stop is started before it ends Failed. */
   generationMaxAttempts: number;
+  /** PostgreSQL's shared job queue: how long a process holds a job it took, how often expired holds are freed, how often idle workers ask. */
+  jobs: { leaseSeconds: number; maintenanceSeconds: number; pollingSeconds: number };
   /** Pause between pipeline stages (demos, and tests that need a slow job). */
   pipelineStepDelayMs: number;
   /** Lifetime of a presigned file URL. */
@@ -270,6 +272,9 @@ const envSchema = z.object({
     .default("info"),
   SIDECAR_GENERATION_CONCURRENCY: wholeNumber(1, 64).default(2),
   SIDECAR_GENERATION_MAX_ATTEMPTS: wholeNumber(1, 100).default(3),
+  SIDECAR_JOB_LEASE_SECONDS: wholeNumber(2, 24 * 3600, " of seconds").default(900),
+  SIDECAR_JOB_MAINTENANCE_SECONDS: wholeNumber(1, 3600, " of seconds").default(30),
+  SIDECAR_JOB_POLL_SECONDS: wholeNumber(1, 60, " of seconds").default(2),
   SIDECAR_PIPELINE_STEP_DELAY_MS: wholeNumber(0, 10 * 60 * 1000, " of milliseconds").default(0),
   SIDECAR_PRESIGN_TTL_SECONDS: wholeNumber(1, 7 * 24 * 3600, " of seconds").default(3600),
   SIDECAR_PUBLIC_URL: publicUrl().optional(),
@@ -359,6 +364,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     logLevel: e.LOG_LEVEL,
     generationConcurrency: e.SIDECAR_GENERATION_CONCURRENCY,
     generationMaxAttempts: e.SIDECAR_GENERATION_MAX_ATTEMPTS,
+    jobs: { leaseSeconds: e.SIDECAR_JOB_LEASE_SECONDS, maintenanceSeconds: e.SIDECAR_JOB_MAINTENANCE_SECONDS, pollingSeconds: e.SIDECAR_JOB_POLL_SECONDS },
     pipelineStepDelayMs: e.SIDECAR_PIPELINE_STEP_DELAY_MS,
     presignTtlSeconds: e.SIDECAR_PRESIGN_TTL_SECONDS,
     publicUrl: e.SIDECAR_PUBLIC_URL ?? null,

@@ -66,7 +66,11 @@ test("an organization with the most generations waiting gets 429 with words; the
   const server = await startServer({ SIDECAR_GENERATION_CONCURRENCY: "1", SIDECAR_PIPELINE_STEP_DELAY_MS: "2000", SIDECAR_MAX_QUEUED_GENERATIONS: "2" });
   try {
     const org = await organization(server, "demo@sidecar.local", "sidecar-demo");
-    await taskOf(await org.generate("Running")); // starts at once
+    const running = await taskOf(await org.generate("Running"));
+    // It starts at once (taken from the queue just after the request is answered, on PostgreSQL).
+    const deadline = Date.now() + 5000;
+    while ((await org.status(running)).status === "Pending" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((await org.status(running)).status).not.toBe("Pending");
     const waiting = await taskOf(await org.generate("Waiting 1"));
     await taskOf(await org.generate("Waiting 2"));
     const refused = await org.generate("One too many");

@@ -100,7 +100,7 @@ describe("the concurrency bound", () => {
     } finally {
       await r.server.close();
     }
-  });
+  }, 30_000);
 
   test("with concurrency 2, two jobs run at the same time", async () => {
     // Each job takes at least five step delays (1.25 s), far longer than the reads below.
@@ -121,7 +121,7 @@ describe("the concurrency bound", () => {
     } finally {
       await r.server.close();
     }
-  });
+  }, 30_000);
 });
 
 describe("stopping and failing", () => {
@@ -157,7 +157,7 @@ describe("stopping and failing", () => {
     } finally {
       fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
     }
-  });
+  }, 30_000);
 
   test("a source whose stored file has gone → Failed, with an error saying what to do", async () => {
     const r = await ready({});
@@ -178,7 +178,7 @@ describe("stopping and failing", () => {
     } finally {
       await r.server.close();
     }
-  });
+  }, 30_000);
 });
 
 describe("configuration", () => {

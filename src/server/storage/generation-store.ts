@@ -187,6 +187,47 @@ export class GenerationStore {
     });
   }
 
+  /** How many of an organization's generations are not finished (waiting or running). */
+  async countUnfinished(organizationId: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+       WHERE j.organization_id = ? AND d.status IN ('Pending', 'Ingesting', 'Generating')`,
+      [organizationId],
+    );
+    return row?.n ?? 0;
+  }
+
+  /** Ids of the generations waiting to start (Pending), oldest first. */
+  async listWaitingIds(): Promise<string[]> {
+    const rows = await this.sql.all<{ document_id: string }>(
+      `SELECT j.document_id FROM generation_jobs j JOIN documents d ON d.document_id = j.document_id
+       WHERE d.status = 'Pending' ORDER BY j.queued_at, j.rowid`,
+    );
+    return rows.map((row) => row.document_id);
+  }
+
+  /**
+   * Starts one run of a given job (the shared queue's, which chose it): Ingesting at stage
+   * "extract", one more attempt — whatever state an earlier run left it in (a process that died
+   * mid-run). "finished" when it is Ready or Failed already; "exhausted" when it has been started
+   * `maxAttempts` times.
+   */
+  startRun(documentId: string, maxAttempts: number): Promise<GenerationJobRow | "finished" | "exhausted"> {
+    return this.sql.transaction(async () => {
+      const job = await this.getJob(documentId);
+      if (!job || job.status === "Ready" || job.status === "Failed") return "finished";
+      if (job.attempts >= maxAttempts) return "exhausted";
+      const now = nowIso();
+      await this.sql.run("UPDATE documents SET status = 'Ingesting', updated_at = ? WHERE document_id = ?", [now, documentId]);
+      await this.sql.run(
+        `UPDATE generation_jobs SET stage = 'extract', progress = 0, error = NULL, attempts = attempts + 1,
+           started_at = ?, finished_at = NULL WHERE document_id = ?`,
+        [now, documentId],
+      );
+      return (await this.getJob(documentId)) as GenerationJobRow;
+    });
+  }
+
   /** Records the stage a running job is in. */
   async setStage(documentId: string, status: "Ingesting" | "Generating", stage: string, progress: number): Promise<void> {
     await this.sql.transaction(async () => {

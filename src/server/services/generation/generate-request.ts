@@ -8,7 +8,7 @@ import type { Storage } from "../../storage/storage";
 import type { Caller } from "../auth";
 import { sanitizeDocumentName } from "../documents";
 import type { GenerationRequestRecord } from "./pipeline";
-import type { GenerationQueue } from "./queue";
+import type { GenerationJobs } from "./queue";
 
 export const ACCEPTED_MESSAGE = "Request to generate document has been accepted and is being processed in the background.";
 
@@ -19,7 +19,7 @@ function quoteList(values: string[]): string {
 export class GenerateRequestService {
   constructor(
     private readonly storage: Storage,
-    private readonly queue: GenerationQueue,
+    private readonly queue: GenerationJobs,
     /** Generations one organization may have waiting; a request beyond it is 429. */
     private readonly maxWaiting = Number.POSITIVE_INFINITY,
   ) {}
@@ -116,7 +116,7 @@ export class GenerateRequestService {
       template: record.template,
       requestJson: JSON.stringify(record),
     });
-    if (created) await this.queue.notify();
+    if (created) await this.queue.enqueue(document.document_id);
     return {
       message: created
         ? ACCEPTED_MESSAGE

@@ -17,11 +17,22 @@ export interface QueueOptions {
   maxAttempts: number;
 }
 
-function interruptedError(attempts: number): string {
+/** What runs generation jobs: this in-process queue (SQLite), or the shared one (shared-queue.ts, PostgreSQL). */
+export interface GenerationJobs {
+  /** Starts taking jobs (and recovers those a stopped server left). */
+  start(): Promise<void>;
+  /** A generation was requested (its row is Pending): run it when there is room. */
+  enqueue(documentId: string): Promise<void>;
+  /** Stops the running jobs between steps (back to Pending) and waits for them. */
+  stop(): Promise<void>;
+  readonly runningCount: number;
+}
+
+export function interruptedError(attempts: number): string {
   return `Generation was interrupted ${attempts === 1 ? "once" : `${attempts} times`} by the server stopping and was not finished. Generate the document again under a new output name; if it keeps happening, check the server log.`;
 }
 
-export class GenerationQueue {
+export class GenerationQueue implements GenerationJobs {
   private readonly running = new Map<string, Promise<void>>();
   private readonly controller = new AbortController();
   private started = false;
@@ -51,7 +62,7 @@ export class GenerationQueue {
   }
 
   /** A job was queued: start it if there is room (resolves once that was looked at). */
-  notify(): Promise<void> {
+  enqueue(): Promise<void> {
     return this.started ? this.passes.run() : Promise.resolve();
   }
 
