@@ -9,7 +9,7 @@
 //    stems, accents removed), written with the row; ranked like BM25 (PassageStore.search).
 import type Database from "better-sqlite3";
 import { hasUnspacedScript, searchPhrase, searchText } from "../../shared/words";
-import type { Sql } from "./sql";
+import { inJsonList, type Sql } from "./sql";
 import { nowIso } from "./util";
 
 const registered = new WeakSet<Database.Database>();
@@ -74,8 +74,6 @@ const TSVECTOR_WEIGHTS = "{0.2, 0, 0.67, 1}";
 const LENGTH_NORMALISATION = 1;
 /** FTS5's floor for a term's IDF (a term in half of the passages or more). */
 const MIN_IDF = 1e-6;
-
-const inList = (sql: Sql) => (sql.engine === "postgres" ? "SELECT value FROM json_array_elements_text(?::json)" : "SELECT value FROM json_each(?)");
 
 export class PassageStore {
   constructor(private readonly sql: Sql) {}
@@ -146,7 +144,7 @@ export class PassageStore {
 
   /** How many passages the documents have in all. */
   async countForDocuments(documentIds: readonly string[]): Promise<number> {
-    const row = await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM passages WHERE document_id IN (${inList(this.sql)})`, [JSON.stringify(documentIds)]);
+    const row = await this.sql.get<{ n: number }>(`SELECT COUNT(*) AS n FROM passages WHERE document_id IN (${inJsonList(this.sql)})`, [JSON.stringify(documentIds)]);
     return row?.n ?? 0;
   }
 
@@ -169,7 +167,7 @@ export class PassageStore {
            FROM passages_fts
            JOIN passages p ON p.rowid = passages_fts.rowid
            JOIN documents d ON d.document_id = p.document_id
-           WHERE passages_fts MATCH ? AND p.document_id IN (${inList(this.sql)})
+           WHERE passages_fts MATCH ? AND p.document_id IN (${inJsonList(this.sql)})
            ORDER BY score DESC
            LIMIT ?`,
         [terms.map(matchPhrase).join(" OR "), JSON.stringify(documentIds), limit],
@@ -192,7 +190,7 @@ export class PassageStore {
       `SELECT ${columns}, (${rank}) AS score
          FROM passages p
          JOIN documents d ON d.document_id = p.document_id
-         WHERE p.search_vector @@ (${any}) AND p.document_id IN (${inList(this.sql)})
+         WHERE p.search_vector @@ (${any}) AND p.document_id IN (${inJsonList(this.sql)})
          ORDER BY score DESC, p.passage_id
          LIMIT ?`,
       [...weighted.flatMap((term) => [term.idf, term.phrase]), ...weighted.map((term) => term.phrase), JSON.stringify(documentIds), limit],

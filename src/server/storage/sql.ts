@@ -122,6 +122,11 @@ function sqliteParams(params: readonly SqlParam[]): unknown[] {
   return params.map((value) => (typeof value === "boolean" ? (value ? 1 : 0) : value));
 }
 
+/** The values of a JSON array of strings passed as one `?` parameter, as a subquery for `IN (…)`, in the engine's words. */
+export function inJsonList(sql: Sql): string {
+  return sql.engine === "postgres" ? "SELECT value FROM json_array_elements_text(?::json)" : "SELECT value FROM json_each(?)";
+}
+
 const TRANSACTION_ATTEMPTS = 20;
 /** serialization_failure, deadlock_detected */
 const RETRYABLE = new Set(["40001", "40P01"]);

@@ -1,12 +1,8 @@
 // The tagging corpus, kept incrementally (migration 8): a document's distinct terms are counted
 // once, when its text is first read; organization_terms (kept by triggers) says how many of an
 // organization's documents use each term. Tagging a document looks up only its own terms.
-import type { Sql } from "./sql";
+import { inJsonList, type Sql } from "./sql";
 import { nowIso } from "./util";
-
-/** The values of a JSON array of strings passed as one `?` parameter, as a subquery for `IN (…)`. */
-const IN_JSON_LIST = (sql: Sql): string =>
-  sql.engine === "postgres" ? "SELECT value FROM json_array_elements_text(?::json)" : "SELECT value FROM json_each(?)";
 
 export class TermStore {
   constructor(private readonly sql: Sql) {}
@@ -56,7 +52,7 @@ export class TermStore {
   /** How many of the organization's documents use each of `terms` (terms none uses are left out). */
   async frequencies(organizationId: string, terms: readonly string[]): Promise<Map<string, number>> {
     const rows = await this.sql.all<{ term: string; documents: number }>(
-      `SELECT term, documents FROM organization_terms WHERE organization_id = ? AND term IN (${IN_JSON_LIST(this.sql)})`,
+      `SELECT term, documents FROM organization_terms WHERE organization_id = ? AND term IN (${inJsonList(this.sql)})`,
       [organizationId, JSON.stringify(terms)],
     );
     return new Map(rows.map((row) => [row.term, row.documents]));
