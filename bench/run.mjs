@@ -5,7 +5,7 @@
 // exit 1 only when a figure could not be measured (the error is in the table and the JSON); a
 // figure whose wait ran out under load is a MISS with its reason, not a crash.
 //
-//   node bench/run.mjs [bundle|load|chat|read20mb|polling|latency|upload|quality|scale] …
+//   node bench/run.mjs [bundle|load|chat|read20mb|polling|latency|upload|quality|scale|postgres] …
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +21,7 @@ const FIGURES = {
   upload: () => import("./upload-generate.mjs"),
   quality: () => import("./quality.mjs"),
   scale: () => import("./scale.mjs"),
+  postgres: () => import("./postgres.mjs"),
 };
 
 /** A wait that ran out (Playwright's TimeoutError, our own "timed out"/"timeout" errors). */

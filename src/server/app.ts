@@ -107,7 +107,7 @@ export function urlForLog(url: string): string {
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
-  const storage = await Storage.open(config.databaseUrl ? { databaseUrl: config.databaseUrl, dataDir: config.dataDir } : { dataDir: config.dataDir });
+  const storage = await Storage.open(config.databaseUrl ? { databaseUrl: config.databaseUrl, dataDir: config.dataDir } : { dataDir: config.dataDir }, { poolSize: config.databasePoolSize });
   try {
     await storage.files.removeLeftovers(LEFTOVER_AGE_MS);
     // A known password on an address others can reach would be an open door: the demo account is

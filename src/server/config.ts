@@ -27,6 +27,8 @@ export interface Config {
    * server processes can share; null = SQLite in dataDir (one process).
    */
   databaseUrl: string | null;
+  /** SIDECAR_DATABASE_POOL_SIZE: connections this process keeps to PostgreSQL at most. */
+  databasePoolSize: number;
   /** When set, every API call must carry it as `Ocp-Apim-Subscription-Key`. */
   apiKey: string | null;
   /** Lifetime of the ejento_access_token (the token every API call carries). */
@@ -248,6 +250,7 @@ const envSchema = z.object({
   PORT: wholeNumber(0, 65535).default(3100),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   SIDECAR_DATA_DIR: z.string().default(".sidecar/data"),
+  SIDECAR_DATABASE_POOL_SIZE: wholeNumber(1, 1000).default(20),
   SIDECAR_DATABASE_URL: z
     .string()
     .trim()
@@ -349,6 +352,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     host: e.HOST,
     dataDir: path.resolve(cwd, e.SIDECAR_DATA_DIR),
     databaseUrl: e.SIDECAR_DATABASE_URL || null,
+    databasePoolSize: e.SIDECAR_DATABASE_POOL_SIZE,
     apiKey: e.SIDECAR_API_KEY ?? null,
     tokenTtlSeconds: e.SIDECAR_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: e.SIDECAR_REFRESH_TTL_SECONDS,

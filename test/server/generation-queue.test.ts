@@ -68,6 +68,9 @@ describe("the concurrency bound", () => {
     const r = await ready({ SIDECAR_GENERATION_CONCURRENCY: "1", SIDECAR_PIPELINE_STEP_DELAY_MS: "100" });
     try {
       const first = await r.generate("First");
+      // Taken at once (on PostgreSQL from the shared queue, just after the request was answered).
+      const deadline = Date.now() + 5000;
+      while ((await r.status(first)).status === "Pending" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
       const second = await r.generate("Second");
       // The waiting job first (see the loop below for why the order matters).
       expect(await r.status(second)).toEqual({ task_id: second, status: "Pending", progress: 0, error: null, queued_at: expect.any(String), finished_at: null });

@@ -104,7 +104,7 @@ export class SharedGenerationQueue implements GenerationJobs {
   /** A generation was requested: its job is sent, and a worker here is woken to look at once. */
   async enqueue(documentId: string): Promise<void> {
     await this.send(documentId);
-    for (const id of this.workerIds) this.boss.notifyWorker(id);
+    this.wakeWorkers();
   }
 
   /** Stops the running jobs between steps (back to Pending, the attempt not counted) and the workers. */
@@ -168,7 +168,14 @@ export class SharedGenerationQueue implements GenerationJobs {
       await this.storage.generation.fail(documentId, await this.failureWords(row, error));
     } finally {
       this.running.delete(documentId);
+      // A worker that just finished would otherwise wait out its polling interval before asking
+      // again: while jobs wait, the next is taken at once.
+      this.wakeWorkers();
     }
+  }
+
+  private wakeWorkers(): void {
+    if (!this.controller.signal.aborted) for (const id of this.workerIds) this.boss.notifyWorker(id);
   }
 
   private async failureWords(row: GenerationJobRow, error: unknown): Promise<string> {
