@@ -176,15 +176,20 @@ export class GenerationStore {
          LIMIT 1`,
       );
       if (!next) return undefined;
-      const now = nowIso();
-      await this.sql.run("UPDATE documents SET status = 'Ingesting', updated_at = ? WHERE document_id = ?", [now, next.document_id]);
-      await this.sql.run(
-        `UPDATE generation_jobs SET stage = 'extract', progress = 0, error = NULL, attempts = attempts + 1,
-           started_at = ?, finished_at = NULL WHERE document_id = ?`,
-        [now, next.document_id],
-      );
-      return this.getJob(next.document_id);
+      return this.beginRun(next.document_id);
     });
+  }
+
+  /** A run begins (inside the caller's transaction): Ingesting at stage "extract", one more attempt. */
+  private async beginRun(documentId: string): Promise<GenerationJobRow> {
+    const now = nowIso();
+    await this.sql.run("UPDATE documents SET status = 'Ingesting', updated_at = ? WHERE document_id = ?", [now, documentId]);
+    await this.sql.run(
+      `UPDATE generation_jobs SET stage = 'extract', progress = 0, error = NULL, attempts = attempts + 1,
+         started_at = ?, finished_at = NULL WHERE document_id = ?`,
+      [now, documentId],
+    );
+    return (await this.getJob(documentId)) as GenerationJobRow;
   }
 
   /** How many of an organization's generations are not finished (waiting or running). */
@@ -217,14 +222,7 @@ export class GenerationStore {
       const job = await this.getJob(documentId);
       if (!job || job.status === "Ready" || job.status === "Failed") return "finished";
       if (job.attempts >= maxAttempts) return "exhausted";
-      const now = nowIso();
-      await this.sql.run("UPDATE documents SET status = 'Ingesting', updated_at = ? WHERE document_id = ?", [now, documentId]);
-      await this.sql.run(
-        `UPDATE generation_jobs SET stage = 'extract', progress = 0, error = NULL, attempts = attempts + 1,
-           started_at = ?, finished_at = NULL WHERE document_id = ?`,
-        [now, documentId],
-      );
-      return (await this.getJob(documentId)) as GenerationJobRow;
+      return this.beginRun(documentId);
     });
   }
 

@@ -28,6 +28,14 @@ export interface GenerationJobs {
   readonly runningCount: number;
 }
 
+/** The words a run that failed leaves on its document: the pipeline's own, or (logged) which step broke. */
+export async function failureMessage(storage: Storage, log: FastifyBaseLogger, documentId: string, error: unknown): Promise<string> {
+  if (error instanceof PipelineError) return error.message;
+  const stage = ((await storage.generation.getJob(documentId))?.stage ?? "extract") as StageName;
+  log.error({ err: error, documentId, stage }, "generation failed on an unexpected error");
+  return `Generation failed at the ${STAGES[stage]?.label ?? stage} step on an unexpected server error. Try again under a new output name; if it keeps failing, check the server log.`;
+}
+
 export function interruptedError(attempts: number): string {
   return `Generation was interrupted ${attempts === 1 ? "once" : `${attempts} times`} by the server stopping and was not finished. Generate the document again under a new output name; if it keeps happening, check the server log.`;
 }
@@ -120,15 +128,6 @@ export class GenerationQueue implements GenerationJobs {
       return;
     }
     if (!this.storage.isOpen) return;
-    const stage = ((await this.storage.generation.getJob(job.document_id))?.stage ?? "extract") as StageName;
-    const label = STAGES[stage]?.label ?? stage;
-    let message: string;
-    if (error instanceof PipelineError) {
-      message = error.message;
-    } else {
-      this.log.error({ err: error, documentId: job.document_id, stage }, "generation failed on an unexpected error");
-      message = `Generation failed at the ${label} step on an unexpected server error. Try again under a new output name; if it keeps failing, check the server log.`;
-    }
-    await this.storage.generation.fail(job.document_id, message);
+    await this.storage.generation.fail(job.document_id, await failureMessage(this.storage, this.log, job.document_id, error));
   }
 }

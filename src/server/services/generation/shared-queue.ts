@@ -19,10 +19,9 @@
 // On SQLite (one process) the in-process queue (queue.ts) does the same without pg-boss.
 import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
-import type { GenerationJobRow } from "../../storage/generation-store";
 import type { Storage } from "../../storage/storage";
-import { PipelineError, STAGES, type GenerationPipeline, type StageName } from "./pipeline";
-import { interruptedError, type GenerationJobs } from "./queue";
+import type { GenerationPipeline } from "./pipeline";
+import { failureMessage, interruptedError, type GenerationJobs } from "./queue";
 
 export const GENERATION_QUEUE = "sidecar-generation";
 const DEAD_LETTER_QUEUE = "sidecar-generation-dead";
@@ -165,7 +164,7 @@ export class SharedGenerationQueue implements GenerationJobs {
         await this.storage.generation.requeue(documentId, false);
         throw new Error(`the generation did not finish within its lease (${this.options.leaseSeconds} s); it will be run again`);
       }
-      await this.storage.generation.fail(documentId, await this.failureWords(row, error));
+      await this.storage.generation.fail(documentId, await failureMessage(this.storage, this.log, documentId, error));
     } finally {
       this.running.delete(documentId);
       // A worker that just finished would otherwise wait out its polling interval before asking
@@ -176,13 +175,6 @@ export class SharedGenerationQueue implements GenerationJobs {
 
   private wakeWorkers(): void {
     if (!this.controller.signal.aborted) for (const id of this.workerIds) this.boss.notifyWorker(id);
-  }
-
-  private async failureWords(row: GenerationJobRow, error: unknown): Promise<string> {
-    if (error instanceof PipelineError) return error.message;
-    const stage = ((await this.storage.generation.getJob(row.document_id))?.stage ?? "extract") as StageName;
-    this.log.error({ err: error, documentId: row.document_id, stage }, "generation failed on an unexpected error");
-    return `Generation failed at the ${STAGES[stage]?.label ?? stage} step on an unexpected server error. Try again under a new output name; if it keeps failing, check the server log.`;
   }
 
   /** pg-boss gave up on a job (its retries ran out): the row ends Failed unless it got done. */
