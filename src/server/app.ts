@@ -50,6 +50,7 @@ import { GenerateRequestService } from "./services/generation/generate-request";
 import { GenerationPipeline } from "./services/generation/pipeline";
 import { GenerationQueue, type GenerationJobs } from "./services/generation/queue";
 import { SharedGenerationQueue } from "./services/generation/shared-queue";
+import { SharedJobs } from "./services/shared-jobs";
 import { MailDelivery } from "./services/mail-delivery";
 import { LogDelivery, PasswordlessService } from "./services/passwordless";
 import { PresignService } from "./services/presign";
@@ -155,11 +156,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.addHook("onClose", async () => reader.close());
     const pipeline = new GenerationPipeline(storage, { limits, reader, stepDelayMs: config.pipelineStepDelayMs, llm: config.llm, llmTimeoutMs: config.llmTimeoutMs }, app.log.child({ component: "generation" }));
     // On PostgreSQL every process takes jobs from one shared queue (pg-boss); on SQLite, in process.
-    const generationQueue: GenerationJobs = config.databaseUrl
+    const sharedJobs = config.databaseUrl
+      ? new SharedJobs({ databaseUrl: config.databaseUrl, maintenanceSeconds: config.jobs.maintenanceSeconds }, app.log.child({ component: "jobs" }))
+      : null;
+    const generationQueue: GenerationJobs = sharedJobs
       ? new SharedGenerationQueue(
           storage,
           pipeline,
-          { databaseUrl: config.databaseUrl, concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts, ...config.jobs },
+          sharedJobs,
+          { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts, leaseSeconds: config.jobs.leaseSeconds, pollingSeconds: config.jobs.pollingSeconds },
           app.log.child({ component: "generation" }),
         )
       : new GenerationQueue(storage, pipeline, { concurrency: config.generationConcurrency, maxAttempts: config.generationMaxAttempts }, app.log.child({ component: "generation" }));
@@ -171,11 +176,36 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       storage,
       new DocumentTagger(storage, new TaggingTexts(storage, outlines), config.llm),
       batchEvents,
-      { concurrency: BATCH_CONCURRENCY, documentDelayMs: config.batchDocumentDelayMs, documentTimeoutMs: config.batchDocumentTimeoutMs },
+      {
+        concurrency: BATCH_CONCURRENCY,
+        documentDelayMs: config.batchDocumentDelayMs,
+        documentTimeoutMs: config.batchDocumentTimeoutMs,
+        ...(sharedJobs
+          ? {
+              shared: {
+                jobs: sharedJobs,
+                leaseSeconds: config.jobs.leaseSeconds,
+                maxAttempts: config.generationMaxAttempts,
+                pollingSeconds: config.jobs.pollingSeconds,
+                sweepSeconds: config.jobs.maintenanceSeconds,
+              },
+            }
+          : {}),
+      },
       app.log.child({ component: "batch" }),
     );
     const grounding = new GroundingService(storage, outlines);
-    const indexer = new CorpusIndexer(storage, grounding, { delayMs: config.indexingDelayMs }, app.log.child({ component: "indexing" }));
+    const indexer = new CorpusIndexer(
+      storage,
+      grounding,
+      {
+        delayMs: config.indexingDelayMs,
+        ...(sharedJobs
+          ? { shared: { jobs: sharedJobs, leaseSeconds: config.jobs.leaseSeconds, maxAttempts: config.generationMaxAttempts, pollingSeconds: config.jobs.pollingSeconds } }
+          : {}),
+      },
+      app.log.child({ component: "indexing" }),
+    );
     // The faces this server serves (SIDECAR_SERVICES): only their routes are registered, and only
     // their background work runs.
     const serves = (service: ServiceName) => config.services.includes(service);
@@ -203,8 +233,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           batchEvents.share(
             databaseUrl,
             (jobId, message) => {
-              if (message.type === "keepalive" && message.status === "processing") void batchRunner.notify();
-              else if (message.type === "keepalive" || message.type === "cancelled") batchRunner.wake(jobId);
+              // A pause (its keepalive), a cancel (a nudge, or its final message): the worker here looks again.
+              if (message === null || (message.type === "keepalive" && message.status !== "processing") || message.type === "cancelled") batchRunner.wake(jobId);
             },
             (error) => newsLog.warn({ err: error }, "sharing batch news with the other server processes failed"),
           ),
@@ -228,6 +258,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app.addHook("preClose", async () => generationQueue.stop());
     app.addHook("preClose", async () => batchRunner.stop());
     app.addHook("preClose", async () => indexer.stop());
+    if (sharedJobs) app.addHook("preClose", async () => sharedJobs.stop());
     app.addHook("onClose", async () => storage.close());
     if (storage.lock?.tookOverFrom) {
       app.log.info({ stale_pid: storage.lock.tookOverFrom }, "took over the data directory's lock from a server that is no longer running");

@@ -29,6 +29,8 @@ export interface Config {
   databaseUrl: string | null;
   /** SIDECAR_DATABASE_POOL_SIZE: connections this process keeps to PostgreSQL at most. */
   databasePoolSize: number;
+  /** SIDECAR_WORKERS: server processes `npm run server` starts on the one port (more than 1 needs PostgreSQL). */
+  workers: number;
   /** When set, every API call must carry it as `Ocp-Apim-Subscription-Key`. */
   apiKey: string | null;
   /** Lifetime of the ejento_access_token (the token every API call carries). */
@@ -251,6 +253,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default("127.0.0.1"),
   SIDECAR_DATA_DIR: z.string().default(".sidecar/data"),
   SIDECAR_DATABASE_POOL_SIZE: wholeNumber(1, 1000).default(20),
+  SIDECAR_WORKERS: wholeNumber(1, 64).default(1),
   SIDECAR_DATABASE_URL: z
     .string()
     .trim()
@@ -341,6 +344,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
       `SIDECAR_REFRESH_TTL_SECONDS (${e.SIDECAR_REFRESH_TTL_SECONDS}) must be at least SIDECAR_TOKEN_TTL_SECONDS (${e.SIDECAR_TOKEN_TTL_SECONDS}): the sign-in has to outlive the tokens it issues`,
     ]);
   }
+  if (e.SIDECAR_WORKERS > 1 && !e.SIDECAR_DATABASE_URL) {
+    throw new ConfigError([
+      `SIDECAR_WORKERS=${e.SIDECAR_WORKERS} needs SIDECAR_DATABASE_URL: several server processes share one PostgreSQL database; on SQLite (the data directory) only one process may run`,
+    ]);
+  }
   if ((e.SIDECAR_SMTP_URL === undefined) !== (e.SIDECAR_SMTP_FROM === undefined)) {
     const missing = e.SIDECAR_SMTP_URL === undefined ? "SIDECAR_SMTP_URL" : "SIDECAR_SMTP_FROM";
     throw new ConfigError([
@@ -353,6 +361,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
     dataDir: path.resolve(cwd, e.SIDECAR_DATA_DIR),
     databaseUrl: e.SIDECAR_DATABASE_URL || null,
     databasePoolSize: e.SIDECAR_DATABASE_POOL_SIZE,
+    workers: e.SIDECAR_WORKERS,
     apiKey: e.SIDECAR_API_KEY ?? null,
     tokenTtlSeconds: e.SIDECAR_TOKEN_TTL_SECONDS,
     refreshTtlSeconds: e.SIDECAR_REFRESH_TTL_SECONDS,

@@ -1,4 +1,5 @@
 // `npm run server`: starts the local server and says where the pane is.
+import cluster from "node:cluster";
 import fs from "node:fs";
 import path from "node:path";
 import { buildApp } from "./app";
@@ -6,6 +7,7 @@ import { DataDirLockedError } from "./storage/data-dir-lock";
 import { DatabaseDamagedError, StorageVersionError } from "./storage/storage";
 import { SERVICES } from "../shared/contract/endpoints";
 import { ConfigError, DEFAULT_DEMO_PASSWORD, loadConfig, type Config } from "./config";
+import { STOP_MESSAGE, superviseWorkers } from "./workers";
 
 function fail(message: string): never {
   console.error(message);
@@ -62,6 +64,11 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(`Sidecar server cannot start.\n${error.message}`);
     throw error;
   }
+  if (config.workers > 1 && cluster.isPrimary) {
+    // This process only supervises; each of the N it starts runs the rest of main().
+    superviseWorkers(config.workers);
+    return;
+  }
 
   let app;
   try {
@@ -99,6 +106,7 @@ async function main(): Promise<void> {
     lines.push(`  The pane is not built yet (no ${config.staticDir}): run npm run build.`);
   }
   if (config.apiKey) lines.push("  API key required:       yes (Ocp-Apim-Subscription-Key)");
+  if (config.workers > 1) lines.push(`  Server processes:       ${config.workers} on this port (SIDECAR_WORKERS)`);
   if (config.services.length < SERVICES.length) lines.push(`  Services served:        ${config.services.join(", ")} (SIDECAR_SERVICES)`);
   const demo = app.sidecar.demoUserCreated;
   if (!config.demoAccount && (await app.sidecar.storage.users.count()) === 0) {
@@ -106,13 +114,16 @@ async function main(): Promise<void> {
       `No accounts yet, and no demo account: HOST=${config.host} can be reached from other machines. Add one with npm run user:add -- --org <name> --email <e-mail> --password <password>, or set SIDECAR_DEMO_ACCOUNT=yes.`,
     );
   }
+  const demoLines: string[] = [];
   if (demo) {
     // A password of the person's own choosing is a secret: never printed (the output may be kept in a log).
     const password = demo.password === DEFAULT_DEMO_PASSWORD ? demo.password : "the password in SIDECAR_DEMO_PASSWORD";
-    lines.push(`Created the demo sign-in: ${demo.email} / ${password}`);
-    if (config.services.includes("documents")) lines.push(`  Its Artos user id (POST /get-access-token): ${demo.userId}`);
+    demoLines.push(`Created the demo sign-in: ${demo.email} / ${password}`);
+    if (config.services.includes("documents")) demoLines.push(`  Its Artos user id (POST /get-access-token): ${demo.userId}`);
   }
-  console.log(lines.join("\n"));
+  // With SIDECAR_WORKERS, the first process says it for all; the demo sign-in, whichever made it.
+  if (process.env.SIDECAR_WORKER_BANNER !== "no") console.log([...lines, ...demoLines].join("\n"));
+  else if (demoLines.length > 0) console.log(demoLines.join("\n"));
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -136,6 +147,16 @@ async function main(): Promise<void> {
       },
     );
   };
+  if (cluster.isWorker) {
+    // One of SIDECAR_WORKERS: the supervisor says when to stop (Ctrl-C reaches every process of the
+    // terminal; the supervisor's word is the one that counts, so a stop is never heard twice).
+    process.on("SIGINT", () => undefined);
+    process.on("message", (message) => {
+      if (message === STOP_MESSAGE && !closing) shutdown("the supervisor's stop");
+    });
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
+    return;
+  }
   // A second signal while stopping exits at once.
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));

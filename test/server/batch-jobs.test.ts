@@ -203,7 +203,8 @@ describe("the state machine (a document every 150 ms)", () => {
 
   test("processing: pause → paused at once and nothing further starts; resume → processing, continues to completed", async () => {
     const jobId = await startJob(s.server.url, s.token, { documents: manyDocuments(s.files, 6) });
-    expect((await jobStatus(s.server.url, s.token, jobId)).body.status).toBe("processing");
+    // Processing once a runner took it: at once on SQLite, when a worker fetches it from the shared queue on PostgreSQL.
+    await waitForJob(s.server.url, s.token, jobId, (body) => body.status === "processing");
     await waitForJob(s.server.url, s.token, jobId, (body) => finishedCount(body) >= 1);
 
     const paused = await control(s.server.url, s.token, jobId, "pause");
@@ -278,8 +279,8 @@ describe("the state machine (a document every 150 ms)", () => {
     const third = await startJob(s.server.url, s.token, { documents: manyDocuments(s.files, 2) });
     const fourth = await startJob(s.server.url, s.token, { documents: manyDocuments(s.files, 2) });
     const statusOf = async (id: string) => (await jobStatus(s.server.url, s.token, id)).body;
-    expect((await statusOf(first)).status).toBe("processing");
-    expect((await statusOf(second)).status).toBe("processing");
+    await waitForJob(s.server.url, s.token, first, (body) => body.status === "processing");
+    await waitForJob(s.server.url, s.token, second, (body) => body.status === "processing");
     expect((await statusOf(third)).status).toBe("pending");
     expect((await statusOf(fourth)).status).toBe("pending");
 

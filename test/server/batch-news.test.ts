@@ -22,7 +22,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
 describePostgres("batch news between processes", () => {
   let database: TestDatabase;
   const processes: BatchEvents[] = [];
-  const remote: Array<{ process: number; jobId: string; message: BatchSocketMessage }> = [];
+  const remote: Array<{ process: number; jobId: string; message: BatchSocketMessage | null }> = [];
   const errors: Error[] = [];
 
   beforeAll(async () => {
@@ -59,6 +59,17 @@ describePostgres("batch news between processes", () => {
     stopA();
     stopB();
     expect(errors).toEqual([]);
+  });
+
+  test("a nudge reaches the other process's runner, and no socket", async () => {
+    const [a, b] = processes as [BatchEvents, BatchEvents];
+    const heardOnB: BatchSocketMessage[] = [];
+    const stop = b.subscribe("job-4", (message) => heardOnB.push(message));
+    a.nudge("job-4");
+    await until(() => remote.some((notice) => notice.process === 1 && notice.jobId === "job-4"));
+    expect(remote.filter((notice) => notice.jobId === "job-4")).toEqual([{ process: 1, jobId: "job-4", message: null }]);
+    expect(heardOnB).toEqual([]);
+    stop();
   });
 
   test("after its listening connection is cut, a process hears the others again", async () => {

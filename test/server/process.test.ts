@@ -4,6 +4,7 @@
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import path from "node:path";
 import { Storage } from "../../src/server/storage/storage";
 import { endpoints } from "../../src/shared/contract/endpoints";
@@ -172,4 +173,77 @@ describe("the server process and the user:add CLI", () => {
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toMatch(/PORT must be a whole number/);
   }, 15_000);
+
+  sqliteOnly("SIDECAR_WORKERS above 1 without PostgreSQL stops startup with words saying why", async () => {
+    const refused = run("src/server/main.ts", [], { ...env, SIDECAR_WORKERS: "2" });
+    started.push(refused.child);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain("SIDECAR_WORKERS=2 needs SIDECAR_DATABASE_URL");
+  }, 15_000);
+
+  postgresOnly("SIDECAR_WORKERS=2: two processes answer on one port; one killed is replaced; SIGTERM stops them all", async () => {
+    const cluster = await startServerProcess({ ...env, SIDECAR_WORKERS: "2", LOG_LEVEL: "info" });
+    started.push(cluster.child);
+    expect(cluster.output()).toContain("Starting 2 Sidecar server processes on one port (SIDECAR_WORKERS=2).");
+    expect(cluster.output()).toContain("Server processes:       2 on this port (SIDECAR_WORKERS)");
+    // The banner once, from the first process.
+    expect(cluster.output().match(/listening on/g)).toHaveLength(1);
+    const pidsAnswering = async (): Promise<Set<number>> => {
+      const before = cluster.output().length;
+      // Each on a new connection: the supervisor hands connections out in turn.
+      for (let i = 0; i < 8; i++) expect((await getOnNewConnection(cluster.url + "/healthz")).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return pidsOf(cluster.output().slice(before));
+    };
+    const pids = await pidsAnswering();
+    expect(pids.size).toBe(2);
+
+    const [victim] = [...pids] as [number];
+    process.kill(victim, "SIGKILL");
+    await until(() => cluster.output().includes(`(pid ${victim}) stopped unexpectedly (SIGKILL); starting another.`));
+    let now = new Set<number>();
+    await until(async () => {
+      now = await pidsAnswering();
+      return now.size === 2;
+    });
+    expect(now.has(victim)).toBe(false);
+
+    cluster.child.kill("SIGTERM");
+    expect(await cluster.exited).toBe(0);
+    for (const pid of now) expect(alive(pid)).toBe(false);
+  }, 60_000);
 });
+
+/** GET on a connection of its own (no keep-alive): the status. */
+function getOnNewConnection(url: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (response) => {
+        response.resume();
+        response.on("end", () => resolve({ status: response.statusCode ?? 0 }));
+      })
+      .on("error", reject);
+  });
+}
+
+/** The process ids in the request log lines of `output` (pino puts each line's pid first). */
+function pidsOf(output: string): Set<number> {
+  return new Set([...output.matchAll(/"pid":(\d+)[^\n]*"url":"\/healthz"/g)].map((match) => Number(match[1])));
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

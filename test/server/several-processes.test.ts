@@ -3,14 +3,19 @@
 // concurrently — then used as one service: a sign-in from one is accepted by all, an upload on one
 // is listed by another, a generation asked of a third runs on whichever process takes it; killed
 // there with kill -9, it completes on another once its lease (8 s here) runs out. Failed sign-ins count
-// across processes. PostgreSQL only (SIDECAR_TEST_ENGINE=postgres).
+// across processes. A batch job runs on one process while another pauses, resumes and cancels it
+// and a socket on a third follows it; killed with kill -9, it completes on a survivor.
+// PostgreSQL only (SIDECAR_TEST_ENGINE=postgres).
 import type { ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
 import { DEMO, bearer, getJson, listDocuments, makeTempDir, postJson, readFixture, signIn, upload, waitForDocument, type StatusBody } from "./helpers";
+import { byType, control, jobStatus, manyDocuments, progressOf, startJob, waitForJob, watch } from "./batch-helpers";
 import { killHard, startServerProcess, type Running } from "./process-helpers";
+
+const FINAL_TYPES = ["completed", "cancelled", "failed"];
 
 const describePostgres = testEngine === "postgres" ? describe : describe.skip;
 
@@ -19,6 +24,8 @@ describePostgres("three server processes on one PostgreSQL database", () => {
   const started: ChildProcess[] = [];
   let database: TestDatabase;
   let servers: Array<Running & { url: string }>;
+  /** Signed in by the second test, before the throttling test locks the account. */
+  let token: string;
 
   const envOf = (name: string): Record<string, string> => ({
     SIDECAR_DATABASE_URL: database.url,
@@ -32,6 +39,8 @@ describePostgres("three server processes on one PostgreSQL database", () => {
     SIDECAR_JOB_LEASE_SECONDS: "8",
     SIDECAR_JOB_MAINTENANCE_SECONDS: "1",
     SIDECAR_JOB_POLL_SECONDS: "1",
+    // A batch document waits 300 ms before it is tagged: a job of 20 takes several seconds.
+    SIDECAR_BATCH_DOCUMENT_DELAY_MS: "300",
   });
 
   beforeAll(async () => {
@@ -57,7 +66,7 @@ describePostgres("three server processes on one PostgreSQL database", () => {
 
   test("a sign-in made on one process is accepted by the others; an upload on one is listed by another", async () => {
     const [a, b, c] = servers as [Running & { url: string }, Running & { url: string }, Running & { url: string }];
-    const { ejento_access_token: token } = await signIn(a.url);
+    ({ ejento_access_token: token } = await signIn(a.url));
     for (const server of [b, c]) expect((await fetch(server.url + endpoints.me.path, { headers: bearer(token) })).status).toBe(200);
     const response = await upload(a.url, token, readFixture("openxml-sdk-nutrition-report.docx"), "Nutrition.docx");
     expect(response.status).toBe(201);
@@ -70,9 +79,21 @@ describePostgres("three server processes on one PostgreSQL database", () => {
     expect(Buffer.from(await file.arrayBuffer()).equals(readFixture("openxml-sdk-nutrition-report.docx"))).toBe(true);
   }, 30_000);
 
+  test("failed sign-ins count across processes: the fifth, wherever it lands, locks the account everywhere", async () => {
+    const attempt = (url: string) =>
+      fetch(url + endpoints.login.path, { method: "POST", body: new URLSearchParams({ username: DEMO.email, password: "not the password" }) });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await attempt((servers[i % servers.length] as { url: string }).url)).status);
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    for (const server of servers) {
+      const locked = await attempt(server.url);
+      expect(locked.status).toBe(429);
+      expect(((await locked.json()) as { detail: string }).detail).toMatch(/Too many failed sign-ins for this account/);
+    }
+  }, 30_000);
+
   test("a generation asked of one process, killed with kill -9 where it runs, completes on another", async () => {
     const [a, , c] = servers as [Running & { url: string }, Running & { url: string }, Running & { url: string }];
-    const { ejento_access_token: token } = await signIn(a.url);
     const [source] = await listDocuments(a.url, token);
     const sets = await getJson<{ document_sets: Array<{ document_set_id: string; document_set_name: string }> }>(a.url, endpoints.listDocumentSets.path, token);
     const set = sets.body.document_sets[0] as { document_set_id: string; document_set_name: string };
@@ -101,18 +122,59 @@ describePostgres("three server processes on one PostgreSQL database", () => {
     expect(survivors.some((server) => server.output().includes(`"documentId":"${id}","attempt":2`))).toBe(true);
   }, 60_000);
 
-  test("failed sign-ins count across processes: the fifth, wherever it lands, locks the account everywhere", async () => {
-    const attempt = (url: string) =>
-      fetch(url + endpoints.login.path, { method: "POST", body: new URLSearchParams({ username: DEMO.email, password: "not the password" }) });
-    const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await attempt((servers[i % servers.length] as { url: string }).url)).status);
-    expect(statuses).toEqual([401, 401, 401, 401, 401]);
-    for (const server of servers) {
-      const locked = await attempt(server.url);
-      expect(locked.status).toBe(429);
-      expect(((await locked.json()) as { detail: string }).detail).toMatch(/Too many failed sign-ins for this account/);
-    }
-  }, 30_000);
+
+  test("a batch job runs on one process: paused, resumed and cancelled from another, its socket on a third hears each once", async () => {
+    const [a] = servers as [Running & { url: string }];
+    const [source] = await listDocuments(a.url, token);
+    const jobId = await startJob(a.url, token, { documents: manyDocuments([source as { s3_key: string }], 20) });
+    const runner = await waitFor(() => servers.find((server) => server.output().includes(`"jobId":"${jobId}","ticket"`)), 10_000);
+    const others = servers.filter((server) => server !== runner);
+    const controller = others[0] as Running & { url: string };
+    const watcher = await watch((others[1] ?? controller).url, jobId, { token });
+    await watcher.waitFor(progressOf(0, "success"));
+
+    expect((await control(controller.url, token, jobId, "pause")).body.status).toBe("paused");
+    await watcher.waitFor((message) => message.type === "keepalive" && message.status === "paused");
+    // The runner (another process) heard it: after the document it was on, nothing more starts.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const whilePaused = (await jobStatus(controller.url, token, jobId)).body;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await jobStatus(controller.url, token, jobId)).body.results).toEqual(whilePaused.results);
+    expect(whilePaused.results.some((result) => result.status === "pending")).toBe(true);
+
+    expect((await control(controller.url, token, jobId, "resume")).body.status).toBe("processing");
+    const finishedBefore = whilePaused.results.filter((result) => result.status === "success").length;
+    await waitForJob(controller.url, token, jobId, (body) => body.results.filter((result) => result.status === "success").length > finishedBefore);
+
+    expect((await control(controller.url, token, jobId, "cancel")).body.status).toBe("cancelled");
+    const final = await watcher.waitFor(byType("cancelled"));
+    expect(await watcher.closed).toMatchObject({ code: 1000 });
+    // Reported once, by the process that was running it.
+    expect(watcher.ofType("cancelled")).toEqual([final]);
+    expect(watcher.messages.filter((message) => FINAL_TYPES.includes(message.type))).toHaveLength(1);
+  }, 60_000);
+
+  test("a batch job whose process is killed with kill -9 completes on another, and a socket elsewhere follows it to the end", async () => {
+    const [a] = servers as [Running & { url: string }];
+    const [source] = await listDocuments(a.url, token);
+    const total = 12;
+    const jobId = await startJob(a.url, token, { documents: manyDocuments([source as { s3_key: string }], total) });
+    const runner = await waitFor(() => servers.find((server) => server.output().includes(`"jobId":"${jobId}","ticket"`)), 10_000);
+    const survivor = servers.find((server) => server !== runner) as Running & { url: string };
+    const watcher = await watch(survivor.url, jobId, { token });
+    await watcher.waitFor(progressOf(1, "success"));
+    await killHard(runner);
+    servers = servers.filter((server) => server !== runner);
+
+    // The survivor takes it up once the lease of the dead process runs out, and finishes it.
+    const completed = await watcher.waitFor(byType("completed"), 40_000);
+    expect(completed).toMatchObject({ type: "completed", job_id: jobId });
+    expect(survivor.output()).toContain(`"jobId":"${jobId}","ticket"`);
+    const status = (await jobStatus(survivor.url, token, jobId)).body;
+    expect(status).toMatchObject({ status: "completed", processed_count: total, failed_count: 0 });
+    // Every document tagged, and each heard by the socket as a success (the one being tagged at the kill: redone).
+    for (let row = 0; row < total; row++) await watcher.waitFor(progressOf(row, "success"), 1000);
+  }, 90_000);
 });
 
 async function waitFor<T>(find: () => T | undefined, ms: number): Promise<T> {

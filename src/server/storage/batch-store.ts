@@ -23,6 +23,17 @@ export interface BatchJobRow {
   updated_at: string;
   started_at: string | null;
   finished_at: string | null;
+  /** PostgreSQL only (several processes): the id of the job-queue job that may work on it. */
+  ticket?: string | null;
+  /** PostgreSQL only: 1 while a process holds the job (its ticket claimed), else 0. */
+  working?: number;
+}
+
+/** What a worker holding a ticket finds when it looks at its job (PostgreSQL, BatchStore.checkIn). */
+export interface CheckIn {
+  job: BatchJobRow | undefined;
+  /** The job's ticket is no longer the worker's (its lease ran out and another process took it). */
+  lost: boolean;
 }
 
 export interface BatchResultRow {
@@ -164,10 +175,21 @@ export class BatchStore {
    * Moves a job from one of `from` to `to`; the updated row, or undefined when the job's status
    * was not one of `from` (nothing changes then). Moving to a final status sets finished_at.
    */
-  async transition(jobId: string, from: readonly BatchJobStatus[], to: BatchJobStatus, error: string | null = null): Promise<BatchJobRow | undefined> {
+  async transition(
+    jobId: string,
+    from: readonly BatchJobStatus[],
+    to: BatchJobStatus,
+    error: string | null = null,
+    /** PostgreSQL: only while this ticket is the job's, and the job is let go of (ticket cleared, not working). */
+    release: string | null = null,
+  ): Promise<BatchJobRow | undefined> {
     return this.sql.transaction(async () => {
       const job = await this.getJob(jobId);
       if (!job || !from.includes(job.status)) return undefined;
+      if (release !== null) {
+        if (job.ticket !== release) return undefined;
+        await this.sql.run("UPDATE batch_jobs SET ticket = NULL, working = 0 WHERE job_id = ?", [jobId]);
+      }
       const now = nowIso();
       const final = to === "completed" || to === "failed" || to === "cancelled";
       // A NULL parameter leaves its column as it was: started_at is set (once) on the way to
@@ -182,6 +204,86 @@ export class BatchStore {
       );
       return this.getJob(jobId);
     });
+  }
+
+  // Several processes (PostgreSQL): a batch job is worked on only by the holder of its ticket, the
+  // job-queue job named in batch_jobs.ticket (services/batch/runner.ts).
+
+  /**
+   * Gives a pending or processing job without a ticket the ticket `ticket`; the job's ticket now
+   * (to be sent to the queue), or null when the job does not want to run.
+   */
+  async ticketFor(jobId: string, ticket: string): Promise<string | null> {
+    return this.sql.transaction(async () => {
+      const job = await this.getJob(jobId);
+      if (!job || (job.status !== "pending" && job.status !== "processing")) return null;
+      if (job.ticket) return job.ticket;
+      await this.sql.run("UPDATE batch_jobs SET ticket = ? WHERE job_id = ?", [ticket, jobId]);
+      return ticket;
+    });
+  }
+
+  /**
+   * The holder of `ticket` takes the job: a pending job starts processing, documents a holder that
+   * died left being tagged wait again. Undefined when the ticket is not the job's (an old one), or
+   * the job does not want to run (paused or finished: the ticket is then spent).
+   */
+  async claim(jobId: string, ticket: string): Promise<BatchJobRow | undefined> {
+    return this.sql.transaction(async () => {
+      const job = await this.getJob(jobId);
+      if (!job || job.ticket !== ticket) return undefined;
+      if (job.status !== "pending" && job.status !== "processing") {
+        await this.sql.run("UPDATE batch_jobs SET ticket = NULL, working = 0 WHERE job_id = ?", [jobId]);
+        return undefined;
+      }
+      if (job.status === "pending") await this.transition(jobId, ["pending"], "processing");
+      await this.sql.run("UPDATE batch_jobs SET working = 1 WHERE job_id = ?", [jobId]);
+      await this.sql.run("UPDATE batch_results SET status = 'pending', started_at = NULL WHERE job_id = ? AND status = 'processing'", [jobId]);
+      return this.getJob(jobId);
+    });
+  }
+
+  /**
+   * The job as its worker finds it before each document. With a ticket: a job no longer
+   * processing is let go of in the same transaction (so a cancel knows whether a worker will
+   * report it), and a ticket that is no longer the job's is `lost`.
+   */
+  async checkIn(jobId: string, ticket: string | null): Promise<CheckIn> {
+    if (ticket === null) return { job: await this.getJob(jobId), lost: false };
+    return this.sql.transaction(async () => {
+      const job = await this.getJob(jobId);
+      if (!job || job.ticket !== ticket) return { job, lost: true };
+      if (job.status !== "processing") await this.sql.run("UPDATE batch_jobs SET ticket = NULL, working = 0 WHERE job_id = ?", [jobId]);
+      return { job, lost: false };
+    });
+  }
+
+  /**
+   * A worker stopping before its job ended (its lease is over, or the server stops): a job that
+   * still wants to run gets the new ticket `next` (to be sent), any other is let go of. The job as
+   * it was, or undefined when `ticket` was no longer its ticket.
+   */
+  async handOver(jobId: string, ticket: string, next: string): Promise<BatchJobRow | undefined> {
+    return this.sql.transaction(async () => {
+      const job = await this.getJob(jobId);
+      if (!job || job.ticket !== ticket) return undefined;
+      const wanted = job.status === "pending" || job.status === "processing";
+      await this.sql.run("UPDATE batch_jobs SET ticket = ?, working = 0 WHERE job_id = ?", [wanted ? next : null, jobId]);
+      return job;
+    });
+  }
+
+  /** Jobs that want to run, with their tickets (sent again when lost: the sweep of runner.ts). */
+  async listWanted(): Promise<Array<{ job_id: string; ticket: string | null }>> {
+    return this.sql.all("SELECT job_id, ticket FROM batch_jobs WHERE status IN ('pending', 'processing') ORDER BY created_at, rowid");
+  }
+
+  /** How many of an organization's jobs are pending or processing (the fairness of the shared queue). */
+  async countWanted(organizationId: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM batch_jobs WHERE organization_id = ? AND status IN ('pending', 'processing')", [
+      organizationId,
+    ]);
+    return (row as { n: number }).n;
   }
 
   /** The first document of the job still waiting, in job order. */

@@ -429,4 +429,10 @@ export const postgresMigrations: readonly string[] = [
   CREATE TRIGGER document_terms_insert AFTER INSERT ON document_terms FOR EACH ROW EXECUTE FUNCTION document_terms_insert();
   CREATE TRIGGER document_terms_delete AFTER DELETE ON document_terms FOR EACH ROW EXECUTE FUNCTION document_terms_delete();
   `,
+  // 2: batch jobs shared by several processes (services/batch/runner.ts): `ticket` is the id of the
+  // job-queue job that may work on the batch job (NULL: none wanted or sent yet), `working` whether
+  // a process holds it now (a cancel is then reported by that process, after its current document).
+  `
+  ALTER TABLE batch_jobs ADD COLUMN ticket text, ADD COLUMN working smallint NOT NULL DEFAULT 0;
+  `,
 ];

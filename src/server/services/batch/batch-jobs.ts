@@ -109,7 +109,7 @@ export class BatchJobService {
       }
       throw error;
     }
-    await this.runner.notify();
+    await this.runner.notify(jobId);
     const total = request.documents.length;
     return { job_id: jobId, total_documents: total, message: `Started processing of ${total} documents` };
   }
@@ -151,14 +151,18 @@ export class BatchJobService {
         throw new HttpError(409, refusal(command, current.status));
       }
       if (command === "pause") {
+        // Heard by the job's worker, in this process or (PostgreSQL) another.
         this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
         this.runner.wake(jobId);
       } else if (command === "resume") {
         this.events.publish(jobId, { type: "keepalive", job_id: jobId, status: job.status });
         // Not awaited: taking it into a slot needs this job's lock, held here.
-        void this.runner.notify();
-      } else if (!this.runner.wake(jobId)) {
-        // Not running (pending or paused): it is over now. A running job reports it after its current document.
+        void this.runner.notify(jobId).catch(() => undefined);
+      } else if (this.runner.cancelled(job)) {
+        // A worker is on it (here or in another process): it reports the cancel after its current document.
+        this.events.nudge(jobId);
+      } else {
+        // Not running (pending or paused): it is over now.
         const message = finalMessage(job, await this.storage.batch.counts(jobId), false);
         if (message) this.events.publish(jobId, message);
       }
@@ -187,7 +191,7 @@ export class BatchJobService {
       };
       // A job cancelled while a document is being tagged is not over for its watchers yet: the runner
       // reports that document's result, then the cancel (and the socket closes then).
-      const stillTagging = job.status === "cancelled" && this.runner.isWorking(jobId);
+      const stillTagging = job.status === "cancelled" && this.runner.isWorking(job);
       const final = stillTagging ? null : finalMessage(job, counts, true);
       listener(catchup);
       if (final) {

@@ -7,7 +7,7 @@
 // On PostgreSQL several processes share the jobs (`share`): each message is also sent to the
 // others with NOTIFY on the channel `sidecar_batch`, and each process LISTENs there, so a socket on
 // one process follows a job whose news is made on another (`onRemote` lets the runner hear a
-// pause, resume or cancel made elsewhere). A process hears its own notifications too and drops them.
+// pause or cancel made elsewhere; a cancel of a job running elsewhere is a `nudge`). A process hears its own notifications too and drops them.
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
 import pg from "pg";
@@ -20,7 +20,8 @@ const MAX_PAYLOAD = 7900;
 interface Notice {
   origin: string;
   jobId: string;
-  message: BatchSocketMessage;
+  /** Null: a nudge (wake the job's worker), not for sockets. */
+  message: BatchSocketMessage | null;
 }
 
 export type BatchListener = (message: BatchSocketMessage) => void;
@@ -40,15 +41,20 @@ export class BatchEvents {
     this.shared?.notify(jobId, message);
   }
 
+  /** Wakes the job's worker in whichever other process runs it (PostgreSQL); sockets hear nothing. */
+  nudge(jobId: string): void {
+    this.shared?.notify(jobId, null);
+  }
+
   private shared: SharedChannel | null = null;
 
   /**
    * Shares the news with the other processes of a PostgreSQL database; `onRemote` hears what they
    * publish (after this process's sockets got it). Resolves once listening.
    */
-  async share(databaseUrl: string, onRemote: (jobId: string, message: BatchSocketMessage) => void, onError: (error: Error) => void): Promise<void> {
+  async share(databaseUrl: string, onRemote: (jobId: string, message: BatchSocketMessage | null) => void, onError: (error: Error) => void): Promise<void> {
     this.shared = new SharedChannel(databaseUrl, (notice) => {
-      this.emitter.emit(notice.jobId, notice.message);
+      if (notice.message) this.emitter.emit(notice.jobId, notice.message);
       onRemote(notice.jobId, notice.message);
     }, onError);
     await this.shared.listen();
@@ -134,7 +140,7 @@ class SharedChannel {
     this.listener = client;
   }
 
-  notify(jobId: string, message: BatchSocketMessage): void {
+  notify(jobId: string, message: BatchSocketMessage | null): void {
     if (this.closed) return;
     const payload = JSON.stringify({ origin: this.origin, jobId, message } satisfies Notice);
     if (Buffer.byteLength(payload) > MAX_PAYLOAD) {

@@ -4,14 +4,43 @@
 // grounding extracts them, and it ends `completed`, or failed (`is_failed`, with the reason in
 // `error`) when its file can't be read. A document not finished when the server stops is indexed
 // again at the next start: never stuck.
+//
+// On PostgreSQL (`shared`) the documents to index are jobs of the queue every server process
+// shares (pg-boss, services/shared-jobs.ts): any process indexes any upload, at most one waiting
+// job per document; a process that dies while indexing loses the job when its lease
+// (SIDECAR_JOB_LEASE_SECONDS) runs out and another indexes the document again. After
+// SIDECAR_GENERATION_MAX_ATTEMPTS such losses the document is marked failed with words.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
+import type PgBoss from "pg-boss";
 import type { Storage } from "../../storage/storage";
+import type { SharedJobs } from "../shared-jobs";
 import type { GroundingService } from "./grounding";
 
 export interface IndexerOptions {
   delayMs: number;
+  /** PostgreSQL: the job queue the processes share. */
+  shared?: SharedIndexingOptions;
 }
+
+export interface SharedIndexingOptions {
+  jobs: SharedJobs;
+  leaseSeconds: number;
+  maxAttempts: number;
+  pollingSeconds: number;
+}
+
+export const INDEXING_QUEUE = "sidecar-indexing";
+const INDEXING_DEAD_LETTER_QUEUE = "sidecar-indexing-dead";
+/** Documents indexed at once by one process (shared queue). */
+const SHARED_CONCURRENCY = 2;
+
+interface IndexingData {
+  corpusDocumentId: number;
+}
+
+const indexingLost = (attempts: number) =>
+  `Indexing this document was interrupted ${attempts} times (the server process doing it stopped). Upload it again; if it keeps happening, check the server log.`;
 
 export class CorpusIndexer {
   private readonly running = new Map<number, Promise<void>>();
@@ -25,13 +54,18 @@ export class CorpusIndexer {
     private readonly grounding: Pick<GroundingService, "indexDocument">,
     private readonly options: IndexerOptions,
     private readonly log: FastifyBaseLogger,
-  ) {}
+  ) {
+    options.shared?.jobs.onStop(() => this.controller.abort());
+  }
+
+  private workerIds: string[] = [];
 
   /** Starts indexing every document left unfinished by an earlier run; later uploads are indexed as they come. */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.controller = new AbortController();
+    if (this.options.shared) await this.startShared(this.options.shared);
     const unfinished = await this.storage.corpora.listUnfinishedDocuments();
     if (unfinished.length > 0) this.log.info({ documents: unfinished.length }, "indexing corpus documents left unfinished by the last run");
     // enqueue does nothing once stop() was called meanwhile.
@@ -45,6 +79,13 @@ export class CorpusIndexer {
    */
   enqueue(corpusDocumentId: number): void {
     if (!this.started) return;
+    if (this.options.shared) {
+      this.send(this.options.shared, corpusDocumentId).catch((error: unknown) => {
+        // Picked up at the next start of any process (it lists the unfinished documents).
+        if (!this.controller.signal.aborted) this.log.error({ err: error, corpus_document_id: corpusDocumentId }, "queueing a document for indexing failed");
+      });
+      return;
+    }
     if (this.running.has(corpusDocumentId)) {
       this.again.add(corpusDocumentId);
       return;
@@ -66,12 +107,52 @@ export class CorpusIndexer {
     this.started = false;
     this.again.clear();
     this.controller.abort();
+    if (this.options.shared) await this.options.shared.jobs.stop();
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
 
   /** Resolves when nothing is being indexed (tests). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  private async startShared(shared: SharedIndexingOptions): Promise<void> {
+    await shared.jobs.start();
+    await shared.jobs.ensureQueue(INDEXING_DEAD_LETTER_QUEUE, {});
+    await shared.jobs.ensureQueue(INDEXING_QUEUE, {
+      // At most one waiting job per document (singletonKey): enqueueing again while one waits is a no-op.
+      policy: "short",
+      retryLimit: Math.max(0, shared.maxAttempts - 1),
+      retryDelay: 0,
+      expireInSeconds: shared.leaseSeconds,
+      deadLetter: INDEXING_DEAD_LETTER_QUEUE,
+    });
+    const boss = shared.jobs.boss;
+    for (let i = 0; i < SHARED_CONCURRENCY; i++) {
+      this.workerIds.push(
+        await boss.work<IndexingData>(INDEXING_QUEUE, { batchSize: 1, pollingIntervalSeconds: shared.pollingSeconds }, async ([job]) => {
+          const { corpusDocumentId } = (job as PgBoss.Job<IndexingData>).data;
+          if (this.controller.signal.aborted) throw new Error("the server is stopping; the document is indexed again");
+          await this.index(corpusDocumentId, this.controller.signal);
+          // Stopped during the pause before indexing: offered again (the document is not indexed yet).
+          if (this.controller.signal.aborted) throw new Error("the server stopped; the document is indexed again");
+        }),
+      );
+    }
+    this.workerIds.push(
+      await boss.work<IndexingData>(INDEXING_DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.max(shared.pollingSeconds, 2) }, async ([job]) => {
+        const id = (job as PgBoss.Job<IndexingData>).data.corpusDocumentId;
+        const entry = await this.storage.corpora.getDocument(id);
+        if (!entry || entry.is_failed || entry.step === "completed") return;
+        this.log.warn({ corpus_document_id: id }, "indexing a corpus document was interrupted too often; marking it failed");
+        await this.storage.corpora.setFailed(id, indexingLost(shared.maxAttempts));
+      }),
+    );
+  }
+
+  private async send(shared: SharedIndexingOptions, corpusDocumentId: number): Promise<void> {
+    await shared.jobs.boss.send(INDEXING_QUEUE, { corpusDocumentId } satisfies IndexingData, { singletonKey: String(corpusDocumentId) });
+    if (!this.controller.signal.aborted) for (const id of this.workerIds) shared.jobs.boss.notifyWorker(id);
   }
 
   private async index(id: number, signal: AbortSignal): Promise<void> {

@@ -18,8 +18,9 @@
 //
 // On SQLite (one process) the in-process queue (queue.ts) does the same without pg-boss.
 import type { FastifyBaseLogger } from "fastify";
-import PgBoss from "pg-boss";
+import type PgBoss from "pg-boss";
 import type { Storage } from "../../storage/storage";
+import type { SharedJobs } from "../shared-jobs";
 import type { GenerationPipeline } from "./pipeline";
 import { failureMessage, interruptedError, type GenerationJobs } from "./queue";
 
@@ -27,14 +28,11 @@ export const GENERATION_QUEUE = "sidecar-generation";
 const DEAD_LETTER_QUEUE = "sidecar-generation-dead";
 
 export interface SharedQueueOptions {
-  databaseUrl: string;
   /** Workers in this process. */
   concurrency: number;
   maxAttempts: number;
   /** How long a fetched job is this process's; a run still going then stops. */
   leaseSeconds: number;
-  /** How often expired leases are looked for (and the queue tidied). */
-  maintenanceSeconds: number;
   /** How often an idle worker asks for a job. */
   pollingSeconds: number;
 }
@@ -53,20 +51,12 @@ export class SharedGenerationQueue implements GenerationJobs {
   constructor(
     private readonly storage: Storage,
     private readonly pipeline: GenerationPipeline,
+    private readonly jobs: SharedJobs,
     private readonly options: SharedQueueOptions,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.boss = new PgBoss({
-      connectionString: options.databaseUrl,
-      max: 4,
-      application_name: "sidecar-jobs",
-      maintenanceIntervalSeconds: options.maintenanceSeconds,
-      // Jobs are deleted once finished and kept a day: the row keeps what people see.
-      archiveCompletedAfterSeconds: 3600,
-    });
-    this.boss.on("error", (error: Error) => {
-      if (!this.controller.signal.aborted) this.log.error({ err: error }, "the job queue reported an error");
-    });
+    this.boss = jobs.boss;
+    jobs.onStop(() => this.controller.abort());
   }
 
   get runningCount(): number {
@@ -76,9 +66,9 @@ export class SharedGenerationQueue implements GenerationJobs {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.boss.start();
-    await this.ensureQueue(DEAD_LETTER_QUEUE, {});
-    await this.ensureQueue(GENERATION_QUEUE, {
+    await this.jobs.start();
+    await this.jobs.ensureQueue(DEAD_LETTER_QUEUE, {});
+    await this.jobs.ensureQueue(GENERATION_QUEUE, {
       // The row's attempts bound a job; pg-boss's own limit is only a backstop.
       retryLimit: this.options.maxAttempts + 2,
       retryDelay: 0,
@@ -109,8 +99,7 @@ export class SharedGenerationQueue implements GenerationJobs {
   /** Stops the running jobs between steps (back to Pending, the attempt not counted) and the workers. */
   async stop(): Promise<void> {
     this.controller.abort();
-    if (!this.started) return;
-    await this.boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    await this.jobs.stop();
   }
 
   private async send(documentId: string): Promise<void> {
@@ -119,16 +108,6 @@ export class SharedGenerationQueue implements GenerationJobs {
     // Behind the organization's other unfinished generations (this one is among them).
     const ahead = (await this.storage.generation.countUnfinished(job.organization_id)) - 1;
     await this.boss.send(GENERATION_QUEUE, { documentId } satisfies JobData, { id: documentId, priority: -Math.max(0, ahead) });
-  }
-
-  private async ensureQueue(name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
-    // Several processes start at once: creating a queue that another just created is fine.
-    if (await this.boss.getQueue(name)) return;
-    try {
-      await this.boss.createQueue(name, { name, ...options });
-    } catch (error) {
-      if (!(await this.boss.getQueue(name))) throw error;
-    }
   }
 
   /**
