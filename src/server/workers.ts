@@ -21,9 +21,13 @@ export function superviseWorkers(count: number): void {
   const listening = new WeakSet<Worker>();
   const restarts: number[] = [];
 
+  let ready = 0;
   const fork = () => {
     const worker = cluster.fork({ SIDECAR_WORKER_BANNER: Object.keys(cluster.workers ?? {}).length === 0 && restarts.length === 0 ? "yes" : "no" });
-    worker.on("listening", () => listening.add(worker));
+    worker.on("listening", () => {
+      listening.add(worker);
+      if (++ready === count) console.log(`All ${count} Sidecar server processes are listening.`);
+    });
     return worker;
   };
 

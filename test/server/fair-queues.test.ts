@@ -2,7 +2,7 @@
 // and each may have only so many generations waiting (429 with words beyond that).
 import { addUser } from "../../src/server/services/users";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
-import { documentsFor, jobStatus, startBatch, useBatchServers } from "./batch-helpers";
+import { documentsFor, jobStatus, startBatch, useBatchServers, waitForJob } from "./batch-helpers";
 import { getJson, postJson, readFixture, signIn, startServer, upload, type StatusBody, type TestServer } from "./helpers";
 
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
@@ -131,8 +131,9 @@ test("two free batch slots go to two organizations, not both to the one that ask
   try {
     const first = (await signIn(server.url, "a@first.example", "first password")).ejento_access_token;
     const second = (await signIn(server.url, "b@second.example", "second password")).ejento_access_token;
-    expect((await jobStatus(server.url, first, "first-1")).body.status).toBe("processing");
-    expect((await jobStatus(server.url, second, "second-1")).body.status).toBe("processing");
+    // At once on SQLite; on PostgreSQL once the workers fetched the two tickets the start sent.
+    await waitForJob(server.url, first, "first-1", (body) => body.status === "processing");
+    await waitForJob(server.url, second, "second-1", (body) => body.status === "processing");
     expect((await jobStatus(server.url, first, "first-2")).body.status).toBe("pending");
   } finally {
     await server.close();

@@ -20,6 +20,8 @@ const ADMIN_URL = process.env.SIDECAR_TEST_DATABASE_URL;
 const POSTGRES_ONLY_TABLES = new Set(["stored_files", "stored_file_chunks", "schema_migrations"]);
 /** Columns only PostgreSQL has: SQLite's implicit rowid made explicit, and the passages' search index. */
 const POSTGRES_ONLY_COLUMNS = new Set(["rowid", "search_vector"]);
+/** A batch job's ticket and holder (several processes; migration 2). */
+const POSTGRES_ONLY_BATCH_COLUMNS = new Set(["ticket", "working"]);
 const ROWID_TABLES = ["documents", "document_sets", "templates", "generation_jobs", "batch_jobs", "thread_corpora", "passages"];
 
 interface Column {
@@ -185,7 +187,9 @@ describeWithPostgres(title, () => {
 
       expect([...postgres.columns.keys()].filter((table) => !POSTGRES_ONLY_TABLES.has(table)).sort()).toEqual([...sqlite.columns.keys()].sort());
       for (const [table, columns] of sqlite.columns) {
-        const shared = (postgres.columns.get(table) ?? []).filter((column) => !POSTGRES_ONLY_COLUMNS.has(column.name));
+        const shared = (postgres.columns.get(table) ?? []).filter(
+          (column) => !POSTGRES_ONLY_COLUMNS.has(column.name) && !(table === "batch_jobs" && POSTGRES_ONLY_BATCH_COLUMNS.has(column.name)),
+        );
         const byName = (list: Column[]) => [...list].sort((a, b) => a.name.localeCompare(b.name));
         expect({ table, columns: byName(shared) }).toEqual({ table, columns: byName(columns) });
       }
@@ -205,6 +209,10 @@ describeWithPostgres(title, () => {
       expect(postgres.columns.get("passages")?.find((column) => column.name === "search_vector")).toEqual({ name: "search_vector", type: "tsvector", notNull: true, default: null });
       expect(postgres.columns.get("stored_file_chunks")?.map((column) => `${column.name} ${column.type}`)).toEqual(["name text", "chunk_index integer", "bytes bytea"]);
       expect(postgres.columns.get("sign_in_attempts")?.map((column) => column.name)).toEqual(["scope", "key", "failures", "last_failed_at", "locked_until"]);
+      expect(postgres.columns.get("batch_jobs")?.filter((column) => POSTGRES_ONLY_BATCH_COLUMNS.has(column.name))).toEqual([
+        { name: "ticket", type: "text", notNull: false, default: null },
+        { name: "working", type: "smallint", notNull: true, default: "0" },
+      ]);
 
       // Nothing left to do the second time.
       expect(await migratePostgres(pool)).toEqual({ from: postgresMigrations.length, to: postgresMigrations.length });

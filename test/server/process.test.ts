@@ -184,6 +184,7 @@ describe("the server process and the user:add CLI", () => {
   postgresOnly("SIDECAR_WORKERS=2: two processes answer on one port; one killed is replaced; SIGTERM stops them all", async () => {
     const cluster = await startServerProcess({ ...env, SIDECAR_WORKERS: "2", LOG_LEVEL: "info" });
     started.push(cluster.child);
+    await until(() => cluster.output().includes("All 2 Sidecar server processes are listening."));
     expect(cluster.output()).toContain("Starting 2 Sidecar server processes on one port (SIDECAR_WORKERS=2).");
     expect(cluster.output()).toContain("Server processes:       2 on this port (SIDECAR_WORKERS)");
     // The banner once, from the first process.

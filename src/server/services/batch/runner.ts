@@ -189,7 +189,16 @@ export class BatchRunner {
    */
   async notify(jobId?: string): Promise<void> {
     if (!this.shared) return this.passes.run();
-    if (jobId !== undefined) await this.sendTicket(jobId, null);
+    if (jobId === undefined) return;
+    await this.sendTicket(jobId, null);
+    // With a slot free here, a worker here was woken to fetch it: wait (a second at most) until a
+    // process took it, so that the answer to a start sees it processing, as on SQLite, and a
+    // second start is not counted as one more waiting job (SIDECAR_MAX_QUEUED_BATCHES).
+    const deadline = Date.now() + 1000;
+    while (this.workers.size < this.options.concurrency && Date.now() < deadline && !this.stopped) {
+      if ((await this.storage.batch.getJob(jobId))?.status !== "pending") return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   get runningCount(): number {
@@ -270,6 +279,9 @@ export class BatchRunner {
       deadLetter: BATCH_DEAD_LETTER_QUEUE,
     });
     this.state = "started";
+    // Every waiting job's ticket first, then the workers: they take them in priority order, not
+    // in the order the sweep happened to send them.
+    await this.sweep();
     const boss = shared.jobs.boss;
     for (let i = 0; i < this.options.concurrency; i++) {
       this.workerIds.push(
@@ -283,7 +295,6 @@ export class BatchRunner {
         this.giveUp(shared, (ticket as PgBoss.Job<TicketData>).data),
       ),
     );
-    await this.sweep();
     this.sweeper = setInterval(() => {
       this.sweep().catch((error: unknown) => {
         if (!this.stopped && this.storage.isOpen) this.log.warn({ err: error }, "sending the tickets of waiting batch jobs failed");
@@ -296,15 +307,21 @@ export class BatchRunner {
   private async sweep(): Promise<void> {
     for (const wanted of await this.storage.batch.listWanted()) {
       if (this.stopped) return;
-      await this.sendTicket(wanted.job_id, wanted.ticket);
+      await this.sendTicket(wanted.job_id, wanted.ticket, false);
     }
+    this.wakeWorkers();
+  }
+
+  /** A worker here looks at once rather than at its next poll. */
+  private wakeWorkers(): void {
+    if (!this.stopped && this.shared) for (const id of this.workerIds) this.shared.jobs.boss.notifyWorker(id);
   }
 
   /**
    * Sends the job's ticket (giving it one first when it has none, or `fresh` when given: a hand
    * over); nothing when the job does not want to run.
    */
-  private async sendTicket(jobId: string, known: string | null): Promise<void> {
+  private async sendTicket(jobId: string, known: string | null, wake = true): Promise<void> {
     const shared = this.shared as SharedBatchOptions;
     const ticket = known ?? (await this.storage.batch.ticketFor(jobId, randomUUID()));
     const job = ticket ? await this.storage.batch.getJob(jobId) : undefined;
@@ -312,8 +329,7 @@ export class BatchRunner {
     // Behind the organization's other jobs that want to run (this one is among them).
     const ahead = Math.max(0, (await this.storage.batch.countWanted(job.organization_id)) - 1);
     await shared.jobs.boss.send(BATCH_QUEUE, { jobId, ticket } satisfies TicketData, { id: ticket, priority: -ahead });
-    // A worker here looks at once rather than at its next poll.
-    if (!this.stopped) for (const id of this.workerIds) shared.jobs.boss.notifyWorker(id);
+    if (wake) this.wakeWorkers();
   }
 
   /**
