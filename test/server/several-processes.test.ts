@@ -175,6 +175,33 @@ describePostgres("three server processes on one PostgreSQL database", () => {
     // Every document tagged, and each heard by the socket as a success (the one being tagged at the kill: redone).
     for (let row = 0; row < total; row++) await watcher.waitFor(progressOf(row, "success"), 1000);
   }, 90_000);
+
+  test("a batch job cancelled while the process running it is dead is reported cancelled once, by the process that takes it up", async () => {
+    // A fourth process joins the one survivor: processes can be added while the others run.
+    const joined = await startServerProcess(envOf("d"));
+    started.push(joined.child);
+    servers = [...servers, joined];
+    const [a] = servers as [Running & { url: string }];
+    const [source] = await listDocuments(a.url, token);
+    const jobId = await startJob(a.url, token, { documents: manyDocuments([source as { s3_key: string }], 30) });
+    const runner = await waitFor(() => servers.find((server) => server.output().includes(`"jobId":"${jobId}","ticket"`)), 10_000);
+    const other = servers.find((server) => server !== runner) as Running & { url: string };
+    const watcher = await watch(other.url, jobId, { token });
+    await watcher.waitFor(progressOf(0, "success"));
+    await killHard(runner);
+    servers = servers.filter((server) => server !== runner);
+
+    // The dead process held it: the cancel is left to whoever takes it up when the lease runs out.
+    expect((await control(other.url, token, jobId, "cancel")).body.status).toBe("cancelled");
+    const final = await watcher.waitFor(byType("cancelled"), 30_000);
+    expect(final).toMatchObject({ type: "cancelled", job_id: jobId });
+    expect(await watcher.closed).toMatchObject({ code: 1000 });
+    expect(watcher.messages.filter((message) => FINAL_TYPES.includes(message.type))).toHaveLength(1);
+    // Nothing more was tagged after the cancel.
+    const status = (await jobStatus(other.url, token, jobId)).body;
+    expect(status.status).toBe("cancelled");
+    expect(status.results.filter((result) => result.status === "processing")).toEqual([]);
+  }, 60_000);
 });
 
 async function waitFor<T>(find: () => T | undefined, ms: number): Promise<T> {

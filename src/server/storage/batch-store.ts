@@ -226,19 +226,16 @@ export class BatchStore {
   /**
    * The holder of `ticket` takes the job: a pending job starts processing, documents a holder that
    * died left being tagged wait again. Undefined when the ticket is not the job's (an old one), or
-   * the job does not want to run (paused or finished: the ticket is then spent).
+   * the job does not want to run (paused or finished: checkIn then lets it go).
    */
   async claim(jobId: string, ticket: string): Promise<BatchJobRow | undefined> {
     return this.sql.transaction(async () => {
       const job = await this.getJob(jobId);
       if (!job || job.ticket !== ticket) return undefined;
-      if (job.status !== "pending" && job.status !== "processing") {
-        await this.sql.run("UPDATE batch_jobs SET ticket = NULL, working = 0 WHERE job_id = ?", [jobId]);
-        return undefined;
-      }
+      if (job.status !== "pending" && job.status !== "processing") return undefined;
       if (job.status === "pending") await this.transition(jobId, ["pending"], "processing");
       await this.sql.run("UPDATE batch_jobs SET working = 1 WHERE job_id = ?", [jobId]);
-      await this.sql.run("UPDATE batch_results SET status = 'pending', started_at = NULL WHERE job_id = ? AND status = 'processing'", [jobId]);
+      await this.resetInterruptedOf(jobId);
       return this.getJob(jobId);
     });
   }
@@ -330,6 +327,11 @@ export class BatchStore {
       jobId,
       rowId,
     ]);
+  }
+
+  /** Documents of one job a holder that died left being tagged wait again (several processes). */
+  async resetInterruptedOf(jobId: string): Promise<void> {
+    await this.sql.run("UPDATE batch_results SET status = 'pending', started_at = NULL WHERE job_id = ? AND status = 'processing'", [jobId]);
   }
 
   /** At start: documents a stopped server left being tagged wait again (they are redone). */

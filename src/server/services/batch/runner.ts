@@ -345,9 +345,12 @@ export class BatchRunner {
     const claimed = await this.events.exclusive(jobId, async () => {
       if (this.workers.has(jobId)) return false;
       const job = await this.storage.batch.claim(jobId, ticket.id);
-      if (!job) return false;
-      this.workers.set(jobId, worker);
-      return true;
+      if (job) {
+        this.workers.set(jobId, worker);
+        return true;
+      }
+      await this.letGo(jobId, ticket.id, worker);
+      return false;
     });
     if (!claimed) return;
     this.log.info({ jobId, ticket: ticket.id }, "batch job taken");
@@ -367,11 +370,27 @@ export class BatchRunner {
     });
   }
 
+  /**
+   * A ticket whose job no longer wants to run (paused or finished) is spent. A job cancelled while
+   * a holder that then died was on it has had no report (the cancel left it to that holder): it is
+   * made now.
+   */
+  private async letGo(jobId: string, ticket: string, worker: Worker): Promise<void> {
+    const { job, lost } = await this.storage.batch.checkIn(jobId, ticket);
+    if (lost || job?.working !== 1) return;
+    // Its holder died mid-document: that document was not tagged.
+    await this.storage.batch.resetInterruptedOf(jobId);
+    if (job.status === "cancelled") await this.publishFinal(job, worker);
+  }
+
   /** The queue gave up on a ticket (its holders died too often): the job fails, unless it moved on. */
   private async giveUp(shared: SharedBatchOptions, data: TicketData): Promise<void> {
     await this.events.exclusive(data.jobId, async () => {
       const failed = await this.storage.batch.transition(data.jobId, ["pending", "processing"], "failed", JOB_LOST(shared.maxAttempts), data.ticket);
-      if (!failed) return;
+      if (!failed) {
+        await this.letGo(data.jobId, data.ticket, this.newWorker(data.ticket, this.stopping.signal));
+        return;
+      }
       this.log.warn({ jobId: data.jobId }, "batch job lost its runner too often; marking it failed");
       const message = finalMessage(failed, await this.storage.batch.counts(data.jobId), false);
       if (message) this.events.publish(data.jobId, message);
