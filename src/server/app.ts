@@ -50,7 +50,9 @@ import { GenerateRequestService } from "./services/generation/generate-request";
 import { GenerationPipeline } from "./services/generation/pipeline";
 import { GenerationQueue, type GenerationJobs } from "./services/generation/queue";
 import { SharedGenerationQueue } from "./services/generation/shared-queue";
+import { SharedChannel } from "./services/shared-channel";
 import { SharedJobs } from "./services/shared-jobs";
+import type { TokenNotice } from "./storage/sign-in-store";
 import { MailDelivery } from "./services/mail-delivery";
 import { LogDelivery, PasswordlessService } from "./services/passwordless";
 import { PresignService } from "./services/presign";
@@ -242,6 +244,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         app.addHook("onClose", async () => batchEvents.close());
       }
       app.addHook("onReady", async () => batchRunner.start());
+    }
+    if (config.databaseUrl) {
+      // Several processes: tokens found are kept in memory a while (each request looks its token up),
+      // and every process hears at once of a sign-in or token ended anywhere (storage/sign-in-store.ts).
+      const authLog = app.log.child({ component: "auth" });
+      const endedSignIns = new SharedChannel<TokenNotice>(
+        { databaseUrl: config.databaseUrl, channel: "sidecar_sign_ins", applicationName: "sidecar-sign-ins", hearOwn: true },
+        (notice) => storage.signIns.forget(notice),
+        (error) => authLog.warn({ err: error }, "hearing of sign-ins ended by the other server processes failed"),
+        // Meanwhile every token is read from the database; once listening again, nothing old is kept.
+        { dropped: () => storage.signIns.forgetAll(true), back: () => storage.signIns.forgetAll(false) },
+      );
+      app.addHook("onReady", async () => {
+        await endedSignIns.listen();
+        storage.signIns.cacheTokens({ ttlMs: 30_000, channel: "sidecar_sign_ins", payload: (notice) => endedSignIns.payload(notice) });
+      });
+      app.addHook("onClose", async () => endedSignIns.close());
     }
     // Corpus documents an earlier run left unfinished are indexed again (or fail), never stuck.
     if (serves("indexing")) app.addHook("onReady", async () => indexer.start());

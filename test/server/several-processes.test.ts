@@ -68,6 +68,11 @@ describePostgres("three server processes on one PostgreSQL database", () => {
     const [a, b, c] = servers as [Running & { url: string }, Running & { url: string }, Running & { url: string }];
     ({ ejento_access_token: token } = await signIn(a.url));
     for (const server of [b, c]) expect((await fetch(server.url + endpoints.me.path, { headers: bearer(token) })).status).toBe(200);
+    // A sign-in ended on one process is refused at once by all, though each had just accepted its token (and keeps tokens in memory).
+    const ended = await signIn(b.url);
+    for (const server of servers) expect((await fetch(server.url + endpoints.me.path, { headers: bearer(ended.ejento_access_token) })).status).toBe(200);
+    expect((await fetch(c.url + endpoints.logout.path, { method: "POST", headers: bearer(ended.access_token) })).status).toBe(204);
+    for (const server of servers) expect((await fetch(server.url + endpoints.me.path, { headers: bearer(ended.ejento_access_token) })).status).toBe(401);
     const response = await upload(a.url, token, readFixture("openxml-sdk-nutrition-report.docx"), "Nutrition.docx");
     expect(response.status).toBe(201);
     const { document_id } = (await response.json()) as { document_id: string };

@@ -47,8 +47,64 @@ interface TokenJoinRow {
   organization_name: string;
 }
 
+/** What ended (a sign-in, or one token), as told to every process's token cache. */
+export interface TokenNotice {
+  signInId?: string;
+  tokenHash?: string;
+}
+
+export interface TokenCacheOptions {
+  /** How long a looked-up token is trusted without the database (a bound for a missed notice). */
+  ttlMs: number;
+  /** The LISTEN/NOTIFY channel every process hears ended sign-ins on. */
+  channel: string;
+  /** The NOTIFY payload for a notice. */
+  payload: (notice: TokenNotice) => string;
+}
+
+const MAX_CACHED_TOKENS = 10_000;
+
 export class SignInStore {
   constructor(private readonly sql: Sql) {}
+
+  // PostgreSQL (several processes): every request looks its token up, so found tokens are kept in
+  // memory for a while (cacheTokens). Ending a sign-in or a token sends a NOTIFY in its own
+  // transaction (delivered at its commit, to every process, this one too), and each process forgets
+  // what ended. A lookup that started before a forget does not fill the cache (the epoch moved
+  // on), so a token read just before its sign-in ended is not kept.
+  private cache: { options: TokenCacheOptions; entries: Map<string, { record: TokenRecord; until: number }> } | null = null;
+  private epoch = 0;
+
+  cacheTokens(options: TokenCacheOptions): void {
+    this.cache = { options, entries: new Map() };
+  }
+
+  /** Another process (or this one) ended a sign-in or a token: forget it. */
+  forget(notice: TokenNotice): void {
+    this.epoch++;
+    if (!this.cache) return;
+    for (const [hash, entry] of this.cache.entries) {
+      if (hash === notice.tokenHash || entry.record.signInId === notice.signInId) this.cache.entries.delete(hash);
+    }
+  }
+
+  /**
+   * Notices may be missed (the listening connection dropped: `paused`) or have been missed (it is
+   * back): forget everything; while paused, every lookup reads the database.
+   */
+  forgetAll(paused: boolean): void {
+    this.epoch++;
+    this.paused = paused;
+    this.cache?.entries.clear();
+  }
+
+  private paused = false;
+
+  private async announce(notice: TokenNotice): Promise<void> {
+    if (!this.cache) return;
+    this.forget(notice);
+    await this.sql.run("SELECT pg_notify(?, ?)", [this.cache.options.channel, this.cache.options.payload(notice)]);
+  }
 
   /** A new sign-in of `userId` with its first tokens; its id. */
   async create(userId: string, expiresAt: number, tokens: NewToken[], face: SignInFace = "sidecar"): Promise<string> {
@@ -83,6 +139,21 @@ export class SignInStore {
   }
 
   async findToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    const cache = this.cache;
+    if (!cache || this.paused) return this.readToken(tokenHash);
+    const hit = cache.entries.get(tokenHash);
+    if (hit && hit.until > Date.now()) return hit.record;
+    const epoch = this.epoch;
+    const record = await this.readToken(tokenHash);
+    if (record && epoch === this.epoch) {
+      if (cache.entries.size >= MAX_CACHED_TOKENS) cache.entries.delete(cache.entries.keys().next().value as string);
+      cache.entries.delete(tokenHash);
+      cache.entries.set(tokenHash, { record, until: Date.now() + cache.options.ttlMs });
+    }
+    return record;
+  }
+
+  private async readToken(tokenHash: string): Promise<TokenRecord | undefined> {
     const row = await this.sql.get<TokenJoinRow>(
       `SELECT t.kind, t.expires_at, t.revoked, s.id AS sign_in_id, s.expires_at AS sign_in_expires_at,
               s.revoked_at, s.face, u.id AS user_id, u.email, o.id AS organization_id, o.name AS organization_name
@@ -111,7 +182,10 @@ export class SignInStore {
 
   /** Revokes one token (a rotated refresh token); its sign-in and other tokens go on. */
   async revokeToken(tokenHash: string): Promise<void> {
-    await this.sql.run("UPDATE auth_tokens SET revoked = 1 WHERE token_hash = ?", [tokenHash]);
+    await this.sql.transaction(async () => {
+      await this.sql.run("UPDATE auth_tokens SET revoked = 1 WHERE token_hash = ?", [tokenHash]);
+      await this.announce({ tokenHash });
+    });
   }
 
   /** Ends a sign-in: it and every token it issued stop working. */
@@ -119,6 +193,7 @@ export class SignInStore {
     await this.sql.transaction(async () => {
       await this.sql.run("UPDATE sign_ins SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [nowIso(), signInId]);
       await this.sql.run("UPDATE auth_tokens SET revoked = 1 WHERE sign_in_id = ?", [signInId]);
+      await this.announce({ signInId });
     });
   }
 

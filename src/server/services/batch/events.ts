@@ -8,17 +8,13 @@
 // others with NOTIFY on the channel `sidecar_batch`, and each process LISTENs there, so a socket on
 // one process follows a job whose news is made on another (`onRemote` lets the runner hear a
 // pause or cancel made elsewhere; a cancel of a job running elsewhere is a `nudge`). A process hears its own notifications too and drops them.
-import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
-import pg from "pg";
 import type { BatchSocketMessage } from "../../../shared/wire/batch";
+import { SharedChannel } from "../shared-channel";
 
 const CHANNEL = "sidecar_batch";
-/** NOTIFY's payload is at most 8000 bytes; a batch message is far smaller (a result's title and error are bounded). */
-const MAX_PAYLOAD = 7900;
 
 interface Notice {
-  origin: string;
   jobId: string;
   /** Null: a nudge (wake the job's worker), not for sockets. */
   message: BatchSocketMessage | null;
@@ -38,25 +34,29 @@ export class BatchEvents {
 
   publish(jobId: string, message: BatchSocketMessage): void {
     this.emitter.emit(jobId, message);
-    this.shared?.notify(jobId, message);
+    this.shared?.notify({ jobId, message });
   }
 
   /** Wakes the job's worker in whichever other process runs it (PostgreSQL); sockets hear nothing. */
   nudge(jobId: string): void {
-    this.shared?.notify(jobId, null);
+    this.shared?.notify({ jobId, message: null });
   }
 
-  private shared: SharedChannel | null = null;
+  private shared: SharedChannel<Notice> | null = null;
 
   /**
    * Shares the news with the other processes of a PostgreSQL database; `onRemote` hears what they
    * publish (after this process's sockets got it). Resolves once listening.
    */
   async share(databaseUrl: string, onRemote: (jobId: string, message: BatchSocketMessage | null) => void, onError: (error: Error) => void): Promise<void> {
-    this.shared = new SharedChannel(databaseUrl, (notice) => {
-      if (notice.message) this.emitter.emit(notice.jobId, notice.message);
-      onRemote(notice.jobId, notice.message);
-    }, onError);
+    this.shared = new SharedChannel<Notice>(
+      { databaseUrl, channel: CHANNEL, applicationName: "sidecar-batch-news", hearOwn: false },
+      (notice) => {
+        if (notice.message) this.emitter.emit(notice.jobId, notice.message);
+        onRemote(notice.jobId, notice.message);
+      },
+      onError,
+    );
     await this.shared.listen();
   }
 
@@ -95,81 +95,5 @@ export class BatchEvents {
       release();
       if (this.locks.get(jobId) === tail) this.locks.delete(jobId);
     }
-  }
-}
-
-/** One LISTEN connection (reconnected when it drops) and NOTIFY through a small pool. */
-class SharedChannel {
-  private readonly origin = randomUUID();
-  private readonly notifier: pg.Pool;
-  private listener: pg.Client | null = null;
-  private closed = false;
-  private retry: NodeJS.Timeout | null = null;
-
-  constructor(
-    private readonly databaseUrl: string,
-    private readonly deliver: (notice: Notice) => void,
-    private readonly onError: (error: Error) => void,
-  ) {
-    // One connection: notifications are sent (and so delivered) in the order they were published.
-    this.notifier = new pg.Pool({ connectionString: databaseUrl, max: 1, application_name: "sidecar-batch-news" });
-    this.notifier.on("error", () => undefined);
-  }
-
-  async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl, application_name: "sidecar-batch-news" });
-    client.on("notification", (notification) => {
-      if (notification.channel !== CHANNEL || !notification.payload) return;
-      try {
-        const notice = JSON.parse(notification.payload) as Notice;
-        if (notice.origin !== this.origin) this.deliver(notice);
-      } catch (error) {
-        this.onError(error as Error);
-      }
-    });
-    client.on("error", (error) => {
-      if (this.closed || this.listener !== client) return;
-      this.onError(error);
-      this.reconnect();
-    });
-    client.on("end", () => {
-      if (this.listener === client) this.reconnect();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.listener = client;
-  }
-
-  notify(jobId: string, message: BatchSocketMessage | null): void {
-    if (this.closed) return;
-    const payload = JSON.stringify({ origin: this.origin, jobId, message } satisfies Notice);
-    if (Buffer.byteLength(payload) > MAX_PAYLOAD) {
-      this.onError(new Error(`a batch message of ${Buffer.byteLength(payload)} bytes is too long to share with the other processes`));
-      return;
-    }
-    this.notifier.query("SELECT pg_notify($1, $2)", [CHANNEL, payload]).catch((error: Error) => {
-      if (!this.closed) this.onError(error);
-    });
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    await this.listener?.end().catch(() => undefined);
-    await this.notifier.end().catch(() => undefined);
-  }
-
-  /** The listening connection dropped (a database restart): listen again in a second, until it works. */
-  private reconnect(): void {
-    if (this.closed || this.retry) return;
-    this.listener = null;
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      this.listen().catch((error: Error) => {
-        this.onError(error);
-        this.reconnect();
-      });
-    }, 1000);
-    this.retry.unref();
   }
 }

@@ -114,11 +114,13 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** `work`, but rejected with the signal's reason as soon as `signal` aborts (even if `work` can't be cut short). */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
+    // `work` is always followed, also when the signal has aborted already: its rejection (it
+    // usually stops on the same signal) is then handled here, not left unhandled.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
     work.then(
       (value) => {
         signal.removeEventListener("abort", onAbort);

@@ -1,0 +1,75 @@
+// Tokens kept in memory by servers sharing one PostgreSQL database (storage/sign-in-store.ts): a
+// sign-in ended on one server is refused by the other at once, and while the other cannot hear of
+// ended sign-ins (its listening connection is cut) it reads every token from the database.
+// PostgreSQL only (SIDECAR_TEST_ENGINE=postgres).
+import pg from "pg";
+import { endpoints } from "../../src/shared/contract/endpoints";
+import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
+import { bearer, signIn, startServer, type TestServer } from "./helpers";
+
+const describePostgres = testEngine === "postgres" ? describe : describe.skip;
+
+describePostgres("tokens kept in memory by two servers on one database", () => {
+  let database: TestDatabase;
+  let a: TestServer;
+  let b: TestServer;
+  let logOfB = "";
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = { SIDECAR_DATABASE_URL: database.url, SIDECAR_DEMO_ACCOUNT: "yes", LOG_LEVEL: "warn" };
+    a = await startServer(env);
+    b = await startServer(env, { logStream: { write: (line: string) => (logOfB += line) } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+  });
+
+  const me = async (server: TestServer, token: string) => (await fetch(server.url + endpoints.me.path, { headers: bearer(token) })).status;
+  const logout = async (server: TestServer, accessToken: string) =>
+    (await fetch(server.url + endpoints.logout.path, { method: "POST", headers: bearer(accessToken) })).status;
+
+  test("a sign-in ended on one server is refused by the other at once, though it had just accepted the token", async () => {
+    const pair = await signIn(a.url);
+    expect(await me(b, pair.ejento_access_token)).toBe(200);
+    expect(await me(b, pair.ejento_access_token)).toBe(200);
+    expect(await logout(a, pair.access_token)).toBe(204);
+    expect(await me(b, pair.ejento_access_token)).toBe(401);
+    expect(await me(a, pair.ejento_access_token)).toBe(401);
+  });
+
+  test("while its listening connection is cut, a server reads every token from the database; listening again, it hears ended sign-ins again", async () => {
+    const pair = await signIn(a.url);
+    expect(await me(b, pair.ejento_access_token)).toBe(200);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sidecar-sign-ins' AND query LIKE 'LISTEN%'");
+    } finally {
+      await admin.end();
+    }
+    await until(() => logOfB.includes("hearing of sign-ins ended by the other server processes failed"));
+    // Used on B meanwhile, then ended while nobody hears it: B, not listening, kept nothing.
+    expect(await me(b, pair.ejento_access_token)).toBe(200);
+    expect(await logout(a, pair.access_token)).toBe(204);
+    expect(await me(b, pair.ejento_access_token)).toBe(401);
+
+    // Listening again (a second later): tokens are kept, and ended sign-ins heard, as before.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const again = await signIn(a.url);
+    expect(await me(b, again.ejento_access_token)).toBe(200);
+    expect(await logout(a, again.access_token)).toBe(204);
+    expect(await me(b, again.ejento_access_token)).toBe(401);
+  }, 20_000);
+});
+
+async function until(check: () => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
