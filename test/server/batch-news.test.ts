@@ -6,18 +6,11 @@ import pg from "pg";
 import { BatchEvents } from "../../src/server/services/batch/events";
 import type { BatchSocketMessage } from "../../src/shared/wire/batch";
 import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
+import { until } from "./helpers";
 
 const describePostgres = testEngine === "postgres" ? describe : describe.skip;
 
 const keepalive = (jobId: string, status: "processing" | "paused"): BatchSocketMessage => ({ type: "keepalive", job_id: jobId, status });
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describePostgres("batch news between processes", () => {
   let database: TestDatabase;

@@ -343,6 +343,15 @@ export function namedFields(body: unknown): string[] {
   return Array.isArray(detail) ? detail.map((problem) => problem.loc.slice(1).join(".")) : [];
 }
 
+/** Waits until `check` holds, looking every 20 ms; throws after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** Polls the status until Ready or Failed; returns every distinct (status, progress) seen, in order. */
 export async function waitForDocument(
   url: string,

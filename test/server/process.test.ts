@@ -9,7 +9,7 @@ import path from "node:path";
 import { Storage } from "../../src/server/storage/storage";
 import { endpoints } from "../../src/shared/contract/endpoints";
 import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
-import { DEMO, bearer, listDocuments, makeTempDir, readFixture, signIn, upload } from "./helpers";
+import { DEMO, bearer, listDocuments, makeTempDir, readFixture, signIn, until, upload } from "./helpers";
 import { run, startServerProcess, type Running } from "./process-helpers";
 
 async function userAdd(args: string[], env: Record<string, string>) {
@@ -184,7 +184,7 @@ describe("the server process and the user:add CLI", () => {
   postgresOnly("SIDECAR_WORKERS=2: two processes answer on one port; one killed is replaced; SIGTERM stops them all", async () => {
     const cluster = await startServerProcess({ ...env, SIDECAR_WORKERS: "2", LOG_LEVEL: "info" });
     started.push(cluster.child);
-    await until(() => cluster.output().includes("All 2 Sidecar server processes are listening."));
+    await until(() => cluster.output().includes("All 2 Sidecar server processes are listening."), 20_000);
     expect(cluster.output()).toContain("Starting 2 Sidecar server processes on one port (SIDECAR_WORKERS=2).");
     expect(cluster.output()).toContain("Server processes:       2 on this port (SIDECAR_WORKERS)");
     // The banner once, from the first process.
@@ -201,12 +201,12 @@ describe("the server process and the user:add CLI", () => {
 
     const [victim] = [...pids] as [number];
     process.kill(victim, "SIGKILL");
-    await until(() => cluster.output().includes(`(pid ${victim}) stopped unexpectedly (SIGKILL); starting another.`));
+    await until(() => cluster.output().includes(`(pid ${victim}) stopped unexpectedly (SIGKILL); starting another.`), 20_000);
     let now = new Set<number>();
     await until(async () => {
       now = await pidsAnswering();
       return now.size === 2;
-    });
+    }, 20_000);
     expect(now.has(victim)).toBe(false);
 
     cluster.child.kill("SIGTERM");
@@ -238,13 +238,5 @@ function alive(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

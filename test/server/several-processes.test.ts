@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { endpoints, fillPath } from "../../src/shared/contract/endpoints";
 import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
-import { DEMO, bearer, getJson, listDocuments, makeTempDir, postJson, readFixture, signIn, upload, waitForDocument, type StatusBody } from "./helpers";
+import { DEMO, bearer, getJson, listDocuments, makeTempDir, postJson, readFixture, signIn, until, upload, waitForDocument, type StatusBody } from "./helpers";
 import { byType, control, jobStatus, manyDocuments, progressOf, startJob, waitForJob, watch } from "./batch-helpers";
 import { killHard, startServerProcess, type Running } from "./process-helpers";
 
@@ -209,12 +209,9 @@ describePostgres("three server processes on one PostgreSQL database", () => {
   }, 60_000);
 });
 
+/** The first thing `find` finds, once it finds one (within `ms`). */
 async function waitFor<T>(find: () => T | undefined, ms: number): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const found = find();
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  let found: T | undefined;
+  await until(() => (found = find()) !== undefined, ms);
+  return found as T;
 }

@@ -5,7 +5,7 @@
 import pg from "pg";
 import { endpoints } from "../../src/shared/contract/endpoints";
 import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
-import { bearer, signIn, startServer, type TestServer } from "./helpers";
+import { bearer, signIn, startServer, until, type TestServer } from "./helpers";
 
 const describePostgres = testEngine === "postgres" ? describe : describe.skip;
 
@@ -51,7 +51,7 @@ describePostgres("tokens kept in memory by two servers on one database", () => {
     } finally {
       await admin.end();
     }
-    await until(() => logOfB.includes("hearing of sign-ins ended by the other server processes failed"));
+    await until(() => logOfB.includes("hearing of sign-ins ended by the other server processes failed"), 10_000);
     // Used on B meanwhile, then ended while nobody hears it: B, not listening, kept nothing.
     expect(await me(b, pair.ejento_access_token)).toBe(200);
     expect(await logout(a, pair.access_token)).toBe(204);
@@ -65,11 +65,3 @@ describePostgres("tokens kept in memory by two servers on one database", () => {
     expect(await me(b, again.ejento_access_token)).toBe(401);
   }, 20_000);
 });
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -3,7 +3,7 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { endpoints } from "../../src/shared/contract/endpoints";
-import { DEMO, logLines, postJson, startServer, type TestServer } from "./helpers";
+import { DEMO, logLines, postJson, startServer, until, type TestServer } from "./helpers";
 
 interface Mail {
   from: string;
@@ -38,14 +38,6 @@ async function startSink(): Promise<{ sink: SMTPServer; port: number; mails: Mai
   });
   await new Promise<void>((resolve) => sink.listen(0, "127.0.0.1", () => resolve()));
   return { sink, port: (sink.server.address() as AddressInfo).port, mails };
-}
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe("sign-in codes by e-mail", () => {
