@@ -11,6 +11,28 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
 import PgBoss from "pg-boss";
 
+/** A queue, its dead-letter queue, and this process's workers on it (SharedJobs.serve). */
+export interface ServedQueue {
+  name: string;
+  deadLetter: string;
+  /** pg-boss's queue policy (default "standard"). */
+  policy?: PgBoss.QueuePolicy;
+  /** Times a job whose handler failed or whose lease ran out is offered again before its dead letter. */
+  retryLimit: number;
+  /** How long a fetched job is this process's. */
+  leaseSeconds: number;
+  /** Workers in this process. */
+  concurrency: number;
+  /** How often an idle worker asks for a job. */
+  pollingSeconds: number;
+}
+
+/** This process's workers on a queue. */
+export interface Workers {
+  /** Each worker looks for a job at once rather than at its next poll (nothing once stopping). */
+  wake(): void;
+}
+
 export interface SharedJobsOptions {
   databaseUrl: string;
   /** How often expired leases are looked for (and the queue tidied). */
@@ -65,11 +87,49 @@ export class SharedJobs {
   }
 
   /**
+   * Creates the queue and its dead-letter queue (unless they exist), runs `beforeWorking` (work
+   * to send before anything is fetched), then starts this process's workers: `concurrency` running
+   * `run` (one job each; a rejection offers the job again) and one handing each dead letter's data
+   * to `giveUp`.
+   */
+  async serve<T extends object>(
+    queue: ServedQueue,
+    run: (job: PgBoss.Job<T>) => Promise<void>,
+    giveUp: (data: T) => Promise<void>,
+    beforeWorking: () => Promise<void> = async () => undefined,
+  ): Promise<Workers> {
+    await this.start();
+    await this.ensureQueue(queue.deadLetter, {});
+    await this.ensureQueue(queue.name, {
+      ...(queue.policy ? { policy: queue.policy } : {}),
+      retryLimit: queue.retryLimit,
+      retryDelay: 0,
+      expireInSeconds: queue.leaseSeconds,
+      deadLetter: queue.deadLetter,
+    });
+    await beforeWorking();
+    const ids: string[] = [];
+    for (let i = 0; i < queue.concurrency; i++) {
+      ids.push(await this.boss.work<T>(queue.name, { batchSize: 1, pollingIntervalSeconds: queue.pollingSeconds }, ([job]) => run(job as PgBoss.Job<T>)));
+    }
+    ids.push(
+      await this.boss.work<T>(queue.deadLetter, { batchSize: 1, pollingIntervalSeconds: Math.max(queue.pollingSeconds, 2) }, ([job]) =>
+        giveUp((job as PgBoss.Job<T>).data),
+      ),
+    );
+    return {
+      wake: () => {
+        if (!this.stopping) for (const id of ids) this.boss.notifyWorker(id);
+      },
+    };
+  }
+
+  /**
    * Creates a queue unless it exists. Several processes start at once: one made by another is fine,
    * and two creating it at the same moment can deadlock in PostgreSQL (one is aborted): the loser
    * looks again a moment later.
    */
-  async ensureQueue(name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
+  private async ensureQueue(name: string, options: Omit<PgBoss.Queue, "name">): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (await this.boss.getQueue(name)) return;
       try {

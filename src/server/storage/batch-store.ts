@@ -188,7 +188,7 @@ export class BatchStore {
       if (!job || !from.includes(job.status)) return undefined;
       if (release !== null) {
         if (job.ticket !== release) return undefined;
-        await this.sql.run("UPDATE batch_jobs SET ticket = NULL, working = 0 WHERE job_id = ?", [jobId]);
+        await this.letGo(jobId);
       }
       const now = nowIso();
       const final = to === "completed" || to === "failed" || to === "cancelled";
@@ -210,16 +210,16 @@ export class BatchStore {
   // job-queue job named in batch_jobs.ticket (services/batch/runner.ts).
 
   /**
-   * Gives a pending or processing job without a ticket the ticket `ticket`; the job's ticket now
-   * (to be sent to the queue), or null when the job does not want to run.
+   * Gives a pending or processing job without a ticket the ticket `ticket`; the job with its ticket
+   * now (to be sent to the queue), or undefined when the job does not want to run.
    */
-  async ticketFor(jobId: string, ticket: string): Promise<string | null> {
+  async ticketFor(jobId: string, ticket: string): Promise<(BatchJobRow & { ticket: string }) | undefined> {
     return this.sql.transaction(async () => {
       const job = await this.getJob(jobId);
-      if (!job || (job.status !== "pending" && job.status !== "processing")) return null;
-      if (job.ticket) return job.ticket;
+      if (!job || (job.status !== "pending" && job.status !== "processing")) return undefined;
+      if (job.ticket) return { ...job, ticket: job.ticket };
       await this.sql.run("UPDATE batch_jobs SET ticket = ? WHERE job_id = ?", [ticket, jobId]);
-      return ticket;
+      return { ...job, ticket };
     });
   }
 
@@ -250,7 +250,7 @@ export class BatchStore {
     return this.sql.transaction(async () => {
       const job = await this.getJob(jobId);
       if (!job || job.ticket !== ticket) return { job, lost: true };
-      if (job.status !== "processing") await this.sql.run("UPDATE batch_jobs SET ticket = NULL, working = 0 WHERE job_id = ?", [jobId]);
+      if (job.status !== "processing") await this.letGo(jobId);
       return { job, lost: false };
     });
   }
@@ -270,9 +270,14 @@ export class BatchStore {
     });
   }
 
+  /** No process holds the job, and no ticket may take it. */
+  private async letGo(jobId: string): Promise<void> {
+    await this.sql.run("UPDATE batch_jobs SET ticket = NULL, working = 0 WHERE job_id = ?", [jobId]);
+  }
+
   /** Jobs that want to run, with their tickets (sent again when lost: the sweep of runner.ts). */
-  async listWanted(): Promise<Array<{ job_id: string; ticket: string | null }>> {
-    return this.sql.all("SELECT job_id, ticket FROM batch_jobs WHERE status IN ('pending', 'processing') ORDER BY created_at, rowid");
+  async listWanted(): Promise<Array<{ job_id: string; organization_id: string; ticket: string | null }>> {
+    return this.sql.all("SELECT job_id, organization_id, ticket FROM batch_jobs WHERE status IN ('pending', 'processing') ORDER BY created_at, rowid");
   }
 
   /** How many of an organization's jobs are pending or processing (the fairness of the shared queue). */

@@ -45,7 +45,7 @@ import type { BatchEvents } from "./events";
 import { DocumentTagError, type DocumentTagger, type TagTarget } from "./tagger";
 import { finalMessage, progressMessage } from "./wire";
 import { SerialPass } from "../serial-pass";
-import type { SharedJobs } from "../shared-jobs";
+import type { SharedJobs, Workers } from "../shared-jobs";
 
 export interface BatchRunnerOptions {
   /** Jobs running at once (in this process). */
@@ -147,7 +147,8 @@ export class BatchRunner {
     }),
   );
   private readonly shared: SharedBatchOptions | null;
-  private workerIds: string[] = [];
+  /** PostgreSQL: this process's workers on the shared batch queue. */
+  private queueWorkers: Workers | null = null;
   private sweeper: NodeJS.Timeout | null = null;
 
   constructor(
@@ -192,7 +193,7 @@ export class BatchRunner {
   async notify(jobId?: string): Promise<void> {
     if (!this.shared) return this.passes.run();
     if (jobId === undefined) return;
-    await this.sendTicket(jobId, null);
+    await this.ticketAndSend(jobId);
     // With a slot free here, a worker here was woken to fetch it: wait (a second at most) until a
     // process took it, so that the answer to a start sees it processing, as on SQLite, and a
     // second start is not counted as one more waiting job (SIDECAR_MAX_QUEUED_BATCHES).
@@ -272,30 +273,21 @@ export class BatchRunner {
   }
 
   private async startShared(shared: SharedBatchOptions): Promise<void> {
-    await shared.jobs.start();
-    await shared.jobs.ensureQueue(BATCH_DEAD_LETTER_QUEUE, {});
-    await shared.jobs.ensureQueue(BATCH_QUEUE, {
-      retryLimit: Math.max(0, shared.maxAttempts - 1),
-      retryDelay: 0,
-      expireInSeconds: shared.leaseSeconds,
-      deadLetter: BATCH_DEAD_LETTER_QUEUE,
-    });
     this.state = "started";
-    // Every waiting job's ticket first, then the workers: they take them in priority order, not
-    // in the order the sweep happened to send them.
-    await this.sweep();
-    const boss = shared.jobs.boss;
-    for (let i = 0; i < this.options.concurrency; i++) {
-      this.workerIds.push(
-        await boss.work<TicketData>(BATCH_QUEUE, { batchSize: 1, pollingIntervalSeconds: shared.pollingSeconds }, ([ticket]) =>
-          this.runTicket(shared, ticket as PgBoss.Job<TicketData>),
-        ),
-      );
-    }
-    this.workerIds.push(
-      await boss.work<TicketData>(BATCH_DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.max(shared.pollingSeconds, 2) }, ([ticket]) =>
-        this.giveUp(shared, (ticket as PgBoss.Job<TicketData>).data),
-      ),
+    this.queueWorkers = await shared.jobs.serve<TicketData>(
+      {
+        name: BATCH_QUEUE,
+        deadLetter: BATCH_DEAD_LETTER_QUEUE,
+        retryLimit: Math.max(0, shared.maxAttempts - 1),
+        leaseSeconds: shared.leaseSeconds,
+        concurrency: this.options.concurrency,
+        pollingSeconds: shared.pollingSeconds,
+      },
+      (ticket) => this.runTicket(shared, ticket),
+      (data) => this.giveUp(shared, data),
+      // Every waiting job's ticket first, then the workers: they take them in priority order, not
+      // in the order the sweep happened to send them.
+      () => this.sweep(),
     );
     this.sweeper = setInterval(() => {
       this.sweep().catch((error: unknown) => {
@@ -309,29 +301,25 @@ export class BatchRunner {
   private async sweep(): Promise<void> {
     for (const wanted of await this.storage.batch.listWanted()) {
       if (this.stopped) return;
-      await this.sendTicket(wanted.job_id, wanted.ticket, false);
+      const job = wanted.ticket ? { ...wanted, ticket: wanted.ticket } : await this.storage.batch.ticketFor(wanted.job_id, randomUUID());
+      if (job) await this.sendTicket(job, false);
     }
-    this.wakeWorkers();
+    this.queueWorkers?.wake();
   }
 
-  /** A worker here looks at once rather than at its next poll. */
-  private wakeWorkers(): void {
-    if (!this.stopped && this.shared) for (const id of this.workerIds) this.shared.jobs.boss.notifyWorker(id);
+  /** Gives the job a ticket unless it has one, and sends it; nothing when the job does not want to run. */
+  private async ticketAndSend(jobId: string): Promise<void> {
+    const job = await this.storage.batch.ticketFor(jobId, randomUUID());
+    if (job) await this.sendTicket(job, true);
   }
 
-  /**
-   * Sends the job's ticket (giving it one first when it has none, or `fresh` when given: a hand
-   * over); nothing when the job does not want to run.
-   */
-  private async sendTicket(jobId: string, known: string | null, wake = true): Promise<void> {
+  /** Sends a job's ticket, its priority lower the more of its organization's jobs want to run; `wake`: a worker here looks at once. */
+  private async sendTicket(job: { job_id: string; organization_id: string; ticket: string }, wake: boolean): Promise<void> {
     const shared = this.shared as SharedBatchOptions;
-    const ticket = known ?? (await this.storage.batch.ticketFor(jobId, randomUUID()));
-    const job = ticket ? await this.storage.batch.getJob(jobId) : undefined;
-    if (!ticket || !job) return;
     // Behind the organization's other jobs that want to run (this one is among them).
     const ahead = Math.max(0, (await this.storage.batch.countWanted(job.organization_id)) - 1);
-    await shared.jobs.boss.send(BATCH_QUEUE, { jobId, ticket } satisfies TicketData, { id: ticket, priority: -ahead });
-    if (wake) this.wakeWorkers();
+    await shared.jobs.boss.send(BATCH_QUEUE, { jobId: job.job_id, ticket: job.ticket } satisfies TicketData, { id: job.ticket, priority: -ahead });
+    if (wake) this.queueWorkers?.wake();
   }
 
   /**
@@ -361,12 +349,14 @@ export class BatchRunner {
     if (worker.leaving || !this.storage.isOpen) return;
     // Stopped before the job ended: a new ticket for it (or, cancelled meanwhile, its report).
     const next = randomUUID();
-    await this.events.exclusive(jobId, async () => {
-      const job = await this.storage.batch.handOver(jobId, ticket.id, next);
-      if (job?.status === "cancelled") await this.publishFinal(job, worker);
+    const job = await this.events.exclusive(jobId, async () => {
+      const before = await this.storage.batch.handOver(jobId, ticket.id, next);
+      if (before?.status === "cancelled") await this.publishFinal(before, worker);
       worker.leaving = true;
+      return before;
     });
-    await this.sendTicket(jobId, next).catch((error: unknown) => {
+    if (job?.status !== "pending" && job?.status !== "processing") return;
+    await this.sendTicket({ ...job, ticket: next }, true).catch((error: unknown) => {
       // The sweep of some process sends it later.
       this.log.warn({ err: error, jobId }, "handing the batch job over failed; it is taken up again at the next sweep");
     });

@@ -12,9 +12,8 @@
 // SIDECAR_GENERATION_MAX_ATTEMPTS such losses the document is marked failed with words.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { FastifyBaseLogger } from "fastify";
-import type PgBoss from "pg-boss";
 import type { Storage } from "../../storage/storage";
-import type { SharedJobs } from "../shared-jobs";
+import type { SharedJobs, Workers } from "../shared-jobs";
 import type { GroundingService } from "./grounding";
 
 export interface IndexerOptions {
@@ -58,7 +57,8 @@ export class CorpusIndexer {
     options.shared?.jobs.onStop(() => this.controller.abort());
   }
 
-  private workerIds: string[] = [];
+  /** PostgreSQL: this process's workers on the shared indexing queue. */
+  private queueWorkers: Workers | null = null;
 
   /** Starts indexing every document left unfinished by an earlier run; later uploads are indexed as they come. */
   async start(): Promise<void> {
@@ -117,42 +117,35 @@ export class CorpusIndexer {
   }
 
   private async startShared(shared: SharedIndexingOptions): Promise<void> {
-    await shared.jobs.start();
-    await shared.jobs.ensureQueue(INDEXING_DEAD_LETTER_QUEUE, {});
-    await shared.jobs.ensureQueue(INDEXING_QUEUE, {
-      // At most one waiting job per document (singletonKey): enqueueing again while one waits is a no-op.
-      policy: "short",
-      retryLimit: Math.max(0, shared.maxAttempts - 1),
-      retryDelay: 0,
-      expireInSeconds: shared.leaseSeconds,
-      deadLetter: INDEXING_DEAD_LETTER_QUEUE,
-    });
-    const boss = shared.jobs.boss;
-    for (let i = 0; i < SHARED_CONCURRENCY; i++) {
-      this.workerIds.push(
-        await boss.work<IndexingData>(INDEXING_QUEUE, { batchSize: 1, pollingIntervalSeconds: shared.pollingSeconds }, async ([job]) => {
-          const { corpusDocumentId } = (job as PgBoss.Job<IndexingData>).data;
-          if (this.controller.signal.aborted) throw new Error("the server is stopping; the document is indexed again");
-          await this.index(corpusDocumentId, this.controller.signal);
-          // Stopped during the pause before indexing: offered again (the document is not indexed yet).
-          if (this.controller.signal.aborted) throw new Error("the server stopped; the document is indexed again");
-        }),
-      );
-    }
-    this.workerIds.push(
-      await boss.work<IndexingData>(INDEXING_DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.max(shared.pollingSeconds, 2) }, async ([job]) => {
-        const id = (job as PgBoss.Job<IndexingData>).data.corpusDocumentId;
+    this.queueWorkers = await shared.jobs.serve<IndexingData>(
+      {
+        name: INDEXING_QUEUE,
+        deadLetter: INDEXING_DEAD_LETTER_QUEUE,
+        // At most one waiting job per document (singletonKey): enqueueing again while one waits is a no-op.
+        policy: "short",
+        retryLimit: Math.max(0, shared.maxAttempts - 1),
+        leaseSeconds: shared.leaseSeconds,
+        concurrency: SHARED_CONCURRENCY,
+        pollingSeconds: shared.pollingSeconds,
+      },
+      async (job) => {
+        if (this.controller.signal.aborted) throw new Error("the server is stopping; the document is indexed again");
+        await this.index(job.data.corpusDocumentId, this.controller.signal);
+        // Stopped during the pause before indexing: offered again (the document is not indexed yet).
+        if (this.controller.signal.aborted) throw new Error("the server stopped; the document is indexed again");
+      },
+      async ({ corpusDocumentId: id }) => {
         const entry = await this.storage.corpora.getDocument(id);
         if (!entry || entry.is_failed || entry.step === "completed") return;
         this.log.warn({ corpus_document_id: id }, "indexing a corpus document was interrupted too often; marking it failed");
         await this.storage.corpora.setFailed(id, indexingLost(shared.maxAttempts));
-      }),
+      },
     );
   }
 
   private async send(shared: SharedIndexingOptions, corpusDocumentId: number): Promise<void> {
     await shared.jobs.boss.send(INDEXING_QUEUE, { corpusDocumentId } satisfies IndexingData, { singletonKey: String(corpusDocumentId) });
-    if (!this.controller.signal.aborted) for (const id of this.workerIds) shared.jobs.boss.notifyWorker(id);
+    this.queueWorkers?.wake();
   }
 
   private async index(id: number, signal: AbortSignal): Promise<void> {

@@ -20,7 +20,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type PgBoss from "pg-boss";
 import type { Storage } from "../../storage/storage";
-import type { SharedJobs } from "../shared-jobs";
+import type { SharedJobs, Workers } from "../shared-jobs";
 import type { GenerationPipeline } from "./pipeline";
 import { failureMessage, interruptedError, type GenerationJobs } from "./queue";
 
@@ -42,10 +42,9 @@ interface JobData {
 }
 
 export class SharedGenerationQueue implements GenerationJobs {
-  private readonly boss: PgBoss;
   private readonly controller = new AbortController();
   private readonly running = new Set<string>();
-  private workerIds: string[] = [];
+  private workers: Workers | null = null;
   private started = false;
 
   constructor(
@@ -55,7 +54,6 @@ export class SharedGenerationQueue implements GenerationJobs {
     private readonly options: SharedQueueOptions,
     private readonly log: FastifyBaseLogger,
   ) {
-    this.boss = jobs.boss;
     jobs.onStop(() => this.controller.abort());
   }
 
@@ -66,24 +64,18 @@ export class SharedGenerationQueue implements GenerationJobs {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
-    await this.jobs.start();
-    await this.jobs.ensureQueue(DEAD_LETTER_QUEUE, {});
-    await this.jobs.ensureQueue(GENERATION_QUEUE, {
-      // The row's attempts bound a job; pg-boss's own limit is only a backstop.
-      retryLimit: this.options.maxAttempts + 2,
-      retryDelay: 0,
-      expireInSeconds: this.options.leaseSeconds,
-      deadLetter: DEAD_LETTER_QUEUE,
-    });
-    for (let i = 0; i < this.options.concurrency; i++) {
-      this.workerIds.push(
-        await this.boss.work<JobData>(GENERATION_QUEUE, { batchSize: 1, pollingIntervalSeconds: this.options.pollingSeconds }, ([job]) => this.runJob(job as PgBoss.Job<JobData>)),
-      );
-    }
-    this.workerIds.push(
-      await this.boss.work<JobData>(DEAD_LETTER_QUEUE, { batchSize: 1, pollingIntervalSeconds: Math.max(this.options.pollingSeconds, 2) }, ([job]) =>
-        this.giveUp((job as PgBoss.Job<JobData>).data.documentId),
-      ),
+    this.workers = await this.jobs.serve<JobData>(
+      {
+        name: GENERATION_QUEUE,
+        deadLetter: DEAD_LETTER_QUEUE,
+        // The row's attempts bound a job; pg-boss's own limit is only a backstop.
+        retryLimit: this.options.maxAttempts + 2,
+        leaseSeconds: this.options.leaseSeconds,
+        concurrency: this.options.concurrency,
+        pollingSeconds: this.options.pollingSeconds,
+      },
+      (job) => this.runJob(job),
+      (data) => this.giveUp(data.documentId),
     );
     // Generations that wait without a job (their request was answered, then the send failed; or a
     // database from before the shared queue): sent now. A document with a job already is skipped.
@@ -93,7 +85,7 @@ export class SharedGenerationQueue implements GenerationJobs {
   /** A generation was requested: its job is sent, and a worker here is woken to look at once. */
   async enqueue(documentId: string): Promise<void> {
     await this.send(documentId);
-    this.wakeWorkers();
+    this.workers?.wake();
   }
 
   /** Stops the running jobs between steps (back to Pending, the attempt not counted) and the workers. */
@@ -107,7 +99,7 @@ export class SharedGenerationQueue implements GenerationJobs {
     if (!job) return;
     // Behind the organization's other unfinished generations (this one is among them).
     const ahead = (await this.storage.generation.countUnfinished(job.organization_id)) - 1;
-    await this.boss.send(GENERATION_QUEUE, { documentId } satisfies JobData, { id: documentId, priority: -Math.max(0, ahead) });
+    await this.jobs.boss.send(GENERATION_QUEUE, { documentId } satisfies JobData, { id: documentId, priority: -Math.max(0, ahead) });
   }
 
   /**
@@ -148,12 +140,8 @@ export class SharedGenerationQueue implements GenerationJobs {
       this.running.delete(documentId);
       // A worker that just finished would otherwise wait out its polling interval before asking
       // again: while jobs wait, the next is taken at once.
-      this.wakeWorkers();
+      this.workers?.wake();
     }
-  }
-
-  private wakeWorkers(): void {
-    if (!this.controller.signal.aborted) for (const id of this.workerIds) this.boss.notifyWorker(id);
   }
 
   /** pg-boss gave up on a job (its retries ran out): the row ends Failed unless it got done. */
