@@ -47,7 +47,8 @@ beforeAll(async () => {
   await addUser(server.app.sidecar.storage, { organizationName: "Other Org", email: "other@other.example", password: "other-password" });
   otherToken = (await signIn(server.url, "other@other.example", "other-password")).ejento_access_token;
   for (const name of fixtureNames()) uploaded.set(name, await uploadBytes(readFixture(name), name));
-});
+  // Two sign-ins (password hashing) and every fixture read and stored: over 5 s on PostgreSQL on a busy machine.
+}, 30_000);
 afterAll(() => server.close());
 
 // ---- a document built with custom heading styles --------------------------------------------
