@@ -51,6 +51,7 @@ import { GenerationPipeline } from "./services/generation/pipeline";
 import { GenerationQueue, type GenerationJobs } from "./services/generation/queue";
 import { SharedGenerationQueue } from "./services/generation/shared-queue";
 import { SharedChannel } from "./services/shared-channel";
+import { DOCUMENT_CHANGES_CHANNEL } from "./storage/document-store";
 import { SharedJobs } from "./services/shared-jobs";
 import type { TokenNotice } from "./storage/sign-in-store";
 import { MailDelivery } from "./services/mail-delivery";
@@ -261,6 +262,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         storage.signIns.cacheTokens({ ttlMs: 30_000, channel: "sidecar_sign_ins", payload: (notice) => endedSignIns.payload(notice) });
       });
       app.addHook("onClose", async () => endedSignIns.close());
+
+      // The rows of Ready documents the Sources panel asks about are kept in memory too; PostgreSQL
+      // itself announces every change of a row (storage/document-store.ts).
+      const documentsLog = app.log.child({ component: "documents" });
+      const changedDocuments = new SharedChannel<string>(
+        { databaseUrl: config.databaseUrl, channel: DOCUMENT_CHANGES_CHANNEL, applicationName: "sidecar-documents", hearOwn: true },
+        (documentId) => storage.documents.forgetRow(documentId),
+        (error) => documentsLog.warn({ err: error }, "hearing of documents changed by the other server processes failed"),
+        { dropped: () => storage.documents.forgetAllRows(true), back: () => storage.documents.forgetAllRows(false) },
+      );
+      app.addHook("onReady", async () => {
+        await changedDocuments.listen();
+        storage.documents.keepReadyRows(30_000);
+      });
+      app.addHook("onClose", async () => changedDocuments.close());
     }
     // Corpus documents an earlier run left unfinished are indexed again (or fail), never stuck.
     if (serves("indexing")) app.addHook("onReady", async () => indexer.start());

@@ -72,8 +72,9 @@ function templateOf(row: DocumentRow): DocumentListItem["template"] {
 }
 
 /** A document of the caller's organization: 404 when there is none, 403 when it is another's. */
-export async function readableDocument(storage: Storage, caller: Caller, documentId: string): Promise<DocumentRow> {
-  const row = await storage.documents.get(documentId);
+export async function readableDocument(storage: Storage, caller: Caller, documentId: string, often = false): Promise<DocumentRow> {
+  // `often`: a read made on every selection change (the Sources panel), which may come from memory.
+  const row = await (often ? storage.documents.getOften(documentId) : storage.documents.get(documentId));
   if (!row) {
     throw new HttpError(404, `There is no document with the id "${documentId}". Check the id, or pick the document from the documents list.`);
   }

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { insertDocumentRow, newDocumentRow, type DocumentRow } from "./document-row";
 import type { FileStore } from "./file-store";
+import { NoticedCache } from "./noticed-cache";
 import type { Sql } from "./sql";
 
 export interface NewLocalDocument {
@@ -14,11 +15,40 @@ export interface NewLocalDocument {
   sizeBytes: number;
 }
 
+/**
+ * The LISTEN/NOTIFY channel on which PostgreSQL announces every update and delete of a documents
+ * row (a trigger made by PostgreSQL migration 3; its payload is {"origin": "database", "body": <document_id>}).
+ */
+export const DOCUMENT_CHANGES_CHANNEL = "sidecar_documents";
+
+const MAX_KEPT_ROWS = 10_000;
+
 export class DocumentStore {
   constructor(
     private readonly sql: Sql,
     private readonly files: FileStore,
   ) {}
+
+  // PostgreSQL (several processes): the Sources panel's calls, made on every selection change by
+  // every open pane, each read their document's row. Ready rows are kept in memory a while
+  // (keepReadyRows); the trigger announces every change of a row on DOCUMENT_CHANGES_CHANNEL, and
+  // each process forgets that row (noticed-cache.ts says what else that cache guarantees). A row
+  // not Ready yet is never kept: it is about to change, and the pane asks again once it has.
+  private readonly ready = new NoticedCache<DocumentRow>(MAX_KEPT_ROWS);
+
+  keepReadyRows(ttlMs: number): void {
+    this.ready.enable(ttlMs);
+  }
+
+  /** A row was updated or deleted (by any process): forget it. */
+  forgetRow(documentId: string): void {
+    this.ready.forget((key) => key === documentId);
+  }
+
+  /** Announcements may be missed (`paused`: the listening connection dropped) or have been: forget every row. */
+  forgetAllRows(paused: boolean): void {
+    this.ready.forgetAll(paused);
+  }
 
   /**
    * Keeps an uploaded (already validated) temp file as a local document of the organization.
@@ -88,6 +118,15 @@ export class DocumentStore {
 
   get(documentId: string): Promise<DocumentRow | undefined> {
     return this.sql.get<DocumentRow>("SELECT * FROM documents WHERE document_id = ?", [documentId]);
+  }
+
+  /**
+   * The row, from memory when it was Ready when read and no change has been heard of since
+   * (keepReadyRows); otherwise as get(). For reads made very often, where a change committed a few
+   * milliseconds ago may be missed.
+   */
+  getOften(documentId: string): Promise<DocumentRow | undefined> {
+    return this.ready.get(documentId, () => this.get(documentId), (row) => row.status === "Ready");
   }
 
   findByS3Key(s3Key: string): Promise<DocumentRow | undefined> {

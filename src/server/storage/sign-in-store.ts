@@ -1,6 +1,7 @@
 // Sign-ins and the tokens they issue. Only a hash of each token is stored (services/tokens.ts);
 // ending a sign-in revokes every token it issued.
 import { randomUUID } from "node:crypto";
+import { NoticedCache } from "./noticed-cache";
 import type { Sql } from "./sql";
 import { nowIso } from "./util";
 
@@ -70,22 +71,18 @@ export class SignInStore {
   // PostgreSQL (several processes): every request looks its token up, so found tokens are kept in
   // memory for a while (cacheTokens). Ending a sign-in or a token sends a NOTIFY in its own
   // transaction (delivered at its commit, to every process, this one too), and each process forgets
-  // what ended. A lookup that started before a forget does not fill the cache (the epoch moved
-  // on), so a token read just before its sign-in ended is not kept.
-  private cache: { options: TokenCacheOptions; entries: Map<string, { record: TokenRecord; until: number }> } | null = null;
-  private epoch = 0;
+  // what ended (noticed-cache.ts says what else that cache guarantees).
+  private readonly tokens = new NoticedCache<TokenRecord>(MAX_CACHED_TOKENS);
+  private notices: TokenCacheOptions | null = null;
 
   cacheTokens(options: TokenCacheOptions): void {
-    this.cache = { options, entries: new Map() };
+    this.notices = options;
+    this.tokens.enable(options.ttlMs);
   }
 
   /** Another process (or this one) ended a sign-in or a token: forget it. */
   forget(notice: TokenNotice): void {
-    this.epoch++;
-    if (!this.cache) return;
-    for (const [hash, entry] of this.cache.entries) {
-      if (hash === notice.tokenHash || entry.record.signInId === notice.signInId) this.cache.entries.delete(hash);
-    }
+    this.tokens.forget((hash, record) => hash === notice.tokenHash || record.signInId === notice.signInId);
   }
 
   /**
@@ -93,17 +90,13 @@ export class SignInStore {
    * back): forget everything; while paused, every lookup reads the database.
    */
   forgetAll(paused: boolean): void {
-    this.epoch++;
-    this.paused = paused;
-    this.cache?.entries.clear();
+    this.tokens.forgetAll(paused);
   }
 
-  private paused = false;
-
   private async announce(notice: TokenNotice): Promise<void> {
-    if (!this.cache) return;
+    if (!this.notices) return;
     this.forget(notice);
-    await this.sql.run("SELECT pg_notify(?, ?)", [this.cache.options.channel, this.cache.options.payload(notice)]);
+    await this.sql.run("SELECT pg_notify(?, ?)", [this.notices.channel, this.notices.payload(notice)]);
   }
 
   /** A new sign-in of `userId` with its first tokens; its id. */
@@ -138,19 +131,8 @@ export class SignInStore {
     }
   }
 
-  async findToken(tokenHash: string): Promise<TokenRecord | undefined> {
-    const cache = this.cache;
-    if (!cache || this.paused) return this.readToken(tokenHash);
-    const hit = cache.entries.get(tokenHash);
-    if (hit && hit.until > Date.now()) return hit.record;
-    const epoch = this.epoch;
-    const record = await this.readToken(tokenHash);
-    if (record && epoch === this.epoch) {
-      if (cache.entries.size >= MAX_CACHED_TOKENS) cache.entries.delete(cache.entries.keys().next().value as string);
-      cache.entries.delete(tokenHash);
-      cache.entries.set(tokenHash, { record, until: Date.now() + cache.options.ttlMs });
-    }
-    return record;
+  findToken(tokenHash: string): Promise<TokenRecord | undefined> {
+    return this.tokens.get(tokenHash, () => this.readToken(tokenHash));
   }
 
   private async readToken(tokenHash: string): Promise<TokenRecord | undefined> {

@@ -94,7 +94,7 @@ export class SectionService {
   async sourceContext(caller: Caller, request: SourceContextRequest): Promise<SourceContext> {
     const { document_source_id: documentId, passage_id: passageId } = request;
     const around = request.paragraphs ?? DEFAULT_CONTEXT_PARAGRAPHS;
-    const row = await readableDocument(this.storage, caller, documentId);
+    const row = await readableDocument(this.storage, caller, documentId, true);
     const passage = await this.storage.passages.get(passageId);
     if (!passage || passage.document_id !== row.document_id) {
       throw new HttpError(
@@ -129,7 +129,7 @@ export class SectionService {
 
   /** The outline of a document the caller may read; a generated one must be Ready. */
   private async outlineOf(caller: Caller, documentId: string): Promise<CachedOutline> {
-    const row: DocumentRow = await readableDocument(this.storage, caller, documentId);
+    const row: DocumentRow = await readableDocument(this.storage, caller, documentId, true);
     if (row.kind === "generated" && row.status !== "Ready") {
       throw new HttpError(
         409,
