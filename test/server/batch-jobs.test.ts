@@ -330,7 +330,9 @@ describe("the state machine (a document every 150 ms)", () => {
 
 describe("jobs belong to the person who started them", () => {
   test("another user, in the same organization or not, gets 404 on every route and never sees the job in /active", async () => {
-    const s = await setup({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: String(DELAY_MS) });
+    // Each document takes 10 s, so the job is still processing when the owner looks at the end,
+    // however slow the sign-ins before are on a busy machine; it is cancelled then.
+    const s = await setup({ SIDECAR_BATCH_DOCUMENT_DELAY_MS: "10000" });
     const storage = s.server.app.sidecar.storage;
     await addUser(storage, { organizationName: "demo", email: "colleague@sidecar.local", password: "colleague-password" });
     await addUser(storage, { organizationName: "Other Org", email: "other@other.example", password: "other-password" });
