@@ -6,7 +6,7 @@
 import pg from "pg";
 import { endpoints } from "../../src/shared/contract/endpoints";
 import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
-import { getJson, postJson, readFixture, signIn, startServer, until, upload, waitForDocument, type TestServer } from "./helpers";
+import { getJson, listeners, postJson, readFixture, signIn, startServer, until, upload, waitForDocument, type TestServer } from "./helpers";
 
 const describePostgres = testEngine === "postgres" ? describe : describe.skip;
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
@@ -100,7 +100,7 @@ describePostgres("document rows kept in memory by two servers on one database", 
     expect(await sections(b, first.document_id)).toBe(404);
 
     // Listening again (a second later): rows are kept, and changes heard, as before.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await until(async () => (await listeners(database.url, "sidecar-documents")) === 2, 10_000);
     const second = await uploaded("Listening again.docx");
     expect(await sections(b, second.document_id)).toBe(200);
     expect(await sections(b, second.document_id)).toBe(200);

@@ -352,6 +352,21 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000):
   }
 }
 
+/** How many connections to the database at `url` named `applicationName` are listening (LISTEN) now. */
+export async function listeners(url: string, applicationName: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: number }>(
+      "SELECT COUNT(*)::integer AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND query LIKE 'LISTEN%'",
+      [applicationName],
+    );
+    return rows[0]?.n ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Polls the status until Ready or Failed; returns every distinct (status, progress) seen, in order. */
 export async function waitForDocument(
   url: string,
