@@ -3,45 +3,22 @@
 // process or person, is seen by both servers at once, and while a server cannot hear of changes
 // (its listening connection is cut) it reads every row from the database.
 // PostgreSQL only (SIDECAR_TEST_ENGINE=postgres).
-import pg from "pg";
 import { endpoints } from "../../src/shared/contract/endpoints";
-import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
-import { getJson, listeners, postJson, readFixture, signIn, startServer, until, upload, waitForDocument, type TestServer } from "./helpers";
+import { testEngine } from "../support/postgres";
+import { cutListeners, getJson, listeners, onDatabase, postJson, readFixture, signIn, until, upload, useTwoServersOnOneDatabase, waitForDocument, type TestServer } from "./helpers";
 
 const describePostgres = testEngine === "postgres" ? describe : describe.skip;
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
 
 describePostgres("document rows kept in memory by two servers on one database", () => {
-  let database: TestDatabase;
-  let a: TestServer;
-  let b: TestServer;
+  const two = useTwoServersOnOneDatabase();
   let token: string;
-  let logOfB = "";
-
   beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = { SIDECAR_DATABASE_URL: database.url, SIDECAR_DEMO_ACCOUNT: "yes", LOG_LEVEL: "warn" };
-    a = await startServer(env);
-    b = await startServer(env, { logStream: { write: (line: string) => (logOfB += line) } });
-    token = (await signIn(a.url)).ejento_access_token;
-  }, 30_000);
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
+    token = (await signIn(two.a.url)).ejento_access_token;
   });
 
   /** Runs SQL on the database as an operator (or another program) would, outside both servers. */
-  async function onTheDatabase(text: string, values: unknown[]): Promise<void> {
-    const admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-    try {
-      await admin.query(text, values);
-    } finally {
-      await admin.end();
-    }
-  }
+  const onTheDatabase = (text: string, values: unknown[]) => onDatabase(two.database.url, (client) => client.query(text, values));
 
   const sections = async (server: TestServer, documentId: string) =>
     (await postJson(server.url, endpoints.getSectionsForDocument.path, token, { document_id: documentId })).status;
@@ -50,12 +27,13 @@ describePostgres("document rows kept in memory by two servers on one database", 
   const soon = (server: TestServer, documentId: string, status: number) => until(async () => (await sections(server, documentId)) === status, 2000);
 
   async function uploaded(name: string): Promise<{ document_id: string; s3_key: string }> {
-    const response = await upload(a.url, token, readFixture(NUTRITION), name);
+    const response = await upload(two.a.url, token, readFixture(NUTRITION), name);
     expect(response.status).toBe(201);
     return (await response.json()) as { document_id: string; s3_key: string };
   }
 
   test("a document deleted on the database is gone for both servers within moments, though both had just answered its sections", async () => {
+    const { a, b } = two;
     const { document_id } = await uploaded("Deleted.docx");
     for (const server of [b, b, a, a]) expect(await sections(server, document_id)).toBe(200);
     await onTheDatabase("DELETE FROM documents WHERE document_id = $1", [document_id]);
@@ -64,6 +42,7 @@ describePostgres("document rows kept in memory by two servers on one database", 
   });
 
   test("a generated document run again (its row back to Ingesting) has no sections on either server until it is Ready again", async () => {
+    const { a, b } = two;
     const source = await uploaded("Source.docx");
     const sets = await getJson<{ document_sets: Array<{ document_set_id: string; document_set_name: string }> }>(a.url, endpoints.listDocumentSets.path, token);
     const [set] = sets.body.document_sets;
@@ -90,10 +69,11 @@ describePostgres("document rows kept in memory by two servers on one database", 
   });
 
   test("while its listening connection is cut, a server reads every row from the database; listening again, it hears changes again", async () => {
+    const { b, database } = two;
     const first = await uploaded("While cut.docx");
     expect(await sections(b, first.document_id)).toBe(200);
-    await onTheDatabase("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sidecar-documents' AND query LIKE 'LISTEN%'", []);
-    await until(() => logOfB.includes("hearing of documents changed by the other server processes failed"), 10_000);
+    await cutListeners(database.url, "sidecar-documents");
+    await until(() => two.logOfB.includes("hearing of documents changed by the other server processes failed"), 10_000);
     // Asked on B meanwhile, then deleted while B hears nothing: B, not listening, kept nothing.
     expect(await sections(b, first.document_id)).toBe(200);
     await onTheDatabase("DELETE FROM documents WHERE document_id = $1", [first.document_id]);

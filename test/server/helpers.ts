@@ -352,19 +352,58 @@ export async function until(check: () => boolean | Promise<boolean>, ms = 5000):
   }
 }
 
-/** How many connections to the database at `url` named `applicationName` are listening (LISTEN) now. */
-export async function listeners(url: string, applicationName: string): Promise<number> {
+/** Two servers on one new PostgreSQL database (tests of what processes share), started before the file's tests. */
+export interface TwoServers {
+  database: TestDatabase;
+  a: TestServer;
+  b: TestServer;
+  /** Everything B has logged. */
+  logOfB: string;
+}
+
+export function useTwoServersOnOneDatabase(): TwoServers {
+  const two = { logOfB: "" } as TwoServers;
+  beforeAll(async () => {
+    two.database = await createTestDatabase();
+    const env = { SIDECAR_DATABASE_URL: two.database.url, SIDECAR_DEMO_ACCOUNT: "yes", LOG_LEVEL: "warn" };
+    two.a = await startServer(env);
+    two.b = await startServer(env, { logStream: { write: (line: string) => (two.logOfB += line) } });
+  }, 30_000);
+  afterAll(async () => {
+    await two.a?.close();
+    await two.b?.close();
+    await two.database?.drop();
+  });
+  return two;
+}
+
+/** Runs `use` on a connection of its own to the database at `url` (as an operator or another program would). */
+export async function onDatabase<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(
-      "SELECT COUNT(*)::integer AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND query LIKE 'LISTEN%'",
-      [applicationName],
-    );
-    return rows[0]?.n ?? 0;
+    return await use(client);
   } finally {
     await client.end();
   }
+}
+
+/** Cuts every listening connection named `applicationName` to the database at `url`, as a network or database hiccup would. */
+export async function cutListeners(url: string, applicationName: string): Promise<void> {
+  await onDatabase(url, (client) =>
+    client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'", [applicationName]),
+  );
+}
+
+/** How many connections to the database at `url` named `applicationName` are listening (LISTEN) now. */
+export async function listeners(url: string, applicationName: string): Promise<number> {
+  const { rows } = await onDatabase(url, (client) =>
+    client.query<{ n: number }>(
+      "SELECT COUNT(*)::integer AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND query LIKE 'LISTEN%'",
+      [applicationName],
+    ),
+  );
+  return rows[0]?.n ?? 0;
 }
 
 /** Polls the status until Ready or Failed; returns every distinct (status, progress) seen, in order. */

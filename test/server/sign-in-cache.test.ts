@@ -1,32 +1,15 @@
 // Tokens kept in memory by servers sharing one PostgreSQL database (storage/sign-in-store.ts): a
-// sign-in ended on one server is refused by the other at once, and while the other cannot hear of
-// ended sign-ins (its listening connection is cut) it reads every token from the database.
+// sign-in ended on one server is refused by the other within moments, and while the other cannot
+// hear of ended sign-ins (its listening connection is cut) it reads every token from the database.
 // PostgreSQL only (SIDECAR_TEST_ENGINE=postgres).
-import pg from "pg";
 import { endpoints } from "../../src/shared/contract/endpoints";
-import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
-import { bearer, listeners, signIn, startServer, until, type TestServer } from "./helpers";
+import { testEngine } from "../support/postgres";
+import { bearer, cutListeners, listeners, signIn, until, useTwoServersOnOneDatabase, type TestServer } from "./helpers";
 
 const describePostgres = testEngine === "postgres" ? describe : describe.skip;
 
 describePostgres("tokens kept in memory by two servers on one database", () => {
-  let database: TestDatabase;
-  let a: TestServer;
-  let b: TestServer;
-  let logOfB = "";
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    const env = { SIDECAR_DATABASE_URL: database.url, SIDECAR_DEMO_ACCOUNT: "yes", LOG_LEVEL: "warn" };
-    a = await startServer(env);
-    b = await startServer(env, { logStream: { write: (line: string) => (logOfB += line) } });
-  }, 30_000);
-
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await database?.drop();
-  });
+  const two = useTwoServersOnOneDatabase();
 
   const me = async (server: TestServer, token: string) => (await fetch(server.url + endpoints.me.path, { headers: bearer(token) })).status;
   // The notice of an ended sign-in reaches a server at the commit, so within milliseconds (a request
@@ -36,6 +19,7 @@ describePostgres("tokens kept in memory by two servers on one database", () => {
     (await fetch(server.url + endpoints.logout.path, { method: "POST", headers: bearer(accessToken) })).status;
 
   test("a sign-in ended on one server is refused by the other within moments, though it had just accepted the token", async () => {
+    const { a, b } = two;
     const pair = await signIn(a.url);
     expect(await me(b, pair.ejento_access_token)).toBe(200);
     expect(await me(b, pair.ejento_access_token)).toBe(200);
@@ -45,16 +29,11 @@ describePostgres("tokens kept in memory by two servers on one database", () => {
   });
 
   test("while its listening connection is cut, a server reads every token from the database; listening again, it hears ended sign-ins again", async () => {
+    const { a, b, database } = two;
     const pair = await signIn(a.url);
     expect(await me(b, pair.ejento_access_token)).toBe(200);
-    const admin = new pg.Client({ connectionString: database.url });
-    await admin.connect();
-    try {
-      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'sidecar-sign-ins' AND query LIKE 'LISTEN%'");
-    } finally {
-      await admin.end();
-    }
-    await until(() => logOfB.includes("hearing of sign-ins ended by the other server processes failed"), 10_000);
+    await cutListeners(database.url, "sidecar-sign-ins");
+    await until(() => two.logOfB.includes("hearing of sign-ins ended by the other server processes failed"), 10_000);
     // Used on B meanwhile, then ended while nobody hears it: B, not listening, kept nothing.
     expect(await me(b, pair.ejento_access_token)).toBe(200);
     expect(await logout(a, pair.access_token)).toBe(204);
