@@ -21,7 +21,7 @@ export interface NewLocalDocument {
  */
 export const DOCUMENT_CHANGES_CHANNEL = "sidecar_documents";
 
-const MAX_KEPT_ROWS = 10_000;
+const MAX_KEPT_ROWS = 2_000; // the outline cache keeps 500 documents; rows beyond those save little
 
 export class DocumentStore {
   constructor(
