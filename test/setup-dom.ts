@@ -7,3 +7,16 @@ configure({ asyncUtilTimeout: 4000 });
 // Component tests drive the pane the way a person does (user-event typing, real timers): on a
 // busy two-core CI machine one can take several seconds, so each gets 15 s rather than jest's 5.
 jest.setTimeout(15_000);
+
+// Speed, not behaviour: jsdom's getComputedStyle matches every CSS rule in the document against
+// the element, and Testing Library (is it hidden?) and user-event (pointer-events) call it for
+// each element a query or a click looks at. Fluent's atomic CSS adds thousands of one-declaration
+// rules (colours, spacing, flex) that jsdom matches and that decide nothing here: it has no
+// layout. Only the rules that can hide an element or stop the pointer are kept, with the theme's
+// custom properties; the rest would more than double the time of the component tests.
+const DECIDES = /display:\s*none|visibility:|opacity:|pointer-events:|--/;
+const insertRule = CSSStyleSheet.prototype.insertRule;
+CSSStyleSheet.prototype.insertRule = function (this: CSSStyleSheet, rule: string, index?: number): number {
+  if (!DECIDES.test(rule)) return index ?? this.cssRules.length;
+  return insertRule.call(this, rule, index);
+};
