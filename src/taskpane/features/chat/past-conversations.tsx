@@ -58,7 +58,15 @@ export function PastConversations({
   const queryClient = useQueryClient();
   const threads = useThreads(conversation.agentId);
   const [editing, setEditing] = useState<{ id: string; title: string } | undefined>();
+  // The conversation a delete is asked about. The dialog stays mounted once used and is opened and
+  // closed (not mounted and unmounted): a dialog mounted again just after one unmounted was left
+  // hidden from screen readers by the focus trap of the old one, still being taken down.
   const [confirming, setConfirming] = useState<ChatThread | undefined>();
+  const [confirmOpen, setConfirmOpen] = useState(false);
+  const askToDelete = (thread: ChatThread) => {
+    setConfirming(thread);
+    setConfirmOpen(true);
+  };
   const refresh = () => queryClient.invalidateQueries({ queryKey: chatKeys.threads(conversation.agentId) });
 
   const rename = useMutation({
@@ -73,7 +81,7 @@ export function PastConversations({
     mutationFn: (thread: ChatThread) => deleteThread(client, thread.id),
     onSuccess: (_, thread) => {
       conversation.deleted(thread.id);
-      setConfirming(undefined);
+      setConfirmOpen(false);
       void refresh();
     },
   });
@@ -150,7 +158,7 @@ export function PastConversations({
                     <Button className={styles.iconButton} size="small" appearance="subtle" icon={<RenameRegular />} onClick={() => setEditing({ id: thread.id, title: thread.title })} />
                   </Tooltip>
                   <Tooltip content={t("chat.deleteThread", { title: thread.title })} relationship="label">
-                    <Button className={styles.iconButton} size="small" appearance="subtle" icon={<DeleteRegular />} onClick={() => setConfirming(thread)} />
+                    <Button className={styles.iconButton} size="small" appearance="subtle" icon={<DeleteRegular />} onClick={() => askToDelete(thread)} />
                   </Tooltip>
                 </>
               )}
@@ -162,10 +170,10 @@ export function PastConversations({
       {openingError !== undefined && <ErrorMessage error={openingError} title={t("chat.openFailed")} />}
       {confirming && (
         <Dialog
-          open
+          open={confirmOpen}
           onOpenChange={(_, data) => {
             if (!data.open) {
-              setConfirming(undefined);
+              setConfirmOpen(false);
               remove.reset();
             }
           }}
@@ -183,7 +191,7 @@ export function PastConversations({
                 </Button>
                 <Button
                   onClick={() => {
-                    setConfirming(undefined);
+                    setConfirmOpen(false);
                     remove.reset();
                   }}
                 >
