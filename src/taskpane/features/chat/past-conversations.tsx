@@ -58,15 +58,7 @@ export function PastConversations({
   const queryClient = useQueryClient();
   const threads = useThreads(conversation.agentId);
   const [editing, setEditing] = useState<{ id: string; title: string } | undefined>();
-  // The conversation a delete is asked about. The dialog stays mounted once used and is opened and
-  // closed (not mounted and unmounted): a dialog mounted again just after one unmounted was left
-  // hidden from screen readers by the focus trap of the old one, still being taken down.
   const [confirming, setConfirming] = useState<ChatThread | undefined>();
-  const [confirmOpen, setConfirmOpen] = useState(false);
-  const askToDelete = (thread: ChatThread) => {
-    setConfirming(thread);
-    setConfirmOpen(true);
-  };
   const refresh = () => queryClient.invalidateQueries({ queryKey: chatKeys.threads(conversation.agentId) });
 
   const rename = useMutation({
@@ -81,7 +73,7 @@ export function PastConversations({
     mutationFn: (thread: ChatThread) => deleteThread(client, thread.id),
     onSuccess: (_, thread) => {
       conversation.deleted(thread.id);
-      setConfirmOpen(false);
+      setConfirming(undefined);
       void refresh();
     },
   });
@@ -158,7 +150,7 @@ export function PastConversations({
                     <Button className={styles.iconButton} size="small" appearance="subtle" icon={<RenameRegular />} onClick={() => setEditing({ id: thread.id, title: thread.title })} />
                   </Tooltip>
                   <Tooltip content={t("chat.deleteThread", { title: thread.title })} relationship="label">
-                    <Button className={styles.iconButton} size="small" appearance="subtle" icon={<DeleteRegular />} onClick={() => askToDelete(thread)} />
+                    <Button className={styles.iconButton} size="small" appearance="subtle" icon={<DeleteRegular />} onClick={() => setConfirming(thread)} />
                   </Tooltip>
                 </>
               )}
@@ -170,10 +162,10 @@ export function PastConversations({
       {openingError !== undefined && <ErrorMessage error={openingError} title={t("chat.openFailed")} />}
       {confirming && (
         <Dialog
-          open={confirmOpen}
+          open
           onOpenChange={(_, data) => {
             if (!data.open) {
-              setConfirmOpen(false);
+              setConfirming(undefined);
               remove.reset();
             }
           }}
@@ -191,7 +183,7 @@ export function PastConversations({
                 </Button>
                 <Button
                   onClick={() => {
-                    setConfirmOpen(false);
+                    setConfirming(undefined);
                     remove.reset();
                   }}
                 >
