@@ -17,7 +17,8 @@ export interface NewLocalDocument {
 
 /**
  * The LISTEN/NOTIFY channel on which PostgreSQL announces every update and delete of a documents
- * row (a trigger made by PostgreSQL migration 3; its payload is {"origin": "database", "body": <document_id>}).
+ * row that was Ready (a trigger made by PostgreSQL migration 3; its payload is {"origin":
+ * "database", "body": <document_id>}).
  */
 export const DOCUMENT_CHANGES_CHANNEL = "sidecar_documents";
 
@@ -31,7 +32,7 @@ export class DocumentStore {
 
   // PostgreSQL (several processes): the Sources panel's calls, made on every selection change by
   // every open pane, each read their document's row. Ready rows are kept in memory a while
-  // (keepReadyRows); the trigger announces every change of a row on DOCUMENT_CHANGES_CHANNEL, and
+  // (keepReadyRows); the trigger announces every change of a Ready row on DOCUMENT_CHANGES_CHANNEL, and
   // each process forgets that row (noticed-cache.ts says what else that cache guarantees). A row
   // not Ready yet is never kept: it is about to change, and the pane asks again once it has.
   private readonly ready = new NoticedCache<DocumentRow>(MAX_KEPT_ROWS);

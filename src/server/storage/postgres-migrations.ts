@@ -435,9 +435,10 @@ export const postgresMigrations: readonly string[] = [
   `
   ALTER TABLE batch_jobs ADD COLUMN ticket text, ADD COLUMN working smallint NOT NULL DEFAULT 0;
   `,
-  // 3: every update and delete of a documents row is announced on the channel "sidecar_documents"
-  // (storage/document-store.ts: each server process forgets the row it kept in memory). The payload
-  // is the envelope services/shared-channel.ts reads, from the origin "database".
+  // 3: every update and delete of a Ready documents row is announced on the channel
+  // "sidecar_documents" (storage/document-store.ts: each server process forgets the row it kept in
+  // memory; only Ready rows are kept, so a generation's steps before Ready notify nobody). The
+  // payload is the envelope services/shared-channel.ts reads, from the origin "database".
   `
   CREATE FUNCTION documents_announce_change() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
@@ -445,6 +446,7 @@ export const postgresMigrations: readonly string[] = [
     RETURN NULL;
   END
   $$;
-  CREATE TRIGGER documents_announce_change AFTER UPDATE OR DELETE ON documents FOR EACH ROW EXECUTE FUNCTION documents_announce_change();
+  CREATE TRIGGER documents_announce_change AFTER UPDATE OR DELETE ON documents
+    FOR EACH ROW WHEN (OLD.status = 'Ready') EXECUTE FUNCTION documents_announce_change();
   `,
 ];
