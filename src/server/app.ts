@@ -249,34 +249,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (config.databaseUrl) {
       // Several processes: tokens found are kept in memory a while (each request looks its token up),
       // and every process hears at once of a sign-in or token ended anywhere (storage/sign-in-store.ts).
-      const authLog = app.log.child({ component: "auth" });
-      const endedSignIns = new SharedChannel<TokenNotice>(
-        { databaseUrl: config.databaseUrl, channel: "sidecar_sign_ins", applicationName: "sidecar-sign-ins", hearOwn: true },
-        (notice) => storage.signIns.forget(notice),
-        (error) => authLog.warn({ err: error }, "hearing of sign-ins ended by the other server processes failed"),
-        // Meanwhile every token is read from the database; once listening again, nothing old is kept.
-        { dropped: () => storage.signIns.forgetAll(true), back: () => storage.signIns.forgetAll(false) },
-      );
-      app.addHook("onReady", async () => {
-        await endedSignIns.listen();
-        storage.signIns.cacheTokens({ ttlMs: 30_000, channel: "sidecar_sign_ins", payload: (notice) => endedSignIns.payload(notice) });
+      const endedSignIns = hearChanges<TokenNotice>(app, config.databaseUrl, {
+        channel: "sidecar_sign_ins",
+        applicationName: "sidecar-sign-ins",
+        component: "auth",
+        what: "sign-ins ended",
+        forget: (notice) => storage.signIns.forget(notice),
+        forgetAll: (paused) => storage.signIns.forgetAll(paused),
+        keep: () => storage.signIns.cacheTokens({ ttlMs: 30_000, channel: "sidecar_sign_ins", payload: (notice) => endedSignIns.payload(notice) }),
       });
-      app.addHook("onClose", async () => endedSignIns.close());
-
       // The rows of Ready documents the Sources panel asks about are kept in memory too; PostgreSQL
-      // itself announces every change of a row (storage/document-store.ts).
-      const documentsLog = app.log.child({ component: "documents" });
-      const changedDocuments = new SharedChannel<string>(
-        { databaseUrl: config.databaseUrl, channel: DOCUMENT_CHANGES_CHANNEL, applicationName: "sidecar-documents", hearOwn: true },
-        (documentId) => storage.documents.forgetRow(documentId),
-        (error) => documentsLog.warn({ err: error }, "hearing of documents changed by the other server processes failed"),
-        { dropped: () => storage.documents.forgetAllRows(true), back: () => storage.documents.forgetAllRows(false) },
-      );
-      app.addHook("onReady", async () => {
-        await changedDocuments.listen();
-        storage.documents.keepReadyRows(30_000);
+      // itself announces every change of such a row (storage/document-store.ts).
+      hearChanges<string>(app, config.databaseUrl, {
+        channel: DOCUMENT_CHANGES_CHANNEL,
+        applicationName: "sidecar-documents",
+        component: "documents",
+        what: "documents changed",
+        forget: (documentId) => storage.documents.forgetRow(documentId),
+        forgetAll: (paused) => storage.documents.forgetAllRows(paused),
+        keep: () => storage.documents.keepReadyRows(30_000),
       });
-      app.addHook("onClose", async () => changedDocuments.close());
     }
     // Corpus documents an earlier run left unfinished are indexed again (or fail), never stuck.
     if (serves("indexing")) app.addHook("onReady", async () => indexer.start());
@@ -387,6 +379,40 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await storage.close();
     throw error;
   }
+}
+
+/**
+ * Several processes on PostgreSQL: what a store keeps in memory (storage/noticed-cache.ts) is
+ * forgotten as any process announces a change on `channel`. Once listening, `keep` lets the store
+ * keep; while the listening connection is down it keeps nothing, and it starts afresh once back.
+ */
+function hearChanges<T>(
+  app: FastifyInstance,
+  databaseUrl: string,
+  options: {
+    channel: string;
+    applicationName: string;
+    component: string;
+    /** For the log line when listening fails: "hearing of <what> by the other server processes failed". */
+    what: string;
+    forget: (notice: T) => void;
+    forgetAll: (paused: boolean) => void;
+    keep: () => void;
+  },
+): SharedChannel<T> {
+  const log = app.log.child({ component: options.component });
+  const heard = new SharedChannel<T>(
+    { databaseUrl, channel: options.channel, applicationName: options.applicationName, hearOwn: true },
+    options.forget,
+    (error) => log.warn({ err: error }, `hearing of ${options.what} by the other server processes failed`),
+    { dropped: () => options.forgetAll(true), back: () => options.forgetAll(false) },
+  );
+  app.addHook("onReady", async () => {
+    await heard.listen();
+    options.keep();
+  });
+  app.addHook("onClose", async () => heard.close());
+  return heard;
 }
 
 async function closeSockets(app: FastifyInstance): Promise<void> {

@@ -26,6 +26,13 @@ function database(initial: Record<string, string>) {
   };
 }
 
+/** A cache of 10 entries that keeps what it reads (for a minute). */
+function keeping(): NoticedCache<string> {
+  const cache = new NoticedCache<string>(10);
+  cache.enable(60_000);
+  return cache;
+}
+
 test("before it is enabled, and while paused, every read goes to the database and nothing is kept", async () => {
   const db = database({ a: "one" });
   const cache = new NoticedCache<string>(10);
@@ -46,8 +53,7 @@ test("before it is enabled, and while paused, every read goes to the database an
 
 test("kept once read; a forget makes the next get read the database again, and only what was picked is forgotten", async () => {
   const db = database({ a: "one", b: "two" });
-  const cache = new NoticedCache<string>(10);
-  cache.enable(60_000);
+  const cache = keeping();
   await cache.get("a", db.read("a"));
   await cache.get("b", db.read("b"));
   expect(db.reads).toBe(2);
@@ -63,8 +69,7 @@ test("kept once read; a forget makes the next get read the database again, and o
 
 test("a read that started before a forget does not fill the cache (it may hold the row from before the change)", async () => {
   const db = database({ a: "before" });
-  const cache = new NoticedCache<string>(10);
-  cache.enable(60_000);
+  const cache = keeping();
   const reading = cache.get("a", db.slowRead("a"));
   db.rows.set("a", "after");
   cache.forget((key) => key === "a");
@@ -77,8 +82,7 @@ test("a read that started before a forget does not fill the cache (it may hold t
 
 test("a listening connection dropping during a read keeps that read out too", async () => {
   const db = database({ a: "before" });
-  const cache = new NoticedCache<string>(10);
-  cache.enable(60_000);
+  const cache = keeping();
   const reading = cache.get("a", db.slowRead("a"));
   cache.forgetAll(true);
   cache.forgetAll(false);
@@ -90,8 +94,7 @@ test("a listening connection dropping during a read keeps that read out too", as
 
 test("values `keep` refuses, and missing rows, are never kept", async () => {
   const db = database({ ready: "Ready", running: "Generating" });
-  const cache = new NoticedCache<string>(10);
-  cache.enable(60_000);
+  const cache = keeping();
   const keepReady = (value: string) => value === "Ready";
   for (let i = 0; i < 2; i++) {
     await cache.get("ready", db.read("ready"), keepReady);

@@ -1,8 +1,8 @@
 // A LISTEN/NOTIFY channel shared by the server processes of one PostgreSQL database: one
 // listening connection per process (listened again a second after it drops, until it works) and
 // NOTIFY through a one-connection pool, so notices are sent, and so delivered, in the order they
-// were sent. Used for batch news (batch/events.ts) and for ended sign-ins (the token cache of
-// storage/sign-in-store.ts).
+// were sent. Used for batch news (batch/events.ts), ended sign-ins (the token cache of
+// storage/sign-in-store.ts) and changed documents (storage/document-store.ts; sent by a trigger).
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 

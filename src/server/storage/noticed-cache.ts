@@ -25,10 +25,6 @@ export class NoticedCache<V> {
     this.entries = new Map();
   }
 
-  get enabled(): boolean {
-    return this.entries !== null;
-  }
-
   /** Forgets the entries `changed` picks (its key, its value): something announced a change. */
   forget(changed: (key: string, value: V) => boolean): void {
     this.epoch++;
