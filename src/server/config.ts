@@ -5,6 +5,7 @@ import path from "node:path";
 import { z } from "zod";
 import { SERVICES, type ServiceName } from "../shared/contract/endpoints";
 import { LOGIN_FLAG_NAMES, type LoginFlagName } from "../shared/wire/auth";
+import { MB } from "./units";
 
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -107,8 +108,6 @@ export interface Config {
   /** Batch jobs one organization may have waiting (pending); more are refused with 429. */
   maxQueuedBatches: number;
 }
-
-const MB = 1024 * 1024;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -408,7 +407,3 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd: string = p
   };
 }
 
-/** "50 MB" for 52428800; small test limits keep their significant digits ("0.0625 MB"). */
-export function formatMegabytes(bytes: number): string {
-  return `${parseFloat((bytes / MB).toPrecision(3))} MB`;
-}

@@ -14,7 +14,7 @@ import { open } from "node:fs/promises";
 import { crc32 } from "node:zlib";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import yauzl, { type Entry, type ZipFile } from "yauzl";
-import { formatMegabytes } from "../config";
+import { formatMegabytes } from "../units";
 import { DeclarationScanner, decodeXml, rootElement } from "./xml-text";
 
 export type DocxProblem =

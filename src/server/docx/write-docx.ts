@@ -3,7 +3,12 @@
 // optional footnote (which source document and section it comes from) that Word numbers and shows
 // at the foot of the page. The document id travels inside the file as the custom document property
 // SidecarDocumentId, so the pane can tell which Sidecar document is open in Word.
-import { Document, FootnoteReferenceRun, HeadingLevel, Packer, Paragraph, TextRun } from "docx";
+import type * as Docx from "docx";
+import type { FootnoteReferenceRun, Paragraph, TextRun } from "docx";
+
+let library: Promise<typeof Docx> | undefined;
+/** The library, loaded at the first write: the document reader's worker starts for uploads too, which never need it. */
+const docxLibrary = () => (library ??= import("docx"));
 
 export const DOCUMENT_ID_PROPERTY = "SidecarDocumentId";
 
@@ -36,7 +41,7 @@ export function paragraphText(paragraph: DocxParagraph): string {
   return typeof paragraph === "string" ? paragraph : paragraph.sentences.map((sentence) => sentence.text).join(" ");
 }
 
-function bodyParagraph(paragraph: DocxParagraph): Paragraph {
+function bodyParagraph({ FootnoteReferenceRun, Paragraph, TextRun }: typeof Docx, paragraph: DocxParagraph): Paragraph {
   if (typeof paragraph === "string") return new Paragraph({ text: xmlSafe(paragraph) });
   const children: Array<TextRun | FootnoteReferenceRun> = [];
   paragraph.sentences.forEach((sentence, index) => {
@@ -47,10 +52,12 @@ function bodyParagraph(paragraph: DocxParagraph): Paragraph {
 }
 
 export async function writeGeneratedDocx(input: DocxToWrite): Promise<Buffer> {
+  const docx = await docxLibrary();
+  const { Document, HeadingLevel, Packer, Paragraph } = docx;
   const children: Paragraph[] = [new Paragraph({ text: xmlSafe(input.title), heading: HeadingLevel.TITLE })];
   for (const section of input.sections) {
     children.push(new Paragraph({ text: xmlSafe(section.title), heading: HeadingLevel.HEADING_1 }));
-    for (const paragraph of section.paragraphs) children.push(bodyParagraph(paragraph));
+    for (const paragraph of section.paragraphs) children.push(bodyParagraph(docx, paragraph));
   }
   const document = new Document({
     creator: "Sidecar",

@@ -2,7 +2,7 @@
 // with the same inspection for every kind of upload (documents, templates). The caller keeps or
 // discards the temp file.
 import type { Config } from "../config";
-import { formatMegabytes } from "../config";
+import { formatMegabytes } from "../units";
 import { DocxRejectedError, inspectDocx, type DocxInspection, type DocxLimits } from "../docx/inspect-docx";
 import { HttpError } from "../errors";
 import type { ReceivedFile } from "../storage/file-store";
