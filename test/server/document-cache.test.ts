@@ -7,6 +7,9 @@ import { endpoints } from "../../src/shared/contract/endpoints";
 import { testEngine } from "../support/postgres";
 import { cutListeners, getJson, listeners, onDatabase, postJson, readFixture, signIn, until, upload, useTwoServersOnOneDatabase, waitForDocument, type TestServer } from "./helpers";
 
+// A generation and two servers' answers: more than Jest's 5 s when the machine is busy.
+jest.setTimeout(20_000);
+
 const describePostgres = testEngine === "postgres" ? describe : describe.skip;
 const NUTRITION = "openxml-sdk-nutrition-report.docx";
 
@@ -66,6 +69,15 @@ describePostgres("document rows kept in memory by two servers on one database", 
     // Not Ready, so not kept: Ready again is seen at once too.
     await onTheDatabase("UPDATE documents SET status = 'Ready', updated_at = $2 WHERE document_id = $1", [task_id, new Date().toISOString()]);
     expect(await sections(b, task_id)).toBe(200);
+  });
+
+  test("a server reads its own change to a Ready row at once, before the database's announcement of it comes back", async () => {
+    const storage = two.a.app.sidecar.storage;
+    const { document_id } = await uploaded("Own change.docx");
+    expect(await sections(two.a, document_id)).toBe(200); // its row is kept now
+    // A generation ending Failed (storage/generation-store.ts), then a read with no wait at all.
+    await storage.generation.fail(document_id, "Failed on purpose");
+    expect((await storage.documents.getOften(document_id))?.status).toBe("Failed");
   });
 
   test("while its listening connection is cut, a server reads every row from the database; listening again, it hears changes again", async () => {

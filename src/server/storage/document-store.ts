@@ -123,8 +123,9 @@ export class DocumentStore {
 
   /**
    * The row, from memory when it was Ready when read and no change has been heard of since
-   * (keepReadyRows); otherwise as get(). For reads made very often, where a change committed a few
-   * milliseconds ago may be missed.
+   * (keepReadyRows); otherwise as get(). For reads made very often, where a change another process
+   * committed a few milliseconds ago may be missed. This process's own changes the Sources panel reads
+   * (a generation ending Ready or Failed: the generation store) are forgotten at their commit.
    */
   getOften(documentId: string): Promise<DocumentRow | undefined> {
     return this.ready.get(documentId, () => this.get(documentId), (row) => row.status === "Ready");

@@ -96,6 +96,12 @@ export class GenerationStore {
   constructor(
     private readonly sql: Sql,
     private readonly files: FileStore,
+    /**
+     * Told, once committed, of a change to a row that may have been Ready (which the document store
+     * may keep in memory): this process then reads its own change at once, without waiting for
+     * the database's announcement of it to come back.
+     */
+    private readonly changed: (documentId: string) => void = () => undefined,
   ) {}
 
   /**
@@ -264,6 +270,7 @@ export class GenerationStore {
       await this.sql.run("UPDATE documents SET status = 'Failed', updated_at = ? WHERE document_id = ?", [now, documentId]);
       await this.sql.run("UPDATE generation_jobs SET error = ?, finished_at = ? WHERE document_id = ?", [error, now, documentId]);
     });
+    this.changed(documentId);
   }
 
   /**
@@ -322,6 +329,7 @@ export class GenerationStore {
       ]);
       await this.files.keep(storedFileName, { bytes: file });
     });
+    this.changed(documentId);
   }
 
   sections(documentId: string): Promise<DocumentSectionRow[]> {

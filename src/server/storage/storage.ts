@@ -82,7 +82,7 @@ export class Storage {
     this.templates = new TemplateStore(sql);
     this.documentSets = new DocumentSetStore(sql);
     this.passages = new PassageStore(sql);
-    this.generation = new GenerationStore(sql, files);
+    this.generation = new GenerationStore(sql, files, (documentId) => this.documents.forgetRow(documentId));
     this.chat = new ChatStore(sql);
     this.corpora = new CorpusStore(sql);
     this.batch = new BatchStore(sql);
