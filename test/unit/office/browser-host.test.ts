@@ -1259,6 +1259,27 @@ describe("selectPassage (browser tab)", () => {
     expect(document.getSelection()!.toString()).toBe(now);
   });
 
+  test("the page reporting the selected passage late (a busy page), with its ends moved to other nodes, is still heard as Sidecar's own move", async () => {
+    const { host, preview, listener } = await open("mammoth-single-paragraph.docx");
+    preview.innerHTML = "<p>Before.</p><p>Costs rose by a third in <strong>every</strong> region.</p><p>After.</p>";
+    await expect(host.selectPassage("Costs rose by a third in every region.")).resolves.toBe(true);
+    expect(listener.mock.calls).toEqual([[{ programmatic: true }]]);
+    listener.mockClear();
+    // A second later the page's selectionchange comes, its end given in the paragraph, not its text.
+    const paragraph = preview.querySelectorAll("p")[1]!;
+    const now = Date.now();
+    const later = jest.spyOn(Date, "now").mockReturnValue(now + 1000);
+    try {
+      select(paragraph.firstChild!, 0, paragraph, paragraph.childNodes.length);
+      expect(listener.mock.calls).toEqual([[{ programmatic: true }]]);
+      // The person's next selection is theirs.
+      select(paragraph.firstChild!, 0, paragraph.firstChild!, 5);
+      expect(listener.mock.calls).toEqual([[{ programmatic: true }], [{ programmatic: false }]]);
+    } finally {
+      later.mockRestore();
+    }
+  });
+
   test("text that is not in the document (edited since): false, and the selection is left alone", async () => {
     const { host, preview, listener } = await open("openxml-sdk-nutrition-report.docx");
     const paragraph = preview.querySelector("h2 + p")!.firstChild as Text;

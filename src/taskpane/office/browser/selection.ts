@@ -7,7 +7,8 @@ import { sameRange } from "./preview-dom";
 
 /**
  * After Sidecar moves the selection itself (goToHeading, the caret after an insert), the page's
- * next `selectionchange` within this time is that move, not the person's.
+ * next `selectionchange` within this time is that move, not the person's. Later than that (a busy
+ * page), it is still taken for that move when it selects the same text.
  */
 const PROGRAMMATIC_SELECTION_MS = 500;
 
@@ -18,6 +19,8 @@ export class PreviewSelection {
   private listening = false;
   /** Until when the page's next selectionchange is Sidecar's own move (see PROGRAMMATIC_SELECTION_MS). */
   private programmaticUntil = 0;
+  /** The text of Sidecar's last move, until the page's next selectionchange reports it. */
+  private movedText: string | null = null;
 
   /** `preview`: the element that shows the document now (null when none is on screen). */
   constructor(
@@ -45,8 +48,9 @@ export class PreviewSelection {
     // the preview) is the preview's part of it.
     if (!endsIn) range.setEnd(element, element.childNodes.length);
     if (!startsIn) range.setStart(element, 0);
-    const programmatic = Date.now() < this.programmaticUntil;
+    const programmatic = Date.now() < this.programmaticUntil || (this.movedText !== null && range.toString() === this.movedText);
     this.programmaticUntil = 0;
+    this.movedText = null;
     // Sidecar's own moves were announced when they were made; the page reports them (again) here.
     if (this.lastRange && sameRange(this.lastRange, range)) return;
     this.lastRange = range.cloneRange();
@@ -70,6 +74,7 @@ export class PreviewSelection {
     this.lastRange = range.cloneRange();
     if (root.isConnected) {
       this.programmaticUntil = Date.now() + PROGRAMMATIC_SELECTION_MS;
+      this.movedText = range.toString();
       const selection = this.doc.getSelection();
       selection?.removeAllRanges();
       selection?.addRange(range);
