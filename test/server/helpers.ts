@@ -388,21 +388,20 @@ export async function onDatabase<T>(url: string, use: (client: pg.Client) => Pro
   }
 }
 
+/**
+ * The connections to the connected database named $1 that are listening (LISTEN). Only that
+ * database's: other test files' servers, on other databases of the same cluster, use the same names.
+ */
+const LISTENING = "FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND query LIKE 'LISTEN%'";
+
 /** Cuts every listening connection named `applicationName` to the database at `url`, as a network or database hiccup would. */
 export async function cutListeners(url: string, applicationName: string): Promise<void> {
-  await onDatabase(url, (client) =>
-    client.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN%'", [applicationName]),
-  );
+  await onDatabase(url, (client) => client.query(`SELECT pg_terminate_backend(pid) ${LISTENING}`, [applicationName]));
 }
 
 /** How many connections to the database at `url` named `applicationName` are listening (LISTEN) now. */
 export async function listeners(url: string, applicationName: string): Promise<number> {
-  const { rows } = await onDatabase(url, (client) =>
-    client.query<{ n: number }>(
-      "SELECT COUNT(*)::integer AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1 AND query LIKE 'LISTEN%'",
-      [applicationName],
-    ),
-  );
+  const { rows } = await onDatabase(url, (client) => client.query<{ n: number }>(`SELECT COUNT(*)::integer AS n ${LISTENING}`, [applicationName]));
   return rows[0]?.n ?? 0;
 }
 
