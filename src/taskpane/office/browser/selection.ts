@@ -17,10 +17,8 @@ export class PreviewSelection {
   /** The last selection inside the preview, kept so clicking a pane button doesn't lose it. */
   private lastRange: Range | null = null;
   private listening = false;
-  /** Until when the page's next selectionchange is Sidecar's own move (see PROGRAMMATIC_SELECTION_MS). */
-  private programmaticUntil = 0;
-  /** The text of Sidecar's last move, until the page's next selectionchange reports it. */
-  private movedText: string | null = null;
+  /** Sidecar's last move, until the page's next selectionchange: when it was made (see PROGRAMMATIC_SELECTION_MS) and what it selected. */
+  private moved: { until: number; text: string } | null = null;
 
   /** `preview`: the element that shows the document now (null when none is on screen). */
   constructor(
@@ -48,9 +46,10 @@ export class PreviewSelection {
     // the preview) is the preview's part of it.
     if (!endsIn) range.setEnd(element, element.childNodes.length);
     if (!startsIn) range.setStart(element, 0);
-    const programmatic = Date.now() < this.programmaticUntil || (this.movedText !== null && range.toString() === this.movedText);
-    this.programmaticUntil = 0;
-    this.movedText = null;
+    const moved = this.moved;
+    this.moved = null;
+    // A caret (no text) is told by time alone: the person's next click is one too.
+    const programmatic = moved !== null && (Date.now() < moved.until || (moved.text !== "" && range.toString() === moved.text));
     // Sidecar's own moves were announced when they were made; the page reports them (again) here.
     if (this.lastRange && sameRange(this.lastRange, range)) return;
     this.lastRange = range.cloneRange();
@@ -73,8 +72,7 @@ export class PreviewSelection {
   move(root: HTMLElement, range: Range): void {
     this.lastRange = range.cloneRange();
     if (root.isConnected) {
-      this.programmaticUntil = Date.now() + PROGRAMMATIC_SELECTION_MS;
-      this.movedText = range.toString();
+      this.moved = { until: Date.now() + PROGRAMMATIC_SELECTION_MS, text: range.toString() };
       const selection = this.doc.getSelection();
       selection?.removeAllRanges();
       selection?.addRange(range);
