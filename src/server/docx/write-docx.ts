@@ -4,7 +4,6 @@
 // at the foot of the page. The document id travels inside the file as the custom document property
 // SidecarDocumentId, so the pane can tell which Sidecar document is open in Word.
 import type * as Docx from "docx";
-import type { FootnoteReferenceRun, Paragraph, TextRun } from "docx";
 
 let library: Promise<typeof Docx> | undefined;
 /** The library, loaded at the first write: the document reader's worker starts for uploads too, which never need it. */
@@ -41,9 +40,9 @@ export function paragraphText(paragraph: DocxParagraph): string {
   return typeof paragraph === "string" ? paragraph : paragraph.sentences.map((sentence) => sentence.text).join(" ");
 }
 
-function bodyParagraph({ FootnoteReferenceRun, Paragraph, TextRun }: typeof Docx, paragraph: DocxParagraph): Paragraph {
+function bodyParagraph({ FootnoteReferenceRun, Paragraph, TextRun }: typeof Docx, paragraph: DocxParagraph): Docx.Paragraph {
   if (typeof paragraph === "string") return new Paragraph({ text: xmlSafe(paragraph) });
-  const children: Array<TextRun | FootnoteReferenceRun> = [];
+  const children: Array<Docx.TextRun | Docx.FootnoteReferenceRun> = [];
   paragraph.sentences.forEach((sentence, index) => {
     children.push(new TextRun(xmlSafe(index > 0 ? ` ${sentence.text}` : sentence.text)));
     if (sentence.footnote) children.push(new FootnoteReferenceRun({ children: [new Paragraph({ children: [new TextRun(` ${xmlSafe(sentence.footnote)}`)] })] }));
@@ -54,7 +53,7 @@ function bodyParagraph({ FootnoteReferenceRun, Paragraph, TextRun }: typeof Docx
 export async function writeGeneratedDocx(input: DocxToWrite): Promise<Buffer> {
   const docx = await docxLibrary();
   const { Document, HeadingLevel, Packer, Paragraph } = docx;
-  const children: Paragraph[] = [new Paragraph({ text: xmlSafe(input.title), heading: HeadingLevel.TITLE })];
+  const children: Docx.Paragraph[] = [new Paragraph({ text: xmlSafe(input.title), heading: HeadingLevel.TITLE })];
   for (const section of input.sections) {
     children.push(new Paragraph({ text: xmlSafe(section.title), heading: HeadingLevel.HEADING_1 }));
     for (const paragraph of section.paragraphs) children.push(bodyParagraph(docx, paragraph));
