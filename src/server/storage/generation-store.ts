@@ -101,7 +101,7 @@ export class GenerationStore {
      * may keep in memory): this process then reads its own change at once, without waiting for
      * the database's announcement of it to come back.
      */
-    private readonly changed: (documentId: string) => void = () => undefined,
+    private readonly changed: (documentId: string) => void,
   ) {}
 
   /**
