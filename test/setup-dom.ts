@@ -14,9 +14,17 @@ jest.setTimeout(15_000);
 // rules (colours, spacing, flex) that jsdom matches and that decide nothing here: it has no
 // layout. Only the rules that can hide an element or stop the pointer are kept, with the theme's
 // custom properties; the rest would more than double the time of the component tests.
+//
+// jsdom's CSSStyleSheet is one class for every test file a worker runs (it comes from a Node
+// package, not from each file's window), so the original is put back when the file ends. Left in
+// place, each file wrapped the previous file's wrapper, and every wrapper kept its file's whole
+// module graph alive (`jest --detectLeaks` failed even on a file with one empty test).
 const DECIDES = /display:\s*none|visibility:|opacity:|pointer-events:|--/;
 const insertRule = CSSStyleSheet.prototype.insertRule;
 CSSStyleSheet.prototype.insertRule = function (this: CSSStyleSheet, rule: string, index?: number): number {
   if (!DECIDES.test(rule)) return index ?? this.cssRules.length;
   return insertRule.call(this, rule, index);
 };
+afterAll(() => {
+  CSSStyleSheet.prototype.insertRule = insertRule;
+});
