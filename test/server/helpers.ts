@@ -106,10 +106,10 @@ const keptDatabases = new Map<string, Promise<TestDatabase>>();
 
 /** A new database for a server of its own (dropped when it closes), or the one of a named data directory. */
 async function databaseFor(dataDir: string | undefined): Promise<{ url: string; drop(): Promise<void> }> {
-  if (!dataDir) return createTestDatabase();
+  if (!dataDir) return createTestDatabase({ migrated: true });
   let database = keptDatabases.get(dataDir);
   if (!database) {
-    database = createTestDatabase();
+    database = createTestDatabase({ migrated: true });
     keptDatabases.set(dataDir, database);
   }
   return { url: (await database).url, drop: async () => undefined };
@@ -364,7 +364,7 @@ export interface TwoServers {
 export function useTwoServersOnOneDatabase(): TwoServers {
   const two = { logOfB: "" } as TwoServers;
   beforeAll(async () => {
-    two.database = await createTestDatabase();
+    two.database = await createTestDatabase({ migrated: true });
     const env = { SIDECAR_DATABASE_URL: two.database.url, SIDECAR_DEMO_ACCOUNT: "yes", LOG_LEVEL: "warn" };
     two.a = await startServer(env);
     two.b = await startServer(env, { logStream: { write: (line: string) => (two.logOfB += line) } });
