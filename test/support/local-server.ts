@@ -32,7 +32,9 @@ export async function startLocalServer(options: { dataDir?: string; env?: Record
   const port = await freePort();
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sidecar-e2e-"));
   let output = "";
-  const child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  // The bundle of the server Jest's setup built (test/server-bundle.js), or the sources through tsx.
+  const bundle = process.env.SIDECAR_TEST_SERVER_BUNDLE;
+  const child = spawn(process.execPath, bundle ? [bundle] : ["--import", "tsx", "src/server/main.ts"], {
     cwd: repoRoot,
     env: {
       ...process.env,
