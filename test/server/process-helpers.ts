@@ -1,19 +1,12 @@
 // The real programs as child processes, for tests that kill and restart them.
 import { spawn, type ChildProcess } from "node:child_process";
+import { serverNodeArguments } from "../support/local-server";
 import { REPO_ROOT } from "./helpers";
 
 // `node --import tsx` runs a TypeScript entry in ONE process (the tsx CLI would put a wrapper
-// process in between), so SIGKILL really kills the server. The server's own entry runs from the
-// bundle Jest's setup built of it (test/server-bundle.js) when there is one: it starts in half the
-// processor time.
+// process in between), so SIGKILL really kills it. The server's own entry runs as the end-to-end
+// tests run it (serverNodeArguments: from the bundle Jest's setup built, when there is one).
 const TSX = ["--import", "tsx"];
-
-/** The node arguments that run `script`. */
-function nodeArguments(script: string): string[] {
-  const bundle = process.env.SIDECAR_TEST_SERVER_BUNDLE;
-  return script === SERVER_ENTRY && bundle ? [bundle] : [...TSX, script];
-}
-
 const SERVER_ENTRY = "src/server/main.ts";
 
 export interface Running {
@@ -23,7 +16,7 @@ export interface Running {
 }
 
 export function run(script: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [...nodeArguments(script), ...args], {
+  const child = spawn(process.execPath, [...(script === SERVER_ENTRY ? serverNodeArguments() : [...TSX, script]), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

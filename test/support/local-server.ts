@@ -19,6 +19,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The node arguments that run the server's entry: the bundle Jest's setup built of it
+ * (test/server-bundle.js; it starts in half the processor time), or the sources through tsx.
+ * `node --import tsx` keeps it ONE process (the tsx CLI would put a wrapper process in between),
+ * so SIGKILL really kills the server.
+ */
+export function serverNodeArguments(): string[] {
+  const bundle = process.env.SIDECAR_TEST_SERVER_BUNDLE;
+  return bundle ? [bundle] : ["--import", "tsx", "src/server/main.ts"];
+}
+
 export interface RunningServer {
   url: string;
   port: number;
@@ -32,9 +43,7 @@ export async function startLocalServer(options: { dataDir?: string; env?: Record
   const port = await freePort();
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "sidecar-e2e-"));
   let output = "";
-  // The bundle of the server Jest's setup built (test/server-bundle.js), or the sources through tsx.
-  const bundle = process.env.SIDECAR_TEST_SERVER_BUNDLE;
-  const child = spawn(process.execPath, bundle ? [bundle] : ["--import", "tsx", "src/server/main.ts"], {
+  const child = spawn(process.execPath, serverNodeArguments(), {
     cwd: repoRoot,
     env: {
       ...process.env,

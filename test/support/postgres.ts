@@ -56,6 +56,13 @@ function adminUrl(): string {
   return url;
 }
 
+/** The admin URL's server, credentials and options, for the database `name`. */
+function databaseUrl(name: string): string {
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -104,11 +111,9 @@ export async function createTestDatabase({ migrated = false }: { migrated?: bool
   await withRetry(`CREATE DATABASE ${name}`, () =>
     admin((version) => `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)} ENCODING 'UTF8'${version >= 150000 ? " STRATEGY FILE_COPY" : ""}`),
   );
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
   let dropped = false;
   return {
-    url: url.toString(),
+    url: databaseUrl(name),
     name,
     async drop() {
       if (dropped) return;
@@ -147,16 +152,15 @@ async function buildTemplate(): Promise<string> {
     const building = `${name}_building`;
     await client.query(`DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`);
     await client.query(`CREATE DATABASE ${quoteIdent(building)} TEMPLATE template0 ENCODING 'UTF8'`);
-    const url = new URL(adminUrl());
-    url.pathname = `/${building}`;
-    const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    const url = databaseUrl(building);
+    const pool = new pg.Pool({ connectionString: url, max: 1 });
     try {
       await migratePostgres(pool);
     } finally {
       await pool.end();
     }
     // pg-boss's schema only: no maintenance, no schedules, no queues.
-    const boss = new PgBoss({ connectionString: url.toString(), max: 1, supervise: false, schedule: false });
+    const boss = new PgBoss({ connectionString: url, max: 1, supervise: false, schedule: false });
     boss.on("error", () => undefined);
     await boss.start();
     await boss.stop({ graceful: false, wait: true });
