@@ -19,10 +19,11 @@ test("upload a fixture, generate from it, follow the stepper to Ready and open t
   const source = page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" });
   await source.waitFor();
   expect(await source.isChecked()).toBe(true);
-  // Each section's Write button names it.
-  const sectionNames = await page
-    .getByRole("list", { name: "Sections of the template" })
-    .getByRole("button")
+  // Each section's Write button names it. The list is on screen before the template's sections
+  // have loaded, so wait for the fourth before reading them.
+  const writeButtons = page.getByRole("list", { name: "Sections of the template" }).getByRole("button");
+  await writeButtons.nth(3).waitFor();
+  const sectionNames = await writeButtons
     .evaluateAll((buttons) => buttons.map((button) => /“(.+)”/.exec(button.getAttribute("aria-label") ?? "")?.[1] ?? ""));
   expect(sectionNames.length).toBeGreaterThanOrEqual(4);
   await page.getByLabel("Name of the new document").fill("Nutrition brief");
