@@ -1,9 +1,15 @@
 // Debian's Chromium driven by playwright-core (it never downloads a browser). Requests to
 // anything but this machine are refused, so office.js telemetry and CDNs cannot be reached.
+//
+// Debian's headless shell (package chromium-headless-shell: the same Chromium, without the
+// desktop browser around it; what Playwright itself runs for headless tests) when it is there,
+// else the full browser (package chromium). The end-to-end suites took 126 s instead of 176 on
+// two cores with it: Chromium's processor time 118 s instead of 218.
 import fs from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const HEADLESS_SHELL = "/usr/bin/chromium-headless-shell";
+export const chromiumPath = process.env.CHROMIUM_PATH ?? (fs.existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : "/usr/bin/chromium");
 
 export function chromiumAvailable(): boolean {
   return fs.existsSync(chromiumPath);
@@ -11,7 +17,7 @@ export function chromiumAvailable(): boolean {
 
 export async function launchBrowser(): Promise<Browser> {
   if (!chromiumAvailable()) {
-    throw new Error(`Chromium was not found at ${chromiumPath}. Install it with: apt-get install -y chromium (or set CHROMIUM_PATH).`);
+    throw new Error(`Chromium was not found at ${chromiumPath}. Install it with: apt-get install -y chromium-headless-shell (or set CHROMIUM_PATH).`);
   }
   return chromium.launch({
     executablePath: chromiumPath,
