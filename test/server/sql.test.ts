@@ -95,3 +95,27 @@ test("`?` placeholders become $1, $2, … outside quoted strings and names", () 
   expect(numberedPlaceholders(`SELECT '?' AS "what?", ? AS x`)).toBe(`SELECT '?' AS "what?", $1 AS x`);
   expect(numberedPlaceholders("SELECT 'it''s ?', ?")).toBe("SELECT 'it''s ?', $1");
 });
+
+test("a transaction still running when its database closes fails at its next query instead of waiting forever", async () => {
+  const closing = await openTestStorage();
+  let entered!: () => void;
+  const inside = new Promise<void>((resolve) => (entered = resolve));
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  const running = closing.sql
+    .transaction(async () => {
+      await closing.sql.get("SELECT 1 AS one");
+      entered();
+      await gate;
+      return closing.sql.get("SELECT 1 AS one");
+    })
+    .then(
+      () => "finished",
+      (error: Error) => `failed: ${error.message}`,
+    );
+  await inside;
+  const closed = closing.close();
+  release();
+  expect(await running).toMatch(/^failed: .*(not open|after calling end)/);
+  await closed;
+});

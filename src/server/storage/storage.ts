@@ -152,9 +152,7 @@ export class Storage {
     }
     reusePreparedStatements(db);
     const sql = new SqliteSql(db);
-    const storage = new Storage(dataDir, sql, new DirectoryFileStore(sql, dataDir), async () => {
-      if (db.open) db.close();
-    });
+    const storage = new Storage(dataDir, sql, new DirectoryFileStore(sql, dataDir), () => sql.close());
     storage.lock = lock;
     // After the database (and its -wal, -shm) exist, so they are included.
     storage.tightenedPaths = makePrivate(dataDir);
