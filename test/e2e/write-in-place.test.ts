@@ -18,7 +18,10 @@ async function onGenerate() {
   await openAndUpload(page, "openxml-sdk-nutrition-report.docx");
   await page.getByRole("tab", { name: "Generate" }).click();
   await page.getByRole("checkbox", { name: "openxml-sdk-nutrition-report.docx (this document)" }).waitFor();
-  return { context, page, preview: page.getByTestId("document-preview"), list: page.getByRole("list", { name: "Sections of the template" }) };
+  // The list is on screen before the template's sections have loaded (all at once when they do).
+  const list = page.getByRole("list", { name: "Sections of the template" });
+  await list.getByRole("button").first().waitFor();
+  return { context, page, preview: page.getByTestId("document-preview"), list };
 }
 
 test("write one section in place, see its sources by selecting in it; write all with a question, progress and Stop", async () => {
