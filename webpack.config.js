@@ -194,9 +194,12 @@ module.exports = (env = {}, argv = {}) => {
           test: /\.tsx?$/,
           exclude: /node_modules/,
           use: {
-            loader: "ts-loader",
+            loader: "swc-loader",
             // Type-checking is `npm run typecheck`; the build only strips types.
-            options: { transpileOnly: true, compilerOptions: { noEmit: false, sourceMap: !isProd } },
+            options: {
+              jsc: { parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic" } }, target: "es2022" },
+              sourceMaps: !isProd,
+            },
           },
         },
         { test: /\.(png|jpe?g|gif|svg|woff2?)$/i, type: "asset/resource" },
