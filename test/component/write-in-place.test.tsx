@@ -33,6 +33,8 @@ interface State {
   status: (taskId: string) => { status: string; progress?: number | null; error?: string | null };
   /** The generated .docx of each task (its one section, with a footnoted sentence). */
   files: Map<string, Uint8Array>;
+  /** When set, the generate request is answered only once this settles. */
+  beforeAccepting?: Promise<void>;
 }
 let state: State;
 
@@ -62,6 +64,7 @@ beforeEach(() => {
     http.post(`${origin}/api/v1/documents/generate`, async ({ request }) => {
       const body = (await request.json()) as Record<string, unknown>;
       state.generateBodies.push(body);
+      await state.beforeAccepting;
       const taskId = `task-${state.generateBodies.length}`;
       state.files.set(taskId, await sectionDocx((body.selected_section_ids as string[])[0]!));
       return HttpResponse.json({ message: "accepted", task_id: taskId }, { status: 202 });
@@ -151,6 +154,28 @@ test("Stop while a section is being generated: it and the ones after it are not 
 
   await within(item(list, "Purpose")).findByText("Stopped: not written");
   expect(within(item(list, "Key facts")).getByRole("status")).toHaveTextContent("Stopped: not written");
+  expect(state.generateBodies).toHaveLength(1);
+  expect(host.writeCalls).toEqual([]);
+  expect(screen.getByRole("button", { name: "Write all sections" })).toBeEnabled();
+});
+
+test("Stop while the pane is still asking for a section's generation: it is stopped, not failed", async () => {
+  const user = userEvent.setup();
+  const host = new FakeHost();
+  let accept!: () => void;
+  state.beforeAccepting = new Promise<void>((resolve) => (accept = resolve));
+  signedIn(host);
+  const list = await ready();
+
+  await user.click(screen.getByRole("button", { name: "Write all sections" }));
+  await within(item(list, "Purpose")).findByText("Asking the documents service…");
+  await user.click(screen.getByRole("button", { name: "Stop" }));
+  // The service answers after the Stop: the pane neither follows nor writes that generation.
+  accept();
+
+  await within(item(list, "Purpose")).findByText("Stopped: not written");
+  expect(within(item(list, "Key facts")).getByRole("status")).toHaveTextContent("Stopped: not written");
+  expect(screen.queryByText("Failed")).toBeNull();
   expect(state.generateBodies).toHaveLength(1);
   expect(host.writeCalls).toEqual([]);
   expect(screen.getByRole("button", { name: "Write all sections" })).toBeEnabled();

@@ -91,7 +91,9 @@ export async function writeSection(run: WriteRun, section: TemplateSection, repl
     output_name: `${run.request.output_name} – ${section.section_name}`,
     selected_section_ids: [section.section_id],
   });
-  signal.throwIfAborted();
+  // Stop while the request was out (it is not cut off: the service may have taken it). The
+  // signal's own reason would be an AbortError, which the run would report as a failure.
+  if (signal.aborted) throw stopped();
   run.onStage(section.section_id, { state: "generating", status: "Pending", progress: null });
   await followUntilReady(run, section.section_id, taskId);
   run.onStage(section.section_id, { state: "placing" });
