@@ -4,10 +4,8 @@ import { serverNodeArguments } from "../support/local-server";
 import { REPO_ROOT } from "./helpers";
 
 // `node --import tsx` runs a TypeScript entry in ONE process (the tsx CLI would put a wrapper
-// process in between), so SIGKILL really kills it. The server's own entry runs as the end-to-end
-// tests run it (serverNodeArguments: from the bundle Jest's setup built, when there is one).
+// process in between), so SIGKILL really kills it.
 const TSX = ["--import", "tsx"];
-const SERVER_ENTRY = "src/server/main.ts";
 
 export interface Running {
   child: ChildProcess;
@@ -15,8 +13,8 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-export function run(script: string, args: string[], env: Record<string, string>): Running {
-  const child = spawn(process.execPath, [...(script === SERVER_ENTRY ? serverNodeArguments() : [...TSX, script]), ...args], {
+function start(nodeArguments: string[], env: Record<string, string>): Running {
+  const child = spawn(process.execPath, nodeArguments, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -28,9 +26,19 @@ export function run(script: string, args: string[], env: Record<string, string>)
   return { child, output: () => text, exited };
 }
 
+/** Runs one of the project's TypeScript programs (a CLI in src/server/cli/) through tsx. */
+export function run(script: string, args: string[], env: Record<string, string>): Running {
+  return start([...TSX, script, ...args], env);
+}
+
+/** Runs `npm run server`'s entry as the end-to-end tests run it (from the bundle Jest's setup built, when there is one). */
+export function runServer(env: Record<string, string>): Running {
+  return start(serverNodeArguments(), env);
+}
+
 /** Starts `npm run server`'s entry and resolves once it says where it listens. */
 export async function startServerProcess(env: Record<string, string>): Promise<Running & { url: string }> {
-  const server = run(SERVER_ENTRY, [], env);
+  const server = runServer(env);
   const deadline = Date.now() + 15_000;
   for (;;) {
     const match = /listening on (http:\/\/\S+)/.exec(server.output());

@@ -10,7 +10,7 @@ import { Storage } from "../../src/server/storage/storage";
 import { endpoints } from "../../src/shared/contract/endpoints";
 import { createTestDatabase, testEngine, type TestDatabase } from "../support/postgres";
 import { DEMO, bearer, listDocuments, makeTempDir, readFixture, signIn, until, upload } from "./helpers";
-import { run, startServerProcess, type Running } from "./process-helpers";
+import { run, runServer, startServerProcess, type Running } from "./process-helpers";
 
 async function userAdd(args: string[], env: Record<string, string>) {
   const cli = run("src/server/cli/user-add.ts", args, env);
@@ -92,14 +92,14 @@ describe("the server process and the user:add CLI", () => {
 
   test("a second server on a busy port says so and exits 1", async () => {
     const port = new URL(second.url).port;
-    const busy = run("src/server/main.ts", [], { ...env, PORT: port, SIDECAR_DATA_DIR: path.join(root, "other-data") });
+    const busy = runServer({ ...env, PORT: port, SIDECAR_DATA_DIR: path.join(root, "other-data") });
     started.push(busy.child);
     expect(await busy.exited).toBe(1);
     expect(busy.output()).toMatch(new RegExp(`port ${port} .* already in use`));
   }, 15_000);
 
   sqliteOnly("a second server on the same data directory refuses to start and names the process that has it", async () => {
-    const twin = run("src/server/main.ts", [], { ...env, PORT: "0" });
+    const twin = runServer({ ...env, PORT: "0" });
     started.push(twin.child);
     expect(await twin.exited).toBe(1);
     expect(twin.output()).toContain(`Another Sidecar server (process ${second.child.pid}) is using the data directory`);
@@ -146,7 +146,7 @@ describe("the server process and the user:add CLI", () => {
     const dataDir = path.join(root, "damaged");
     fs.mkdirSync(dataDir, { recursive: true });
     fs.writeFileSync(path.join(dataDir, "sidecar.db"), Buffer.alloc(8192, "this is not a database "));
-    const damaged = run("src/server/main.ts", [], { ...env, PORT: "0", SIDECAR_DATA_DIR: dataDir });
+    const damaged = runServer({ ...env, PORT: "0", SIDECAR_DATA_DIR: dataDir });
     started.push(damaged.child);
     expect(await damaged.exited).toBe(1);
     expect(damaged.output()).toContain(`The database ${path.join(dataDir, "sidecar.db")} is damaged`);
@@ -158,7 +158,7 @@ describe("the server process and the user:add CLI", () => {
 
   postgresOnly("a PostgreSQL that cannot be reached stops startup with words naming it and what to check, no stack trace", async () => {
     const unreachable = "postgres://sidecar:secret-password@127.0.0.1:1/sidecar";
-    const down = run("src/server/main.ts", [], { ...env, PORT: "0", SIDECAR_DATABASE_URL: unreachable });
+    const down = runServer({ ...env, PORT: "0", SIDECAR_DATABASE_URL: unreachable });
     started.push(down.child);
     expect(await down.exited).toBe(1);
     expect(down.output()).toContain("PostgreSQL at postgres://sidecar:****@127.0.0.1:1/sidecar cannot be reached (ECONNREFUSED)");
@@ -168,14 +168,14 @@ describe("the server process and the user:add CLI", () => {
   }, 15_000);
 
   test("an invalid setting stops startup with exit code 1 and names the variable", async () => {
-    const bad = run("src/server/main.ts", [], { ...env, PORT: "eighty" });
+    const bad = runServer({ ...env, PORT: "eighty" });
     started.push(bad.child);
     expect(await bad.exited).toBe(1);
     expect(bad.output()).toMatch(/PORT must be a whole number/);
   }, 15_000);
 
   sqliteOnly("SIDECAR_WORKERS above 1 without PostgreSQL stops startup with words saying why", async () => {
-    const refused = run("src/server/main.ts", [], { ...env, SIDECAR_WORKERS: "2" });
+    const refused = runServer({ ...env, SIDECAR_WORKERS: "2" });
     started.push(refused.child);
     expect(await refused.exited).toBe(1);
     expect(refused.output()).toContain("SIDECAR_WORKERS=2 needs SIDECAR_DATABASE_URL");
