@@ -26,12 +26,7 @@ function esmOnly(dir = path.join(__dirname, "node_modules"), out = new Set()) {
 const esc = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 const esm = [...esmOnly()].map(esc).join("|");
 
-const transform = {
-  "^.+\\.(c|m)?(t|j)sx?$": [
-    "@swc/jest",
-    { jsc: { parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic" } }, target: "es2022" } },
-  ],
-};
+const transform = { "^.+\\.(c|m)?(t|j)sx?$": ["@swc/jest", require("./scripts/swc-typescript.js")] };
 const transformIgnorePatterns = [`/node_modules/(?!(.+/node_modules/)?(${esm})/)`];
 const common = { transform, transformIgnorePatterns, rootDir: __dirname };
 

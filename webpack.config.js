@@ -16,6 +16,7 @@ const path = require("node:path");
 const CopyWebpackPlugin = require("copy-webpack-plugin");
 const HtmlWebpackPlugin = require("html-webpack-plugin");
 const { resolveBaseUrl, rewriteManifestUrls } = require("./scripts/manifest-urls.js");
+const swcTypescript = require("./scripts/swc-typescript.js");
 const pkg = require("./package.json");
 
 const OFFICE_JS_DIR = path.dirname(require.resolve("@microsoft/office-js/dist/office.js"));
@@ -196,10 +197,7 @@ module.exports = (env = {}, argv = {}) => {
           use: {
             loader: "swc-loader",
             // Type-checking is `npm run typecheck`; the build only strips types.
-            options: {
-              jsc: { parser: { syntax: "typescript", tsx: true }, transform: { react: { runtime: "automatic" } }, target: "es2022" },
-              sourceMaps: !isProd,
-            },
+            options: { ...swcTypescript, sourceMaps: !isProd },
           },
         },
         { test: /\.(png|jpe?g|gif|svg|woff2?)$/i, type: "asset/resource" },
